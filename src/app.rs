@@ -1,0 +1,301 @@
+//! The program's flow: raw flags -> presets -> validated [`Job`] and [`Style`] -> a backend fills the
+//! histogram (with progress and Ctrl-C) -> shading and outputs. `main.rs` only prints the error.
+
+use crate::attractor::{self, Equation, Preset, atr};
+use crate::cli::{AspectArg, Args, BackendArg, Command, ListArgs, RenderArgs, ShadeArg};
+use crate::histogram::{Bounds, Histogram};
+use crate::job::{Control, Job};
+use crate::output::{Kind, OutputFile};
+use crate::shade::{self, Color, Palette, Shade, Style};
+use crate::{cpu, pilot};
+use anyhow::{Context, Result, anyhow, bail};
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// The preset file compiled into the binary (used when ./attractors.atr does not exist).
+pub const BUILTIN_ATR: &[u8] = include_bytes!("../attractors.atr");
+
+/// How a run ended, for the exit code.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Complete,
+    /// Stopped early (Ctrl-C); what was accumulated was written.
+    Interrupted,
+}
+
+pub fn run(args: Args) -> Result<Outcome> {
+    match args.command {
+        Some(Command::List(l)) => list(&l).map(|_| Outcome::Complete),
+        None => render(&args.render),
+    }
+}
+
+/// Loads the preset file: `--config`, else ./attractors.atr, else the built-in copy.
+/// Returns the presets and the name used in messages.
+pub fn load_presets(config: Option<&Path>) -> Result<(Vec<Preset>, String)> {
+    let (bytes, name) = match config {
+        Some(p) => (read_limited(p)?, p.display().to_string()),
+        None if Path::new("attractors.atr").is_file() => (read_limited(Path::new("attractors.atr"))?, "attractors.atr".to_string()),
+        None => (BUILTIN_ATR.to_vec(), "<built-in attractors.atr>".to_string()),
+    };
+    let presets = atr::parse(&bytes, &name)?;
+    for p in &presets {
+        if let Some(pal) = &p.palette {
+            Palette::from_name(pal).map_err(|e| anyhow!("{name}:{}: column palette: {e}", p.line))?;
+        }
+    }
+    Ok((presets, name))
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata(path).with_context(|| format!("--config {}: cannot read it; check the path", path.display()))?;
+    if meta.is_dir() {
+        bail!("--config {}: is a directory; expected a .atr file", path.display());
+    }
+    if meta.len() > atr::MAX_FILE_BYTES as u64 {
+        bail!(
+            "{}:1: file is {} bytes, expected a preset file under {} bytes; is this the right file?",
+            path.display(),
+            meta.len(),
+            atr::MAX_FILE_BYTES
+        );
+    }
+    std::fs::read(path).with_context(|| format!("--config {}: cannot read it", path.display()))
+}
+
+fn find_preset(presets: &[Preset], name: &str, file: &str) -> Result<Preset> {
+    presets.iter().find(|p| p.name.eq_ignore_ascii_case(name)).cloned().ok_or_else(|| {
+        anyhow!(
+            "no preset '{name}' in {file}{} (attractors list shows all)",
+            crate::suggest::did_you_mean(name, presets.iter().map(|p| p.name.as_str()))
+        )
+    })
+}
+
+/// Applies `--equation`, `--start` and `--params` to a preset.
+fn apply_overrides(mut p: Preset, r: &RenderArgs) -> Result<Preset> {
+    if let Some(eq) = &r.equation {
+        let eq = attractor::lookup_equation(eq).map_err(|e| anyhow!("--equation: {e} (attractors list --equations shows all)"))?;
+        if eq != p.equation {
+            p.equation = eq;
+            p.params = vec![f64::NAN; eq.params().len()];
+        }
+    }
+    if let Some(crate::cli::StartPoint(s)) = &r.start {
+        p.start = [s[0], s[1], s.get(2).copied().unwrap_or(0.0)];
+    }
+    let names = p.equation.params();
+    for (k, v) in r.params.iter().flat_map(|p| &p.0) {
+        let i = names.iter().position(|n| n == k).ok_or_else(|| {
+            anyhow!("--params: '{}' has no parameter '{k}'; its parameters are {}", p.equation.name(), list_or_none(names))
+        })?;
+        p.params[i] = *v;
+    }
+    let missing: Vec<&str> = names.iter().zip(&p.params).filter(|(_, v)| v.is_nan()).map(|(n, _)| *n).collect();
+    if !missing.is_empty() {
+        bail!(
+            "--equation {}: give its parameters with --params ({} missing), for example --params {}",
+            p.equation.name(),
+            missing.join(", "),
+            names.iter().map(|n| format!("{n}=1")).collect::<Vec<_>>().join(",")
+        );
+    }
+    attractor::check_params(p.equation, &p.params).map_err(|e| anyhow!("--params: {e}"))?;
+    Ok(p)
+}
+
+fn list_or_none(names: &[&str]) -> String {
+    if names.is_empty() { "none".into() } else { names.join(", ") }
+}
+
+fn shade_of(s: ShadeArg) -> Shade {
+    match s {
+        ShadeArg::EqHist => Shade::EqHist,
+        ShadeArg::Log => Shade::Log,
+        ShadeArg::Cbrt => Shade::Cbrt,
+        ShadeArg::Linear => Shade::Linear,
+    }
+}
+
+/// Everything needed to render, validated before any work starts.
+pub struct Plan {
+    pub job: Job,
+    pub style: Style,
+    pub exact: bool,
+    pub pilot_diverged: f64,
+}
+
+/// Validates flags and runs the pilot; no output is touched.
+pub fn plan(r: &RenderArgs) -> Result<Plan> {
+    let (presets, file) = load_presets(r.config.as_deref())?;
+    let name = r.name.as_deref().unwrap_or("Clifford");
+    let preset = apply_overrides(find_preset(&presets, name, &file)?, r)?;
+    let palette_name = r.palette.clone().or_else(|| preset.palette.clone()).unwrap_or_else(|| "fire".into());
+    let palette = Palette::from_name(&palette_name).map_err(|e| anyhow!("--palette: {e}"))?;
+    let background: Color = r.background.parse().map_err(|e| anyhow!("--background: {e}"))?;
+    let (width, height) = r.size;
+    let pilot = pilot::run(&preset, r.skip, r.seed).map_err(|e| anyhow!("{}: {e}", preset.name))?;
+    let bounds = match r.bounds {
+        Some([a, b, c, d]) => Bounds::new(a, b, c, d).map_err(|e| anyhow!("--bounds: {e}"))?,
+        None if r.aspect == AspectArg::Equal => pilot.bounds.with_equal_aspect(width, height),
+        None => pilot.bounds,
+    };
+    let job = Job { preset, width, height, bounds, iters: r.iters, skip: r.skip, seed: r.seed };
+    let style = Style { shade: shade_of(r.shade), palette, background };
+    Ok(Plan { job, style, exact: r.exact, pilot_diverged: pilot.diverged_fraction })
+}
+
+/// Set by the Ctrl-C handler; the progress loop forwards it to the running backend.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+fn render(r: &RenderArgs) -> Result<Outcome> {
+    if r.png.is_none() && r.hist.is_none() {
+        bail!("no output given: use --png FILE or --hist FILE.npy (the live window is not built yet)");
+    }
+    if r.backend == BackendArg::Gpu {
+        bail!("--backend gpu: the GPU renderer is not built yet; use --backend cpu");
+    }
+    let plan = plan(r)?;
+    let png = r.png.as_deref().map(|p| OutputFile::prepare(p, Kind::Png)).transpose()?;
+    let npy = r.hist.as_deref().map(|p| OutputFile::prepare(p, Kind::Npy)).transpose()?;
+    let job = &plan.job;
+    let quiet = r.quiet;
+    if !quiet && job.preset.equation.is_area_preserving(&job.preset.params) && !plan.exact {
+        eprintln!(
+            "note: {} is area-preserving: its picture depends on the exact orbit; --exact reproduces datashader's single orbit",
+            job.preset.equation.name()
+        );
+    }
+    if plan.pilot_diverged > 0.5 && !quiet {
+        eprintln!("warning: {:.0}% of pilot orbits diverged for {}", plan.pilot_diverged * 100.0, job.preset.describe_params());
+    }
+
+    let ctl = Control::new();
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+    let t0 = Instant::now();
+    let exact = plan.exact;
+    let hist = std::thread::scope(|s| {
+        let worker = s.spawn(|| if exact { cpu::accumulate_exact(job, &ctl) } else { cpu::accumulate_sampled(job, &ctl) });
+        watch_progress(&ctl, job.iters, quiet, || worker.is_finished());
+        worker.join().map_err(|_| anyhow!("the CPU renderer crashed"))
+    })?;
+    let secs = t0.elapsed().as_secs_f64();
+    let interrupted = hist.tally.total() < job.iters;
+    report(&hist, job, secs, interrupted, quiet);
+
+    if let Some(out) = npy {
+        let path = out.path.clone();
+        out.write_npy(&hist)?;
+        if !quiet {
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    if let Some(out) = png {
+        let path = out.path.clone();
+        let rgba = shade::shade(&hist, &plan.style);
+        out.write_png(&rgba, hist.width, hist.height)?;
+        if !quiet {
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    Ok(if interrupted { Outcome::Interrupted } else { Outcome::Complete })
+}
+
+/// Polls the control block until `finished()`: forwards Ctrl-C, draws the progress bar on stderr
+/// after the first second when stderr is a terminal.
+fn watch_progress(ctl: &Control, total: u64, quiet: bool, finished: impl Fn() -> bool) {
+    let t0 = Instant::now();
+    let mut bar: Option<indicatif::ProgressBar> = None;
+    let show = !quiet && std::io::stderr().is_terminal();
+    while !finished() {
+        std::thread::sleep(Duration::from_millis(50));
+        if INTERRUPTED.load(Ordering::SeqCst) && !ctl.is_cancelled() {
+            ctl.cancel();
+            if !quiet {
+                eprintln!("\ninterrupted: stopping and keeping what was accumulated");
+            }
+        }
+        if show && bar.is_none() && t0.elapsed() > Duration::from_secs(1) {
+            let b = indicatif::ProgressBar::new(total);
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {percent:>3}% {human_pos}/{human_len} points  {per_sec}  ETA {eta}")
+                    .expect("static template"),
+            );
+            bar = Some(b);
+        }
+        if let Some(b) = &bar {
+            b.set_position(ctl.done());
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+}
+
+fn report(hist: &Histogram, job: &Job, secs: f64, interrupted: bool, quiet: bool) {
+    let t = hist.tally;
+    if interrupted {
+        eprintln!(
+            "stopped after {} of {} points; the outputs hold {} counted points",
+            t.total(),
+            job.iters,
+            t.counted
+        );
+    }
+    if quiet {
+        return;
+    }
+    eprintln!(
+        "{}: {} points in {:.2} s ({:.1} M points/s): {} counted, {} outside the bounds, {} lost to divergence; bounds {}",
+        job.preset.name,
+        t.total(),
+        secs,
+        t.total() as f64 / secs.max(1e-9) / 1e6,
+        t.counted,
+        t.outside,
+        t.diverged,
+        job.bounds
+    );
+    if t.total() > 0 && t.diverged as f64 > 0.5 * t.total() as f64 {
+        eprintln!(
+            "warning: {:.0}% of points were lost to divergence for {}; check the parameters",
+            100.0 * t.diverged as f64 / t.total() as f64,
+            job.preset.describe_params()
+        );
+    }
+    let bins = hist.nonzero_bins();
+    if t.counted >= 1000 && bins <= 16 {
+        eprintln!(
+            "warning: the orbit collapses to {bins} pixel(s) (a fixed point or a short cycle) for {}; try other parameters",
+            job.preset.describe_params()
+        );
+    }
+}
+
+fn list(l: &ListArgs) -> Result<()> {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    if l.palettes {
+        out = Palette::names().join("\n") + "\n";
+    } else if l.equations {
+        for e in Equation::ALL {
+            let _ = writeln!(out, "{} ({})", e.name(), list_or_none(e.params()));
+            for line in e.formula_text().lines() {
+                let _ = writeln!(out, "  {}", line.trim());
+            }
+        }
+    } else {
+        let (presets, file) = load_presets(l.config.as_deref())?;
+        let _ = writeln!(out, "# {file}: {} presets", presets.len());
+        let _ = writeln!(out, "{:<22} {:<15} {:<10} parameters", "name", "equation", "palette");
+        for p in &presets {
+            let params: Vec<String> = p.equation.params().iter().zip(&p.params).map(|(n, v)| format!("{n}={v}")).collect();
+            let _ = writeln!(out, "{:<22} {:<15} {:<10} {}", p.name, p.equation.name(), p.palette.as_deref().unwrap_or("-"), params.join(" "));
+        }
+    }
+    // A closed pipe (`attractors list | head`) is not an error worth a message.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes());
+    Ok(())
+}

@@ -1,0 +1,307 @@
+//! The `.atr` preset file: CSV with the header `Attractor,Equation,x,y,z,a,b,c,d,e,f,g` and an
+//! optional trailing `palette` column. `#` starts a comment line; CRLF and a UTF-8 BOM are
+//! accepted. Every problem is an [`AtrError`] that names file:line, the column, what was found and
+//! what was expected: no row is ever skipped silently.
+
+use super::preset::{check_params, lookup_equation};
+use super::{Equation, Preset};
+use std::collections::HashMap;
+use std::fmt;
+
+/// The required columns, in order.
+pub const COLUMNS: [&str; 12] = ["Attractor", "Equation", "x", "y", "z", "a", "b", "c", "d", "e", "f", "g"];
+/// The optional last column.
+pub const PALETTE_COLUMN: &str = "palette";
+/// Files larger than this are refused before parsing (a preset file is a few KiB).
+pub const MAX_FILE_BYTES: usize = 8 << 20;
+
+/// A problem in an `.atr` file, pointing at the line and column.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub struct AtrError {
+    pub file: String,
+    pub line: usize,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for AtrError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: ", self.file, self.line)?;
+        if let Some(c) = &self.column {
+            write!(f, "column {c}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Parses a whole `.atr` file. `file` is the name used in messages.
+pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
+    let err = |line: usize, column: Option<&str>, message: String| AtrError {
+        file: file.to_string(),
+        line,
+        column: column.map(str::to_string),
+        message,
+    };
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(err(
+            1,
+            None,
+            format!(
+                "file is {} bytes, expected a preset file under {} bytes; is this the right file?",
+                bytes.len(),
+                MAX_FILE_BYTES
+            ),
+        ));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count();
+        err(line, None, "found bytes that are not UTF-8 text, expected a CSV text file".into())
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.contains('\0') {
+        let line = 1 + text[..text.find('\0').unwrap_or(0)].matches('\n').count();
+        return Err(err(line, None, "found a NUL byte, expected a CSV text file".into()));
+    }
+
+    // Line by line: a quoted field may not span lines, so every row is one line and every message
+    // can name its line exactly.
+    let mut has_palette = None;
+    let mut presets: Vec<Preset> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
+            continue;
+        }
+        if raw.matches('"').count() % 2 == 1 {
+            return Err(err(line, None, "found an unterminated quote, expected a closing \" on the same line".into()));
+        }
+        let record = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(raw.as_bytes())
+            .records()
+            .next()
+            .transpose()
+            .map_err(|e| err(line, None, format!("found malformed CSV ({e}), expected comma-separated fields")))?
+            .unwrap_or_default();
+        let Some(palette_col) = has_palette else {
+            has_palette = Some(check_header(&record).map_err(|m| err(line, None, m))?);
+            continue;
+        };
+        let want = COLUMNS.len() + usize::from(palette_col);
+        if record.len() != want {
+            return Err(err(
+                line,
+                None,
+                format!("found {} columns, expected {want} ({})", record.len(), header_text(palette_col)),
+            ));
+        }
+        let preset = parse_row(&record, line, palette_col).map_err(|(col, m)| err(line, col, m))?;
+        if let Some(first) = seen.insert(preset.name.to_ascii_lowercase(), line) {
+            return Err(err(
+                line,
+                Some("Attractor"),
+                format!("found '{}' again, expected a unique name (first used on line {first}; names are case-insensitive)", preset.name),
+            ));
+        }
+        presets.push(preset);
+    }
+    if has_palette.is_none() {
+        return Err(err(
+            1,
+            None,
+            format!("found no header row, expected '{}' as the first row", header_text(false)),
+        ));
+    }
+    if presets.is_empty() {
+        return Err(err(1, None, "found a header but no presets, expected at least one row".into()));
+    }
+    Ok(presets)
+}
+
+fn header_text(palette: bool) -> String {
+    let mut h = COLUMNS.join(",");
+    if palette {
+        h.push_str(",palette");
+    }
+    h
+}
+
+/// Checks the header row; returns whether the palette column is present.
+fn check_header(record: &csv::StringRecord) -> Result<bool, String> {
+    let fields: Vec<&str> = record.iter().collect();
+    let palette = fields.len() == COLUMNS.len() + 1;
+    for (i, want) in COLUMNS.iter().enumerate() {
+        match fields.get(i) {
+            Some(got) if got.eq_ignore_ascii_case(want) => {}
+            got => {
+                return Err(format!(
+                    "header column {} is '{}', expected '{want}' (the header must be '{}[,palette]')",
+                    i + 1,
+                    got.unwrap_or(&""),
+                    header_text(false)
+                ));
+            }
+        }
+    }
+    if fields.len() > COLUMNS.len() + 1 || (palette && !fields[COLUMNS.len()].eq_ignore_ascii_case(PALETTE_COLUMN)) {
+        return Err(format!(
+            "header has extra column '{}', expected '{}' with an optional 'palette' column",
+            fields[COLUMNS.len()],
+            header_text(false)
+        ));
+    }
+    Ok(palette)
+}
+
+type RowError = (Option<&'static str>, String);
+
+fn parse_row(record: &csv::StringRecord, line: usize, palette_col: bool) -> Result<Preset, RowError> {
+    let name = record[0].to_string();
+    if name.is_empty() {
+        return Err((Some("Attractor"), "found an empty name, expected the preset's name".into()));
+    }
+    let equation = lookup_equation(&record[1])
+        .map_err(|m| (Some("Equation"), format!("{m} (attractors list --equations shows all)")))?;
+    let number = |i: usize, required: bool| -> Result<Option<f64>, RowError> {
+        parse_number(&record[i], required).map_err(|m| (Some(COLUMNS[i]), m))
+    };
+    let x = number(2, true)?.unwrap_or(0.0);
+    let y = number(3, true)?.unwrap_or(0.0);
+    let z = number(4, false)?.unwrap_or(0.0);
+    let params = parse_params(equation, |i| &record[5 + i])?;
+    let palette = if palette_col && !record[12].is_empty() { Some(record[12].to_string()) } else { None };
+    Ok(Preset { name, equation, start: [x, y, z], params, palette, line })
+}
+
+/// Reads an equation's parameters from the columns a..g (`field(i)` is column a+i): the first n
+/// must be numbers, the rest blank.
+fn parse_params<'a>(equation: Equation, field: impl Fn(usize) -> &'a str) -> Result<Vec<f64>, RowError> {
+    let names = equation.params();
+    let given = (0..7).filter(|&i| !field(i).is_empty()).count();
+    let mut params = Vec::with_capacity(names.len());
+    for i in 0..7 {
+        let col = COLUMNS[5 + i];
+        let text = field(i);
+        if i < names.len() {
+            if text.is_empty() {
+                return Err((
+                    Some(col),
+                    format!(
+                        "'{}' needs {} parameters ({}), found {given}; column {col} ({}) is empty",
+                        equation.name(),
+                        names.len(),
+                        names.join(", "),
+                        names[i]
+                    ),
+                ));
+            }
+            params.push(parse_number(text, true).map_err(|m| (Some(col), m))?.unwrap_or(0.0));
+        } else if !text.is_empty() {
+            return Err((
+                Some(col),
+                format!(
+                    "found '{text}', but '{}' takes {} parameters ({}): expected this column to be blank",
+                    equation.name(),
+                    names.len(),
+                    if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                ),
+            ));
+        }
+    }
+    check_params(equation, &params).map_err(|m| (None, m))?;
+    Ok(params)
+}
+
+/// A finite decimal number; blank is `None` unless `required`.
+fn parse_number(text: &str, required: bool) -> Result<Option<f64>, String> {
+    if text.is_empty() {
+        return if required { Err("found nothing, expected a number".into()) } else { Ok(None) };
+    }
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        Ok(_) => Err(format!("found '{text}', expected a finite number")),
+        Err(_) => Err(format!("found '{text}', expected a number")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "Attractor,Equation,x,y,z,a,b,c,d,e,f,g\n";
+
+    fn parse_str(s: &str) -> Result<Vec<Preset>, AtrError> {
+        parse(s.as_bytes(), "t.atr")
+    }
+
+    fn error_of(body: &str) -> String {
+        parse_str(&format!("{HEADER}{body}")).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn parses_a_row_with_comments_crlf_and_bom() {
+        let text = format!("\u{feff}# comment\r\n{}Clifford,clifford,0,0,,-1.3,-1.3,-1.8,-1.9,,,\r\n", HEADER.replace('\n', "\r\n"));
+        let p = parse_str(&text).unwrap();
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].equation, Equation::Clifford);
+        assert_eq!(p[0].params, vec![-1.3, -1.3, -1.8, -1.9]);
+        assert_eq!(p[0].start, [0.0, 0.0, 0.0]);
+        assert_eq!(p[0].line, 3);
+        assert_eq!(p[0].palette, None);
+    }
+
+    #[test]
+    fn palette_column_is_optional_and_read() {
+        let p = parse_str("Attractor,Equation,x,y,z,a,b,c,d,e,f,g,palette\nA,henon,0,0,0,1.4,0.3,,,,,,kbc\nB,henon,0,0,0,1.4,0.3,,,,,,\n").unwrap();
+        assert_eq!(p[0].palette.as_deref(), Some("kbc"));
+        assert_eq!(p[1].palette, None);
+    }
+
+    #[test]
+    fn each_bad_row_has_its_own_message() {
+        let cases = [
+            ("A,clifford,0,0,0,1,2,3,,,,", "t.atr:2: column d: 'clifford' needs 4 parameters (a, b, c, d), found 3; column d (d) is empty"),
+            ("A,clifford,0,0,0,1,2,3,4,5,,", "t.atr:2: column e: found '5', but 'clifford' takes 4 parameters (a, b, c, d): expected this column to be blank"),
+            ("A,clifort,0,0,0,1,2,3,4,,,", "t.atr:2: column Equation: unknown equation 'clifort'; did you mean clifford? (attractors list --equations shows all)"),
+            ("A,clifford,zero,0,0,1,2,3,4,,,", "t.atr:2: column x: found 'zero', expected a number"),
+            ("A,clifford,0,0,0,nan,2,3,4,,,", "t.atr:2: column a: found 'nan', expected a finite number"),
+            ("A,clifford,0,0,0,1,inf,3,4,,,", "t.atr:2: column b: found 'inf', expected a finite number"),
+            ("A,clifford,0,,0,1,2,3,4,,,", "t.atr:2: column y: found nothing, expected a number"),
+            ("A,clifford,0,0,0,1,2,3,4,,", "t.atr:2: found 11 columns, expected 12 (Attractor,Equation,x,y,z,a,b,c,d,e,f,g)"),
+            ("A,clifford,0,0,0,1,2,3,4,,,,,", "t.atr:2: found 14 columns, expected 12 (Attractor,Equation,x,y,z,a,b,c,d,e,f,g)"),
+            (",clifford,0,0,0,1,2,3,4,,,", "t.atr:2: column Attractor: found an empty name, expected the preset's name"),
+            ("A,henon,0,0,0,1,2,,,,,\na,henon,0,0,0,1,2,,,,,", "t.atr:3: column Attractor: found 'a' again, expected a unique name (first used on line 2; names are case-insensitive)"),
+            ("A,symmetric_icon,0,0,0,1,2,3,4,5,2.5,", "t.atr:2: symmetric_icon's degree must be a whole number from 1 to 64, found 2.5"),
+        ];
+        for (row, want) in cases {
+            assert_eq!(error_of(row), want, "row: {row}");
+        }
+    }
+
+    #[test]
+    fn file_level_errors() {
+        assert_eq!(parse_str("").unwrap_err().to_string(), "t.atr:1: found no header row, expected 'Attractor,Equation,x,y,z,a,b,c,d,e,f,g' as the first row");
+        assert_eq!(parse_str(HEADER).unwrap_err().to_string(), "t.atr:1: found a header but no presets, expected at least one row");
+        let e = parse_str("Attractor,Equaton,x,y,z,a,b,c,d,e,f,g\n").unwrap_err().to_string();
+        assert!(e.starts_with("t.atr:1: header column 2 is 'Equaton', expected 'Equation'"), "{e}");
+        let e = parse_str("Attractor,Equation,x,y,z,a,b,c,d,e,f,g,colour\n").unwrap_err().to_string();
+        assert!(e.contains("extra column 'colour'"), "{e}");
+        let e = parse(b"Attractor,Equation\n\xff\xfe\x00garbage", "t.atr").unwrap_err().to_string();
+        assert_eq!(e, "t.atr:2: found bytes that are not UTF-8 text, expected a CSV text file");
+        let e = parse_str(&format!("{HEADER}\"A,henon,0,0,0,1,2,,,,,\nB,henon,0,0,0,1,2,,,,,\n")).unwrap_err().to_string();
+        assert_eq!(e, "t.atr:2: found an unterminated quote, expected a closing \" on the same line");
+        let p = parse_str(&format!("{HEADER}\"A, quoted\",henon,0,0,0,1,2,,,,,\n")).unwrap();
+        assert_eq!(p[0].name, "A, quoted");
+        let big = vec![b'#'; MAX_FILE_BYTES + 1];
+        assert!(parse(&big, "t.atr").unwrap_err().to_string().contains("expected a preset file under"));
+    }
+
+    #[test]
+    fn a_parameterless_equation_takes_blank_columns() {
+        let p = parse_str(&format!("{HEADER}G,gingerbreadman,-0.1,0,,,,,,,,\n")).unwrap();
+        assert!(p[0].params.is_empty());
+    }
+}

@@ -1,0 +1,69 @@
+//! A preset: one named parameter set of one equation (a row of an `.atr` file).
+
+use super::Equation;
+
+/// One attractor to render: equation, start point and parameters (validated, see [`super::atr`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Preset {
+    pub name: String,
+    pub equation: Equation,
+    /// Start point (x, y, z); z is used by 3-D maps only.
+    pub start: [f64; 3],
+    /// Exactly `equation.params().len()` finite values, in the order of `equation.params()`.
+    pub params: Vec<f64>,
+    /// The preset's colormap, if the file names one.
+    pub palette: Option<String>,
+    /// 1-based line in the source file (0 for presets built on the command line).
+    pub line: usize,
+}
+
+impl Preset {
+    /// The seven kernel parameters a..g as every renderer receives them: the preset's values padded
+    /// with zeros, with bedhead's rule applied (b == 0 becomes 3 machine epsilons, as in the
+    /// datashader example, to avoid dividing by zero).
+    pub fn kernel_params(&self) -> [f64; 7] {
+        let mut k = [0.0; 7];
+        k[..self.params.len()].copy_from_slice(&self.params);
+        if self.equation == Equation::Bedhead && k[1] == 0.0 {
+            k[1] = 3.0 * f64::EPSILON;
+        }
+        k
+    }
+
+    /// `a=-1.3, b=-1.3, ...`: the parameters with their names, for messages.
+    pub fn describe_params(&self) -> String {
+        let named: Vec<String> = self
+            .equation
+            .params()
+            .iter()
+            .zip(&self.params)
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect();
+        format!("{} {}", self.equation.name(), named.join(", "))
+    }
+}
+
+/// Finds an equation by name or explains what exists: `unknown equation 'clifort'; did you mean
+/// clifford? (attractors list --equations shows all)`.
+pub fn lookup_equation(name: &str) -> Result<Equation, String> {
+    Equation::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Equation::ALL.iter().map(|e| e.name()).collect();
+        format!(
+            "unknown equation '{name}'{}",
+            crate::suggest::did_you_mean(name, names.iter().copied())
+        )
+    })
+}
+
+/// Checks the per-equation constraints that a plain number column cannot express.
+pub fn check_params(equation: Equation, params: &[f64]) -> Result<(), String> {
+    if equation == Equation::SymmetricIcon {
+        let degree = params[5];
+        if degree.fract() != 0.0 || !(1.0..=64.0).contains(&degree) {
+            return Err(format!(
+                "symmetric_icon's degree must be a whole number from 1 to 64, found {degree}"
+            ));
+        }
+    }
+    Ok(())
+}

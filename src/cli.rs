@@ -1,0 +1,263 @@
+//! Command-line flags (clap) and the parsers that turn them into validated values. Raw flags live
+//! in [`Args`]; [`crate::app`] turns them into a [`crate::job::Job`] and a [`crate::shade::Style`].
+//! Every parser returns a message that names the input and what was expected.
+
+use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Render strange attractors on the GPU or CPU.
+#[derive(Parser, Debug)]
+#[command(name = "attractors", version, about, args_conflicts_with_subcommands = true)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub render: RenderArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List the presets of the .atr file (or the equations, or the palettes).
+    List(ListArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct ListArgs {
+    /// Show every built-in equation with its parameters and formula.
+    #[arg(long)]
+    pub equations: bool,
+    /// Show every palette name.
+    #[arg(long)]
+    pub palettes: bool,
+    /// Preset file (default ./attractors.atr, else the built-in copy).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Tone mapping choices (see `shade.rs`).
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ShadeArg {
+    #[value(name = "eq_hist")]
+    EqHist,
+    Log,
+    Cbrt,
+    Linear,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum BackendArg {
+    Auto,
+    Gpu,
+    Cpu,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum AspectArg {
+    /// Fill the canvas (x and y scaled independently).
+    Fill,
+    /// One pixel covers the same distance in x and y.
+    Equal,
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct RenderArgs {
+    /// Preset to render (case-insensitive; default Clifford).
+    pub name: Option<String>,
+    /// Write the picture as PNG.
+    #[arg(long, value_name = "FILE")]
+    pub png: Option<PathBuf>,
+    /// Write the raw counts as NumPy .npy (uint32, or uint64 when a bin exceeds u32).
+    #[arg(long, value_name = "FILE.npy")]
+    pub hist: Option<PathBuf>,
+    /// Preset file (default ./attractors.atr, else the built-in copy).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Canvas size in pixels.
+    #[arg(long, value_name = "WxH", default_value = "1024x1024", value_parser = parse_size)]
+    pub size: (u32, u32),
+    /// Points to count: 1e9, 1_000_000, 250M, 2G, 1T ...
+    #[arg(long, value_name = "N", default_value = "1e8", value_parser = parse_count)]
+    pub iters: u64,
+    /// Transient points skipped at the start of every orbit.
+    #[arg(long, value_name = "S", default_value = "1000", value_parser = parse_skip)]
+    pub skip: u64,
+    /// Seed for the start points of the sampled orbits.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// CPU float64 single orbit, bit-exact with datashader (slower, one core).
+    #[arg(long)]
+    pub exact: bool,
+    /// Plot bounds xmin,xmax,ymin,ymax (default: automatic from a pilot orbit).
+    #[arg(long, value_name = "XMIN,XMAX,YMIN,YMAX", allow_hyphen_values = true, value_parser = parse_bounds)]
+    pub bounds: Option<[f64; 4]>,
+    /// Aspect ratio of automatic bounds.
+    #[arg(long, value_enum, default_value = "fill")]
+    pub aspect: AspectArg,
+    /// Override the equation.
+    #[arg(long, value_name = "NAME")]
+    pub equation: Option<String>,
+    /// Override the start point.
+    #[arg(long, value_name = "X,Y[,Z]", allow_hyphen_values = true, value_parser = parse_start)]
+    pub start: Option<StartPoint>,
+    /// Override parameters by name: a=-1.3,b=-1.3
+    #[arg(long, value_name = "a=..,b=..", allow_hyphen_values = true, value_parser = parse_params)]
+    pub params: Option<ParamList>,
+    /// Tone mapping.
+    #[arg(long, value_enum, default_value = "eq_hist")]
+    pub shade: ShadeArg,
+    /// Colormap (colorcet/matplotlib name, NAME_r reversed; default the preset's, else fire).
+    #[arg(long, value_name = "NAME")]
+    pub palette: Option<String>,
+    /// Colour of empty bins: a name or #rrggbb[aa].
+    #[arg(long, value_name = "COLOR", default_value = "black")]
+    pub background: String,
+    /// Which renderer accumulates the histogram.
+    #[arg(long, value_enum, default_value = "cpu")]
+    pub backend: BackendArg,
+    /// No progress bar or summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `1024x768` -> (1024, 768); each side 1..=65536.
+pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("size '{s}': expected WIDTHxHEIGHT with whole numbers from 1 to 65536, like 1024x1024");
+    let (w, h) = s.trim().split_once(['x', 'X']).ok_or_else(bad)?;
+    let side = |v: &str| v.trim().parse::<u32>().ok().filter(|v| (1..=65536).contains(v));
+    Ok((side(w).ok_or_else(bad)?, side(h).ok_or_else(bad)?))
+}
+
+/// Largest point count accepted (1e15: about a day at 1e10 points/s).
+pub const MAX_COUNT: u64 = 1_000_000_000_000_000;
+
+/// `1e9`, `2.5e6`, `1_000_000`, `250M`, `3k`, `2G`, `1T` -> whole number of points, 1..=1e15.
+pub fn parse_count(s: &str) -> Result<u64, String> {
+    parse_count_in(s, 1)
+}
+
+fn parse_skip(s: &str) -> Result<u64, String> {
+    parse_count_in(s, 0).map_err(|e| e.replace("from 1", "from 0"))
+}
+
+fn parse_count_in(s: &str, min: u64) -> Result<u64, String> {
+    let bad = |why: &str| format!("count '{s}': {why}; expected a whole number from {min} to 1e15 like 1e9, 250M or 1_000_000");
+    let t = s.trim().replace('_', "");
+    let (num, mult) = match t.chars().last() {
+        Some(c @ ('k' | 'K' | 'M' | 'G' | 'T')) => (&t[..t.len() - 1], match c { 'k' | 'K' => 1e3, 'M' => 1e6, 'G' => 1e9, _ => 1e12 }),
+        _ => (&t[..], 1.0),
+    };
+    if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+')) {
+        return Err(bad("not a number"));
+    }
+    let v = num.parse::<f64>().map_err(|_| bad("not a number"))? * mult;
+    if !v.is_finite() || v > MAX_COUNT as f64 {
+        return Err(bad("too large"));
+    }
+    if v.fract() != 0.0 {
+        return Err(bad("not a whole number"));
+    }
+    let v = v as u64;
+    if v < min {
+        return Err(bad("too small"));
+    }
+    Ok(v)
+}
+
+fn parse_floats(s: &str, what: &str, n: &[usize]) -> Result<Vec<f64>, String> {
+    let vals: Result<Vec<f64>, _> = s.split(',').map(|v| v.trim().parse::<f64>()).collect();
+    let expected = match what {
+        "bounds" => "xmin,xmax,ymin,ymax like -3,3,-3,3",
+        _ => "x,y or x,y,z like -0.5,0",
+    };
+    match vals {
+        Ok(v) if n.contains(&v.len()) && v.iter().all(|x| x.is_finite()) => Ok(v),
+        Ok(v) if n.contains(&v.len()) => Err(format!("{what} '{s}': values must be finite; expected {expected}")),
+        Ok(v) => Err(format!("{what} '{s}': found {} values; expected {expected}", v.len())),
+        Err(_) => Err(format!("{what} '{s}': not a list of numbers; expected {expected}")),
+    }
+}
+
+/// `xmin,xmax,ymin,ymax`, finite, xmin < xmax, ymin < ymax.
+pub fn parse_bounds(s: &str) -> Result<[f64; 4], String> {
+    let v = parse_floats(s, "bounds", &[4])?;
+    crate::histogram::Bounds::new(v[0], v[1], v[2], v[3]).map_err(|e| format!("bounds '{s}': {e}"))?;
+    Ok([v[0], v[1], v[2], v[3]])
+}
+
+/// A start point given on the command line: x, y and optionally z.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StartPoint(pub Vec<f64>);
+
+/// `x,y` or `x,y,z`.
+pub fn parse_start(s: &str) -> Result<StartPoint, String> {
+    parse_floats(s, "start", &[2, 3]).map(StartPoint)
+}
+
+/// Named parameter overrides: `a=1.5,b=-2` -> [("a", 1.5), ("b", -2.0)].
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParamList(pub Vec<(String, f64)>);
+
+pub fn parse_params(s: &str) -> Result<ParamList, String> {
+    s.split(',')
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').ok_or_else(|| format!("params '{s}': '{kv}' is not NAME=VALUE; expected a=-1.3,b=-1.3"))?;
+            let v: f64 = v.trim().parse().map_err(|_| format!("params '{s}': '{v}' is not a number"))?;
+            if !v.is_finite() {
+                return Err(format!("params '{s}': {} must be finite", k.trim()));
+            }
+            Ok((k.trim().to_string(), v))
+        })
+        .collect::<Result<Vec<_>, String>>()
+        .map(ParamList)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_valid() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn counts_in_every_spelling() {
+        assert_eq!(parse_count("1e9"), Ok(1_000_000_000));
+        assert_eq!(parse_count("1_000_000"), Ok(1_000_000));
+        assert_eq!(parse_count("250M"), Ok(250_000_000));
+        assert_eq!(parse_count("2.5k"), Ok(2500));
+        assert_eq!(parse_count("1T"), Ok(1_000_000_000_000));
+        assert!(parse_count("0").unwrap_err().contains("too small"));
+        assert!(parse_count("1e30").unwrap_err().contains("too large"));
+        assert!(parse_count("-5").unwrap_err().contains("not a number"));
+        assert!(parse_count("1.5").unwrap_err().contains("not a whole number"));
+        assert!(parse_count("nan").is_err());
+        assert!(parse_count("inf").is_err());
+        assert_eq!(parse_skip("0"), Ok(0));
+    }
+
+    #[test]
+    fn sizes_bounds_start_params() {
+        assert_eq!(parse_size("640x480"), Ok((640, 480)));
+        assert!(parse_size("0x10").is_err());
+        assert!(parse_size("100").is_err());
+        assert!(parse_size("70000x10").is_err());
+        assert_eq!(parse_bounds("-3,3,-2.5,2.5"), Ok([-3.0, 3.0, -2.5, 2.5]));
+        assert!(parse_bounds("3,-3,-2,2").unwrap_err().contains("xmin < xmax"));
+        assert!(parse_bounds("-3,3,-2,inf").unwrap_err().contains("finite"));
+        assert!(parse_bounds("1,2,3").unwrap_err().contains("found 3 values"));
+        assert_eq!(parse_start("-0.5,0"), Ok(StartPoint(vec![-0.5, 0.0])));
+        assert!(parse_start("1,2,3,4").is_err());
+        assert_eq!(parse_params("a=1,b=-2.5"), Ok(ParamList(vec![("a".into(), 1.0), ("b".into(), -2.5)])));
+        assert!(parse_params("a:1").is_err());
+        assert!(parse_params("a=nan").is_err());
+    }
+
+    #[test]
+    fn negative_values_work_without_equals() {
+        let a = Args::try_parse_from(["attractors", "--bounds", "-3,3,-3,3", "--start", "-0.5,0", "--params", "a=-1"]).unwrap();
+        assert_eq!(a.render.bounds, Some([-3.0, 3.0, -3.0, 3.0]));
+        assert_eq!(a.render.start, Some(StartPoint(vec![-0.5, 0.0])));
+    }
+}

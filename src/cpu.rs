@@ -1,0 +1,271 @@
+//! The CPU renderers: the float64 single-orbit reference (`--exact`) and the multi-threaded sampled
+//! mode (default).
+//!
+//! * Exact: one orbit p0 = start, p1, ...; skip p0..p(S-1), count the next N points. Same float64
+//!   operations in the same order as datashader's example (std sin/cos, no FMA), so with the same
+//!   bounds the histogram equals datashader's `Canvas.points` aggregate bit for bit.
+//! * Sampled: N points split into independent float32 orbits of at most [`MAX_ORBIT_LEN`] points
+//!   (float32 orbits fall into cycles, so long orbits would only repeat themselves). Orbit `i`
+//!   starts at [`crate::rng::orbit_start`]`(seed, i, restart)`, skips `S` transient points and
+//!   counts its share. Orbits run [`LANES`] at a time in lock-step so the map vectorises; groups of
+//!   lanes are spread over all cores by rayon and their private histograms summed. The partition
+//!   into orbits depends only on N, so the same seed gives the same histogram on any thread count.
+//!   A point that diverges costs one point (tallied as diverged) and restarts its orbit.
+
+use crate::attractor::F32Kernel;
+use crate::histogram::{Histogram, Tally};
+use crate::job::{Control, DIVERGENCE_LIMIT, Job, diverged_f64};
+use crate::rng;
+use rayon::prelude::*;
+
+/// Longest run of one float32 orbit before it is reseeded.
+pub const MAX_ORBIT_LEN: u64 = 1 << 20;
+/// Orbits advanced together in lock-step (one SIMD register of f32 on AVX2).
+pub const LANES: usize = 8;
+/// How often (in steps) a running orbit group checks for cancellation.
+const CHECK_EVERY: u64 = 1 << 16;
+
+/// Exact float64 single-orbit accumulation (`--exact`).
+pub fn accumulate_exact(job: &Job, ctl: &Control) -> Histogram {
+    let mut hist = job.empty_histogram();
+    let binner = job.binner();
+    let eq = job.preset.equation;
+    let k = job.preset.kernel_params();
+    let mut p = job.preset.start;
+    for _ in 0..job.skip {
+        p = eq.step_f64(p, &k);
+    }
+    // p is now p_S, the first point counted.
+    let mut t = Tally::default();
+    let mut left = job.iters;
+    while left > 0 {
+        if ctl.is_cancelled() {
+            break;
+        }
+        let chunk = left.min(CHECK_EVERY);
+        for _ in 0..chunk {
+            if diverged_f64(p[0], p[1]) {
+                // A diverged float64 orbit cannot come back: the rest of it is lost.
+                t.diverged += left;
+                left = 0;
+                break;
+            }
+            match binner.bin(p[0], p[1]) {
+                Some(i) => {
+                    hist.counts[i] += 1;
+                    t.counted += 1;
+                }
+                None => t.outside += 1,
+            }
+            p = eq.step_f64(p, &k);
+            left -= 1;
+        }
+        ctl.add_done(chunk);
+    }
+    hist.tally = t;
+    hist
+}
+
+/// How the sampled mode splits `iters` points into orbits: (orbit count, points per orbit).
+/// At least 64 orbits where there are enough points, so every core gets work.
+pub fn orbit_plan(iters: u64) -> (u64, u64) {
+    let len = iters.div_ceil(64).clamp(1, MAX_ORBIT_LEN);
+    (iters.div_ceil(len), len)
+}
+
+/// Multi-threaded sampled accumulation (default CPU mode).
+pub fn accumulate_sampled(job: &Job, ctl: &Control) -> Histogram {
+    let (orbits, len) = orbit_plan(job.iters);
+    let groups = orbits.div_ceil(LANES as u64);
+    let empty = || job.empty_histogram();
+    let mut hist = (0..groups)
+        .into_par_iter()
+        .fold(empty, |mut h, g| {
+            if !ctl.is_cancelled() {
+                let lanes: [u64; LANES] = std::array::from_fn(|l| {
+                    let orbit = g * LANES as u64 + l as u64;
+                    let first = orbit * len;
+                    job.iters.saturating_sub(first).min(len)
+                });
+                job.preset.equation.dispatch_f32(GroupKernel { job, ctl, group: g, lanes: &lanes, hist: &mut h });
+            }
+            h
+        })
+        .reduce(empty, |mut a, b| {
+            a.merge(&b);
+            a
+        });
+    hist.bounds = job.bounds;
+    hist
+}
+
+/// One group of [`LANES`] orbits, run with the equation's step inlined.
+struct GroupKernel<'a> {
+    job: &'a Job,
+    ctl: &'a Control,
+    group: u64,
+    /// Points each lane must count (0 = lane unused).
+    lanes: &'a [u64; LANES],
+    hist: &'a mut Histogram,
+}
+
+impl F32Kernel for GroupKernel<'_> {
+    type Output = ();
+
+    fn run<S: Fn([f32; 3], &[f32; 7]) -> [f32; 3] + Copy>(self, step: S) -> Self::Output {
+        let job = self.job;
+        let k = job.preset.kernel_params().map(|v| v as f32);
+        let start = job.preset.start.map(|v| v as f32);
+        let key = rng::seed_key(job.seed);
+        let bin = job.binner().to_f32();
+        let limit = DIVERGENCE_LIMIT as f32;
+        let orbit_id = |l: usize| (self.group * LANES as u64 + l as u64) as u32;
+
+        let mut remaining = *self.lanes;
+        let mut restarts = [0u32; LANES];
+        let mut pts: [[f32; 3]; LANES] = std::array::from_fn(|l| rng::orbit_start(key, orbit_id(l), 0, start));
+        let mut skip_left = [job.skip; LANES];
+        let mut t = Tally::default();
+        let counts = &mut self.hist.counts;
+        let total: u64 = remaining.iter().sum();
+        let mut reported = 0u64;
+
+        // Transient: all lanes skip together (vectorised).
+        for _ in 0..job.skip {
+            for p in pts.iter_mut() {
+                *p = step(*p, &k);
+            }
+        }
+        skip_left.fill(0);
+
+        loop {
+            let active = remaining.iter().filter(|&&r| r > 0).count();
+            if active == 0 {
+                break;
+            }
+            if self.ctl.is_cancelled() {
+                break;
+            }
+            for _ in 0..CHECK_EVERY {
+                for p in pts.iter_mut() {
+                    *p = step(*p, &k);
+                }
+                for l in 0..LANES {
+                    if remaining[l] == 0 {
+                        continue;
+                    }
+                    let [x, y, _] = pts[l];
+                    if !(x.abs() <= limit && y.abs() <= limit) {
+                        t.diverged += 1;
+                        remaining[l] -= 1;
+                        restarts[l] += 1;
+                        pts[l] = rng::orbit_start(key, orbit_id(l), restarts[l], start);
+                        skip_left[l] = job.skip;
+                        continue;
+                    }
+                    if skip_left[l] > 0 {
+                        skip_left[l] -= 1;
+                        continue;
+                    }
+                    remaining[l] -= 1;
+                    match bin.bin(x, y) {
+                        Some(i) => {
+                            counts[i] += 1;
+                            t.counted += 1;
+                        }
+                        None => t.outside += 1,
+                    }
+                }
+            }
+            let done = total - remaining.iter().sum::<u64>();
+            self.ctl.add_done(done - reported);
+            reported = done;
+        }
+        self.hist.tally.add(&t);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attractor::{Equation, Preset};
+    use crate::histogram::Bounds;
+
+    fn job(iters: u64) -> Job {
+        Job {
+            preset: Preset {
+                name: "t".into(),
+                equation: Equation::Clifford,
+                start: [0.0; 3],
+                params: vec![-1.3, -1.3, -1.8, -1.9],
+                palette: None,
+                line: 0,
+            },
+            width: 64,
+            height: 48,
+            bounds: Bounds::new(-3.0, 3.0, -3.0, 3.0).unwrap(),
+            iters,
+            skip: 100,
+            seed: 7,
+        }
+    }
+
+    #[test]
+    fn orbit_plan_covers_the_points() {
+        for n in [1u64, 63, 64, 65, 1000, 123_456_789, 1 << 40] {
+            let (orbits, len) = orbit_plan(n);
+            assert!(orbits * len >= n && (orbits - 1) * len < n, "n={n}");
+            assert!(len <= MAX_ORBIT_LEN);
+        }
+    }
+
+    #[test]
+    fn tallies_add_up_in_both_modes() {
+        for n in [1u64, 7, 1000, 100_003] {
+            let j = job(n);
+            let h = accumulate_sampled(&j, &Control::new());
+            assert_eq!(h.tally.total(), n);
+            assert_eq!(h.sum(), h.tally.counted);
+            let e = accumulate_exact(&j, &Control::new());
+            assert_eq!(e.tally.total(), n);
+            assert_eq!(e.sum(), e.tally.counted);
+        }
+    }
+
+    #[test]
+    fn same_seed_same_histogram_on_any_thread_count() {
+        let j = job(300_000);
+        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let three = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        let a = one.install(|| accumulate_sampled(&j, &Control::new()));
+        let b = three.install(|| accumulate_sampled(&j, &Control::new()));
+        assert_eq!(a, b);
+        let mut j2 = j.clone();
+        j2.seed = 8;
+        assert_ne!(a.counts, accumulate_sampled(&j2, &Control::new()).counts);
+    }
+
+    #[test]
+    fn diverging_orbits_are_tallied_and_restarted() {
+        let mut j = job(10_000);
+        j.preset.equation = Equation::Henon;
+        j.preset.params = vec![3.0, 0.3]; // escapes to infinity from everywhere near 0
+        j.skip = 5;
+        let h = accumulate_sampled(&j, &Control::new());
+        assert_eq!(h.tally.total(), 10_000);
+        assert!(h.tally.diverged > 0);
+        let e = accumulate_exact(&j, &Control::new());
+        assert_eq!(e.tally.total(), 10_000);
+        assert!(e.tally.diverged > 0);
+    }
+
+    #[test]
+    fn cancelled_run_returns_a_consistent_partial_histogram() {
+        let j = job(50_000_000);
+        let ctl = Control::new();
+        ctl.cancel();
+        let h = accumulate_sampled(&j, &ctl);
+        assert!(h.tally.total() < j.iters);
+        assert_eq!(h.sum(), h.tally.counted);
+    }
+}

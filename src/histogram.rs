@@ -1,0 +1,225 @@
+//! The histogram every backend produces: a W x H grid of u64 hit counts over plot [`Bounds`], plus
+//! the tally of points that fell outside the bounds or were lost to divergence.
+//!
+//! Binning rule (datashader's `Canvas.points`): with `sx = W / (xmax - xmin)` and
+//! `tx = -xmin * sx`, a point counts iff `xmin <= x <= xmax` and `ymin <= y <= ymax`; its column
+//! is `trunc(x * sx + tx)` clamped to `W - 1` (so `x == xmax` lands in the last column), and its
+//! row counted from the bottom is the same in y. Storage is row-major with row 0 at the TOP
+//! (largest y), as in a PNG and in the `.npy` output; datashader's own array has row 0 at the
+//! bottom.
+
+use std::fmt;
+
+/// Plot bounds in map coordinates. Invariant: finite and `xmin < xmax`, `ymin < ymax`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bounds {
+    pub xmin: f64,
+    pub xmax: f64,
+    pub ymin: f64,
+    pub ymax: f64,
+}
+
+impl Bounds {
+    /// Validated constructor.
+    pub fn new(xmin: f64, xmax: f64, ymin: f64, ymax: f64) -> Result<Bounds, String> {
+        if ![xmin, xmax, ymin, ymax].iter().all(|v| v.is_finite()) {
+            return Err(format!("bounds must be finite numbers, found {xmin},{xmax},{ymin},{ymax}"));
+        }
+        if xmin >= xmax || ymin >= ymax {
+            return Err(format!(
+                "bounds need xmin < xmax and ymin < ymax, found {xmin},{xmax},{ymin},{ymax}"
+            ));
+        }
+        Ok(Bounds { xmin, xmax, ymin, ymax })
+    }
+
+    /// Grows the shorter side (about its centre) so one pixel covers the same distance in x and y.
+    pub fn with_equal_aspect(self, width: u32, height: u32) -> Bounds {
+        let per_px = ((self.xmax - self.xmin) / width as f64).max((self.ymax - self.ymin) / height as f64);
+        let (cx, cy) = ((self.xmin + self.xmax) / 2.0, (self.ymin + self.ymax) / 2.0);
+        let (hw, hh) = (per_px * width as f64 / 2.0, per_px * height as f64 / 2.0);
+        Bounds { xmin: cx - hw, xmax: cx + hw, ymin: cy - hh, ymax: cy + hh }
+    }
+}
+
+impl fmt::Display for Bounds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{},{},{},{}", self.xmin, self.xmax, self.ymin, self.ymax)
+    }
+}
+
+/// The binning rule for one grid, precomputed. `bin` returns the storage index (row 0 = top).
+#[derive(Clone, Copy, Debug)]
+pub struct Binner {
+    pub bounds: Bounds,
+    pub width: u32,
+    pub height: u32,
+    pub sx: f64,
+    pub tx: f64,
+    pub sy: f64,
+    pub ty: f64,
+}
+
+impl Binner {
+    pub fn new(bounds: Bounds, width: u32, height: u32) -> Binner {
+        let sx = width as f64 / (bounds.xmax - bounds.xmin);
+        let sy = height as f64 / (bounds.ymax - bounds.ymin);
+        Binner { bounds, width, height, sx, tx: -bounds.xmin * sx, sy, ty: -bounds.ymin * sy }
+    }
+
+    /// Storage index of (x, y), or `None` when the point is outside the bounds (or NaN).
+    #[inline(always)]
+    pub fn bin(&self, x: f64, y: f64) -> Option<usize> {
+        let b = &self.bounds;
+        if !(b.xmin <= x && x <= b.xmax && b.ymin <= y && y <= b.ymax) {
+            return None;
+        }
+        let col = ((x * self.sx + self.tx) as u32).min(self.width - 1);
+        let row_up = ((y * self.sy + self.ty) as u32).min(self.height - 1);
+        Some((self.height - 1 - row_up) as usize * self.width as usize + col as usize)
+    }
+
+    /// The same rule in f32 arithmetic (fast CPU mode and GPU).
+    pub fn to_f32(&self) -> Binner32 {
+        Binner32 {
+            xmin: self.bounds.xmin as f32,
+            xmax: self.bounds.xmax as f32,
+            ymin: self.bounds.ymin as f32,
+            ymax: self.bounds.ymax as f32,
+            sx: self.sx as f32,
+            tx: self.tx as f32,
+            sy: self.sy as f32,
+            ty: self.ty as f32,
+            width: self.width,
+            height: self.height,
+        }
+    }
+}
+
+/// The binning rule in f32 (see [`Binner`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Binner32 {
+    pub xmin: f32,
+    pub xmax: f32,
+    pub ymin: f32,
+    pub ymax: f32,
+    pub sx: f32,
+    pub tx: f32,
+    pub sy: f32,
+    pub ty: f32,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Binner32 {
+    #[inline(always)]
+    pub fn bin(&self, x: f32, y: f32) -> Option<usize> {
+        if !(self.xmin <= x && x <= self.xmax && self.ymin <= y && y <= self.ymax) {
+            return None;
+        }
+        let col = ((x * self.sx + self.tx) as u32).min(self.width - 1);
+        let row_up = ((y * self.sy + self.ty) as u32).min(self.height - 1);
+        Some((self.height - 1 - row_up) as usize * self.width as usize + col as usize)
+    }
+}
+
+/// Where the points asked for went. Invariant for a finished run: the three add up to `asked`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Points binned into the grid.
+    pub counted: u64,
+    /// Points outside the bounds.
+    pub outside: u64,
+    /// Points lost to divergence (non-finite or beyond |x|,|y| <= 1e10; the orbit was restarted).
+    pub diverged: u64,
+}
+
+impl Tally {
+    pub fn total(&self) -> u64 {
+        self.counted + self.outside + self.diverged
+    }
+    pub fn add(&mut self, o: &Tally) {
+        self.counted += o.counted;
+        self.outside += o.outside;
+        self.diverged += o.diverged;
+    }
+}
+
+/// Hit counts on a grid, row 0 = top.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Histogram {
+    pub width: u32,
+    pub height: u32,
+    pub bounds: Bounds,
+    pub counts: Vec<u64>,
+    pub tally: Tally,
+}
+
+impl Histogram {
+    pub fn new(width: u32, height: u32, bounds: Bounds) -> Histogram {
+        Histogram {
+            width,
+            height,
+            bounds,
+            counts: vec![0; width as usize * height as usize],
+            tally: Tally::default(),
+        }
+    }
+
+    pub fn binner(&self) -> Binner {
+        Binner::new(self.bounds, self.width, self.height)
+    }
+
+    /// Adds another histogram of the same grid (counts and tally).
+    pub fn merge(&mut self, other: &Histogram) {
+        assert_eq!((self.width, self.height), (other.width, other.height), "merging different grids");
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        self.tally.add(&other.tally);
+    }
+
+    /// Sum of all bins (equals `tally.counted` for a consistent histogram).
+    pub fn sum(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+
+    pub fn nonzero_bins(&self) -> usize {
+        self.counts.iter().filter(|&&c| c > 0).count()
+    }
+
+    pub fn max(&self) -> u64 {
+        self.counts.iter().copied().max().unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binning_edges_follow_datashader() {
+        let b = Binner::new(Bounds::new(-1.0, 1.0, -1.0, 1.0).unwrap(), 4, 2);
+        // min corner: column 0, bottom row (storage row 1)
+        assert_eq!(b.bin(-1.0, -1.0), Some(4));
+        // max corner clamps into the last column and the top row
+        assert_eq!(b.bin(1.0, 1.0), Some(3));
+        assert_eq!(b.bin(-0.5, 0.0), Some(1)); // x = -0.5 -> trunc(1.0) = 1; y = 0 -> row_up 1 -> top
+        assert_eq!(b.bin(1.0000001, 0.0), None);
+        assert_eq!(b.bin(0.0, -1.0000001), None);
+        assert_eq!(b.bin(f64::NAN, 0.0), None);
+        assert_eq!(b.bin(0.0, f64::INFINITY), None);
+        let b32 = b.to_f32();
+        assert_eq!(b32.bin(1.0, 1.0), Some(3));
+        assert_eq!(b32.bin(-1.0, -1.0), Some(4));
+        assert_eq!(b32.bin(f32::NAN, 0.0), None);
+    }
+
+    #[test]
+    fn bounds_validation_and_equal_aspect() {
+        assert!(Bounds::new(1.0, 1.0, 0.0, 1.0).is_err());
+        assert!(Bounds::new(0.0, 1.0, 0.0, f64::NAN).is_err());
+        let b = Bounds::new(0.0, 2.0, 0.0, 1.0).unwrap().with_equal_aspect(100, 100);
+        assert_eq!(b, Bounds { xmin: 0.0, xmax: 2.0, ymin: -0.5, ymax: 1.5 });
+    }
+}

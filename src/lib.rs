@@ -1,0 +1,16 @@
+//! `attractors`: strange attractors rendered as point-density images on the GPU and CPU.
+//!
+//! Data flow: [`attractor`] (equations, presets, `.atr`) -> [`job::Job`] -> a backend ([`cpu`])
+//! fills a [`histogram::Histogram`] -> [`shade`] -> [`output`]. See README.md for the module map.
+
+pub mod app;
+pub mod attractor;
+pub mod cli;
+pub mod cpu;
+pub mod histogram;
+pub mod job;
+pub mod output;
+pub mod pilot;
+pub mod rng;
+pub mod shade;
+mod suggest;
