@@ -2,7 +2,7 @@
 //! histogram (with progress and Ctrl-C) -> shading and outputs. `main.rs` only prints the error.
 
 use crate::attractor::{self, Equation, Preset, atr};
-use crate::cli::{AspectArg, Args, BackendArg, Command, ListArgs, RenderArgs, ShadeArg};
+use crate::cli::{Args, AspectArg, BackendArg, Command, ListArgs, RenderArgs, ShadeArg};
 use crate::histogram::{Bounds, Histogram};
 use crate::job::{Control, Job};
 use crate::output::{Kind, OutputFile};
@@ -37,22 +37,37 @@ pub fn run(args: Args) -> Result<Outcome> {
 pub fn load_presets(config: Option<&Path>) -> Result<(Vec<Preset>, String)> {
     let (bytes, name) = match config {
         Some(p) => (read_limited(p)?, p.display().to_string()),
-        None if Path::new("attractors.atr").is_file() => (read_limited(Path::new("attractors.atr"))?, "attractors.atr".to_string()),
-        None => (BUILTIN_ATR.to_vec(), "<built-in attractors.atr>".to_string()),
+        None if Path::new("attractors.atr").is_file() => (
+            read_limited(Path::new("attractors.atr"))?,
+            "attractors.atr".to_string(),
+        ),
+        None => (
+            BUILTIN_ATR.to_vec(),
+            "<built-in attractors.atr>".to_string(),
+        ),
     };
     let presets = atr::parse(&bytes, &name)?;
     for p in &presets {
         if let Some(pal) = &p.palette {
-            Palette::from_name(pal).map_err(|e| anyhow!("{name}:{}: column palette: {e}", p.line))?;
+            Palette::from_name(pal)
+                .map_err(|e| anyhow!("{name}:{}: column palette: {e}", p.line))?;
         }
     }
     Ok((presets, name))
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>> {
-    let meta = std::fs::metadata(path).with_context(|| format!("--config {}: cannot read it; check the path", path.display()))?;
+    let meta = std::fs::metadata(path).with_context(|| {
+        format!(
+            "--config {}: cannot read it; check the path",
+            path.display()
+        )
+    })?;
     if meta.is_dir() {
-        bail!("--config {}: is a directory; expected a .atr file", path.display());
+        bail!(
+            "--config {}: is a directory; expected a .atr file",
+            path.display()
+        );
     }
     if meta.len() > atr::MAX_FILE_BYTES as u64 {
         bail!(
@@ -66,18 +81,23 @@ fn read_limited(path: &Path) -> Result<Vec<u8>> {
 }
 
 fn find_preset(presets: &[Preset], name: &str, file: &str) -> Result<Preset> {
-    presets.iter().find(|p| p.name.eq_ignore_ascii_case(name)).cloned().ok_or_else(|| {
-        anyhow!(
-            "no preset '{name}' in {file}{} (attractors list shows all)",
-            crate::suggest::did_you_mean(name, presets.iter().map(|p| p.name.as_str()))
-        )
-    })
+    presets
+        .iter()
+        .find(|p| p.name.eq_ignore_ascii_case(name))
+        .cloned()
+        .ok_or_else(|| {
+            anyhow!(
+                "no preset '{name}' in {file}{} (attractors list shows all)",
+                crate::suggest::did_you_mean(name, presets.iter().map(|p| p.name.as_str()))
+            )
+        })
 }
 
 /// Applies `--equation`, `--start` and `--params` to a preset.
 fn apply_overrides(mut p: Preset, r: &RenderArgs) -> Result<Preset> {
     if let Some(eq) = &r.equation {
-        let eq = attractor::lookup_equation(eq).map_err(|e| anyhow!("--equation: {e} (attractors list --equations shows all)"))?;
+        let eq = attractor::lookup_equation(eq)
+            .map_err(|e| anyhow!("--equation: {e} (attractors list --equations shows all)"))?;
         if eq != p.equation {
             p.equation = eq;
             p.params = vec![f64::NAN; eq.params().len()];
@@ -89,17 +109,30 @@ fn apply_overrides(mut p: Preset, r: &RenderArgs) -> Result<Preset> {
     let names = p.equation.params();
     for (k, v) in r.params.iter().flat_map(|p| &p.0) {
         let i = names.iter().position(|n| n == k).ok_or_else(|| {
-            anyhow!("--params: '{}' has no parameter '{k}'; its parameters are {}", p.equation.name(), list_or_none(names))
+            anyhow!(
+                "--params: '{}' has no parameter '{k}'; its parameters are {}",
+                p.equation.name(),
+                list_or_none(names)
+            )
         })?;
         p.params[i] = *v;
     }
-    let missing: Vec<&str> = names.iter().zip(&p.params).filter(|(_, v)| v.is_nan()).map(|(n, _)| *n).collect();
+    let missing: Vec<&str> = names
+        .iter()
+        .zip(&p.params)
+        .filter(|(_, v)| v.is_nan())
+        .map(|(n, _)| *n)
+        .collect();
     if !missing.is_empty() {
         bail!(
             "--equation {}: give its parameters with --params ({} missing), for example --params {}",
             p.equation.name(),
             missing.join(", "),
-            names.iter().map(|n| format!("{n}=1")).collect::<Vec<_>>().join(",")
+            names
+                .iter()
+                .map(|n| format!("{n}=1"))
+                .collect::<Vec<_>>()
+                .join(",")
         );
     }
     attractor::check_params(p.equation, &p.params).map_err(|e| anyhow!("--params: {e}"))?;
@@ -107,7 +140,11 @@ fn apply_overrides(mut p: Preset, r: &RenderArgs) -> Result<Preset> {
 }
 
 fn list_or_none(names: &[&str]) -> String {
-    if names.is_empty() { "none".into() } else { names.join(", ") }
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
+    }
 }
 
 fn shade_of(s: ShadeArg) -> Shade {
@@ -132,9 +169,16 @@ pub fn plan(r: &RenderArgs) -> Result<Plan> {
     let (presets, file) = load_presets(r.config.as_deref())?;
     let name = r.name.as_deref().unwrap_or("Clifford");
     let preset = apply_overrides(find_preset(&presets, name, &file)?, r)?;
-    let palette_name = r.palette.clone().or_else(|| preset.palette.clone()).unwrap_or_else(|| "fire".into());
+    let palette_name = r
+        .palette
+        .clone()
+        .or_else(|| preset.palette.clone())
+        .unwrap_or_else(|| "fire".into());
     let palette = Palette::from_name(&palette_name).map_err(|e| anyhow!("--palette: {e}"))?;
-    let background: Color = r.background.parse().map_err(|e| anyhow!("--background: {e}"))?;
+    let background: Color = r
+        .background
+        .parse()
+        .map_err(|e| anyhow!("--background: {e}"))?;
     let (width, height) = r.size;
     let pilot = pilot::run(&preset, r.skip, r.seed).map_err(|e| anyhow!("{}: {e}", preset.name))?;
     let bounds = match r.bounds {
@@ -142,9 +186,26 @@ pub fn plan(r: &RenderArgs) -> Result<Plan> {
         None if r.aspect == AspectArg::Equal => pilot.bounds.with_equal_aspect(width, height),
         None => pilot.bounds,
     };
-    let job = Job { preset, width, height, bounds, iters: r.iters, skip: r.skip, seed: r.seed };
-    let style = Style { shade: shade_of(r.shade), palette, background };
-    Ok(Plan { job, style, exact: r.exact, pilot_diverged: pilot.diverged_fraction })
+    let job = Job {
+        preset,
+        width,
+        height,
+        bounds,
+        iters: r.iters,
+        skip: r.skip,
+        seed: r.seed,
+    };
+    let style = Style {
+        shade: shade_of(r.shade),
+        palette,
+        background,
+    };
+    Ok(Plan {
+        job,
+        style,
+        exact: r.exact,
+        pilot_diverged: pilot.diverged_fraction,
+    })
 }
 
 /// Set by the Ctrl-C handler; the progress loop forwards it to the running backend.
@@ -152,14 +213,24 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 fn render(r: &RenderArgs) -> Result<Outcome> {
     if r.png.is_none() && r.hist.is_none() {
-        bail!("no output given: use --png FILE or --hist FILE.npy (the live window is not built yet)");
+        bail!(
+            "no output given: use --png FILE or --hist FILE.npy (the live window is not built yet)"
+        );
     }
     if r.backend == BackendArg::Gpu {
         bail!("--backend gpu: the GPU renderer is not built yet; use --backend cpu");
     }
     let plan = plan(r)?;
-    let png = r.png.as_deref().map(|p| OutputFile::prepare(p, Kind::Png)).transpose()?;
-    let npy = r.hist.as_deref().map(|p| OutputFile::prepare(p, Kind::Npy)).transpose()?;
+    let png = r
+        .png
+        .as_deref()
+        .map(|p| OutputFile::prepare(p, Kind::Png))
+        .transpose()?;
+    let npy = r
+        .hist
+        .as_deref()
+        .map(|p| OutputFile::prepare(p, Kind::Npy))
+        .transpose()?;
     let job = &plan.job;
     let quiet = r.quiet;
     if !quiet && job.preset.equation.is_area_preserving(&job.preset.params) && !plan.exact {
@@ -169,7 +240,11 @@ fn render(r: &RenderArgs) -> Result<Outcome> {
         );
     }
     if plan.pilot_diverged > 0.5 && !quiet {
-        eprintln!("warning: {:.0}% of pilot orbits diverged for {}", plan.pilot_diverged * 100.0, job.preset.describe_params());
+        eprintln!(
+            "warning: {:.0}% of pilot orbits diverged for {}",
+            plan.pilot_diverged * 100.0,
+            job.preset.describe_params()
+        );
     }
 
     let ctl = Control::new();
@@ -177,9 +252,17 @@ fn render(r: &RenderArgs) -> Result<Outcome> {
     let t0 = Instant::now();
     let exact = plan.exact;
     let hist = std::thread::scope(|s| {
-        let worker = s.spawn(|| if exact { cpu::accumulate_exact(job, &ctl) } else { cpu::accumulate_sampled(job, &ctl) });
+        let worker = s.spawn(|| {
+            if exact {
+                cpu::accumulate_exact(job, &ctl)
+            } else {
+                cpu::accumulate_sampled(job, &ctl)
+            }
+        });
         watch_progress(&ctl, job.iters, quiet, || worker.is_finished());
-        worker.join().map_err(|_| anyhow!("the CPU renderer crashed"))
+        worker
+            .join()
+            .map_err(|_| anyhow!("the CPU renderer crashed"))
     })?;
     let secs = t0.elapsed().as_secs_f64();
     let interrupted = hist.tally.total() < job.iters;
@@ -200,7 +283,11 @@ fn render(r: &RenderArgs) -> Result<Outcome> {
             eprintln!("wrote {}", path.display());
         }
     }
-    Ok(if interrupted { Outcome::Interrupted } else { Outcome::Complete })
+    Ok(if interrupted {
+        Outcome::Interrupted
+    } else {
+        Outcome::Complete
+    })
 }
 
 /// Polls the control block until `finished()`: forwards Ctrl-C, draws the progress bar on stderr
@@ -220,8 +307,10 @@ fn watch_progress(ctl: &Control, total: u64, quiet: bool, finished: impl Fn() ->
         if show && bar.is_none() && t0.elapsed() > Duration::from_secs(1) {
             let b = indicatif::ProgressBar::new(total);
             b.set_style(
-                indicatif::ProgressStyle::with_template("{bar:40} {percent:>3}% {human_pos}/{human_len} points  {per_sec}  ETA {eta}")
-                    .expect("static template"),
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {percent:>3}% {human_pos}/{human_len} points  {per_sec}  ETA {eta}",
+                )
+                .expect("static template"),
             );
             bar = Some(b);
         }
@@ -289,10 +378,27 @@ fn list(l: &ListArgs) -> Result<()> {
     } else {
         let (presets, file) = load_presets(l.config.as_deref())?;
         let _ = writeln!(out, "# {file}: {} presets", presets.len());
-        let _ = writeln!(out, "{:<22} {:<15} {:<10} parameters", "name", "equation", "palette");
+        let _ = writeln!(
+            out,
+            "{:<22} {:<15} {:<10} parameters",
+            "name", "equation", "palette"
+        );
         for p in &presets {
-            let params: Vec<String> = p.equation.params().iter().zip(&p.params).map(|(n, v)| format!("{n}={v}")).collect();
-            let _ = writeln!(out, "{:<22} {:<15} {:<10} {}", p.name, p.equation.name(), p.palette.as_deref().unwrap_or("-"), params.join(" "));
+            let params: Vec<String> = p
+                .equation
+                .params()
+                .iter()
+                .zip(&p.params)
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "{:<22} {:<15} {:<10} {}",
+                p.name,
+                p.equation.name(),
+                p.palette.as_deref().unwrap_or("-"),
+                params.join(" ")
+            );
         }
     }
     // A closed pipe (`attractors list | head`) is not an error worth a message.

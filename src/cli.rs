@@ -7,7 +7,12 @@ use std::path::PathBuf;
 
 /// Render strange attractors on the GPU or CPU.
 #[derive(Parser, Debug)]
-#[command(name = "attractors", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "attractors",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Args {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -121,9 +126,18 @@ pub struct RenderArgs {
 
 /// `1024x768` -> (1024, 768); each side 1..=65536.
 pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
-    let bad = || format!("size '{s}': expected WIDTHxHEIGHT with whole numbers from 1 to 65536, like 1024x1024");
+    let bad = || {
+        format!(
+            "size '{s}': expected WIDTHxHEIGHT with whole numbers from 1 to 65536, like 1024x1024"
+        )
+    };
     let (w, h) = s.trim().split_once(['x', 'X']).ok_or_else(bad)?;
-    let side = |v: &str| v.trim().parse::<u32>().ok().filter(|v| (1..=65536).contains(v));
+    let side = |v: &str| {
+        v.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|v| (1..=65536).contains(v))
+    };
     Ok((side(w).ok_or_else(bad)?, side(h).ok_or_else(bad)?))
 }
 
@@ -140,13 +154,29 @@ fn parse_skip(s: &str) -> Result<u64, String> {
 }
 
 fn parse_count_in(s: &str, min: u64) -> Result<u64, String> {
-    let bad = |why: &str| format!("count '{s}': {why}; expected a whole number from {min} to 1e15 like 1e9, 250M or 1_000_000");
+    let bad = |why: &str| {
+        format!(
+            "count '{s}': {why}; expected a whole number from {min} to 1e15 like 1e9, 250M or 1_000_000"
+        )
+    };
     let t = s.trim().replace('_', "");
     let (num, mult) = match t.chars().last() {
-        Some(c @ ('k' | 'K' | 'M' | 'G' | 'T')) => (&t[..t.len() - 1], match c { 'k' | 'K' => 1e3, 'M' => 1e6, 'G' => 1e9, _ => 1e12 }),
+        Some(c @ ('k' | 'K' | 'M' | 'G' | 'T')) => (
+            &t[..t.len() - 1],
+            match c {
+                'k' | 'K' => 1e3,
+                'M' => 1e6,
+                'G' => 1e9,
+                _ => 1e12,
+            },
+        ),
         _ => (&t[..], 1.0),
     };
-    if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+')) {
+    if num.is_empty()
+        || !num
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+'))
+    {
         return Err(bad("not a number"));
     }
     let v = num.parse::<f64>().map_err(|_| bad("not a number"))? * mult;
@@ -171,16 +201,24 @@ fn parse_floats(s: &str, what: &str, n: &[usize]) -> Result<Vec<f64>, String> {
     };
     match vals {
         Ok(v) if n.contains(&v.len()) && v.iter().all(|x| x.is_finite()) => Ok(v),
-        Ok(v) if n.contains(&v.len()) => Err(format!("{what} '{s}': values must be finite; expected {expected}")),
-        Ok(v) => Err(format!("{what} '{s}': found {} values; expected {expected}", v.len())),
-        Err(_) => Err(format!("{what} '{s}': not a list of numbers; expected {expected}")),
+        Ok(v) if n.contains(&v.len()) => Err(format!(
+            "{what} '{s}': values must be finite; expected {expected}"
+        )),
+        Ok(v) => Err(format!(
+            "{what} '{s}': found {} values; expected {expected}",
+            v.len()
+        )),
+        Err(_) => Err(format!(
+            "{what} '{s}': not a list of numbers; expected {expected}"
+        )),
     }
 }
 
 /// `xmin,xmax,ymin,ymax`, finite, xmin < xmax, ymin < ymax.
 pub fn parse_bounds(s: &str) -> Result<[f64; 4], String> {
     let v = parse_floats(s, "bounds", &[4])?;
-    crate::histogram::Bounds::new(v[0], v[1], v[2], v[3]).map_err(|e| format!("bounds '{s}': {e}"))?;
+    crate::histogram::Bounds::new(v[0], v[1], v[2], v[3])
+        .map_err(|e| format!("bounds '{s}': {e}"))?;
     Ok([v[0], v[1], v[2], v[3]])
 }
 
@@ -200,8 +238,13 @@ pub struct ParamList(pub Vec<(String, f64)>);
 pub fn parse_params(s: &str) -> Result<ParamList, String> {
     s.split(',')
         .map(|kv| {
-            let (k, v) = kv.split_once('=').ok_or_else(|| format!("params '{s}': '{kv}' is not NAME=VALUE; expected a=-1.3,b=-1.3"))?;
-            let v: f64 = v.trim().parse().map_err(|_| format!("params '{s}': '{v}' is not a number"))?;
+            let (k, v) = kv.split_once('=').ok_or_else(|| {
+                format!("params '{s}': '{kv}' is not NAME=VALUE; expected a=-1.3,b=-1.3")
+            })?;
+            let v: f64 = v
+                .trim()
+                .parse()
+                .map_err(|_| format!("params '{s}': '{v}' is not a number"))?;
             if !v.is_finite() {
                 return Err(format!("params '{s}': {} must be finite", k.trim()));
             }
@@ -231,7 +274,11 @@ mod tests {
         assert!(parse_count("0").unwrap_err().contains("too small"));
         assert!(parse_count("1e30").unwrap_err().contains("too large"));
         assert!(parse_count("-5").unwrap_err().contains("not a number"));
-        assert!(parse_count("1.5").unwrap_err().contains("not a whole number"));
+        assert!(
+            parse_count("1.5")
+                .unwrap_err()
+                .contains("not a whole number")
+        );
         assert!(parse_count("nan").is_err());
         assert!(parse_count("inf").is_err());
         assert_eq!(parse_skip("0"), Ok(0));
@@ -244,19 +291,39 @@ mod tests {
         assert!(parse_size("100").is_err());
         assert!(parse_size("70000x10").is_err());
         assert_eq!(parse_bounds("-3,3,-2.5,2.5"), Ok([-3.0, 3.0, -2.5, 2.5]));
-        assert!(parse_bounds("3,-3,-2,2").unwrap_err().contains("xmin < xmax"));
+        assert!(
+            parse_bounds("3,-3,-2,2")
+                .unwrap_err()
+                .contains("xmin < xmax")
+        );
         assert!(parse_bounds("-3,3,-2,inf").unwrap_err().contains("finite"));
-        assert!(parse_bounds("1,2,3").unwrap_err().contains("found 3 values"));
+        assert!(
+            parse_bounds("1,2,3")
+                .unwrap_err()
+                .contains("found 3 values")
+        );
         assert_eq!(parse_start("-0.5,0"), Ok(StartPoint(vec![-0.5, 0.0])));
         assert!(parse_start("1,2,3,4").is_err());
-        assert_eq!(parse_params("a=1,b=-2.5"), Ok(ParamList(vec![("a".into(), 1.0), ("b".into(), -2.5)])));
+        assert_eq!(
+            parse_params("a=1,b=-2.5"),
+            Ok(ParamList(vec![("a".into(), 1.0), ("b".into(), -2.5)]))
+        );
         assert!(parse_params("a:1").is_err());
         assert!(parse_params("a=nan").is_err());
     }
 
     #[test]
     fn negative_values_work_without_equals() {
-        let a = Args::try_parse_from(["attractors", "--bounds", "-3,3,-3,3", "--start", "-0.5,0", "--params", "a=-1"]).unwrap();
+        let a = Args::try_parse_from([
+            "attractors",
+            "--bounds",
+            "-3,3,-3,3",
+            "--start",
+            "-0.5,0",
+            "--params",
+            "a=-1",
+        ])
+        .unwrap();
         assert_eq!(a.render.bounds, Some([-3.0, 3.0, -3.0, 3.0]));
         assert_eq!(a.render.start, Some(StartPoint(vec![-0.5, 0.0])));
     }

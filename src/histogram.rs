@@ -23,22 +23,35 @@ impl Bounds {
     /// Validated constructor.
     pub fn new(xmin: f64, xmax: f64, ymin: f64, ymax: f64) -> Result<Bounds, String> {
         if ![xmin, xmax, ymin, ymax].iter().all(|v| v.is_finite()) {
-            return Err(format!("bounds must be finite numbers, found {xmin},{xmax},{ymin},{ymax}"));
+            return Err(format!(
+                "bounds must be finite numbers, found {xmin},{xmax},{ymin},{ymax}"
+            ));
         }
         if xmin >= xmax || ymin >= ymax {
             return Err(format!(
                 "bounds need xmin < xmax and ymin < ymax, found {xmin},{xmax},{ymin},{ymax}"
             ));
         }
-        Ok(Bounds { xmin, xmax, ymin, ymax })
+        Ok(Bounds {
+            xmin,
+            xmax,
+            ymin,
+            ymax,
+        })
     }
 
     /// Grows the shorter side (about its centre) so one pixel covers the same distance in x and y.
     pub fn with_equal_aspect(self, width: u32, height: u32) -> Bounds {
-        let per_px = ((self.xmax - self.xmin) / width as f64).max((self.ymax - self.ymin) / height as f64);
+        let per_px =
+            ((self.xmax - self.xmin) / width as f64).max((self.ymax - self.ymin) / height as f64);
         let (cx, cy) = ((self.xmin + self.xmax) / 2.0, (self.ymin + self.ymax) / 2.0);
         let (hw, hh) = (per_px * width as f64 / 2.0, per_px * height as f64 / 2.0);
-        Bounds { xmin: cx - hw, xmax: cx + hw, ymin: cy - hh, ymax: cy + hh }
+        Bounds {
+            xmin: cx - hw,
+            xmax: cx + hw,
+            ymin: cy - hh,
+            ymax: cy + hh,
+        }
     }
 }
 
@@ -64,7 +77,15 @@ impl Binner {
     pub fn new(bounds: Bounds, width: u32, height: u32) -> Binner {
         let sx = width as f64 / (bounds.xmax - bounds.xmin);
         let sy = height as f64 / (bounds.ymax - bounds.ymin);
-        Binner { bounds, width, height, sx, tx: -bounds.xmin * sx, sy, ty: -bounds.ymin * sy }
+        Binner {
+            bounds,
+            width,
+            height,
+            sx,
+            tx: -bounds.xmin * sx,
+            sy,
+            ty: -bounds.ymin * sy,
+        }
     }
 
     /// Storage index of (x, y), or `None` when the point is outside the bounds (or NaN).
@@ -172,7 +193,11 @@ impl Histogram {
 
     /// Adds another histogram of the same grid (counts and tally).
     pub fn merge(&mut self, other: &Histogram) {
-        assert_eq!((self.width, self.height), (other.width, other.height), "merging different grids");
+        assert_eq!(
+            (self.width, self.height),
+            (other.width, other.height),
+            "merging different grids"
+        );
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
             *a += b;
         }
@@ -219,7 +244,17 @@ mod tests {
     fn bounds_validation_and_equal_aspect() {
         assert!(Bounds::new(1.0, 1.0, 0.0, 1.0).is_err());
         assert!(Bounds::new(0.0, 1.0, 0.0, f64::NAN).is_err());
-        let b = Bounds::new(0.0, 2.0, 0.0, 1.0).unwrap().with_equal_aspect(100, 100);
-        assert_eq!(b, Bounds { xmin: 0.0, xmax: 2.0, ymin: -0.5, ymax: 1.5 });
+        let b = Bounds::new(0.0, 2.0, 0.0, 1.0)
+            .unwrap()
+            .with_equal_aspect(100, 100);
+        assert_eq!(
+            b,
+            Bounds {
+                xmin: 0.0,
+                xmax: 2.0,
+                ymin: -0.5,
+                ymax: 1.5
+            }
+        );
     }
 }

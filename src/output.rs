@@ -7,8 +7,8 @@
 //! at the very end because of a typo in a path.
 
 use crate::histogram::Histogram;
-use npyz::WriterBuilder;
 use anyhow::{Context, Result, bail};
+use npyz::WriterBuilder;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -45,7 +45,15 @@ impl OutputFile {
     /// Checks `path` and creates the temporary file that will become it.
     pub fn prepare(path: &Path, kind: Kind) -> Result<OutputFile> {
         let flag = kind.flag();
-        let ext_ok = path.extension().is_some_and(|e| e.eq_ignore_ascii_case(kind.extension()));
+        if path.is_dir() {
+            bail!(
+                "{flag} {}: is a directory; give a file name inside it",
+                path.display()
+            );
+        }
+        let ext_ok = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case(kind.extension()));
         if !ext_ok {
             bail!(
                 "{flag} {}: expected a file name ending in .{} (for example out.{})",
@@ -54,22 +62,33 @@ impl OutputFile {
                 kind.extension()
             );
         }
-        if path.is_dir() {
-            bail!("{flag} {}: is a directory; give a file name inside it", path.display());
-        }
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
         if !dir.is_dir() {
-            bail!("{flag} {}: directory {} does not exist; create it first", path.display(), dir.display());
+            bail!(
+                "{flag} {}: directory {} does not exist; create it first",
+                path.display(),
+                dir.display()
+            );
         }
         let temp = tempfile::Builder::new()
             .prefix(".attractors-")
             .suffix(".tmp")
             .tempfile_in(&dir)
-            .with_context(|| format!("{flag} {}: cannot write in {}; choose a writable directory", path.display(), dir.display()))?;
-        Ok(OutputFile { path: path.to_path_buf(), kind, temp })
+            .with_context(|| {
+                format!(
+                    "{flag} {}: cannot write in {}; choose a writable directory",
+                    path.display(),
+                    dir.display()
+                )
+            })?;
+        Ok(OutputFile {
+            path: path.to_path_buf(),
+            kind,
+            temp,
+        })
     }
 
     /// Writes RGBA8 pixels as PNG (RGB when every pixel is opaque) and renames into place.
@@ -80,10 +99,25 @@ impl OutputFile {
         self.finish(|w| {
             let enc = image::codecs::png::PngEncoder::new(w);
             if opaque {
-                let rgb: Vec<u8> = rgba.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
-                image::ImageEncoder::write_image(enc, &rgb, width, height, image::ExtendedColorType::Rgb8)
+                let rgb: Vec<u8> = rgba
+                    .chunks_exact(4)
+                    .flat_map(|p| [p[0], p[1], p[2]])
+                    .collect();
+                image::ImageEncoder::write_image(
+                    enc,
+                    &rgb,
+                    width,
+                    height,
+                    image::ExtendedColorType::Rgb8,
+                )
             } else {
-                image::ImageEncoder::write_image(enc, rgba, width, height, image::ExtendedColorType::Rgba8)
+                image::ImageEncoder::write_image(
+                    enc,
+                    rgba,
+                    width,
+                    height,
+                    image::ExtendedColorType::Rgba8,
+                )
             }
             .with_context(|| format!("encoding {}", path.display()))
         })
@@ -96,11 +130,19 @@ impl OutputFile {
         let shape = [hist.height as u64, hist.width as u64];
         self.finish(|w| {
             if hist.max() <= u32::MAX as u64 {
-                let mut npy = npyz::WriteOptions::<u32>::new().default_dtype().shape(&shape).writer(w).begin_nd()?;
+                let mut npy = npyz::WriteOptions::<u32>::new()
+                    .default_dtype()
+                    .shape(&shape)
+                    .writer(w)
+                    .begin_nd()?;
                 npy.extend(hist.counts.iter().map(|&c| c as u32))?;
                 npy.finish()?;
             } else {
-                let mut npy = npyz::WriteOptions::<u64>::new().default_dtype().shape(&shape).writer(w).begin_nd()?;
+                let mut npy = npyz::WriteOptions::<u64>::new()
+                    .default_dtype()
+                    .shape(&shape)
+                    .writer(w)
+                    .begin_nd()?;
                 npy.extend(hist.counts.iter().copied())?;
                 npy.finish()?;
             }
@@ -116,7 +158,10 @@ impl OutputFile {
             w.flush().context(what.clone())?;
         }
         self.temp.as_file().sync_all().context(what.clone())?;
-        self.temp.persist(&self.path).map_err(|e| e.error).context(what)?;
+        self.temp
+            .persist(&self.path)
+            .map_err(|e| e.error)
+            .context(what)?;
         Ok(())
     }
 }
@@ -124,15 +169,24 @@ impl OutputFile {
 /// Reads a `.npy` of uint32 or uint64 counts (shape (height, width)) back: (width, height, counts).
 pub fn read_npy_counts(path: &Path) -> Result<(u32, u32, Vec<u64>)> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let npy = npyz::NpyFile::new(&bytes[..]).with_context(|| format!("{}: not a .npy file", path.display()))?;
+    let npy = npyz::NpyFile::new(&bytes[..])
+        .with_context(|| format!("{}: not a .npy file", path.display()))?;
     let shape = npy.shape().to_vec();
     if shape.len() != 2 {
-        bail!("{}: expected a 2-D array, found shape {shape:?}", path.display());
+        bail!(
+            "{}: expected a 2-D array, found shape {shape:?}",
+            path.display()
+        );
     }
     let counts: Vec<u64> = match npy.dtype() {
         npyz::DType::Plain(t) if t.size_field() == 8 => npy.into_vec::<u64>()?,
-        npyz::DType::Plain(t) if t.size_field() == 4 => npy.into_vec::<u32>()?.into_iter().map(u64::from).collect(),
-        d => bail!("{}: expected uint32 or uint64 counts, found {d:?}", path.display()),
+        npyz::DType::Plain(t) if t.size_field() == 4 => {
+            npy.into_vec::<u32>()?.into_iter().map(u64::from).collect()
+        }
+        d => bail!(
+            "{}: expected uint32 or uint64 counts, found {d:?}",
+            path.display()
+        ),
     };
     Ok((shape[1] as u32, shape[0] as u32, counts))
 }

@@ -34,7 +34,11 @@ pub fn run(preset: &Preset, skip: u64, seed: u64) -> Result<Pilot, String> {
     let mut ys = Vec::with_capacity(xs.capacity());
     let mut diverged = 0;
     'orbits: for orbit in 0..PILOT_ORBITS {
-        let mut p = if orbit == 0 { preset.start } else { rng::orbit_start(key, orbit, 0, start32).map(f64::from) };
+        let mut p = if orbit == 0 {
+            preset.start
+        } else {
+            rng::orbit_start(key, orbit, 0, start32).map(f64::from)
+        };
         for _ in 0..skip.min(10_000) {
             p = eq.step_f64(p, &k);
         }
@@ -62,7 +66,8 @@ pub fn run(preset: &Preset, skip: u64, seed: u64) -> Result<Pilot, String> {
     let (xmin, xmax) = robust_range(&mut xs);
     let (ymin, ymax) = robust_range(&mut ys);
     Ok(Pilot {
-        bounds: Bounds::new(xmin, xmax, ymin, ymax).expect("robust_range gives finite, ordered ranges"),
+        bounds: Bounds::new(xmin, xmax, ymin, ymax)
+            .expect("robust_range gives finite, ordered ranges"),
         diverged_fraction: diverged as f64 / PILOT_ORBITS as f64,
     })
 }
@@ -91,14 +96,30 @@ mod tests {
     use crate::attractor::Equation;
 
     fn preset(eq: Equation, params: Vec<f64>) -> Preset {
-        Preset { name: "t".into(), equation: eq, start: [0.0; 3], params, palette: None, line: 0 }
+        Preset {
+            name: "t".into(),
+            equation: eq,
+            start: [0.0; 3],
+            params,
+            palette: None,
+            line: 0,
+        }
     }
 
     #[test]
     fn clifford_bounds_hold_the_attractor() {
-        let p = run(&preset(Equation::Clifford, vec![-1.3, -1.3, -1.8, -1.9]), 1000, 0).unwrap();
+        let p = run(
+            &preset(Equation::Clifford, vec![-1.3, -1.3, -1.8, -1.9]),
+            1000,
+            0,
+        )
+        .unwrap();
         // |x| <= 1 + |c| = 2.8, |y| <= 1 + |d| = 2.9
-        assert!(p.bounds.xmin >= -3.0 && p.bounds.xmax <= 3.0, "{}", p.bounds);
+        assert!(
+            p.bounds.xmin >= -3.0 && p.bounds.xmax <= 3.0,
+            "{}",
+            p.bounds
+        );
         assert!(p.bounds.xmax - p.bounds.xmin > 3.0, "{}", p.bounds);
         assert_eq!(p.diverged_fraction, 0.0);
     }
@@ -114,6 +135,9 @@ mod tests {
     #[test]
     fn all_divergent_is_an_error_naming_parameters() {
         let e = run(&preset(Equation::Henon, vec![5.0, 0.3]), 1000, 0).unwrap_err();
-        assert!(e.starts_with("every orbit diverges for henon a=5, b=0.3"), "{e}");
+        assert!(
+            e.starts_with("every orbit diverges for henon a=5, b=0.3"),
+            "{e}"
+        );
     }
 }

@@ -59,12 +59,16 @@ impl fmt::Display for Shade {
 impl FromStr for Shade {
     type Err = String;
     fn from_str(s: &str) -> Result<Shade, String> {
-        Shade::ALL.iter().copied().find(|v| v.name() == s.to_ascii_lowercase()).ok_or_else(|| {
-            format!(
-                "unknown shade '{s}'{}; expected one of eq_hist, log, cbrt, linear",
-                crate::suggest::did_you_mean(s, Shade::ALL.iter().map(|v| v.name()))
-            )
-        })
+        Shade::ALL
+            .iter()
+            .copied()
+            .find(|v| v.name() == s.to_ascii_lowercase())
+            .ok_or_else(|| {
+                format!(
+                    "unknown shade '{s}'{}; expected one of eq_hist, log, cbrt, linear",
+                    crate::suggest::did_you_mean(s, Shade::ALL.iter().map(|v| v.name()))
+                )
+            })
     }
 }
 
@@ -105,15 +109,25 @@ impl Palette {
         if reversed {
             colors.reverse();
         }
-        Ok(Palette { name: lower, colors })
+        Ok(Palette {
+            name: lower,
+            colors,
+        })
     }
 
     fn lookup(base: &str) -> Option<Vec<[u8; 3]>> {
         if let Some((_, g)) = MATPLOTLIB.iter().find(|(n, _)| *n == base) {
-            return Some((0..256).map(|i| g.eval_rational(i, 256).as_array()).collect());
+            return Some(
+                (0..256)
+                    .map(|i| g.eval_rational(i, 256).as_array())
+                    .collect(),
+            );
         }
         // Only colorcet's own names: its parser would also turn any CSS colour into a gradient.
-        if !colorcet::ColorMap::all_colormap_names().iter().any(|k| k == base) {
+        if !colorcet::ColorMap::all_colormap_names()
+            .iter()
+            .any(|k| k == base)
+        {
             return None;
         }
         let map: colorcet::ColorMap = base.parse().ok()?;
@@ -170,7 +184,11 @@ impl FromStr for Color {
         if let Some((_, c)) = named.iter().find(|(n, _)| *n == lower) {
             return Ok(Color(*c));
         }
-        let bad = || format!("unknown colour '{s}'; expected a name (black, white, transparent, ...) or #rrggbb or #rrggbbaa");
+        let bad = || {
+            format!(
+                "unknown colour '{s}'; expected a name (black, white, transparent, ...) or #rrggbb or #rrggbbaa"
+            )
+        };
         let hex = lower.strip_prefix('#').ok_or_else(bad)?;
         if !(hex.len() == 6 || hex.len() == 8) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(bad());
@@ -205,7 +223,10 @@ pub struct ToneMap {
 impl ToneMap {
     pub fn new(shade: Shade, counts: &[u64]) -> ToneMap {
         let mut nonzero: Vec<u64> = counts.iter().copied().filter(|&c| c > 0).collect();
-        let (cmin, cmax) = (nonzero.iter().copied().min().unwrap_or(0), nonzero.iter().copied().max().unwrap_or(0));
+        let (cmin, cmax) = (
+            nonzero.iter().copied().min().unwrap_or(0),
+            nonzero.iter().copied().max().unwrap_or(0),
+        );
         let (mut values, mut levels) = (Vec::new(), Vec::new());
         if shade == Shade::EqHist && !nonzero.is_empty() {
             nonzero.sort_unstable();
@@ -218,9 +239,24 @@ impl ToneMap {
                 cdf.push(cum as f64 / n);
             }
             let first = cdf[0];
-            levels = cdf.iter().map(|c| if values.len() > 1 { (c - first) / (1.0 - first) } else { 1.0 }).collect();
+            levels = cdf
+                .iter()
+                .map(|c| {
+                    if values.len() > 1 {
+                        (c - first) / (1.0 - first)
+                    } else {
+                        1.0
+                    }
+                })
+                .collect();
         }
-        ToneMap { shade, cmin, cmax, values, levels }
+        ToneMap {
+            shade,
+            cmin,
+            cmax,
+            values,
+            levels,
+        }
     }
 
     /// The transform of the linear span shades (module docs, step 2).
@@ -275,14 +311,29 @@ mod tests {
         assert_eq!(fire.at(1.0), [255, 255, 255]);
         let rev = Palette::from_name("fire_r").unwrap();
         assert_eq!(rev.at(0.0), [255, 255, 255]);
-        for name in ["bgy", "bgyw", "bmw", "bmy", "gray", "kbc", "kgy", "inferno", "viridis"] {
-            assert_eq!(Palette::from_name(name).unwrap().colors.len(), 256, "{name}");
+        for name in [
+            "bgy", "bgyw", "bmw", "bmy", "gray", "kbc", "kgy", "inferno", "viridis",
+        ] {
+            assert_eq!(
+                Palette::from_name(name).unwrap().colors.len(),
+                256,
+                "{name}"
+            );
         }
         // matplotlib's viridis starts at #440154
-        assert_eq!(Palette::from_name("viridis").unwrap().colors[0], [0x44, 0x01, 0x54]);
-        assert!(Palette::from_name("red").is_err(), "CSS colours are not palettes");
+        assert_eq!(
+            Palette::from_name("viridis").unwrap().colors[0],
+            [0x44, 0x01, 0x54]
+        );
+        assert!(
+            Palette::from_name("red").is_err(),
+            "CSS colours are not palettes"
+        );
         let e = Palette::from_name("fier").unwrap_err();
-        assert!(e.starts_with("unknown palette 'fier'; did you mean fire"), "{e}");
+        assert!(
+            e.starts_with("unknown palette 'fier'; did you mean fire"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -311,14 +362,33 @@ mod tests {
 
     #[test]
     fn background_and_colours() {
-        assert_eq!("#102030".parse::<Color>().unwrap(), Color([16, 32, 48, 255]));
-        assert_eq!("#10203040".parse::<Color>().unwrap(), Color([16, 32, 48, 64]));
+        assert_eq!(
+            "#102030".parse::<Color>().unwrap(),
+            Color([16, 32, 48, 255])
+        );
+        assert_eq!(
+            "#10203040".parse::<Color>().unwrap(),
+            Color([16, 32, 48, 64])
+        );
         assert_eq!("white".parse::<Color>().unwrap(), Color([255; 4]));
         assert!("#12".parse::<Color>().is_err());
-        assert!("mauve-ish".parse::<Color>().unwrap_err().contains("unknown colour 'mauve-ish'"));
-        let mut h = Histogram::new(2, 1, crate::histogram::Bounds::new(0.0, 1.0, 0.0, 1.0).unwrap());
+        assert!(
+            "mauve-ish"
+                .parse::<Color>()
+                .unwrap_err()
+                .contains("unknown colour 'mauve-ish'")
+        );
+        let mut h = Histogram::new(
+            2,
+            1,
+            crate::histogram::Bounds::new(0.0, 1.0, 0.0, 1.0).unwrap(),
+        );
         h.counts = vec![0, 3];
-        let style = Style { shade: Shade::EqHist, palette: Palette::from_name("gray").unwrap(), background: Color([1, 2, 3, 255]) };
+        let style = Style {
+            shade: Shade::EqHist,
+            palette: Palette::from_name("gray").unwrap(),
+            background: Color([1, 2, 3, 255]),
+        };
         assert_eq!(shade(&h, &style), vec![1, 2, 3, 255, 255, 255, 255, 255]);
     }
 }

@@ -20,7 +20,14 @@ fn exact_mode_matches_datashader_bit_for_bit() {
         let equation = Equation::from_name(&r[1]).unwrap();
         let params: Vec<f64> = r[12].split(' ').map(|v| v.parse().unwrap()).collect();
         let job = Job {
-            preset: Preset { name: r[0].to_string(), equation, start: [num(2), num(3), 0.0], params, palette: None, line: 0 },
+            preset: Preset {
+                name: r[0].to_string(),
+                equation,
+                start: [num(2), num(3), 0.0],
+                params,
+                palette: None,
+                line: 0,
+            },
             width: num(6) as u32,
             height: num(7) as u32,
             bounds: Bounds::new(num(8), num(9), num(10), num(11)).unwrap(),
@@ -32,10 +39,27 @@ fn exact_mode_matches_datashader_bit_for_bit() {
         let (w, h, ds_counts) = read_npy_counts(&dir.join(format!("{}.npy", &r[0]))).unwrap();
         assert_eq!((w, h), (job.width, job.height));
         // flip datashader's bottom-up rows
-        let flipped: Vec<u64> = (0..h as usize).rev().flat_map(|row| ds_counts[row * w as usize..(row + 1) * w as usize].to_vec()).collect();
-        let differing = hist.counts.iter().zip(&flipped).filter(|(a, b)| a != b).count();
-        assert_eq!(differing, 0, "{}: {differing} bins differ from datashader", &r[0]);
-        assert_eq!(hist.tally.counted, r[13].parse::<u64>().unwrap(), "{}", &r[0]);
+        let flipped: Vec<u64> = (0..h as usize)
+            .rev()
+            .flat_map(|row| ds_counts[row * w as usize..(row + 1) * w as usize].to_vec())
+            .collect();
+        let differing = hist
+            .counts
+            .iter()
+            .zip(&flipped)
+            .filter(|(a, b)| a != b)
+            .count();
+        assert_eq!(
+            differing, 0,
+            "{}: {differing} bins differ from datashader",
+            &r[0]
+        );
+        assert_eq!(
+            hist.tally.counted,
+            r[13].parse::<u64>().unwrap(),
+            "{}",
+            &r[0]
+        );
         assert_eq!(hist.tally.total(), job.iters);
         cases += 1;
     }

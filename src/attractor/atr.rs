@@ -9,7 +9,20 @@ use std::collections::HashMap;
 use std::fmt;
 
 /// The required columns, in order.
-pub const COLUMNS: [&str; 12] = ["Attractor", "Equation", "x", "y", "z", "a", "b", "c", "d", "e", "f", "g"];
+pub const COLUMNS: [&str; 12] = [
+    "Attractor",
+    "Equation",
+    "x",
+    "y",
+    "z",
+    "a",
+    "b",
+    "c",
+    "d",
+    "e",
+    "f",
+    "g",
+];
 /// The optional last column.
 pub const PALETTE_COLUMN: &str = "palette";
 /// Files larger than this are refused before parsing (a preset file is a few KiB).
@@ -54,13 +67,24 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
         ));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count();
-        err(line, None, "found bytes that are not UTF-8 text, expected a CSV text file".into())
+        let line = 1 + bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        err(
+            line,
+            None,
+            "found bytes that are not UTF-8 text, expected a CSV text file".into(),
+        )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.contains('\0') {
         let line = 1 + text[..text.find('\0').unwrap_or(0)].matches('\n').count();
-        return Err(err(line, None, "found a NUL byte, expected a CSV text file".into()));
+        return Err(err(
+            line,
+            None,
+            "found a NUL byte, expected a CSV text file".into(),
+        ));
     }
 
     // Line by line: a quoted field may not span lines, so every row is one line and every message
@@ -74,7 +98,11 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
             continue;
         }
         if raw.matches('"').count() % 2 == 1 {
-            return Err(err(line, None, "found an unterminated quote, expected a closing \" on the same line".into()));
+            return Err(err(
+                line,
+                None,
+                "found an unterminated quote, expected a closing \" on the same line".into(),
+            ));
         }
         let record = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -84,7 +112,13 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
             .records()
             .next()
             .transpose()
-            .map_err(|e| err(line, None, format!("found malformed CSV ({e}), expected comma-separated fields")))?
+            .map_err(|e| {
+                err(
+                    line,
+                    None,
+                    format!("found malformed CSV ({e}), expected comma-separated fields"),
+                )
+            })?
             .unwrap_or_default();
         let Some(palette_col) = has_palette else {
             has_palette = Some(check_header(&record).map_err(|m| err(line, None, m))?);
@@ -95,7 +129,11 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
             return Err(err(
                 line,
                 None,
-                format!("found {} columns, expected {want} ({})", record.len(), header_text(palette_col)),
+                format!(
+                    "found {} columns, expected {want} ({})",
+                    record.len(),
+                    header_text(palette_col)
+                ),
             ));
         }
         let preset = parse_row(&record, line, palette_col).map_err(|(col, m)| err(line, col, m))?;
@@ -103,7 +141,10 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
             return Err(err(
                 line,
                 Some("Attractor"),
-                format!("found '{}' again, expected a unique name (first used on line {first}; names are case-insensitive)", preset.name),
+                format!(
+                    "found '{}' again, expected a unique name (first used on line {first}; names are case-insensitive)",
+                    preset.name
+                ),
             ));
         }
         presets.push(preset);
@@ -112,11 +153,18 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
         return Err(err(
             1,
             None,
-            format!("found no header row, expected '{}' as the first row", header_text(false)),
+            format!(
+                "found no header row, expected '{}' as the first row",
+                header_text(false)
+            ),
         ));
     }
     if presets.is_empty() {
-        return Err(err(1, None, "found a header but no presets, expected at least one row".into()));
+        return Err(err(
+            1,
+            None,
+            "found a header but no presets, expected at least one row".into(),
+        ));
     }
     Ok(presets)
 }
@@ -146,7 +194,9 @@ fn check_header(record: &csv::StringRecord) -> Result<bool, String> {
             }
         }
     }
-    if fields.len() > COLUMNS.len() + 1 || (palette && !fields[COLUMNS.len()].eq_ignore_ascii_case(PALETTE_COLUMN)) {
+    if fields.len() > COLUMNS.len() + 1
+        || (palette && !fields[COLUMNS.len()].eq_ignore_ascii_case(PALETTE_COLUMN))
+    {
         return Err(format!(
             "header has extra column '{}', expected '{}' with an optional 'palette' column",
             fields[COLUMNS.len()],
@@ -158,13 +208,24 @@ fn check_header(record: &csv::StringRecord) -> Result<bool, String> {
 
 type RowError = (Option<&'static str>, String);
 
-fn parse_row(record: &csv::StringRecord, line: usize, palette_col: bool) -> Result<Preset, RowError> {
+fn parse_row(
+    record: &csv::StringRecord,
+    line: usize,
+    palette_col: bool,
+) -> Result<Preset, RowError> {
     let name = record[0].to_string();
     if name.is_empty() {
-        return Err((Some("Attractor"), "found an empty name, expected the preset's name".into()));
+        return Err((
+            Some("Attractor"),
+            "found an empty name, expected the preset's name".into(),
+        ));
     }
-    let equation = lookup_equation(&record[1])
-        .map_err(|m| (Some("Equation"), format!("{m} (attractors list --equations shows all)")))?;
+    let equation = lookup_equation(&record[1]).map_err(|m| {
+        (
+            Some("Equation"),
+            format!("{m} (attractors list --equations shows all)"),
+        )
+    })?;
     let number = |i: usize, required: bool| -> Result<Option<f64>, RowError> {
         parse_number(&record[i], required).map_err(|m| (Some(COLUMNS[i]), m))
     };
@@ -172,13 +233,27 @@ fn parse_row(record: &csv::StringRecord, line: usize, palette_col: bool) -> Resu
     let y = number(3, true)?.unwrap_or(0.0);
     let z = number(4, false)?.unwrap_or(0.0);
     let params = parse_params(equation, |i| &record[5 + i])?;
-    let palette = if palette_col && !record[12].is_empty() { Some(record[12].to_string()) } else { None };
-    Ok(Preset { name, equation, start: [x, y, z], params, palette, line })
+    let palette = if palette_col && !record[12].is_empty() {
+        Some(record[12].to_string())
+    } else {
+        None
+    };
+    Ok(Preset {
+        name,
+        equation,
+        start: [x, y, z],
+        params,
+        palette,
+        line,
+    })
 }
 
 /// Reads an equation's parameters from the columns a..g (`field(i)` is column a+i): the first n
 /// must be numbers, the rest blank.
-fn parse_params<'a>(equation: Equation, field: impl Fn(usize) -> &'a str) -> Result<Vec<f64>, RowError> {
+fn parse_params<'a>(
+    equation: Equation,
+    field: impl Fn(usize) -> &'a str,
+) -> Result<Vec<f64>, RowError> {
     let names = equation.params();
     let given = (0..7).filter(|&i| !field(i).is_empty()).count();
     let mut params = Vec::with_capacity(names.len());
@@ -198,7 +273,11 @@ fn parse_params<'a>(equation: Equation, field: impl Fn(usize) -> &'a str) -> Res
                     ),
                 ));
             }
-            params.push(parse_number(text, true).map_err(|m| (Some(col), m))?.unwrap_or(0.0));
+            params.push(
+                parse_number(text, true)
+                    .map_err(|m| (Some(col), m))?
+                    .unwrap_or(0.0),
+            );
         } else if !text.is_empty() {
             return Err((
                 Some(col),
@@ -206,7 +285,11 @@ fn parse_params<'a>(equation: Equation, field: impl Fn(usize) -> &'a str) -> Res
                     "found '{text}', but '{}' takes {} parameters ({}): expected this column to be blank",
                     equation.name(),
                     names.len(),
-                    if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                    if names.is_empty() {
+                        "none".to_string()
+                    } else {
+                        names.join(", ")
+                    }
                 ),
             ));
         }
@@ -218,7 +301,11 @@ fn parse_params<'a>(equation: Equation, field: impl Fn(usize) -> &'a str) -> Res
 /// A finite decimal number; blank is `None` unless `required`.
 fn parse_number(text: &str, required: bool) -> Result<Option<f64>, String> {
     if text.is_empty() {
-        return if required { Err("found nothing, expected a number".into()) } else { Ok(None) };
+        return if required {
+            Err("found nothing, expected a number".into())
+        } else {
+            Ok(None)
+        };
     }
     match text.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(Some(v)),
@@ -238,12 +325,17 @@ mod tests {
     }
 
     fn error_of(body: &str) -> String {
-        parse_str(&format!("{HEADER}{body}")).unwrap_err().to_string()
+        parse_str(&format!("{HEADER}{body}"))
+            .unwrap_err()
+            .to_string()
     }
 
     #[test]
     fn parses_a_row_with_comments_crlf_and_bom() {
-        let text = format!("\u{feff}# comment\r\n{}Clifford,clifford,0,0,,-1.3,-1.3,-1.8,-1.9,,,\r\n", HEADER.replace('\n', "\r\n"));
+        let text = format!(
+            "\u{feff}# comment\r\n{}Clifford,clifford,0,0,,-1.3,-1.3,-1.8,-1.9,,,\r\n",
+            HEADER.replace('\n', "\r\n")
+        );
         let p = parse_str(&text).unwrap();
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].equation, Equation::Clifford);
@@ -263,18 +355,54 @@ mod tests {
     #[test]
     fn each_bad_row_has_its_own_message() {
         let cases = [
-            ("A,clifford,0,0,0,1,2,3,,,,", "t.atr:2: column d: 'clifford' needs 4 parameters (a, b, c, d), found 3; column d (d) is empty"),
-            ("A,clifford,0,0,0,1,2,3,4,5,,", "t.atr:2: column e: found '5', but 'clifford' takes 4 parameters (a, b, c, d): expected this column to be blank"),
-            ("A,clifort,0,0,0,1,2,3,4,,,", "t.atr:2: column Equation: unknown equation 'clifort'; did you mean clifford? (attractors list --equations shows all)"),
-            ("A,clifford,zero,0,0,1,2,3,4,,,", "t.atr:2: column x: found 'zero', expected a number"),
-            ("A,clifford,0,0,0,nan,2,3,4,,,", "t.atr:2: column a: found 'nan', expected a finite number"),
-            ("A,clifford,0,0,0,1,inf,3,4,,,", "t.atr:2: column b: found 'inf', expected a finite number"),
-            ("A,clifford,0,,0,1,2,3,4,,,", "t.atr:2: column y: found nothing, expected a number"),
-            ("A,clifford,0,0,0,1,2,3,4,,", "t.atr:2: found 11 columns, expected 12 (Attractor,Equation,x,y,z,a,b,c,d,e,f,g)"),
-            ("A,clifford,0,0,0,1,2,3,4,,,,,", "t.atr:2: found 14 columns, expected 12 (Attractor,Equation,x,y,z,a,b,c,d,e,f,g)"),
-            (",clifford,0,0,0,1,2,3,4,,,", "t.atr:2: column Attractor: found an empty name, expected the preset's name"),
-            ("A,henon,0,0,0,1,2,,,,,\na,henon,0,0,0,1,2,,,,,", "t.atr:3: column Attractor: found 'a' again, expected a unique name (first used on line 2; names are case-insensitive)"),
-            ("A,symmetric_icon,0,0,0,1,2,3,4,5,2.5,", "t.atr:2: symmetric_icon's degree must be a whole number from 1 to 64, found 2.5"),
+            (
+                "A,clifford,0,0,0,1,2,3,,,,",
+                "t.atr:2: column d: 'clifford' needs 4 parameters (a, b, c, d), found 3; column d (d) is empty",
+            ),
+            (
+                "A,clifford,0,0,0,1,2,3,4,5,,",
+                "t.atr:2: column e: found '5', but 'clifford' takes 4 parameters (a, b, c, d): expected this column to be blank",
+            ),
+            (
+                "A,clifort,0,0,0,1,2,3,4,,,",
+                "t.atr:2: column Equation: unknown equation 'clifort'; did you mean clifford? (attractors list --equations shows all)",
+            ),
+            (
+                "A,clifford,zero,0,0,1,2,3,4,,,",
+                "t.atr:2: column x: found 'zero', expected a number",
+            ),
+            (
+                "A,clifford,0,0,0,nan,2,3,4,,,",
+                "t.atr:2: column a: found 'nan', expected a finite number",
+            ),
+            (
+                "A,clifford,0,0,0,1,inf,3,4,,,",
+                "t.atr:2: column b: found 'inf', expected a finite number",
+            ),
+            (
+                "A,clifford,0,,0,1,2,3,4,,,",
+                "t.atr:2: column y: found nothing, expected a number",
+            ),
+            (
+                "A,clifford,0,0,0,1,2,3,4,,",
+                "t.atr:2: found 11 columns, expected 12 (Attractor,Equation,x,y,z,a,b,c,d,e,f,g)",
+            ),
+            (
+                "A,clifford,0,0,0,1,2,3,4,,,,,",
+                "t.atr:2: found 14 columns, expected 12 (Attractor,Equation,x,y,z,a,b,c,d,e,f,g)",
+            ),
+            (
+                ",clifford,0,0,0,1,2,3,4,,,",
+                "t.atr:2: column Attractor: found an empty name, expected the preset's name",
+            ),
+            (
+                "A,henon,0,0,0,1,2,,,,,\na,henon,0,0,0,1,2,,,,,",
+                "t.atr:3: column Attractor: found 'a' again, expected a unique name (first used on line 2; names are case-insensitive)",
+            ),
+            (
+                "A,symmetric_icon,0,0,0,1,2,3,4,5,2.5,",
+                "t.atr:2: symmetric_icon's degree must be a whole number from 1 to 64, found 2.5",
+            ),
         ];
         for (row, want) in cases {
             assert_eq!(error_of(row), want, "row: {row}");
@@ -283,20 +411,50 @@ mod tests {
 
     #[test]
     fn file_level_errors() {
-        assert_eq!(parse_str("").unwrap_err().to_string(), "t.atr:1: found no header row, expected 'Attractor,Equation,x,y,z,a,b,c,d,e,f,g' as the first row");
-        assert_eq!(parse_str(HEADER).unwrap_err().to_string(), "t.atr:1: found a header but no presets, expected at least one row");
-        let e = parse_str("Attractor,Equaton,x,y,z,a,b,c,d,e,f,g\n").unwrap_err().to_string();
-        assert!(e.starts_with("t.atr:1: header column 2 is 'Equaton', expected 'Equation'"), "{e}");
-        let e = parse_str("Attractor,Equation,x,y,z,a,b,c,d,e,f,g,colour\n").unwrap_err().to_string();
+        assert_eq!(
+            parse_str("").unwrap_err().to_string(),
+            "t.atr:1: found no header row, expected 'Attractor,Equation,x,y,z,a,b,c,d,e,f,g' as the first row"
+        );
+        assert_eq!(
+            parse_str(HEADER).unwrap_err().to_string(),
+            "t.atr:1: found a header but no presets, expected at least one row"
+        );
+        let e = parse_str("Attractor,Equaton,x,y,z,a,b,c,d,e,f,g\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("t.atr:1: header column 2 is 'Equaton', expected 'Equation'"),
+            "{e}"
+        );
+        let e = parse_str("Attractor,Equation,x,y,z,a,b,c,d,e,f,g,colour\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("extra column 'colour'"), "{e}");
-        let e = parse(b"Attractor,Equation\n\xff\xfe\x00garbage", "t.atr").unwrap_err().to_string();
-        assert_eq!(e, "t.atr:2: found bytes that are not UTF-8 text, expected a CSV text file");
-        let e = parse_str(&format!("{HEADER}\"A,henon,0,0,0,1,2,,,,,\nB,henon,0,0,0,1,2,,,,,\n")).unwrap_err().to_string();
-        assert_eq!(e, "t.atr:2: found an unterminated quote, expected a closing \" on the same line");
+        let e = parse(b"Attractor,Equation\n\xff\xfe\x00garbage", "t.atr")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "t.atr:2: found bytes that are not UTF-8 text, expected a CSV text file"
+        );
+        let e = parse_str(&format!(
+            "{HEADER}\"A,henon,0,0,0,1,2,,,,,\nB,henon,0,0,0,1,2,,,,,\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            e,
+            "t.atr:2: found an unterminated quote, expected a closing \" on the same line"
+        );
         let p = parse_str(&format!("{HEADER}\"A, quoted\",henon,0,0,0,1,2,,,,,\n")).unwrap();
         assert_eq!(p[0].name, "A, quoted");
         let big = vec![b'#'; MAX_FILE_BYTES + 1];
-        assert!(parse(&big, "t.atr").unwrap_err().to_string().contains("expected a preset file under"));
+        assert!(
+            parse(&big, "t.atr")
+                .unwrap_err()
+                .to_string()
+                .contains("expected a preset file under")
+        );
     }
 
     #[test]

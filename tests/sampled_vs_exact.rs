@@ -1,0 +1,68 @@
+//! The default (sampled, float32, many orbits) CPU mode agrees statistically with the exact
+//! float64 single orbit for every dissipative equation (first shipped preset of each), 1e7 points
+//! at 256x256.
+//!
+//! Calibration (`cargo run --release --example calibrate_agreement`, 1e7 points, 256x256):
+//! * sampled vs exact, correct renderers: log-corr 0.903 (duffing) .. 0.996, TVD 0.016 .. 0.131
+//!   (duffing), 0.090 (henon); seed vs seed: log-corr >= 0.978, TVD <= 0.036;
+//! * wrong renderers: the picture transposed gives log-corr <= 0.193 and TVD >= 0.46 everywhere;
+//!   parameters 1% off give log-corr 0.75 / TVD 0.26 for clifford, 0.49 / 0.25 for fractal_dream,
+//!   but bedhead and gumowski_mira change too little to tell (0.96 / 0.04).
+//! Thresholds: log-corr >= 0.88 and TVD <= 0.16.
+
+use attractors::app::load_presets;
+use attractors::compare::agreement;
+use attractors::cpu::{accumulate_exact, accumulate_sampled};
+use attractors::job::{Control, Job};
+use attractors::pilot;
+
+const MIN_LOG_CORR: f64 = 0.88;
+const MAX_TVD: f64 = 0.16;
+
+#[test]
+fn sampled_mode_agrees_with_exact_for_every_dissipative_equation() {
+    let (presets, _) = load_presets(Some(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/attractors.atr"
+    ))))
+    .unwrap();
+    let mut seen = Vec::new();
+    let mut failures = Vec::new();
+    for p in presets {
+        if seen.contains(&p.equation) || p.equation.is_area_preserving(&p.params) {
+            continue;
+        }
+        seen.push(p.equation);
+        let bounds = pilot::run(&p, 1000, 0).unwrap().bounds;
+        let job = Job {
+            preset: p.clone(),
+            width: 256,
+            height: 256,
+            bounds,
+            iters: 10_000_000,
+            skip: 1000,
+            seed: 1,
+        };
+        let exact = accumulate_exact(&job, &Control::new());
+        let sampled = accumulate_sampled(&job, &Control::new());
+        assert_eq!(sampled.tally.total(), job.iters);
+        let a = agreement(&sampled.counts, &exact.counts);
+        println!("{:<18} {a}", p.name);
+        if a.log_corr < MIN_LOG_CORR || a.tvd > MAX_TVD {
+            failures.push(format!("{}: {a}", p.name));
+        }
+        // The metric rejects a wrong renderer: the same picture transposed.
+        let s = 256usize;
+        let transposed: Vec<u64> = (0..s * s)
+            .map(|i| sampled.counts[(i % s) * s + i / s])
+            .collect();
+        let w = agreement(&transposed, &exact.counts);
+        assert!(
+            w.log_corr < MIN_LOG_CORR && w.tvd > MAX_TVD,
+            "{}: transposed passed ({w})",
+            p.name
+        );
+    }
+    assert!(seen.len() >= 13, "only {} equations checked", seen.len());
+    assert!(failures.is_empty(), "disagreement: {failures:?}");
+}
