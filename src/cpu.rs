@@ -127,54 +127,93 @@ impl F32Kernel for GroupKernel<'_> {
         let bin = job.binner().to_f32();
         let limit = DIVERGENCE_LIMIT as f32;
         let orbit_id = |l: usize| (self.group * LANES as u64 + l as u64) as u32;
+        let counts = &mut self.hist.counts;
 
         let mut remaining = *self.lanes;
         let mut restarts = [0u32; LANES];
-        let mut pts: [[f32; 3]; LANES] =
-            std::array::from_fn(|l| rng::orbit_start(key, orbit_id(l), 0, start));
-        let mut skip_left = [job.skip; LANES];
+        let mut skip_left = [0u64; LANES];
         let mut t = Tally::default();
-        let counts = &mut self.hist.counts;
         let total: u64 = remaining.iter().sum();
         let mut reported = 0u64;
-
-        // Transient: all lanes skip together (vectorised).
+        let ctl = self.ctl;
+        let report = |remaining: &[u64; LANES], reported: &mut u64| {
+            let done = total - remaining.iter().sum::<u64>();
+            ctl.add_done(done - *reported);
+            *reported = done;
+        };
+        let mut pts: [[f32; 3]; LANES] =
+            std::array::from_fn(|l| rng::orbit_start(key, orbit_id(l), 0, start));
+        // Lanes are stepped from structure-of-arrays copies so LLVM vectorises across them.
+        let step_all = |pts: &mut [[f32; 3]; LANES]| {
+            let (mut xs, mut ys, mut zs) = ([0f32; LANES], [0f32; LANES], [0f32; LANES]);
+            for l in 0..LANES {
+                [xs[l], ys[l], zs[l]] = pts[l];
+            }
+            for l in 0..LANES {
+                [xs[l], ys[l], zs[l]] = step([xs[l], ys[l], zs[l]], &k);
+            }
+            for l in 0..LANES {
+                pts[l] = [xs[l], ys[l], zs[l]];
+            }
+        };
+        // Transient: all lanes skip together.
         for _ in 0..job.skip {
-            for p in pts.iter_mut() {
-                *p = step(*p, &k);
-            }
+            step_all(&mut pts);
         }
-        skip_left.fill(0);
 
-        loop {
-            let active = remaining.iter().filter(|&&r| r > 0).count();
-            if active == 0 {
-                break;
-            }
-            if self.ctl.is_cancelled() {
-                break;
-            }
-            for _ in 0..CHECK_EVERY {
-                for p in pts.iter_mut() {
-                    *p = step(*p, &k);
+        while remaining.iter().any(|&r| r > 0) && !ctl.is_cancelled() {
+            let uniform = remaining.iter().all(|&r| r > 0) && skip_left.iter().all(|&s| s == 0);
+            let mut steps = 0u64;
+            if uniform {
+                // Fast path: every lane is counting. Binning is branch-free; a divergence ends
+                // the block and is handled by the per-lane path below.
+                let n = remaining
+                    .iter()
+                    .copied()
+                    .min()
+                    .unwrap_or(0)
+                    .min(CHECK_EVERY);
+                let mut inside_sum = 0u64;
+                while steps < n {
+                    step_all(&mut pts);
+                    let bad = pts
+                        .iter()
+                        .any(|p| !(p[0].abs() <= limit && p[1].abs() <= limit));
+                    if bad {
+                        break;
+                    }
+                    steps += 1;
+                    for p in &pts {
+                        let (idx, inside) = bin.bin_branchless(p[0], p[1]);
+                        counts[idx] += inside as u64;
+                        inside_sum += inside as u64;
+                    }
                 }
-                for l in 0..LANES {
-                    if remaining[l] == 0 {
-                        continue;
-                    }
-                    let [x, y, _] = pts[l];
-                    if !(x.abs() <= limit && y.abs() <= limit) {
-                        t.diverged += 1;
-                        remaining[l] -= 1;
-                        restarts[l] += 1;
-                        pts[l] = rng::orbit_start(key, orbit_id(l), restarts[l], start);
-                        skip_left[l] = job.skip;
-                        continue;
-                    }
-                    if skip_left[l] > 0 {
-                        skip_left[l] -= 1;
-                        continue;
-                    }
+                t.counted += inside_sum;
+                t.outside += steps * LANES as u64 - inside_sum;
+                remaining.iter_mut().for_each(|r| *r -= steps);
+                if steps == n {
+                    report(&remaining, &mut reported);
+                    continue;
+                }
+            } else {
+                step_all(&mut pts);
+            }
+            // Per-lane path for one step (already taken): divergence, transients, finished lanes.
+            for l in 0..LANES {
+                if remaining[l] == 0 {
+                    continue;
+                }
+                let [x, y, _] = pts[l];
+                if !(x.abs() <= limit && y.abs() <= limit) {
+                    t.diverged += 1;
+                    remaining[l] -= 1;
+                    restarts[l] += 1;
+                    pts[l] = rng::orbit_start(key, orbit_id(l), restarts[l], start);
+                    skip_left[l] = job.skip;
+                } else if skip_left[l] > 0 {
+                    skip_left[l] -= 1;
+                } else {
                     remaining[l] -= 1;
                     match bin.bin(x, y) {
                         Some(i) => {
@@ -185,9 +224,7 @@ impl F32Kernel for GroupKernel<'_> {
                     }
                 }
             }
-            let done = total - remaining.iter().sum::<u64>();
-            self.ctl.add_done(done - reported);
-            reported = done;
+            report(&remaining, &mut reported);
         }
         self.hist.tally.add(&t);
     }

@@ -133,6 +133,16 @@ pub struct Binner32 {
 }
 
 impl Binner32 {
+    /// The same rule without branches: (index, 1) inside the bounds, (0, 0) outside or NaN.
+    #[inline(always)]
+    pub fn bin_branchless(&self, x: f32, y: f32) -> (usize, u32) {
+        let inside = (self.xmin <= x) & (x <= self.xmax) & (self.ymin <= y) & (y <= self.ymax);
+        let col = ((x * self.sx + self.tx) as u32).min(self.width - 1);
+        let row_up = ((y * self.sy + self.ty) as u32).min(self.height - 1);
+        let idx = (self.height - 1 - row_up) as usize * self.width as usize + col as usize;
+        (if inside { idx } else { 0 }, inside as u32)
+    }
+
     #[inline(always)]
     pub fn bin(&self, x: f32, y: f32) -> Option<usize> {
         if !(self.xmin <= x && x <= self.xmax && self.ymin <= y && y <= self.ymax) {
@@ -238,6 +248,17 @@ mod tests {
         assert_eq!(b32.bin(1.0, 1.0), Some(3));
         assert_eq!(b32.bin(-1.0, -1.0), Some(4));
         assert_eq!(b32.bin(f32::NAN, 0.0), None);
+        for (x, y) in [
+            (1.0, 1.0),
+            (-1.0, -1.0),
+            (0.3, -0.7),
+            (2.0, 0.0),
+            (f32::NAN, 0.0),
+            (0.0, -1e30),
+        ] {
+            let want = b32.bin(x, y).map_or((0, 0), |i| (i, 1));
+            assert_eq!(b32.bin_branchless(x, y), want, "({x}, {y})");
+        }
     }
 
     #[test]
