@@ -2,12 +2,14 @@
 //! histogram (with progress and Ctrl-C) -> shading and outputs. `main.rs` only prints the error.
 
 use crate::attractor::{self, Equation, Preset, atr};
+use crate::backend::{Backend, Failure};
 use crate::cli::{Args, AspectArg, BackendArg, Command, ListArgs, RenderArgs, ShadeArg};
+use crate::gpu::GpuError;
 use crate::histogram::{Bounds, Histogram};
 use crate::job::{Control, Job};
 use crate::output::{Kind, OutputFile};
-use crate::shade::{self, Color, Palette, Shade, Style};
-use crate::{cpu, pilot};
+use crate::pilot;
+use crate::shade::{Color, Palette, Shade, Style};
 use anyhow::{Context, Result, anyhow, bail};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -28,6 +30,10 @@ pub enum Outcome {
 pub fn run(args: Args) -> Result<Outcome> {
     match args.command {
         Some(Command::List(l)) => list(&l).map(|_| Outcome::Complete),
+        Some(Command::Info) => {
+            print!("{}", crate::gpu::context::info_text());
+            Ok(Outcome::Complete)
+        }
         None => render(&args.render),
     }
 }
@@ -217,10 +223,11 @@ fn render(r: &RenderArgs) -> Result<Outcome> {
             "no output given: use --png FILE or --hist FILE.npy (the live window is not built yet)"
         );
     }
-    if r.backend == BackendArg::Gpu {
-        bail!("--backend gpu: the GPU renderer is not built yet; use --backend cpu");
+    if r.exact && r.backend == BackendArg::Gpu {
+        bail!("--exact runs on the CPU only (float64 single orbit); drop --backend gpu or --exact");
     }
     let plan = plan(r)?;
+    let backend = choose_backend(r, &plan)?;
     let png = r
         .png
         .as_deref()
@@ -250,23 +257,31 @@ fn render(r: &RenderArgs) -> Result<Outcome> {
     let ctl = Control::new();
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
     let t0 = Instant::now();
-    let exact = plan.exact;
-    let hist = std::thread::scope(|s| {
-        let worker = s.spawn(|| {
-            if exact {
-                cpu::accumulate_exact(job, &ctl)
-            } else {
-                cpu::accumulate_sampled(job, &ctl)
-            }
-        });
+    let result = std::thread::scope(|s| {
+        let worker = s.spawn(|| backend.accumulate(job, &ctl));
         watch_progress(&ctl, job.iters, quiet, || worker.is_finished());
-        worker
-            .join()
-            .map_err(|_| anyhow!("the CPU renderer crashed"))
+        worker.join().map_err(|_| anyhow!("the renderer crashed"))
     })?;
     let secs = t0.elapsed().as_secs_f64();
+    let (hist, failure) = match result {
+        Ok(h) => (h, None),
+        Err(Failure {
+            error,
+            partial: Some(h),
+        }) => (h, Some(error)),
+        Err(Failure {
+            error,
+            partial: None,
+        }) => return Err(error),
+    };
     let interrupted = hist.tally.total() < job.iters;
     report(&hist, job, secs, interrupted, quiet);
+    if let Some(e) = &failure {
+        eprintln!(
+            "error: {e:#}; writing the {} points accumulated before it (partial)",
+            hist.tally.counted
+        );
+    }
 
     if let Some(out) = npy {
         let path = out.path.clone();
@@ -277,17 +292,51 @@ fn render(r: &RenderArgs) -> Result<Outcome> {
     }
     if let Some(out) = png {
         let path = out.path.clone();
-        let rgba = shade::shade(&hist, &plan.style);
+        let rgba = backend.shade(&hist, &plan.style)?;
         out.write_png(&rgba, hist.width, hist.height)?;
         if !quiet {
             eprintln!("wrote {}", path.display());
         }
+    }
+    if let Some(e) = failure {
+        return Err(e.context(format!(
+            "the render stopped after {} of {} points (outputs hold what was done); run it again, or use --backend cpu",
+            hist.tally.total(),
+            job.iters
+        )));
     }
     Ok(if interrupted {
         Outcome::Interrupted
     } else {
         Outcome::Complete
     })
+}
+
+fn choose_backend(r: &RenderArgs, plan: &Plan) -> Result<Backend> {
+    if plan.exact {
+        return Ok(Backend::CpuExact);
+    }
+    let backend = match r.backend {
+        BackendArg::Cpu => Backend::CpuSampled,
+        BackendArg::Gpu => Backend::gpu(r.adapter.as_deref(), &plan.job)?,
+        BackendArg::Auto => match Backend::gpu(r.adapter.as_deref(), &plan.job) {
+            Ok(b) => b,
+            Err(e @ GpuError::NoSuchAdapter { .. }) => return Err(e.into()),
+            Err(e) => {
+                if !r.quiet {
+                    eprintln!("note: using the CPU: {e}");
+                }
+                Backend::CpuSampled
+            }
+        },
+    };
+    if let Backend::Gpu { ctx, .. } = &backend {
+        crate::gpu::accumulate::check_size(ctx, plan.job.width, plan.job.height)?;
+    }
+    if !r.quiet {
+        eprintln!("backend: {}", backend.describe());
+    }
+    Ok(backend)
 }
 
 /// Polls the control block until `finished()`: forwards Ctrl-C, draws the progress bar on stderr

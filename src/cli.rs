@@ -24,6 +24,8 @@ pub struct Args {
 pub enum Command {
     /// List the presets of the .atr file (or the equations, or the palettes).
     List(ListArgs),
+    /// Show every GPU adapter wgpu sees and the limits that matter.
+    Info,
 }
 
 #[derive(ClapArgs, Debug)]
@@ -116,9 +118,12 @@ pub struct RenderArgs {
     /// Colour of empty bins: a name or #rrggbb[aa].
     #[arg(long, value_name = "COLOR", default_value = "black")]
     pub background: String,
-    /// Which renderer accumulates the histogram.
-    #[arg(long, value_enum, default_value = "cpu")]
+    /// Which renderer accumulates the histogram: the GPU when an adapter exists (auto), or forced.
+    #[arg(long, value_enum, default_value = "auto")]
     pub backend: BackendArg,
+    /// Pick the GPU adapter whose name contains NAME (attractors info lists them).
+    #[arg(long, value_name = "NAME")]
+    pub adapter: Option<String>,
     /// No progress bar or summary.
     #[arg(long, short)]
     pub quiet: bool,

@@ -5,9 +5,11 @@
 
 pub mod app;
 pub mod attractor;
+pub mod backend;
 pub mod cli;
 pub mod compare;
 pub mod cpu;
+pub mod gpu;
 pub mod histogram;
 pub mod job;
 pub mod output;

@@ -73,7 +73,11 @@ impl OutputFile {
                 dir.display()
             );
         }
-        let temp = tempfile::Builder::new()
+        let mut builder = tempfile::Builder::new();
+        // A finished output gets ordinary file permissions (0666 less the umask), not tempfile's 0600.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let temp = builder
             .prefix(".attractors-")
             .suffix(".tmp")
             .tempfile_in(&dir)

@@ -1,0 +1,62 @@
+//! CPU accumulation (sampled and exact) and shading throughput, Clifford at 1024x1024.
+//! `cargo bench --bench cpu`; tiny under `cargo test --benches`.
+
+use attractors::attractor::{Equation, Preset};
+use attractors::cpu::{accumulate_exact, accumulate_sampled};
+use attractors::histogram::Bounds;
+use attractors::job::{Control, Job};
+use attractors::shade::{Color, Palette, Shade, Style, shade};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+fn clifford(iters: u64) -> Job {
+    Job {
+        preset: Preset {
+            name: "Clifford".into(),
+            equation: Equation::Clifford,
+            start: [0.0; 3],
+            params: vec![-1.3, -1.3, -1.8, -1.9],
+            palette: None,
+            line: 0,
+        },
+        width: 1024,
+        height: 1024,
+        bounds: Bounds::new(-2.9, 2.9, -3.0, 3.0).unwrap(),
+        iters,
+        skip: 1000,
+        seed: 0,
+    }
+}
+
+fn accumulate(c: &mut Criterion) {
+    let mut g = c.benchmark_group("cpu_accumulate_clifford_1024");
+    g.sample_size(10);
+    let sampled = clifford(100_000_000);
+    g.throughput(Throughput::Elements(sampled.iters));
+    g.bench_function("sampled_1e8", |b| {
+        b.iter(|| accumulate_sampled(&sampled, &Control::new()))
+    });
+    let exact = clifford(20_000_000);
+    g.throughput(Throughput::Elements(exact.iters));
+    g.bench_function("exact_2e7", |b| {
+        b.iter(|| accumulate_exact(&exact, &Control::new()))
+    });
+    g.finish();
+}
+
+fn shading(c: &mut Criterion) {
+    let hist = accumulate_sampled(&clifford(10_000_000), &Control::new());
+    let mut g = c.benchmark_group("shade_1024");
+    g.throughput(Throughput::Elements(hist.counts.len() as u64));
+    for s in [Shade::EqHist, Shade::Log] {
+        let style = Style {
+            shade: s,
+            palette: Palette::from_name("fire").unwrap(),
+            background: Color([0, 0, 0, 255]),
+        };
+        g.bench_function(s.name(), |b| b.iter(|| shade(&hist, &style)));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, accumulate, shading);
+criterion_main!(benches);

@@ -1,0 +1,438 @@
+//! Driver of `shaders/accumulate.wgsl`: composes the shader for an equation, runs batches of
+//! bounded work, folds u32 counts into 64-bit totals on the GPU after every batch, and reads the
+//! totals back into a [`Histogram`].
+
+use super::{GpuContext, GpuError, readback};
+use crate::attractor::Equation;
+use crate::histogram::{Histogram, Tally};
+use crate::job::{Control, Job};
+use crate::{cpu, rng};
+use bytemuck::{Pod, Zeroable};
+use std::time::{Duration, Instant};
+
+const SHADER: &str = include_str!("../../shaders/accumulate.wgsl");
+const MARKER: &str = "// @map_step@";
+const WORKGROUP: u32 = 64;
+/// Wall time one batch should take: well under any driver watchdog, short enough for progress.
+const BATCH_TARGET: Duration = Duration::from_millis(40);
+/// How often the totals are copied to the host while rendering, so a lost device loses at most
+/// this much work.
+const SNAPSHOT_EVERY: Duration = Duration::from_secs(2);
+
+/// The WGSL `fn map_step` of an equation, from the single formula source.
+pub fn map_step_wgsl(eq: Equation) -> String {
+    let mut s = String::from(
+        "fn map_step(pin: vec3<f32>) -> vec3<f32> {\n    let x = pin.x;\n    let y = pin.y;\n    let z = pin.z;\n",
+    );
+    let slots = [
+        "params.k0.x",
+        "params.k0.y",
+        "params.k0.z",
+        "params.k0.w",
+        "params.k1.x",
+        "params.k1.y",
+        "params.k1.z",
+    ];
+    for (name, slot) in eq.params().iter().zip(slots) {
+        s.push_str(&format!("    let {name} = {slot};\n"));
+    }
+    s.push_str(eq.wgsl_body());
+    s.push_str("}\n");
+    s
+}
+
+/// The complete accumulate shader for one equation.
+pub fn compose_accumulate_shader(eq: Equation) -> String {
+    assert!(
+        SHADER.contains(MARKER),
+        "accumulate.wgsl lost its map marker"
+    );
+    SHADER.replace(MARKER, &map_step_wgsl(eq))
+}
+
+/// Uniforms of `accumulate.wgsl` (`struct Params`); layout checked against naga in the tests.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Pod, Zeroable)]
+pub struct AccumulateParams {
+    pub k0: [f32; 4],
+    pub k1: [f32; 4],
+    pub start: [f32; 4],
+    pub bounds: [f32; 4],
+    pub scale: [f32; 4],
+    pub width: u32,
+    pub height: u32,
+    pub key: u32,
+    pub skip: u32,
+    pub base: u32,
+    pub extra: u32,
+    pub invocations: u32,
+    pub orbit_len: u32,
+    pub init: u32,
+    pub stride_x: u32,
+    pub _pad0: u32,
+    pub _pad1: u32,
+}
+
+/// Bytes of GPU storage a `width x height` job needs in its largest binding (the 64-bit totals).
+pub fn totals_bytes(width: u32, height: u32) -> u64 {
+    (width as u64 * height as u64 + 3) * 8
+}
+
+/// Refuses sizes the adapter cannot hold, naming the limit and the largest square that fits.
+pub fn check_size(ctx: &GpuContext, width: u32, height: u32) -> Result<(), GpuError> {
+    let (limit, limit_name) =
+        if ctx.limits.max_storage_buffer_binding_size <= ctx.limits.max_buffer_size {
+            (
+                ctx.limits.max_storage_buffer_binding_size,
+                "max storage buffer binding",
+            )
+        } else {
+            (ctx.limits.max_buffer_size, "max buffer size")
+        };
+    let needed = totals_bytes(width, height);
+    let tex = ctx.limits.max_texture_dimension_2d;
+    if needed > limit || width > tex || height > tex {
+        let largest = (((limit / 8).saturating_sub(3)) as f64).sqrt().floor() as u32;
+        let (needed, limit, limit_name, what) = if needed > limit {
+            (needed, limit, limit_name, "its 64-bit histogram")
+        } else {
+            (
+                width.max(height) as u64 * 4,
+                tex as u64 * 4,
+                "max texture side",
+                "its output texture",
+            )
+        };
+        return Err(GpuError::TooLarge {
+            width,
+            height,
+            what,
+            needed_mib: needed.div_ceil(1 << 20),
+            limit_mib: limit >> 20,
+            limit_name,
+            largest: largest.min(tex),
+            adapter: ctx.describe(),
+        });
+    }
+    Ok(())
+}
+
+/// The compute pipelines of one equation (accumulate + fold) and their bind group layout.
+pub struct AccumulatePass {
+    pub equation: Equation,
+    layout: wgpu::BindGroupLayout,
+    accumulate: wgpu::ComputePipeline,
+    fold: wgpu::ComputePipeline,
+}
+
+fn storage_entry(binding: u32, read_only: bool) -> wgpu::BindGroupLayoutEntry {
+    wgpu::BindGroupLayoutEntry {
+        binding,
+        visibility: wgpu::ShaderStages::COMPUTE,
+        ty: wgpu::BindingType::Buffer {
+            ty: wgpu::BufferBindingType::Storage { read_only },
+            has_dynamic_offset: false,
+            min_binding_size: None,
+        },
+        count: None,
+    }
+}
+
+impl AccumulatePass {
+    pub fn new(ctx: &GpuContext, equation: Equation) -> AccumulatePass {
+        let device = &ctx.device;
+        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("gpu.accumulate.shader"),
+            source: wgpu::ShaderSource::Wgsl(compose_accumulate_shader(equation).into()),
+        });
+        let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("gpu.accumulate.layout"),
+            entries: &[
+                wgpu::BindGroupLayoutEntry {
+                    binding: 0,
+                    visibility: wgpu::ShaderStages::COMPUTE,
+                    ty: wgpu::BindingType::Buffer {
+                        ty: wgpu::BufferBindingType::Uniform,
+                        has_dynamic_offset: false,
+                        min_binding_size: None,
+                    },
+                    count: None,
+                },
+                storage_entry(1, false),
+                storage_entry(2, false),
+                storage_entry(3, false),
+                storage_entry(4, false),
+            ],
+        });
+        let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+            label: Some("gpu.accumulate.pipeline_layout"),
+            bind_group_layouts: &[Some(&layout)],
+            immediate_size: 0,
+        });
+        let pipeline = |entry: &str, label: &str| {
+            device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                label: Some(label),
+                layout: Some(&pipeline_layout),
+                module: &module,
+                entry_point: Some(entry),
+                compilation_options: Default::default(),
+                cache: None,
+            })
+        };
+        AccumulatePass {
+            equation,
+            accumulate: pipeline("cs_accumulate", "gpu.accumulate.cs_accumulate"),
+            fold: pipeline("cs_fold", "gpu.accumulate.cs_fold"),
+            layout,
+        }
+    }
+}
+
+/// Histogram, orbit state, tallies and totals for one job size.
+struct Targets {
+    params: wgpu::Buffer,
+    totals: wgpu::Buffer,
+    bind_group: wgpu::BindGroup,
+    bins: u64,
+}
+
+impl Targets {
+    fn new(
+        ctx: &GpuContext,
+        pass: &AccumulatePass,
+        bins: u64,
+        invocations: u32,
+    ) -> Result<Targets, GpuError> {
+        let device = &ctx.device;
+        let scope = device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
+        let buffer = |label: &str, size: u64, usage: wgpu::BufferUsages| {
+            device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some(label),
+                size,
+                usage,
+                mapped_at_creation: false,
+            })
+        };
+        let storage = wgpu::BufferUsages::STORAGE;
+        let params = buffer(
+            "gpu.accumulate.params",
+            std::mem::size_of::<AccumulateParams>() as u64,
+            wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+        );
+        let hist = buffer("gpu.accumulate.histogram", bins * 4, storage);
+        let orbits = buffer("gpu.accumulate.orbits", invocations as u64 * 32, storage);
+        let tally = buffer("gpu.accumulate.tally", 12, storage);
+        let totals = buffer(
+            "gpu.accumulate.totals",
+            (bins + 3) * 8,
+            storage | wgpu::BufferUsages::COPY_SRC,
+        );
+        if let Some(e) = pollster::block_on(scope.pop()) {
+            return Err(GpuError::Other(format!(
+                "out of GPU memory allocating the histogram ({e}); use a smaller --size or --backend cpu"
+            )));
+        }
+        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("gpu.accumulate.bind_group"),
+            layout: &pass.layout,
+            entries: &[
+                wgpu::BindGroupEntry {
+                    binding: 0,
+                    resource: params.as_entire_binding(),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 1,
+                    resource: hist.as_entire_binding(),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 2,
+                    resource: orbits.as_entire_binding(),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 3,
+                    resource: tally.as_entire_binding(),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 4,
+                    resource: totals.as_entire_binding(),
+                },
+            ],
+        });
+        Ok(Targets {
+            params,
+            totals,
+            bind_group,
+            bins,
+        })
+    }
+
+    /// The 64-bit totals as a histogram (counts and tally).
+    fn read(&self, ctx: &GpuContext, job: &Job) -> Result<Histogram, GpuError> {
+        let bytes = readback::read_buffer(ctx, &self.totals, (self.bins + 3) * 8)?;
+        let words: &[[u32; 2]] = bytemuck::cast_slice(&bytes);
+        let v = |w: &[u32; 2]| w[0] as u64 | (w[1] as u64) << 32;
+        let mut h = job.empty_histogram();
+        for (c, w) in h.counts.iter_mut().zip(words) {
+            *c = v(w);
+        }
+        let t = &words[self.bins as usize..];
+        h.tally = Tally {
+            counted: v(&t[0]),
+            outside: v(&t[1]),
+            diverged: v(&t[2]),
+        };
+        Ok(h)
+    }
+}
+
+/// A GPU run that stopped on an error; `partial` holds the last counts read back, if any.
+#[derive(Debug)]
+pub struct GpuFailure {
+    pub error: GpuError,
+    pub partial: Option<Histogram>,
+}
+
+impl From<GpuError> for GpuFailure {
+    fn from(error: GpuError) -> GpuFailure {
+        GpuFailure {
+            error,
+            partial: None,
+        }
+    }
+}
+
+/// Invocations (trajectories) in flight: enough to fill a big GPU; fewer on a software adapter,
+/// whose few cores gain nothing from more.
+pub fn invocations_for(ctx: &GpuContext) -> u32 {
+    if ctx.is_software() { 4096 } else { 1 << 18 }
+}
+
+/// 2-D dispatch size for `groups` workgroups with rows of `stride` workgroups.
+fn dispatch_dims(groups: u32, stride: u32) -> (u32, u32) {
+    if groups <= stride {
+        (groups.max(1), 1)
+    } else {
+        (stride, groups.div_ceil(stride))
+    }
+}
+
+/// Accumulates `job` on the GPU. Cancellation (Ctrl-C) returns the partial histogram as `Ok`.
+pub fn accumulate(
+    ctx: &GpuContext,
+    pass: &AccumulatePass,
+    job: &Job,
+    ctl: &Control,
+) -> Result<Histogram, GpuFailure> {
+    assert_eq!(
+        pass.equation, job.preset.equation,
+        "pipeline built for another equation"
+    );
+    check_size(ctx, job.width, job.height)?;
+    let invocations = invocations_for(ctx);
+    let bins = job.width as u64 * job.height as u64;
+    let targets = Targets::new(ctx, pass, bins, invocations)?;
+    let acc_groups = invocations.div_ceil(WORKGROUP);
+    let fold_groups = (bins + 3).div_ceil(WORKGROUP as u64) as u32;
+    let stride = acc_groups
+        .max(fold_groups)
+        .min(ctx.limits.max_compute_workgroups_per_dimension);
+
+    let k = job.preset.kernel_params().map(|v| v as f32);
+    let b = job.binner();
+    let start = job.preset.start.map(|v| v as f32);
+    let mut params = AccumulateParams {
+        k0: [k[0], k[1], k[2], k[3]],
+        k1: [k[4], k[5], k[6], 0.0],
+        start: [start[0], start[1], start[2], rng::START_JITTER],
+        bounds: [
+            b.bounds.xmin as f32,
+            b.bounds.xmax as f32,
+            b.bounds.ymin as f32,
+            b.bounds.ymax as f32,
+        ],
+        scale: [b.sx as f32, b.tx as f32, b.sy as f32, b.ty as f32],
+        width: job.width,
+        height: job.height,
+        key: rng::seed_key(job.seed),
+        skip: job.skip.min(u32::MAX as u64) as u32,
+        base: 0,
+        extra: 0,
+        invocations,
+        orbit_len: cpu::MAX_ORBIT_LEN as u32,
+        init: 1,
+        stride_x: stride,
+        _pad0: 0,
+        _pad1: 0,
+    };
+
+    let mut left = job.iters;
+    let mut steps: u64 = 16;
+    let mut snapshot: Option<Histogram> = None;
+    let mut last_snapshot = Instant::now();
+    let fail = |error: GpuError, partial: Option<Histogram>| GpuFailure { error, partial };
+    while left > 0 && !ctl.is_cancelled() {
+        let batch = left.min(invocations as u64 * steps).min(u32::MAX as u64);
+        params.base = (batch / invocations as u64) as u32;
+        params.extra = (batch % invocations as u64) as u32;
+        ctx.queue
+            .write_buffer(&targets.params, 0, bytemuck::bytes_of(&params));
+        let mut enc = ctx
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("gpu.accumulate.batch"),
+            });
+        {
+            let mut cp = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some("gpu.accumulate.pass"),
+                timestamp_writes: None,
+            });
+            cp.set_bind_group(0, &targets.bind_group, &[]);
+            cp.set_pipeline(&pass.accumulate);
+            let (x, y) = dispatch_dims(acc_groups, stride);
+            cp.dispatch_workgroups(x, y, 1);
+            cp.set_pipeline(&pass.fold);
+            let (x, y) = dispatch_dims(fold_groups, stride);
+            cp.dispatch_workgroups(x, y, 1);
+        }
+        let t0 = Instant::now();
+        ctx.queue.submit([enc.finish()]);
+        if let Err(e) = ctx.wait() {
+            return Err(fail(e, snapshot));
+        }
+        let dt = t0.elapsed();
+        params.init = 0;
+        left -= batch;
+        ctl.add_done(batch);
+        // Aim each batch at BATCH_TARGET, changing by at most 4x at a time.
+        let ratio = (BATCH_TARGET.as_secs_f64() / dt.as_secs_f64().max(1e-6)).clamp(0.25, 4.0);
+        steps = ((steps as f64 * ratio) as u64).clamp(1, u32::MAX as u64 / invocations as u64);
+        if last_snapshot.elapsed() > SNAPSHOT_EVERY && left > 0 {
+            match targets.read(ctx, job) {
+                Ok(h) => snapshot = Some(h),
+                Err(e) => return Err(fail(e, snapshot)),
+            }
+            last_snapshot = Instant::now();
+        }
+    }
+    targets.read(ctx, job).map_err(|e| fail(e, snapshot))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dispatch_covers_all_groups_within_limits() {
+        for (groups, stride) in [
+            (1u32, 65535u32),
+            (64, 64),
+            (65535, 65535),
+            (65536, 65535),
+            (262_145, 65535),
+        ] {
+            let (x, y) = dispatch_dims(groups, stride);
+            assert!(x <= 65535 && y <= 65535);
+            assert!(x as u64 * y as u64 >= groups as u64);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! GPU context: instance, adapter choice, device and queue (made once per process), and the
+//! adapter listing of `attractors info`.
+
+use super::GpuError;
+use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
+
+/// Instance, adapter, device and queue, plus the first device error seen (uncaptured errors and
+/// device loss are recorded here and turned into [`GpuError`]s by the passes).
+pub struct GpuContext {
+    pub instance: wgpu::Instance,
+    pub adapter: wgpu::Adapter,
+    pub device: wgpu::Device,
+    pub queue: wgpu::Queue,
+    pub info: wgpu::AdapterInfo,
+    pub limits: wgpu::Limits,
+    fault: Arc<Mutex<Option<String>>>,
+}
+
+fn instance() -> wgpu::Instance {
+    wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env())
+}
+
+fn backends_tried() -> String {
+    let b = wgpu::Backends::from_env().unwrap_or(wgpu::Backends::all());
+    let mut names = Vec::new();
+    for (flag, name) in [
+        (wgpu::Backends::VULKAN, "Vulkan"),
+        (wgpu::Backends::GL, "GL"),
+        (wgpu::Backends::METAL, "Metal"),
+        (wgpu::Backends::DX12, "DX12"),
+    ] {
+        if b.contains(flag) {
+            names.push(name);
+        }
+    }
+    names.join(", ")
+}
+
+/// Preference order: discrete GPU, integrated, virtual, CPU (software) last.
+fn rank(t: wgpu::DeviceType) -> u32 {
+    match t {
+        wgpu::DeviceType::DiscreteGpu => 0,
+        wgpu::DeviceType::IntegratedGpu => 1,
+        wgpu::DeviceType::VirtualGpu => 2,
+        wgpu::DeviceType::Other => 3,
+        wgpu::DeviceType::Cpu => 4,
+    }
+}
+
+/// Prefer Vulkan over GL for the same device (GL lacks features and is slower).
+fn backend_rank(b: wgpu::Backend) -> u32 {
+    match b {
+        wgpu::Backend::Vulkan | wgpu::Backend::Metal | wgpu::Backend::Dx12 => 0,
+        _ => 1,
+    }
+}
+
+impl GpuContext {
+    /// Picks an adapter (by name substring if `wanted`, else the best by [`rank`]) and opens a
+    /// device with the limits raised to what the adapter allows.
+    pub fn new(wanted: Option<&str>) -> Result<GpuContext, GpuError> {
+        let instance = instance();
+        let mut adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::all()));
+        if adapters.is_empty() {
+            return Err(GpuError::NoAdapter {
+                tried: backends_tried(),
+            });
+        }
+        adapters.sort_by_key(|a| {
+            let i = a.get_info();
+            (rank(i.device_type), backend_rank(i.backend))
+        });
+        let adapter = match wanted {
+            Some(w) => {
+                let lw = w.to_ascii_lowercase();
+                let pos = adapters
+                    .iter()
+                    .position(|a| a.get_info().name.to_ascii_lowercase().contains(&lw));
+                match pos {
+                    Some(p) => adapters.swap_remove(p),
+                    None => {
+                        let found: Vec<String> =
+                            adapters.iter().map(|a| describe(&a.get_info())).collect();
+                        return Err(GpuError::NoSuchAdapter {
+                            wanted: w.to_string(),
+                            found: found.join("; "),
+                        });
+                    }
+                }
+            }
+            None => adapters.remove(0),
+        };
+        let info = adapter.get_info();
+        let limits = adapter.limits();
+        let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
+            label: Some("gpu.context.device"),
+            required_features: wgpu::Features::empty(),
+            required_limits: limits.clone(),
+            experimental_features: wgpu::ExperimentalFeatures::disabled(),
+            memory_hints: wgpu::MemoryHints::Performance,
+            trace: wgpu::Trace::Off,
+        }))
+        .map_err(|e| GpuError::Device {
+            adapter: describe(&info),
+            message: e.to_string(),
+        })?;
+        let fault = Arc::new(Mutex::new(None));
+        let f = fault.clone();
+        device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
+            let mut slot = f.lock().unwrap_or_else(|p| p.into_inner());
+            slot.get_or_insert_with(|| e.to_string());
+        }));
+        let f = fault.clone();
+        device.set_device_lost_callback(move |reason, msg| {
+            let mut slot = f.lock().unwrap_or_else(|p| p.into_inner());
+            slot.get_or_insert_with(|| format!("device lost ({reason:?}): {msg}"));
+        });
+        Ok(GpuContext {
+            instance,
+            adapter,
+            device,
+            queue,
+            info,
+            limits,
+            fault,
+        })
+    }
+
+    /// "llvmpipe (LLVM 15.0.6, 256 bits), Vulkan, Cpu".
+    pub fn describe(&self) -> String {
+        describe(&self.info)
+    }
+
+    /// Whether this is a software adapter (lavapipe/llvmpipe, WARP).
+    pub fn is_software(&self) -> bool {
+        self.info.device_type == wgpu::DeviceType::Cpu
+    }
+
+    /// The first device error or loss seen so far, if any.
+    pub fn fault(&self) -> Option<String> {
+        self.fault.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Fails with [`GpuError::DeviceLost`] if the device reported an error or loss.
+    pub fn check(&self) -> Result<(), GpuError> {
+        match self.fault() {
+            Some(m) => Err(GpuError::DeviceLost(m)),
+            None => Ok(()),
+        }
+    }
+
+    /// Waits for all submitted work.
+    pub fn wait(&self) -> Result<(), GpuError> {
+        self.device
+            .poll(wgpu::PollType::Wait {
+                submission_index: None,
+                timeout: None,
+            })
+            .map_err(|e| GpuError::DeviceLost(e.to_string()))?;
+        self.check()
+    }
+}
+
+fn describe(i: &wgpu::AdapterInfo) -> String {
+    format!(
+        "{} ({}), {:?}, {:?}",
+        i.name, i.driver_info, i.backend, i.device_type
+    )
+}
+
+/// Text of `attractors info`: every adapter wgpu sees and the limits that matter.
+pub fn info_text() -> String {
+    let instance = instance();
+    let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::all()));
+    let mut out = String::new();
+    if adapters.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            GpuError::NoAdapter {
+                tried: backends_tried()
+            }
+        );
+        return out;
+    }
+    for a in adapters {
+        let i = a.get_info();
+        let l = a.limits();
+        let _ = writeln!(out, "adapter: {}", i.name);
+        let _ = writeln!(
+            out,
+            "  backend: {:?}, device type: {:?}",
+            i.backend, i.device_type
+        );
+        let _ = writeln!(out, "  driver: {} {}", i.driver, i.driver_info);
+        let _ = writeln!(
+            out,
+            "  max storage buffer binding: {} MiB",
+            l.max_storage_buffer_binding_size >> 20
+        );
+        let _ = writeln!(out, "  max buffer size: {} MiB", l.max_buffer_size >> 20);
+        let _ = writeln!(
+            out,
+            "  max workgroups per dimension: {}, max invocations per workgroup: {}",
+            l.max_compute_workgroups_per_dimension, l.max_compute_invocations_per_workgroup
+        );
+        let _ = writeln!(out, "  max texture side: {}", l.max_texture_dimension_2d);
+    }
+    out
+}
