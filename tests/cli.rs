@@ -346,3 +346,112 @@ fn ctrl_c_stops_and_writes_what_was_accumulated() {
         "{err}"
     );
 }
+
+#[test]
+fn no_gpu_adapter_gives_the_documented_message_or_a_cpu_fallback() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("x.png");
+    // No DX12 on Linux: wgpu finds no adapter at all.
+    let out = bin()
+        .env("WGPU_BACKEND", "dx12")
+        .args([
+            "--backend",
+            "gpu",
+            "--iters",
+            "1e4",
+            "--png",
+            png.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("no GPU adapter found (tried DX12); use --backend cpu or install a Vulkan driver (on Debian, mesa-vulkan-drivers provides a software one)"),
+        "{err}"
+    );
+    assert!(!png.exists());
+    let out = bin()
+        .env("WGPU_BACKEND", "dx12")
+        .args([
+            "--iters",
+            "1e4",
+            "--size",
+            "32x32",
+            "--png",
+            png.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("note: using the CPU: no GPU adapter found"),
+        "{err}"
+    );
+    assert!(err.contains("backend: CPU sampled"), "{err}");
+    assert!(png.is_file());
+}
+
+#[test]
+fn gpu_backend_flags() {
+    if std::env::var("ATTRACTORS_REQUIRE_GPU").as_deref() != Ok("1")
+        && attractors::gpu::GpuContext::new(None).is_err()
+    {
+        eprintln!("skipping: no GPU adapter");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("g.png");
+    let out = bin()
+        .args([
+            "--backend",
+            "gpu",
+            "--size",
+            "64x48",
+            "--iters",
+            "1e5",
+            "--png",
+            png.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("backend: GPU"), "{err}");
+    assert_eq!(image::open(&png).unwrap().width(), 64);
+    fails(
+        &[
+            "--backend",
+            "gpu",
+            "--exact",
+            "--png",
+            png.to_str().unwrap(),
+        ],
+        "--exact runs on the CPU only",
+    );
+    fails(
+        &[
+            "--backend",
+            "gpu",
+            "--adapter",
+            "no-such-card",
+            "--png",
+            png.to_str().unwrap(),
+        ],
+        "no GPU adapter matches --adapter 'no-such-card'",
+    );
+    fails(
+        &[
+            "--backend",
+            "gpu",
+            "--size",
+            "40000x40000",
+            "--iters",
+            "1e3",
+            "--png",
+            png.to_str().unwrap(),
+        ],
+        "the largest square that fits is",
+    );
+}

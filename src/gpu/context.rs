@@ -21,6 +21,23 @@ fn instance() -> wgpu::Instance {
     wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env())
 }
 
+/// Adapters to choose from: the primary backends (Vulkan, Metal, DX12) first, and GL only when
+/// they find nothing (probing GL/EGL is slow and noisy). `WGPU_BACKEND` overrides both.
+fn candidate_adapters() -> (wgpu::Instance, Vec<wgpu::Adapter>) {
+    if std::env::var_os("WGPU_BACKEND").is_none() {
+        let mut desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
+        desc.backends = wgpu::Backends::PRIMARY;
+        let primary = wgpu::Instance::new(desc);
+        let found = pollster::block_on(primary.enumerate_adapters(wgpu::Backends::PRIMARY));
+        if !found.is_empty() {
+            return (primary, found);
+        }
+    }
+    let all = instance();
+    let found = pollster::block_on(all.enumerate_adapters(wgpu::Backends::all()));
+    (all, found)
+}
+
 fn backends_tried() -> String {
     let b = wgpu::Backends::from_env().unwrap_or(wgpu::Backends::all());
     let mut names = Vec::new();
@@ -60,8 +77,7 @@ impl GpuContext {
     /// Picks an adapter (by name substring if `wanted`, else the best by [`rank`]) and opens a
     /// device with the limits raised to what the adapter allows.
     pub fn new(wanted: Option<&str>) -> Result<GpuContext, GpuError> {
-        let instance = instance();
-        let mut adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::all()));
+        let (instance, mut adapters) = candidate_adapters();
         if adapters.is_empty() {
             return Err(GpuError::NoAdapter {
                 tried: backends_tried(),
