@@ -1,0 +1,65 @@
+//! GPU accumulation (submit to completion, 64-bit fold included) and the GPU shade pass, Clifford
+//! at 1024x1024, on the adapter wgpu picks. Prints the adapter; skips when there is none.
+//! `cargo bench --bench gpu`; tiny under `cargo test --benches`.
+
+use attractors::attractor::{Equation, Preset};
+use attractors::gpu::accumulate::{AccumulatePass, accumulate};
+use attractors::gpu::{GpuContext, ShadePass};
+use attractors::histogram::Bounds;
+use attractors::job::{Control, Job};
+use attractors::shade::{Color, Palette, Shade, Style};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::time::{Duration, Instant};
+
+fn clifford(iters: u64) -> Job {
+    Job {
+        preset: Preset { name: "Clifford".into(), equation: Equation::Clifford, start: [0.0; 3], params: vec![-1.3, -1.3, -1.8, -1.9], palette: None, line: 0 },
+        width: 1024,
+        height: 1024,
+        bounds: Bounds::new(-2.9, 2.9, -3.0, 3.0).unwrap(),
+        iters,
+        skip: 1000,
+        seed: 0,
+    }
+}
+
+fn gpu(c: &mut Criterion) {
+    let ctx = match GpuContext::new(None) {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            eprintln!("skipping GPU benchmarks: {e}");
+            return;
+        }
+    };
+    eprintln!("adapter: {}", ctx.describe());
+    let pass = AccumulatePass::new(&ctx, Equation::Clifford);
+    let iters = if ctx.is_software() { 100_000_000 } else { 10_000_000_000 };
+    let job = clifford(iters);
+    let mut g = c.benchmark_group("gpu_accumulate_clifford_1024");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(job.iters));
+    g.bench_function(format!("{iters:e}"), |b| {
+        b.iter_custom(|n| {
+            let mut total = Duration::ZERO;
+            for _ in 0..n {
+                let t = Instant::now();
+                let h = accumulate(&ctx, &pass, &job, &Control::new()).expect("gpu accumulate");
+                total += t.elapsed();
+                assert_eq!(h.tally.total(), job.iters);
+            }
+            total
+        })
+    });
+    g.finish();
+
+    let hist = accumulate(&ctx, &pass, &clifford(10_000_000), &Control::new()).expect("gpu accumulate");
+    let shade = ShadePass::new(&ctx);
+    let style = Style { shade: Shade::EqHist, palette: Palette::from_name("fire").unwrap(), background: Color([0, 0, 0, 255]) };
+    let mut g = c.benchmark_group("gpu_shade_1024");
+    g.throughput(Throughput::Elements(hist.counts.len() as u64));
+    g.bench_function("eq_hist", |b| b.iter(|| shade.shade(&ctx, &hist, &style).unwrap()));
+    g.finish();
+}
+
+criterion_group!(benches, gpu);
+criterion_main!(benches);
