@@ -13,7 +13,14 @@ use std::time::{Duration, Instant};
 
 fn clifford(iters: u64) -> Job {
     Job {
-        preset: Preset { name: "Clifford".into(), equation: Equation::Clifford, start: [0.0; 3], params: vec![-1.3, -1.3, -1.8, -1.9], palette: None, line: 0 },
+        preset: Preset {
+            name: "Clifford".into(),
+            equation: Equation::Clifford,
+            start: [0.0; 3],
+            params: vec![-1.3, -1.3, -1.8, -1.9],
+            palette: None,
+            line: 0,
+        },
         width: 1024,
         height: 1024,
         bounds: Bounds::new(-2.9, 2.9, -3.0, 3.0).unwrap(),
@@ -33,7 +40,11 @@ fn gpu(c: &mut Criterion) {
     };
     eprintln!("adapter: {}", ctx.describe());
     let pass = AccumulatePass::new(&ctx, Equation::Clifford);
-    let iters = if ctx.is_software() { 100_000_000 } else { 10_000_000_000 };
+    let iters = if ctx.is_software() {
+        100_000_000
+    } else {
+        10_000_000_000
+    };
     let job = clifford(iters);
     let mut g = c.benchmark_group("gpu_accumulate_clifford_1024");
     g.sample_size(10);
@@ -52,12 +63,19 @@ fn gpu(c: &mut Criterion) {
     });
     g.finish();
 
-    let hist = accumulate(&ctx, &pass, &clifford(10_000_000), &Control::new()).expect("gpu accumulate");
+    let hist =
+        accumulate(&ctx, &pass, &clifford(10_000_000), &Control::new()).expect("gpu accumulate");
     let shade = ShadePass::new(&ctx);
-    let style = Style { shade: Shade::EqHist, palette: Palette::from_name("fire").unwrap(), background: Color([0, 0, 0, 255]) };
+    let style = Style {
+        shade: Shade::EqHist,
+        palette: Palette::from_name("fire").unwrap(),
+        background: Color([0, 0, 0, 255]),
+    };
     let mut g = c.benchmark_group("gpu_shade_1024");
     g.throughput(Throughput::Elements(hist.counts.len() as u64));
-    g.bench_function("eq_hist", |b| b.iter(|| shade.shade(&ctx, &hist, &style).unwrap()));
+    g.bench_function("eq_hist", |b| {
+        b.iter(|| shade.shade(&ctx, &hist, &style).unwrap())
+    });
     g.finish();
 }
 

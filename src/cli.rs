@@ -26,6 +26,8 @@ pub enum Command {
     List(ListArgs),
     /// Show every GPU adapter wgpu sees and the limits that matter.
     Info,
+    /// Time calculation and rendering from 100 to 1e9 points (or more) per backend; table, CSV, plots.
+    Bench(BenchArgs),
 }
 
 #[derive(ClapArgs, Debug)]
@@ -39,6 +41,67 @@ pub struct ListArgs {
     /// Preset file (default ./attractors.atr, else the built-in copy).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct BenchArgs {
+    /// Preset to time (default Clifford).
+    pub name: Option<String>,
+    /// Iteration counts: a range of powers of ten `1e2..1e9`, or a list `1e6,5e6,1e7`.
+    #[arg(long, value_name = "RANGE|LIST", default_value = "1e2..1e9", value_parser = parse_iters_arg)]
+    pub iters: IterList,
+    /// Timed runs per size and backend (after one warm-up that is not counted).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub reps: u32,
+    /// Backends to compare: gpu, cpu, cpu-exact.
+    #[arg(long, value_name = "LIST", default_value = "gpu,cpu,cpu-exact", value_parser = parse_backends_arg)]
+    pub backends: BackendList,
+    /// Canvas size.
+    #[arg(long, value_name = "WxH", default_value = "1024x1024", value_parser = parse_size)]
+    pub size: (u32, u32),
+    /// Write every run (and a min/median/mean summary) as CSV.
+    #[arg(long, value_name = "FILE.csv")]
+    pub csv: Option<PathBuf>,
+    /// Draw the plots as PNG (and SVG beside it).
+    #[arg(long, value_name = "FILE.png")]
+    pub plot: Option<PathBuf>,
+    /// Draw the seed notebook's published timings as dashed reference lines (other hardware).
+    #[arg(long)]
+    pub with_seed_figures: bool,
+    /// Skip a size when the previous one predicts more than this many seconds for all reps.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub max_seconds: f64,
+    /// Never skip a size for taking too long.
+    #[arg(long)]
+    pub no_skip: bool,
+    /// Transient points skipped at the start of every orbit.
+    #[arg(long, value_name = "S", default_value = "1000", value_parser = parse_skip)]
+    pub skip: u64,
+    /// Preset file (default ./attractors.atr, else the built-in copy).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Pick the GPU adapter whose name contains NAME.
+    #[arg(long, value_name = "NAME")]
+    pub adapter: Option<String>,
+    /// Only the table.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Iteration counts of a bench sweep.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IterList(pub Vec<u64>);
+
+fn parse_iters_arg(s: &str) -> Result<IterList, String> {
+    crate::bench::parse_iters_list(s).map(IterList)
+}
+
+/// Backends of a bench sweep.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BackendList(pub Vec<crate::bench::BenchBackend>);
+
+fn parse_backends_arg(s: &str) -> Result<BackendList, String> {
+    crate::bench::BenchBackend::parse_list(s).map(BackendList)
 }
 
 /// Tone mapping choices (see `shade.rs`).

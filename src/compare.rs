@@ -60,8 +60,41 @@ pub fn agreement(a: &[u64], b: &[u64]) -> Agreement {
     Agreement { log_corr, tvd }
 }
 
+/// Sums `side x side`-pixel blocks so the coarser grid has at most `max_side` bins a side.
+pub fn block_sum(counts: &[u64], width: u32, height: u32, max_side: u32) -> (Vec<u64>, u32, u32) {
+    let f = width.max(height).div_ceil(max_side).max(1);
+    let (w2, h2) = (width.div_ceil(f), height.div_ceil(f));
+    let mut out = vec![0u64; w2 as usize * h2 as usize];
+    for row in 0..height {
+        for col in 0..width {
+            out[(row / f) as usize * w2 as usize + (col / f) as usize] +=
+                counts[row as usize * width as usize + col as usize];
+        }
+    }
+    (out, w2, h2)
+}
+
+/// [`agreement`] on both grids block-summed to at most 256 bins a side: at a million points a
+/// 1024x1024 grid holds about one point per bin, where Poisson noise, not the renderer, would
+/// dominate the metrics.
+pub fn agreement_coarse(a: &[u64], b: &[u64], width: u32, height: u32) -> Agreement {
+    let (ca, _, _) = block_sum(a, width, height, 256);
+    let (cb, _, _) = block_sum(b, width, height, 256);
+    agreement(&ca, &cb)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn block_sums_keep_the_total() {
+        let counts: Vec<u64> = (0..1000 * 700).map(|i| (i % 7) as u64).collect();
+        let (c, w, h) = super::block_sum(&counts, 1000, 700, 256);
+        assert_eq!((w, h), (250, 175));
+        assert_eq!(c.iter().sum::<u64>(), counts.iter().sum::<u64>());
+        let (same, w, _) = super::block_sum(&counts, 100, 70, 256);
+        assert_eq!((same.len(), w), (7000, 100));
+    }
+
     use super::*;
 
     #[test]

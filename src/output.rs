@@ -17,6 +17,8 @@ use std::path::{Path, PathBuf};
 pub enum Kind {
     Png,
     Npy,
+    Csv,
+    Svg,
 }
 
 impl Kind {
@@ -24,12 +26,16 @@ impl Kind {
         match self {
             Kind::Png => "png",
             Kind::Npy => "npy",
+            Kind::Csv => "csv",
+            Kind::Svg => "svg",
         }
     }
     fn flag(self) -> &'static str {
         match self {
             Kind::Png => "--png",
             Kind::Npy => "--hist",
+            Kind::Csv => "--csv",
+            Kind::Svg => "--plot",
         }
     }
 }
@@ -44,7 +50,11 @@ pub struct OutputFile {
 impl OutputFile {
     /// Checks `path` and creates the temporary file that will become it.
     pub fn prepare(path: &Path, kind: Kind) -> Result<OutputFile> {
-        let flag = kind.flag();
+        Self::prepare_for(path, kind, kind.flag())
+    }
+
+    /// [`OutputFile::prepare`] with the flag named in messages given.
+    pub fn prepare_for(path: &Path, kind: Kind, flag: &str) -> Result<OutputFile> {
         if path.is_dir() {
             bail!(
                 "{flag} {}: is a directory; give a file name inside it",
@@ -95,35 +105,18 @@ impl OutputFile {
         })
     }
 
+    /// Writes bytes as they are (CSV, SVG, an encoded PNG) and renames into place.
+    pub fn write_bytes(self, bytes: &[u8]) -> Result<()> {
+        self.finish(|w| Ok(w.write_all(bytes)?))
+    }
+
     /// Writes RGBA8 pixels as PNG (RGB when every pixel is opaque) and renames into place.
     pub fn write_png(self, rgba: &[u8], width: u32, height: u32) -> Result<()> {
         assert_eq!(self.kind, Kind::Png);
-        let opaque = rgba.chunks_exact(4).all(|p| p[3] == 255);
         let path = self.path.clone();
         self.finish(|w| {
-            let enc = image::codecs::png::PngEncoder::new(w);
-            if opaque {
-                let rgb: Vec<u8> = rgba
-                    .chunks_exact(4)
-                    .flat_map(|p| [p[0], p[1], p[2]])
-                    .collect();
-                image::ImageEncoder::write_image(
-                    enc,
-                    &rgb,
-                    width,
-                    height,
-                    image::ExtendedColorType::Rgb8,
-                )
-            } else {
-                image::ImageEncoder::write_image(
-                    enc,
-                    rgba,
-                    width,
-                    height,
-                    image::ExtendedColorType::Rgba8,
-                )
-            }
-            .with_context(|| format!("encoding {}", path.display()))
+            encode_png(rgba, width, height, w)
+                .with_context(|| format!("encoding {}", path.display()))
         })
     }
 
@@ -168,6 +161,27 @@ impl OutputFile {
             .context(what)?;
         Ok(())
     }
+}
+
+/// Encodes RGBA8 pixels as PNG: RGB when every pixel is opaque, else RGBA.
+pub fn encode_png(rgba: &[u8], width: u32, height: u32, w: impl Write) -> Result<()> {
+    let enc = image::codecs::png::PngEncoder::new(w);
+    if rgba.chunks_exact(4).all(|p| p[3] == 255) {
+        let rgb: Vec<u8> = rgba
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect();
+        image::ImageEncoder::write_image(enc, &rgb, width, height, image::ExtendedColorType::Rgb8)?;
+    } else {
+        image::ImageEncoder::write_image(
+            enc,
+            rgba,
+            width,
+            height,
+            image::ExtendedColorType::Rgba8,
+        )?;
+    }
+    Ok(())
 }
 
 /// Reads a `.npy` of uint32 or uint64 counts (shape (height, width)) back: (width, height, counts).

@@ -1,0 +1,507 @@
+//! `attractors bench`: the scaling study. For each iteration count and backend, a warm-up (not
+//! counted) and then `--reps` timed runs of the whole job, with calculation (accumulating the
+//! histogram, to completion) and rendering (tone mapping + palette; PNG encoding on its own) timed
+//! separately. Prints a table, writes a CSV and plots; compares each backend's histogram with the
+//! CPU's at 1e6 points and more (on grids block-summed to at most 256x256, see
+//! [`crate::compare::agreement_coarse`]), so a fast wrong answer shows.
+
+pub mod plot;
+
+use crate::backend::Backend;
+use crate::compare::{Agreement, agreement_coarse};
+use crate::histogram::Histogram;
+use crate::job::{Control, Job};
+use crate::output;
+use crate::shade::Style;
+use anyhow::{Context, Result, bail};
+use std::fmt::Write as _;
+use std::time::Instant;
+
+/// A renderer as the bench names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BenchBackend {
+    Gpu,
+    Cpu,
+    CpuExact,
+}
+
+impl BenchBackend {
+    pub fn name(self) -> &'static str {
+        match self {
+            BenchBackend::Gpu => "gpu",
+            BenchBackend::Cpu => "cpu",
+            BenchBackend::CpuExact => "cpu-exact",
+        }
+    }
+
+    /// `gpu,cpu,cpu-exact` -> the list (no duplicates).
+    pub fn parse_list(s: &str) -> Result<Vec<BenchBackend>, String> {
+        let mut out = Vec::new();
+        for name in s.split(',').map(str::trim) {
+            let b = match name.to_ascii_lowercase().as_str() {
+                "gpu" => BenchBackend::Gpu,
+                "cpu" => BenchBackend::Cpu,
+                "cpu-exact" | "cpu_exact" | "exact" => BenchBackend::CpuExact,
+                _ => {
+                    return Err(format!(
+                        "backends '{s}': unknown backend '{name}'; expected a list of gpu, cpu, cpu-exact"
+                    ));
+                }
+            };
+            if !out.contains(&b) {
+                out.push(b);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// `1e2..1e9` (every power of ten from the first to the last), or a list `1e6,5e6,1e7`.
+pub fn parse_iters_list(s: &str) -> Result<Vec<u64>, String> {
+    let mut v = if let Some((a, b)) = s.split_once("..") {
+        let (a, b) = (crate::cli::parse_count(a)?, crate::cli::parse_count(b)?);
+        if a > b {
+            return Err(format!("iters '{s}': the range must go up, like 1e2..1e9"));
+        }
+        let mut v = vec![a];
+        while let Some(n) = v.last().unwrap().checked_mul(10).filter(|&n| n <= b) {
+            v.push(n);
+        }
+        v
+    } else {
+        s.split(',')
+            .map(crate::cli::parse_count)
+            .collect::<Result<Vec<u64>, String>>()?
+    };
+    v.sort_unstable();
+    v.dedup();
+    Ok(v)
+}
+
+/// What the bench was asked to do (validated).
+pub struct BenchPlan {
+    pub job: Job,
+    pub style: Style,
+    pub iters: Vec<u64>,
+    pub reps: u32,
+    pub backends: Vec<BenchBackend>,
+    pub max_seconds: f64,
+    pub no_skip: bool,
+    pub adapter: Option<String>,
+    pub quiet: bool,
+}
+
+/// One timed run.
+#[derive(Clone, Debug)]
+pub struct Sample {
+    pub calc: f64,
+    pub render: f64,
+    pub png: f64,
+}
+
+impl Sample {
+    pub fn total(&self) -> f64 {
+        self.calc + self.render + self.png
+    }
+}
+
+/// All runs of one (iteration count, backend).
+#[derive(Clone, Debug)]
+pub struct Cell {
+    pub iters: u64,
+    pub backend: BenchBackend,
+    pub samples: Vec<Sample>,
+    /// Agreement with the reference CPU histogram of the same size (1e6 points and more).
+    pub agreement: Option<Agreement>,
+    /// Why the cell has no samples, or what else to know.
+    pub note: Option<String>,
+}
+
+/// min, median, mean.
+pub fn stats(v: &[f64]) -> (f64, f64, f64) {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let n = s.len();
+    let median = if n % 2 == 1 {
+        s[n / 2]
+    } else {
+        (s[n / 2 - 1] + s[n / 2]) / 2.0
+    };
+    (s[0], median, s.iter().sum::<f64>() / n as f64)
+}
+
+impl Cell {
+    pub fn median(&self, f: impl Fn(&Sample) -> f64) -> Option<f64> {
+        if self.samples.is_empty() {
+            return None;
+        }
+        Some(stats(&self.samples.iter().map(f).collect::<Vec<_>>()).1)
+    }
+}
+
+/// The result of a sweep, with the machine it ran on.
+pub struct Report {
+    pub header: String,
+    pub preset: String,
+    pub size: (u32, u32),
+    pub cells: Vec<Cell>,
+}
+
+/// Sizes of this many points or more get an agreement check.
+pub const AGREEMENT_FROM: u64 = 1_000_000;
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_string())
+        })
+        .unwrap_or_else(|| std::env::consts::ARCH.to_string())
+}
+
+fn timed_run(backend: &Backend, job: &Job, style: &Style) -> Result<(Sample, Histogram)> {
+    let t = Instant::now();
+    let hist = backend
+        .accumulate(job, &Control::new())
+        .map_err(|f| f.error)?;
+    let calc = t.elapsed().as_secs_f64();
+    if hist.tally.total() != job.iters {
+        bail!(
+            "{} stopped after {} of {} points",
+            backend.describe(),
+            hist.tally.total(),
+            job.iters
+        );
+    }
+    let t = Instant::now();
+    let rgba = backend.shade(&hist, style)?;
+    let render = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let mut png = Vec::new();
+    output::encode_png(&rgba, hist.width, hist.height, &mut png)?;
+    let png_s = t.elapsed().as_secs_f64();
+    Ok((
+        Sample {
+            calc,
+            render,
+            png: png_s,
+        },
+        hist,
+    ))
+}
+
+/// Runs the sweep, size by size. Backends that cannot start (no GPU) become cells with a note,
+/// never vanish.
+pub fn run(plan: &BenchPlan) -> Result<Report> {
+    let mut backends: Vec<(BenchBackend, Result<Backend, String>)> = Vec::new();
+    for &b in &plan.backends {
+        let made = match b {
+            BenchBackend::Gpu => {
+                Backend::gpu(plan.adapter.as_deref(), &plan.job).map_err(|e| e.to_string())
+            }
+            BenchBackend::Cpu => Ok(Backend::CpuSampled),
+            BenchBackend::CpuExact => Ok(Backend::CpuExact),
+        };
+        backends.push((b, made));
+    }
+    let mut header = format!(
+        "machine: {}, {} threads\n",
+        cpu_model(),
+        rayon::current_num_threads()
+    );
+    for (b, made) in &backends {
+        match made {
+            Ok(be) => writeln!(header, "{:<9}: {}", b.name(), be.describe()).ok(),
+            Err(e) => writeln!(header, "{:<9}: unavailable: {e}", b.name()).ok(),
+        };
+    }
+    if !plan.quiet {
+        eprint!("{header}");
+    }
+    // Warm-up, not counted: pipelines, thread pool, caches.
+    for (b, made) in &backends {
+        if let Ok(be) = made {
+            let warm = Job {
+                iters: plan.iters[0].min(100_000),
+                ..plan.job.clone()
+            };
+            timed_run(be, &warm, &plan.style).with_context(|| format!("{} warm-up", b.name()))?;
+        }
+    }
+    // The reference of each size runs first: the CPU sampled histogram, else the exact one.
+    let mut order: Vec<usize> = (0..backends.len()).collect();
+    order.sort_by_key(|&i| match backends[i].0 {
+        BenchBackend::Cpu => 0,
+        BenchBackend::CpuExact => 1,
+        BenchBackend::Gpu => 2,
+    });
+    let mut last: Vec<Option<(u64, f64)>> = vec![None; backends.len()];
+    let mut cells = Vec::new();
+    for &n in &plan.iters {
+        let mut reference: Option<(BenchBackend, Histogram)> = None;
+        let mut row: Vec<(usize, Cell)> = Vec::new();
+        for &i in &order {
+            let (b, made) = &backends[i];
+            let mut cell = Cell {
+                iters: n,
+                backend: *b,
+                samples: vec![],
+                agreement: None,
+                note: None,
+            };
+            let backend = match made {
+                Ok(be) => be,
+                Err(e) => {
+                    cell.note = Some(format!("unavailable: {e}"));
+                    row.push((i, cell));
+                    continue;
+                }
+            };
+            if let Some((prev_n, prev_t)) = last[i] {
+                let estimate = prev_t * n as f64 / prev_n as f64 * plan.reps as f64;
+                if estimate > plan.max_seconds && !plan.no_skip {
+                    let note = format!(
+                        "skipped: estimated {estimate:.0} s for {} reps > --max-seconds {} (use --no-skip)",
+                        plan.reps, plan.max_seconds
+                    );
+                    if !plan.quiet {
+                        eprintln!("{} {:e}: {note}", b.name(), n as f64);
+                    }
+                    cell.note = Some(note);
+                    row.push((i, cell));
+                    continue;
+                }
+            }
+            let mut first = None;
+            for rep in 0..plan.reps {
+                let job = Job {
+                    iters: n,
+                    seed: plan.job.seed + rep as u64,
+                    ..plan.job.clone()
+                };
+                let (s, h) = timed_run(backend, &job, &plan.style)
+                    .with_context(|| format!("{} at {n} points", b.name()))?;
+                if !plan.quiet {
+                    eprintln!(
+                        "{:<9} {:>8.0e} points rep {}: calc {:.4} s, render {:.4} s, png {:.4} s",
+                        b.name(),
+                        n as f64,
+                        rep + 1,
+                        s.calc,
+                        s.render,
+                        s.png
+                    );
+                }
+                cell.samples.push(s);
+                if rep == 0 {
+                    first = Some(h);
+                }
+            }
+            last[i] = cell.median(Sample::total).map(|t| (n, t));
+            if let (Some(h), true) = (first, n >= AGREEMENT_FROM) {
+                match &reference {
+                    None => {
+                        cell.note = Some("reference".into());
+                        reference = Some((*b, h));
+                    }
+                    Some((rb, rh)) => {
+                        cell.agreement =
+                            Some(agreement_coarse(&h.counts, &rh.counts, h.width, h.height));
+                        cell.note = Some(format!("vs {}", rb.name()));
+                    }
+                }
+            }
+            row.push((i, cell));
+        }
+        row.sort_by_key(|(i, _)| *i);
+        cells.extend(row.into_iter().map(|(_, c)| c));
+    }
+    Ok(Report {
+        header,
+        preset: plan.job.preset.name.clone(),
+        size: (plan.job.width, plan.job.height),
+        cells,
+    })
+}
+
+/// The table printed on stdout.
+pub fn table(r: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# {} at {}x{}", r.preset, r.size.0, r.size.1);
+    let _ = writeln!(
+        s,
+        "{:>8} {:<9} {:>10} {:>10} {:>10} {:>10} {:>12}  {}",
+        "iters",
+        "backend",
+        "calc s",
+        "render s",
+        "png s",
+        "total s",
+        "points/s",
+        "agreement (rep 1, on 256x256 blocks)"
+    );
+    for c in &r.cells {
+        let Some(total) = c.median(Sample::total) else {
+            let _ = writeln!(
+                s,
+                "{:>8.0e} {:<9} {}",
+                c.iters as f64,
+                c.backend.name(),
+                c.note.as_deref().unwrap_or("")
+            );
+            continue;
+        };
+        let calc = c.median(|x| x.calc).unwrap_or(0.0);
+        let agree = match (&c.agreement, &c.note) {
+            (Some(a), Some(n)) => format!("{a} ({n})"),
+            (None, Some(n)) => n.clone(),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            s,
+            "{:>8.0e} {:<9} {:>10.4} {:>10.4} {:>10.4} {:>10.4} {:>12.3e}  {}",
+            c.iters as f64,
+            c.backend.name(),
+            calc,
+            c.median(|x| x.render).unwrap_or(0.0),
+            c.median(|x| x.png).unwrap_or(0.0),
+            total,
+            c.iters as f64 / calc.max(1e-12),
+            agree
+        );
+    }
+    s
+}
+
+/// The CSV columns, in order.
+pub const CSV_COLUMNS: [&str; 14] = [
+    "row",
+    "iters",
+    "backend",
+    "rep",
+    "stat",
+    "calc_s",
+    "render_s",
+    "png_s",
+    "total_s",
+    "points_per_s",
+    "log_corr",
+    "tvd",
+    "note",
+    "preset",
+];
+
+/// One row per size x backend x rep, then summary rows (min, median, mean) per size x backend.
+pub fn write_csv(r: &Report, out: output::OutputFile) -> Result<()> {
+    let mut buf = Vec::new();
+    {
+        let mut w = csv::Writer::from_writer(&mut buf);
+        w.write_record(CSV_COLUMNS)?;
+        let f = |v: f64| format!("{v:.6e}");
+        for c in &r.cells {
+            let (lc, tvd) = c.agreement.map_or((String::new(), String::new()), |a| {
+                (format!("{:.5}", a.log_corr), format!("{:.5}", a.tvd))
+            });
+            let note = c.note.clone().unwrap_or_default();
+            if c.samples.is_empty() {
+                w.write_record([
+                    "skipped",
+                    &c.iters.to_string(),
+                    c.backend.name(),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    &note,
+                    &r.preset,
+                ])?;
+            }
+            for (i, s) in c.samples.iter().enumerate() {
+                w.write_record([
+                    "rep",
+                    &c.iters.to_string(),
+                    c.backend.name(),
+                    &(i + 1).to_string(),
+                    "",
+                    &f(s.calc),
+                    &f(s.render),
+                    &f(s.png),
+                    &f(s.total()),
+                    &f(c.iters as f64 / s.calc.max(1e-12)),
+                    &lc,
+                    &tvd,
+                    &note,
+                    &r.preset,
+                ])?;
+            }
+            if !c.samples.is_empty() {
+                let col =
+                    |g: fn(&Sample) -> f64| stats(&c.samples.iter().map(g).collect::<Vec<_>>());
+                let (calc, render, png, total) = (
+                    col(|s| s.calc),
+                    col(|s| s.render),
+                    col(|s| s.png),
+                    col(Sample::total),
+                );
+                for (name, pick) in [("min", 0usize), ("median", 1), ("mean", 2)] {
+                    let p = |t: (f64, f64, f64)| [t.0, t.1, t.2][pick];
+                    w.write_record([
+                        "summary",
+                        &c.iters.to_string(),
+                        c.backend.name(),
+                        "",
+                        name,
+                        &f(p(calc)),
+                        &f(p(render)),
+                        &f(p(png)),
+                        &f(p(total)),
+                        &f(c.iters as f64 / p(calc).max(1e-12)),
+                        &lc,
+                        &tvd,
+                        &note,
+                        &r.preset,
+                    ])?;
+                }
+            }
+        }
+        w.flush()?;
+    }
+    out.write_bytes(&buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iteration_lists_and_ranges() {
+        assert_eq!(
+            parse_iters_list("1e2..1e5"),
+            Ok(vec![100, 1000, 10_000, 100_000])
+        );
+        assert_eq!(
+            parse_iters_list("1e6,1e5,1e6"),
+            Ok(vec![100_000, 1_000_000])
+        );
+        assert!(parse_iters_list("1e5..1e2").is_err());
+        assert!(parse_iters_list("1e2..1e40").is_err());
+        assert_eq!(
+            BenchBackend::parse_list("gpu, cpu,cpu"),
+            Ok(vec![BenchBackend::Gpu, BenchBackend::Cpu])
+        );
+        assert!(
+            BenchBackend::parse_list("tpu")
+                .unwrap_err()
+                .contains("unknown backend 'tpu'")
+        );
+        assert_eq!(stats(&[3.0, 1.0, 2.0, 10.0]), (1.0, 2.5, 4.0));
+    }
+}

@@ -1,0 +1,380 @@
+//! Plots of a bench [`Report`] with `plotters`: runtime vs iterations on linear and log axes per
+//! backend (as the original study's figures), the calc/render split, and the GPU speedup over the
+//! CPU. Optionally the seed notebook's published timings as dashed reference lines.
+
+use super::{BenchBackend, Cell, Report, Sample};
+use anyhow::{Result, anyhow};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// The seed notebook's published totals (seconds, mean of 3; iterations 1e2..1e9; Clifford; the
+/// author's machine, other hardware), from ../shared/REFERENCE.md.
+pub const SEED_FIGURES: [(&str, [f64; 8]); 4] = [
+    (
+        "seed: numba @jit",
+        [
+            0.4933, 0.5543, 0.5737, 0.5923, 0.7379, 1.3825, 8.3346, 406.154,
+        ],
+    ),
+    (
+        "seed: class-based Qt",
+        [
+            0.0448, 0.0577, 0.1156, 0.6671, 6.2902, 61.2784, 605.0613, 6188.4471,
+        ],
+    ),
+    (
+        "seed: @staticmethod + @jit",
+        [
+            0.0156, 0.0313, 0.0489, 0.2356, 1.9807, 19.4169, 193.2154, 2083.1466,
+        ],
+    ),
+    (
+        "seed: C++/OpenGL",
+        [
+            0.0093, 0.0147, 0.0706, 0.1776, 0.2213, 0.4147, 2.5003, 121.8462,
+        ],
+    ),
+];
+const SEED_ITERS: [f64; 8] = [1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
+fn color(b: BenchBackend) -> RGBColor {
+    match b {
+        BenchBackend::Gpu => RGBColor(220, 50, 32),
+        BenchBackend::Cpu => RGBColor(0, 90, 181),
+        BenchBackend::CpuExact => RGBColor(26, 133, 40),
+    }
+}
+const SEED_COLORS: [RGBColor; 4] = [
+    RGBColor(150, 150, 150),
+    RGBColor(200, 120, 0),
+    RGBColor(140, 60, 160),
+    RGBColor(60, 60, 60),
+];
+
+/// (iterations, median) of one metric for one backend, measured cells only.
+fn series(r: &Report, b: BenchBackend, f: impl Fn(&Sample) -> f64 + Copy) -> Vec<(f64, f64)> {
+    r.cells
+        .iter()
+        .filter(|c| c.backend == b)
+        .filter_map(|c: &Cell| c.median(f).map(|t| (c.iters as f64, t.max(1e-7))))
+        .collect()
+}
+
+fn backends(r: &Report) -> Vec<BenchBackend> {
+    let mut v: Vec<BenchBackend> = Vec::new();
+    for c in &r.cells {
+        if !v.contains(&c.backend) && !c.samples.is_empty() {
+            v.push(c.backend);
+        }
+    }
+    v
+}
+
+type DrawResult = Result<(), String>;
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("{e:?}")
+}
+
+fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &Report, seed: bool) -> DrawResult {
+    root.fill(&WHITE).map_err(err)?;
+    let title = format!(
+        "attractors bench: {} at {}x{}",
+        r.preset, r.size.0, r.size.1
+    );
+    let root = root.titled(&title, ("sans-serif", 28)).map_err(err)?;
+    let panels = root.split_evenly((2, 2));
+    let bs = backends(r);
+    let xs: Vec<f64> = r.cells.iter().map(|c| c.iters as f64).collect();
+    let (xmin, mut xmax) = (
+        xs.iter().copied().fold(f64::MAX, f64::min),
+        xs.iter().copied().fold(0.0, f64::max),
+    );
+    if xmin >= xmax {
+        xmax = xmin * 10.0;
+    }
+    let mut totals: Vec<f64> = bs
+        .iter()
+        .flat_map(|&b| series(r, b, Sample::total))
+        .map(|p| p.1)
+        .collect();
+    let seed_lines: Vec<(&str, Vec<(f64, f64)>)> = if seed {
+        SEED_FIGURES
+            .iter()
+            .map(|(name, t)| {
+                (
+                    *name,
+                    SEED_ITERS
+                        .iter()
+                        .zip(t)
+                        .filter(|(x, _)| **x >= xmin && **x <= xmax)
+                        .map(|(x, t)| (*x, *t))
+                        .collect(),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    totals.extend(seed_lines.iter().flat_map(|(_, l)| l.iter().map(|p| p.1)));
+    let tmax = totals.iter().copied().fold(1e-6, f64::max);
+    let tmin = totals
+        .iter()
+        .copied()
+        .fold(f64::MAX, f64::min)
+        .min(tmax / 10.0)
+        .max(1e-7);
+
+    // 1: linear axes, as the original study's first figure.
+    {
+        let mut ch = ChartBuilder::on(&panels[0])
+            .caption("total time vs iterations (linear)", ("sans-serif", 20))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0.0..xmax * 1.02, 0.0..tmax * 1.05)
+            .map_err(err)?;
+        ch.configure_mesh()
+            .x_desc("iterations")
+            .y_desc("seconds")
+            .x_label_formatter(&|v| format!("{v:.0e}"))
+            .draw()
+            .map_err(err)?;
+        for &b in &bs {
+            let s = series(r, b, Sample::total);
+            ch.draw_series(LineSeries::new(s.clone(), color(b).stroke_width(2)))
+                .map_err(err)?
+                .label(b.name())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], color(b).stroke_width(2))
+                });
+            ch.draw_series(s.iter().map(|p| Circle::new(*p, 3, color(b).filled())))
+                .map_err(err)?;
+        }
+        for (i, (name, l)) in seed_lines.iter().enumerate() {
+            let c = SEED_COLORS[i];
+            ch.draw_series(DashedLineSeries::new(l.clone(), 6, 4, c.stroke_width(1)))
+                .map_err(err)?
+                .label(*name)
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(1))
+                });
+        }
+        ch.configure_series_labels()
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()
+            .map_err(err)?;
+    }
+    // 2: log-log.
+    {
+        let mut ch = ChartBuilder::on(&panels[1])
+            .caption("total time vs iterations (log)", ("sans-serif", 20))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(
+                (xmin / 2.0..xmax * 2.0).log_scale(),
+                (tmin / 2.0..tmax * 2.0).log_scale(),
+            )
+            .map_err(err)?;
+        ch.configure_mesh()
+            .x_desc("iterations")
+            .y_desc("seconds")
+            .x_label_formatter(&|v| format!("{v:.0e}"))
+            .y_label_formatter(&|v| format!("{v:.0e}"))
+            .draw()
+            .map_err(err)?;
+        for &b in &bs {
+            let s = series(r, b, Sample::total);
+            ch.draw_series(LineSeries::new(s.clone(), color(b).stroke_width(2)))
+                .map_err(err)?
+                .label(b.name())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], color(b).stroke_width(2))
+                });
+            ch.draw_series(s.iter().map(|p| Circle::new(*p, 3, color(b).filled())))
+                .map_err(err)?;
+        }
+        for (i, (name, l)) in seed_lines.iter().enumerate() {
+            let c = SEED_COLORS[i];
+            ch.draw_series(DashedLineSeries::new(l.clone(), 6, 4, c.stroke_width(1)))
+                .map_err(err)?
+                .label(format!("{name} (other hardware)"))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(1))
+                });
+        }
+        ch.configure_series_labels()
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()
+            .map_err(err)?;
+    }
+    // 3: calc (solid) vs render (dashed).
+    {
+        let all: Vec<f64> = bs
+            .iter()
+            .flat_map(|&b| {
+                series(r, b, |s| s.calc)
+                    .into_iter()
+                    .chain(series(r, b, |s| s.render + s.png))
+            })
+            .map(|p| p.1)
+            .collect();
+        let hi = all.iter().copied().fold(1e-6, f64::max);
+        let lo = all
+            .iter()
+            .copied()
+            .fold(f64::MAX, f64::min)
+            .min(hi / 10.0)
+            .max(1e-7);
+        let mut ch = ChartBuilder::on(&panels[2])
+            .caption("calc (solid) vs render + png (dashed)", ("sans-serif", 20))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(
+                (xmin / 2.0..xmax * 2.0).log_scale(),
+                (lo / 2.0..hi * 2.0).log_scale(),
+            )
+            .map_err(err)?;
+        ch.configure_mesh()
+            .x_desc("iterations")
+            .y_desc("seconds")
+            .x_label_formatter(&|v| format!("{v:.0e}"))
+            .y_label_formatter(&|v| format!("{v:.0e}"))
+            .draw()
+            .map_err(err)?;
+        for &b in &bs {
+            ch.draw_series(LineSeries::new(
+                series(r, b, |s| s.calc),
+                color(b).stroke_width(2),
+            ))
+            .map_err(err)?
+            .label(format!("{} calc", b.name()))
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], color(b).stroke_width(2))
+            });
+            ch.draw_series(DashedLineSeries::new(
+                series(r, b, |s| s.render + s.png),
+                6,
+                4,
+                color(b).stroke_width(2),
+            ))
+            .map_err(err)?
+            .label(format!("{} render+png", b.name()))
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 8, y)], color(b).stroke_width(2))
+            });
+        }
+        ch.configure_series_labels()
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()
+            .map_err(err)?;
+    }
+    // 4: GPU speedup over each CPU backend (total time).
+    {
+        let gpu = series(r, BenchBackend::Gpu, Sample::total);
+        let mut lines = Vec::new();
+        for b in [BenchBackend::Cpu, BenchBackend::CpuExact] {
+            let cpu = series(r, b, Sample::total);
+            let ratio: Vec<(f64, f64)> = gpu
+                .iter()
+                .filter_map(|(x, g)| cpu.iter().find(|(cx, _)| cx == x).map(|(_, c)| (*x, c / g)))
+                .collect();
+            if !ratio.is_empty() {
+                lines.push((b, ratio));
+            }
+        }
+        let vals: Vec<f64> = lines
+            .iter()
+            .flat_map(|(_, l)| l.iter().map(|p| p.1))
+            .collect();
+        let hi = vals.iter().copied().fold(2.0, f64::max);
+        let lo = vals.iter().copied().fold(0.5, f64::min);
+        let mut ch = ChartBuilder::on(&panels[3])
+            .caption("GPU speedup (CPU time / GPU time)", ("sans-serif", 20))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(
+                (xmin / 2.0..xmax * 2.0).log_scale(),
+                (lo / 2.0..hi * 2.0).log_scale(),
+            )
+            .map_err(err)?;
+        ch.configure_mesh()
+            .x_desc("iterations")
+            .y_desc("speedup")
+            .x_label_formatter(&|v| format!("{v:.0e}"))
+            .y_label_formatter(&|v| format!("{v:.2}"))
+            .draw()
+            .map_err(err)?;
+        ch.draw_series(DashedLineSeries::new(
+            vec![(xmin / 2.0, 1.0), (xmax * 2.0, 1.0)],
+            4,
+            4,
+            BLACK.stroke_width(1),
+        ))
+        .map_err(err)?;
+        for (b, l) in lines {
+            ch.draw_series(LineSeries::new(l.clone(), color(b).stroke_width(2)))
+                .map_err(err)?
+                .label(format!("vs {}", b.name()))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], color(b).stroke_width(2))
+                });
+            ch.draw_series(l.iter().map(|p| Circle::new(*p, 3, color(b).filled())))
+                .map_err(err)?;
+        }
+        if gpu.is_empty() {
+            panels[3]
+                .draw_text(
+                    "no GPU timings in this run",
+                    &("sans-serif", 18).into_text_style(&panels[3]),
+                    (120, 200),
+                )
+                .map_err(err)?;
+        } else {
+            ch.configure_series_labels()
+                .background_style(WHITE.mix(0.8))
+                .border_style(BLACK)
+                .position(SeriesLabelPosition::UpperLeft)
+                .draw()
+                .map_err(err)?;
+        }
+    }
+    root.present().map_err(err)
+}
+
+fn register_font() {
+    // ab_glyph needs a font; DejaVu Sans is compiled in so plots work without system fonts.
+    let _ =
+        plotters::style::register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular());
+}
+
+/// The plots as an RGB8 bitmap (width x height).
+pub fn render_rgb(r: &Report, seed: bool, (w, h): (u32, u32)) -> Result<Vec<u8>> {
+    register_font();
+    let mut buf = vec![255u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        draw(&root, r, seed).map_err(|e| anyhow!("drawing the plot: {e}"))?;
+    }
+    Ok(buf)
+}
+
+/// The plots as SVG text.
+pub fn render_svg(r: &Report, seed: bool, (w, h): (u32, u32)) -> Result<String> {
+    register_font();
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, (w, h)).into_drawing_area();
+        draw(&root, r, seed).map_err(|e| anyhow!("drawing the plot: {e}"))?;
+    }
+    Ok(s)
+}
