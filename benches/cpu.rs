@@ -24,6 +24,8 @@ fn clifford(iters: u64) -> Job {
         iters,
         skip: 1000,
         seed: 0,
+        segment: 0,
+        exact_state: None,
     }
 }
 

@@ -36,6 +36,8 @@ fn main() {
             iters: n,
             skip: 1000,
             seed: 1,
+            segment: 0,
+            exact_state: None,
         };
         let exact = accumulate_exact(&job, &Control::new()).counts;
         let s1 = accumulate_sampled(&job, &Control::new()).counts;

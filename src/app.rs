@@ -2,19 +2,16 @@
 //! histogram (with progress and Ctrl-C) -> shading and outputs. `main.rs` only prints the error.
 
 use crate::attractor::{self, Equation, Preset, atr};
-use crate::backend::{Backend, Failure};
+use crate::backend::Backend;
 use crate::cli::{Args, AspectArg, BackendArg, Command, ListArgs, RenderArgs, ShadeArg};
 use crate::gpu::GpuError;
-use crate::histogram::{Bounds, Histogram};
-use crate::job::{Control, Job};
+use crate::histogram::Bounds;
+use crate::job::Job;
 use crate::output::{Kind, OutputFile};
 use crate::pilot;
 use crate::shade::{Color, Palette, Shade, Style};
 use anyhow::{Context, Result, anyhow, bail};
-use std::io::IsTerminal;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
 
 /// The preset file compiled into the binary (used when ./attractors.atr does not exist).
 pub const BUILTIN_ATR: &[u8] = include_bytes!("../attractors.atr");
@@ -35,7 +32,7 @@ pub fn run(args: Args) -> Result<Outcome> {
             print!("{}", crate::gpu::context::info_text());
             Ok(Outcome::Complete)
         }
-        None => render(&args.render),
+        None => crate::render::render(&args.render),
     }
 }
 
@@ -201,6 +198,8 @@ pub fn plan(r: &RenderArgs) -> Result<Plan> {
         iters: r.iters,
         skip: r.skip,
         seed: r.seed,
+        segment: 0,
+        exact_state: None,
     };
     let style = Style {
         shade: shade_of(r.shade),
@@ -215,105 +214,8 @@ pub fn plan(r: &RenderArgs) -> Result<Plan> {
     })
 }
 
-/// Set by the Ctrl-C handler; the progress loop forwards it to the running backend.
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-fn render(r: &RenderArgs) -> Result<Outcome> {
-    if r.png.is_none() && r.hist.is_none() {
-        bail!(
-            "no output given: use --png FILE or --hist FILE.npy (the live window is not built yet)"
-        );
-    }
-    if r.exact && r.backend == BackendArg::Gpu {
-        bail!("--exact runs on the CPU only (float64 single orbit); drop --backend gpu or --exact");
-    }
-    let plan = plan(r)?;
-    let backend = choose_backend(r, &plan)?;
-    let png = r
-        .png
-        .as_deref()
-        .map(|p| OutputFile::prepare(p, Kind::Png))
-        .transpose()?;
-    let npy = r
-        .hist
-        .as_deref()
-        .map(|p| OutputFile::prepare(p, Kind::Npy))
-        .transpose()?;
-    let job = &plan.job;
-    let quiet = r.quiet;
-    if !quiet && job.preset.equation.is_area_preserving(&job.preset.params) && !plan.exact {
-        eprintln!(
-            "note: {} is area-preserving: its picture depends on the exact orbit; --exact reproduces datashader's single orbit",
-            job.preset.equation.name()
-        );
-    }
-    if plan.pilot_diverged > 0.5 && !quiet {
-        eprintln!(
-            "warning: {:.0}% of pilot orbits diverged for {}",
-            plan.pilot_diverged * 100.0,
-            job.preset.describe_params()
-        );
-    }
-
-    let ctl = Control::new();
-    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
-    let t0 = Instant::now();
-    let result = std::thread::scope(|s| {
-        let worker = s.spawn(|| backend.accumulate(job, &ctl));
-        watch_progress(&ctl, job.iters, quiet, || worker.is_finished());
-        worker.join().map_err(|_| anyhow!("the renderer crashed"))
-    })?;
-    let secs = t0.elapsed().as_secs_f64();
-    let (hist, failure) = match result {
-        Ok(h) => (h, None),
-        Err(Failure {
-            error,
-            partial: Some(h),
-        }) => (h, Some(error)),
-        Err(Failure {
-            error,
-            partial: None,
-        }) => return Err(error),
-    };
-    let interrupted = hist.tally.total() < job.iters;
-    report(&hist, job, secs, interrupted, quiet);
-    if let Some(e) = &failure {
-        eprintln!(
-            "error: {e:#}; writing the {} points accumulated before it (partial)",
-            hist.tally.counted
-        );
-    }
-
-    if let Some(out) = npy {
-        let path = out.path.clone();
-        out.write_npy(&hist)?;
-        if !quiet {
-            eprintln!("wrote {}", path.display());
-        }
-    }
-    if let Some(out) = png {
-        let path = out.path.clone();
-        let rgba = backend.shade(&hist, &plan.style)?;
-        out.write_png(&rgba, hist.width, hist.height)?;
-        if !quiet {
-            eprintln!("wrote {}", path.display());
-        }
-    }
-    if let Some(e) = failure {
-        return Err(e.context(format!(
-            "the render stopped after {} of {} points (outputs hold what was done); run it again, or use --backend cpu",
-            hist.tally.total(),
-            job.iters
-        )));
-    }
-    Ok(if interrupted {
-        Outcome::Interrupted
-    } else {
-        Outcome::Complete
-    })
-}
-
-fn choose_backend(r: &RenderArgs, plan: &Plan) -> Result<Backend> {
+/// The backend a render runs on: `--exact` is the CPU; `auto` is the GPU when an adapter opens.
+pub fn choose_backend(r: &RenderArgs, plan: &Plan) -> Result<Backend> {
     if plan.exact {
         return Ok(Backend::CpuExact);
     }
@@ -338,79 +240,6 @@ fn choose_backend(r: &RenderArgs, plan: &Plan) -> Result<Backend> {
         eprintln!("backend: {}", backend.describe());
     }
     Ok(backend)
-}
-
-/// Polls the control block until `finished()`: forwards Ctrl-C, draws the progress bar on stderr
-/// after the first second when stderr is a terminal.
-fn watch_progress(ctl: &Control, total: u64, quiet: bool, finished: impl Fn() -> bool) {
-    let t0 = Instant::now();
-    let mut bar: Option<indicatif::ProgressBar> = None;
-    let show = !quiet && std::io::stderr().is_terminal();
-    while !finished() {
-        std::thread::sleep(Duration::from_millis(50));
-        if INTERRUPTED.load(Ordering::SeqCst) && !ctl.is_cancelled() {
-            ctl.cancel();
-            if !quiet {
-                eprintln!("\ninterrupted: stopping and keeping what was accumulated");
-            }
-        }
-        if show && bar.is_none() && t0.elapsed() > Duration::from_secs(1) {
-            let b = indicatif::ProgressBar::new(total);
-            b.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{bar:40} {percent:>3}% {human_pos}/{human_len} points  {per_sec}  ETA {eta}",
-                )
-                .expect("static template"),
-            );
-            bar = Some(b);
-        }
-        if let Some(b) = &bar {
-            b.set_position(ctl.done());
-        }
-    }
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-}
-
-fn report(hist: &Histogram, job: &Job, secs: f64, interrupted: bool, quiet: bool) {
-    let t = hist.tally;
-    if interrupted {
-        eprintln!(
-            "stopped after {} of {} points; the outputs hold {} counted points",
-            t.total(),
-            job.iters,
-            t.counted
-        );
-    }
-    if quiet {
-        return;
-    }
-    eprintln!(
-        "{}: {} points in {:.2} s ({:.1} M points/s): {} counted, {} outside the bounds, {} lost to divergence; bounds {}",
-        job.preset.name,
-        t.total(),
-        secs,
-        t.total() as f64 / secs.max(1e-9) / 1e6,
-        t.counted,
-        t.outside,
-        t.diverged,
-        job.bounds
-    );
-    if t.total() > 0 && t.diverged as f64 > 0.5 * t.total() as f64 {
-        eprintln!(
-            "warning: {:.0}% of points were lost to divergence for {}; check the parameters",
-            100.0 * t.diverged as f64 / t.total() as f64,
-            job.preset.describe_params()
-        );
-    }
-    let bins = hist.nonzero_bins();
-    if t.counted >= 1000 && bins <= 16 {
-        eprintln!(
-            "warning: the orbit collapses to {bins} pixel(s) (a fixed point or a short cycle) for {}; try other parameters",
-            job.preset.describe_params()
-        );
-    }
 }
 
 fn list(l: &ListArgs) -> Result<()> {
@@ -495,6 +324,8 @@ fn bench(b: &crate::cli::BenchArgs) -> Result<()> {
             iters: 1,
             skip: b.skip,
             seed: 0,
+            segment: 0,
+            exact_state: None,
         },
         style: Style {
             shade: Shade::EqHist,

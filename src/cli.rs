@@ -190,6 +190,16 @@ pub struct RenderArgs {
     /// No progress bar or summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Write a checkpoint every SECONDS of rendering (0: never), and when stopped early.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub checkpoint: u64,
+    /// Continue the stopped render of this checkpoint (OUTPUT.ckpt.json) to --iters; give the same
+    /// flags as the stopped render.
+    #[arg(long, value_name = "FILE.ckpt.json")]
+    pub resume: Option<PathBuf>,
+    /// Testing aid: destroy the GPU device after SECONDS, to exercise the device-loss path.
+    #[arg(long, hide = true, value_name = "SECONDS")]
+    pub simulate_device_loss: Option<f64>,
 }
 
 /// `1024x768` -> (1024, 768); each side 1..=65536.

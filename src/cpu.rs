@@ -14,7 +14,7 @@
 
 use crate::attractor::F32Kernel;
 use crate::histogram::{Histogram, Tally};
-use crate::job::{Control, DIVERGENCE_LIMIT, Job, diverged_f64};
+use crate::job::{Control, DIVERGENCE_LIMIT, Job, Snapshot, diverged_f64};
 use crate::rng;
 use rayon::prelude::*;
 
@@ -34,15 +34,23 @@ pub fn accumulate_exact(job: &Job, ctl: &Control) -> Histogram {
     let binner = job.binner();
     let eq = job.preset.equation;
     let k = job.preset.kernel_params();
-    let mut p = job.preset.start;
-    for _ in 0..job.skip {
-        p = eq.step_f64(p, &k);
-    }
-    // p is now p_S, the first point counted.
+    // p is p_S, the first point counted (or, resuming, the next point of the stopped orbit).
+    let p = match job.exact_state {
+        Some(state) => state,
+        None => (0..job.skip).fold(job.preset.start, |p, _| eq.step_f64(p, &k)),
+    };
+    let mut p = p;
     let mut t = Tally::default();
     let mut left = job.iters;
     while left > 0 {
         if ctl.is_cancelled() {
+            // The checkpoint of a stopped exact render needs the orbit's next point.
+            let mut snap = hist.clone();
+            snap.tally = t;
+            ctl.offer_snapshot(Snapshot {
+                hist: snap,
+                exact_state: Some(p),
+            });
             break;
         }
         let chunk = left.min(CHECK_EVERY);
@@ -64,6 +72,14 @@ pub fn accumulate_exact(job: &Job, ctl: &Control) -> Histogram {
             left -= 1;
         }
         ctl.add_done(chunk);
+        if ctl.snapshot_wanted() {
+            let mut snap = hist.clone();
+            snap.tally = t;
+            ctl.offer_snapshot(Snapshot {
+                hist: snap,
+                exact_state: Some(p),
+            });
+        }
     }
     hist.tally = t;
     hist
@@ -76,36 +92,56 @@ pub fn orbit_plan(iters: u64) -> (u64, u64) {
     (iters.div_ceil(len), len)
 }
 
+/// Points per chunk of the sampled mode: between chunks the private histograms are merged, so a
+/// snapshot (checkpoint) can be taken and Ctrl-C returns promptly. Larger for large canvases, where
+/// merging costs more.
+fn chunk_points(bins: u64) -> u64 {
+    (1u64 << 27).max(bins * 64)
+}
+
 /// Multi-threaded sampled accumulation (default CPU mode).
 pub fn accumulate_sampled(job: &Job, ctl: &Control) -> Histogram {
     let (orbits, len) = orbit_plan(job.iters);
     let groups = orbits.div_ceil(LANES as u64);
+    let per_chunk =
+        (chunk_points(job.width as u64 * job.height as u64) / (LANES as u64 * len)).max(1);
     let empty = || job.empty_histogram();
-    let mut hist = (0..groups)
-        .into_par_iter()
-        .fold(empty, |mut h, g| {
-            if !ctl.is_cancelled() {
-                let lanes: [u64; LANES] = std::array::from_fn(|l| {
-                    let orbit = g * LANES as u64 + l as u64;
-                    let first = orbit * len;
-                    job.iters.saturating_sub(first).min(len)
-                });
-                job.preset.equation.dispatch_f32(GroupKernel {
-                    job,
-                    ctl,
-                    group: g,
-                    lanes: &lanes,
-                    hist: &mut h,
-                });
-            }
-            h
-        })
-        .reduce(empty, |mut a, b| {
-            a.merge(&b);
-            a
-        });
-    hist.bounds = job.bounds;
-    hist
+    let mut total = empty();
+    let mut first = 0;
+    while first < groups && !ctl.is_cancelled() {
+        let last = (first + per_chunk).min(groups);
+        let chunk = (first..last)
+            .into_par_iter()
+            .fold(empty, |mut h, g| {
+                if !ctl.is_cancelled() {
+                    let lanes: [u64; LANES] = std::array::from_fn(|l| {
+                        let orbit = g * LANES as u64 + l as u64;
+                        job.iters.saturating_sub(orbit * len).min(len)
+                    });
+                    job.preset.equation.dispatch_f32(GroupKernel {
+                        job,
+                        ctl,
+                        group: g,
+                        lanes: &lanes,
+                        hist: &mut h,
+                    });
+                }
+                h
+            })
+            .reduce(empty, |mut a, b| {
+                a.merge(&b);
+                a
+            });
+        total.merge(&chunk);
+        first = last;
+        if ctl.snapshot_wanted() {
+            ctl.offer_snapshot(Snapshot {
+                hist: total.clone(),
+                exact_state: None,
+            });
+        }
+    }
+    total
 }
 
 /// One group of [`LANES`] orbits, run with the equation's step inlined.
@@ -125,7 +161,7 @@ impl F32Kernel for GroupKernel<'_> {
         let job = self.job;
         let k = job.preset.kernel_params().map(|v| v as f32);
         let start = job.preset.start.map(|v| v as f32);
-        let key = rng::seed_key(job.seed);
+        let key = job.key();
         let bin = job.binner().to_f32();
         let limit = DIVERGENCE_LIMIT as f32;
         let orbit_id = |l: usize| (self.group * LANES as u64 + l as u64) as u32;
@@ -254,6 +290,8 @@ mod tests {
             iters,
             skip: 100,
             seed: 7,
+            segment: 0,
+            exact_state: None,
         }
     }
 

@@ -5,6 +5,7 @@
 
 use crate::attractor::Preset;
 use crate::histogram::{Binner, Bounds, Histogram};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Points beyond this magnitude (or non-finite) count as diverged and restart their orbit.
@@ -22,6 +23,12 @@ pub struct Job {
     /// Transient points skipped at the start of every orbit.
     pub skip: u64,
     pub seed: u64,
+    /// Which run of a resumed render this is (0 for a fresh run). It keys the start points of the
+    /// sampled orbits, so a resumed run never repeats the orbits of an earlier one.
+    pub segment: u32,
+    /// Exact mode only: continue the float64 orbit from this point (no transient) instead of
+    /// starting over, so a resumed exact render is the same single orbit.
+    pub exact_state: Option<[f64; 3]>,
 }
 
 impl Job {
@@ -31,6 +38,41 @@ impl Job {
     pub fn empty_histogram(&self) -> Histogram {
         Histogram::new(self.width, self.height, self.bounds)
     }
+
+    /// The key of the sampled orbits' start points (seed and segment).
+    pub fn key(&self) -> u32 {
+        crate::rng::job_key(self.seed, self.segment)
+    }
+
+    /// A fresh job (segment 0, no exact state).
+    pub fn new(
+        preset: Preset,
+        (width, height): (u32, u32),
+        bounds: Bounds,
+        iters: u64,
+        skip: u64,
+        seed: u64,
+    ) -> Job {
+        Job {
+            preset,
+            width,
+            height,
+            bounds,
+            iters,
+            skip,
+            seed,
+            segment: 0,
+            exact_state: None,
+        }
+    }
+}
+
+/// A consistent copy of a running backend's counts (tally and counts agree), for checkpoints.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    pub hist: Histogram,
+    /// Exact mode: the next point of the orbit.
+    pub exact_state: Option<[f64; 3]>,
 }
 
 /// Shared between a running backend and whoever watches it (progress bar, Ctrl-C handler).
@@ -38,6 +80,8 @@ impl Job {
 pub struct Control {
     done: AtomicU64,
     cancel: AtomicBool,
+    snapshot_wanted: AtomicBool,
+    snapshot: Mutex<Option<Snapshot>>,
 }
 
 impl Control {
@@ -57,6 +101,27 @@ impl Control {
     }
     pub fn is_cancelled(&self) -> bool {
         self.cancel.load(Ordering::Relaxed)
+    }
+
+    /// Asks the backend for a [`Snapshot`] at its next consistent point.
+    pub fn request_snapshot(&self) {
+        self.snapshot_wanted.store(true, Ordering::Relaxed);
+    }
+    /// Whether a snapshot was asked for (backends poll this between chunks of work).
+    pub fn snapshot_wanted(&self) -> bool {
+        self.snapshot_wanted.load(Ordering::Relaxed)
+    }
+    /// Called by a backend: hands over the snapshot that was asked for.
+    pub fn offer_snapshot(&self, s: Snapshot) {
+        *self.snapshot.lock().unwrap_or_else(|p| p.into_inner()) = Some(s);
+        self.snapshot_wanted.store(false, Ordering::Relaxed);
+    }
+    /// Takes the snapshot a backend handed over, if any.
+    pub fn take_snapshot(&self) -> Option<Snapshot> {
+        self.snapshot
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
     }
 }
 

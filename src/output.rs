@@ -19,6 +19,7 @@ pub enum Kind {
     Npy,
     Csv,
     Svg,
+    Json,
 }
 
 impl Kind {
@@ -28,6 +29,7 @@ impl Kind {
             Kind::Npy => "npy",
             Kind::Csv => "csv",
             Kind::Svg => "svg",
+            Kind::Json => "json",
         }
     }
     fn flag(self) -> &'static str {
@@ -36,6 +38,7 @@ impl Kind {
             Kind::Npy => "--hist",
             Kind::Csv => "--csv",
             Kind::Svg => "--plot",
+            Kind::Json => "--checkpoint",
         }
     }
 }

@@ -21,6 +21,16 @@ pub fn seed_key(seed: u64) -> u32 {
     pcg(seed as u32) ^ pcg((seed >> 32) as u32 ^ 0x9e37_79b9)
 }
 
+/// The start-point key of one run: the seed, and for a resumed render the segment number (0 for
+/// a fresh run), so each segment's orbits are new.
+pub fn job_key(seed: u64, segment: u32) -> u32 {
+    if segment == 0 {
+        seed_key(seed)
+    } else {
+        seed_key(seed) ^ pcg(segment ^ 0x85eb_ca6b)
+    }
+}
+
 /// A float in [-1, 1) from a hash value (24 random bits).
 #[inline(always)]
 pub fn signed_unit(h: u32) -> f32 {

@@ -4,32 +4,8 @@
 use assert_cmd::Command;
 use std::path::Path;
 
-fn bin() -> Command {
-    let mut c = Command::cargo_bin("attractors").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
-
-/// Runs with args, expects exit code 2 and an error line containing `want`; returns stderr.
-fn fails(args: &[&str], want: &str) -> String {
-    let out = bin().args(args).output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(out.status.code(), Some(2), "args {args:?}: stderr {err}");
-    assert!(
-        err.contains(want),
-        "args {args:?}: expected '{want}' in: {err}"
-    );
-    assert!(!err.contains("panicked"), "panic for {args:?}: {err}");
-    assert_eq!(
-        err.trim_end()
-            .lines()
-            .filter(|l| l.starts_with("error"))
-            .count(),
-        1,
-        "{err}"
-    );
-    err
-}
+mod common;
+use common::{bin, fails};
 
 #[test]
 fn renders_png_and_npy() {
@@ -184,135 +160,6 @@ fn runs_from_any_directory_with_the_built_in_presets() {
 }
 
 #[test]
-fn error_cases_exit_2_with_a_clear_message_and_no_output() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let png = d.join("out.png");
-    let p = png.to_str().unwrap();
-    let bad_atr = d.join("bad.atr");
-    std::fs::write(
-        &bad_atr,
-        "Attractor,Equation,x,y,z,a,b,c,d,e,f,g\nA,clifford,0,0,0,1,2,3,,,,\n",
-    )
-    .unwrap();
-    let bad_pal = d.join("pal.atr");
-    std::fs::write(
-        &bad_pal,
-        "Attractor,Equation,x,y,z,a,b,c,d,e,f,g,palette\nA,henon,0,0,0,1.4,0.3,,,,,,firee\n",
-    )
-    .unwrap();
-
-    fails(
-        &["Clifort", "--png", p],
-        "no preset 'Clifort' in attractors.atr; did you mean Clifford",
-    );
-    fails(
-        &["--palette", "fier", "--png", p],
-        "--palette: unknown palette 'fier'; did you mean fire",
-    );
-    fails(
-        &["--config", bad_atr.to_str().unwrap(), "A", "--png", p],
-        "bad.atr:2: column d: 'clifford' needs 4 parameters (a, b, c, d), found 3",
-    );
-    fails(
-        &["--config", bad_pal.to_str().unwrap(), "A", "--png", p],
-        "pal.atr:2: column palette: unknown palette 'firee'",
-    );
-    fails(
-        &[
-            "--config",
-            d.join("missing.atr").to_str().unwrap(),
-            "--png",
-            p,
-        ],
-        "missing.atr: cannot read it",
-    );
-    fails(&["--iters", "0", "--png", p], "count '0': too small");
-    fails(&["--iters", "1e30", "--png", p], "count '1e30': too large");
-    fails(&["--size", "0x10", "--png", p], "size '0x10'");
-    fails(&["--bounds", "3,-3,-3,3", "--png", p], "xmin < xmax");
-    fails(&["--bounds", "-3,3,-3,nan", "--png", p], "finite");
-    fails(
-        &["--start", "1,2,3,4", "--png", p],
-        "start '1,2,3,4': found 4 values",
-    );
-    fails(
-        &["--shade", "loog", "--png", p],
-        "invalid value 'loog' for '--shade",
-    );
-    fails(
-        &["--background", "mauve-ish", "--png", p],
-        "unknown colour 'mauve-ish'",
-    );
-    fails(
-        &["--png", d.join("no/such/dir/x.png").to_str().unwrap()],
-        "does not exist; create it first",
-    );
-    fails(&["--png", d.to_str().unwrap()], "is a directory");
-    fails(
-        &["--hist", d.join("counts.csv").to_str().unwrap()],
-        "expected a file name ending in .npy",
-    );
-    fails(
-        &["--equation", "henon", "--png", p],
-        "--equation henon: give its parameters with --params (a, b missing)",
-    );
-    fails(
-        &["--params", "q=1", "--png", p],
-        "'clifford' has no parameter 'q'; its parameters are a, b, c, d",
-    );
-    fails(
-        &["--equation", "henon", "--params", "a=5,b=0.3", "--png", p],
-        "every orbit diverges for henon a=5, b=0.3",
-    );
-    fails(
-        &["--iters", "1000"],
-        "no output given: use --png FILE or --hist FILE.npy",
-    );
-    assert!(!png.exists(), "an output was written by a failing run");
-    let leftovers: Vec<_> = std::fs::read_dir(d)
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(leftovers.len(), 2, "unexpected files: {leftovers:?}");
-}
-
-#[test]
-fn a_failing_run_leaves_an_existing_output_untouched() {
-    let dir = tempfile::tempdir().unwrap();
-    let png = dir.path().join("keep.png");
-    std::fs::write(&png, b"precious").unwrap();
-    fails(
-        &["--palette", "nope", "--png", png.to_str().unwrap()],
-        "unknown palette",
-    );
-    assert_eq!(std::fs::read(&png).unwrap(), b"precious");
-}
-
-#[test]
-fn collapse_to_a_fixed_point_warns() {
-    let dir = tempfile::tempdir().unwrap();
-    let png = dir.path().join("f.png");
-    let out = bin()
-        .args([
-            "Ikeda",
-            "--params",
-            "u=0.5",
-            "--size",
-            "64x64",
-            "--iters",
-            "1e5",
-            "--png",
-            png.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{err}");
-    assert!(err.contains("warning: the orbit collapses to"), "{err}");
-}
-
-#[test]
 fn ctrl_c_stops_and_writes_what_was_accumulated() {
     let dir = tempfile::tempdir().unwrap();
     let npy = dir.path().join("partial.npy");
@@ -395,9 +242,7 @@ fn no_gpu_adapter_gives_the_documented_message_or_a_cpu_fallback() {
 
 #[test]
 fn gpu_backend_flags() {
-    if std::env::var("ATTRACTORS_REQUIRE_GPU").as_deref() != Ok("1")
-        && attractors::gpu::GpuContext::new(None).is_err()
-    {
+    if !common::have_gpu() {
         eprintln!("skipping: no GPU adapter");
         return;
     }

@@ -34,6 +34,8 @@ fn exact_mode_matches_datashader_bit_for_bit() {
             iters: num(5) as u64,
             skip: num(4) as u64,
             seed: 0,
+            segment: 0,
+            exact_state: None,
         };
         let hist = accumulate_exact(&job, &Control::new());
         let (w, h, ds_counts) = read_npy_counts(&dir.join(format!("{}.npy", &r[0]))).unwrap();

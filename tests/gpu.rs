@@ -65,6 +65,8 @@ fn gpu_agrees_with_cpu_for_every_dissipative_equation() {
             iters: 10_000_000,
             skip: 1000,
             seed: 3,
+            segment: 0,
+            exact_state: None,
         };
         let g = run_gpu(&ctx, &job);
         assert_eq!(
@@ -118,6 +120,8 @@ fn tallies_add_up_with_divergence_and_odd_sizes() {
             iters,
             skip: 20,
             seed: 1,
+            segment: 0,
+            exact_state: None,
         };
         let h = run_gpu(&ctx, &job);
         assert_eq!(h.tally.total(), iters, "{:?}", h.tally);
@@ -149,6 +153,8 @@ fn a_bin_beyond_two_to_the_32_is_exact() {
         iters: n,
         skip: 50,
         seed: 0,
+        segment: 0,
+        exact_state: None,
     };
     let h = run_gpu(&ctx, &job);
     assert_eq!(h.tally.total(), n);
@@ -171,6 +177,8 @@ fn gpu_shading_matches_cpu_within_one_level() {
         iters: 2_000_000,
         skip: 100,
         seed: 0,
+        segment: 0,
+        exact_state: None,
     };
     let mut hist = accumulate_sampled(&job, &Control::new());
     hist.counts[0] = (1u64 << 33) + 7; // a count beyond u32, as a long run makes

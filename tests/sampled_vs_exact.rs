@@ -43,6 +43,8 @@ fn sampled_mode_agrees_with_exact_for_every_dissipative_equation() {
             iters: 10_000_000,
             skip: 1000,
             seed: 1,
+            segment: 0,
+            exact_state: None,
         };
         let exact = accumulate_exact(&job, &Control::new());
         let sampled = accumulate_sampled(&job, &Control::new());

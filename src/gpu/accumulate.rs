@@ -5,7 +5,7 @@
 use super::{GpuContext, GpuError, readback};
 use crate::attractor::Equation;
 use crate::histogram::{Histogram, Tally};
-use crate::job::{Control, Job};
+use crate::job::{Control, Job, Snapshot};
 use crate::{cpu, rng};
 use bytemuck::{Pod, Zeroable};
 use std::time::{Duration, Instant};
@@ -353,7 +353,7 @@ pub fn accumulate(
         scale: [b.sx as f32, b.tx as f32, b.sy as f32, b.ty as f32],
         width: job.width,
         height: job.height,
-        key: rng::seed_key(job.seed),
+        key: job.key(),
         skip: job.skip.min(u32::MAX as u64) as u32,
         base: 0,
         extra: 0,
@@ -406,9 +406,17 @@ pub fn accumulate(
         // Aim each batch at BATCH_TARGET, changing by at most 4x at a time.
         let ratio = (BATCH_TARGET.as_secs_f64() / dt.as_secs_f64().max(1e-6)).clamp(0.25, 4.0);
         steps = ((steps as f64 * ratio) as u64).clamp(1, u32::MAX as u64 / invocations as u64);
-        if last_snapshot.elapsed() > SNAPSHOT_EVERY && left > 0 {
+        if (last_snapshot.elapsed() > SNAPSHOT_EVERY || ctl.snapshot_wanted()) && left > 0 {
             match targets.read(ctx, job) {
-                Ok(h) => snapshot = Some(h),
+                Ok(h) => {
+                    if ctl.snapshot_wanted() {
+                        ctl.offer_snapshot(Snapshot {
+                            hist: h.clone(),
+                            exact_state: None,
+                        });
+                    }
+                    snapshot = Some(h);
+                }
                 Err(e) => return Err(fail(e, snapshot)),
             }
             last_snapshot = Instant::now();

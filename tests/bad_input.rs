@@ -1,0 +1,302 @@
+//! The bad-input matrix: every case exits 2 with one error line that names the input and a way
+//! out, prints no panic, and creates or modifies no output file.
+
+mod common;
+use common::{bin, fails};
+use std::path::Path;
+
+const HEADER: &str = "Attractor,Equation,x,y,z,a,b,c,d,e,f,g\n";
+
+/// Writes `content` as an .atr file and expects rendering preset A from it to fail with `want`.
+fn bad_atr(dir: &Path, name: &str, content: &[u8], want: &str) {
+    let f = dir.join(name);
+    std::fs::write(&f, content).unwrap();
+    let png = dir.join("out.png");
+    fails(
+        &[
+            "--config",
+            f.to_str().unwrap(),
+            "A",
+            "--png",
+            png.to_str().unwrap(),
+        ],
+        want,
+    );
+    assert!(!png.exists(), "{name}: an output was written");
+}
+
+#[test]
+fn malformed_atr_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let row = |r: &str| format!("{HEADER}{r}\n").into_bytes();
+    bad_atr(
+        d,
+        "empty.atr",
+        b"",
+        "empty.atr:1: found no header row, expected 'Attractor,Equation,x,y,z,a,b,c,d,e,f,g' as the first row",
+    );
+    bad_atr(
+        d,
+        "noheader.atr",
+        b"A,clifford,0,0,0,1,2,3,4,,,\n",
+        "noheader.atr:1: header column 1 is 'A', expected 'Attractor'",
+    );
+    bad_atr(
+        d,
+        "misspelled.atr",
+        b"Attractor,Equaton,x,y,z,a,b,c,d,e,f,g\n",
+        "misspelled.atr:1: header column 2 is 'Equaton', expected 'Equation'",
+    );
+    bad_atr(
+        d,
+        "few.atr",
+        &row("A,clifford,0,0,0,1,2,3,4"),
+        "few.atr:2: found 9 columns, expected 12",
+    );
+    bad_atr(
+        d,
+        "many.atr",
+        &row("A,clifford,0,0,0,1,2,3,4,,,,,,"),
+        "many.atr:2: found 15 columns, expected 12",
+    );
+    bad_atr(
+        d,
+        "text.atr",
+        &row("A,clifford,0,0,0,one,2,3,4,,,"),
+        "text.atr:2: column a: found 'one', expected a number",
+    );
+    bad_atr(
+        d,
+        "nan.atr",
+        &row("A,clifford,0,0,0,NaN,2,3,4,,,"),
+        "nan.atr:2: column a: found 'NaN', expected a finite number",
+    );
+    bad_atr(
+        d,
+        "inf.atr",
+        &row("A,clifford,0,0,0,1,-inf,3,4,,,"),
+        "inf.atr:2: column b: found '-inf', expected a finite number",
+    );
+    bad_atr(
+        d,
+        "dup.atr",
+        &format!("{HEADER}A,henon,0,0,0,1.4,0.3,,,,,\na,henon,0,0,0,1.4,0.3,,,,,\n").into_bytes(),
+        "dup.atr:3: column Attractor: found 'a' again",
+    );
+    bad_atr(
+        d,
+        "eq.atr",
+        &row("A,lorenz,0,0,0,1,2,3,4,,,"),
+        "eq.atr:2: column Equation: unknown equation 'lorenz'",
+    );
+    bad_atr(
+        d,
+        "count.atr",
+        &row("A,henon,0,0,0,1.4,,,,,,"),
+        "count.atr:2: column b: 'henon' needs 2 parameters (a, b), found 1",
+    );
+    bad_atr(
+        d,
+        "palette.atr",
+        b"Attractor,Equation,x,y,z,a,b,c,d,e,f,g,palette\nA,henon,0,0,0,1.4,0.3,,,,,,firee\n",
+        "palette.atr:2: column palette: unknown palette 'firee'; did you mean fire",
+    );
+    bad_atr(
+        d,
+        "quote.atr",
+        &row("\"A,henon,0,0,0,1.4,0.3,,,,,"),
+        "quote.atr:2: found an unterminated quote",
+    );
+    bad_atr(
+        d,
+        "garbage.atr",
+        &[0x89, b'P', b'N', b'G', 0, 0xff, 0xfe, 7, 0, 1],
+        "garbage.atr:1: found bytes that are not UTF-8 text",
+    );
+    bad_atr(
+        d,
+        "nul.atr",
+        b"Attractor,Equation\0,x\n",
+        "nul.atr:1: found a NUL byte",
+    );
+    // 100 MB: refused from its size, without reading it whole.
+    let big = d.join("big.atr");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(100_000_000).unwrap();
+    fails(
+        &[
+            "--config",
+            big.to_str().unwrap(),
+            "--png",
+            d.join("o.png").to_str().unwrap(),
+        ],
+        "big.atr:1: file is 100000000 bytes, expected a preset file under",
+    );
+    fails(
+        &[
+            "--config",
+            d.to_str().unwrap(),
+            "--png",
+            d.join("o.png").to_str().unwrap(),
+        ],
+        "is a directory; expected a .atr file",
+    );
+}
+
+#[test]
+fn bad_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let png = d.join("out.png");
+    let p = png.to_str().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["--size", "0x10"], "size '0x10': expected WIDTHxHEIGHT"),
+        (&["--size", "100000x100000"], "size '100000x100000'"),
+        (
+            &["--size", "65536x65536", "--backend", "cpu"],
+            "needs about",
+        ),
+        (&["--iters", "0"], "count '0': too small"),
+        (&["--iters", "1e30"], "count '1e30': too large"),
+        (&["--iters", "lots"], "count 'lots': not a number"),
+        (&["--bounds", "3,-3,-3,3"], "xmin < xmax"),
+        (&["--bounds", "-3,3,3,3"], "ymin < ymax"),
+        (&["--bounds", "-3,3,-3,inf"], "finite"),
+        (&["--bounds", "1,2"], "found 2 values"),
+        (
+            &["--palette", "fier"],
+            "unknown palette 'fier'; did you mean fire",
+        ),
+        (&["--shade", "loog"], "invalid value 'loog' for '--shade"),
+        (&["--backend", "tpu"], "invalid value 'tpu' for '--backend"),
+        (&["--background", "mauve-ish"], "unknown colour 'mauve-ish'"),
+        (&["--start", "1,2,3,4"], "start '1,2,3,4': found 4 values"),
+        (&["--start", "1"], "start '1': found 1 values"),
+        (
+            &["--params", "q=1"],
+            "'clifford' has no parameter 'q'; its parameters are a, b, c, d",
+        ),
+        (&["--params", "a=nan"], "a must be finite"),
+        (&["--equation", "lorenz"], "unknown equation 'lorenz'"),
+        (
+            &["--equation", "henon"],
+            "--equation henon: give its parameters with --params (a, b missing)",
+        ),
+        (
+            &["--exact", "--backend", "gpu"],
+            "--exact runs on the CPU only",
+        ),
+        (
+            &["--resume", "/no/such.ckpt.json"],
+            "--resume /no/such.ckpt.json: cannot read it",
+        ),
+    ];
+    for (args, want) in cases {
+        let mut a: Vec<&str> = args.to_vec();
+        a.extend(
+            ["--iters", "1e4", "--png", p]
+                .iter()
+                .skip(if args.contains(&"--iters") { 2 } else { 0 }),
+        );
+        fails(&a, want);
+        assert!(!png.exists(), "{args:?} wrote an output");
+    }
+    // output paths
+    fails(
+        &["--png", d.join("no/such/dir/x.png").to_str().unwrap()],
+        "does not exist; create it first",
+    );
+    fails(
+        &["--png", d.to_str().unwrap()],
+        "is a directory; give a file name inside it",
+    );
+    fails(
+        &["--hist", d.join("counts.csv").to_str().unwrap()],
+        "--hist",
+    );
+    fails(
+        &["--png", "/proc/attractors-test.png"],
+        "cannot write in /proc; choose a writable directory",
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(leftovers.is_empty(), "unexpected files: {leftovers:?}");
+}
+
+#[test]
+fn unknown_adapter_is_an_error() {
+    // Whether or not a GPU exists, a named adapter that is not there must not be ignored.
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("a.png");
+    let err = fails(
+        &[
+            "--adapter",
+            "no-such-card",
+            "--iters",
+            "1e4",
+            "--png",
+            png.to_str().unwrap(),
+        ],
+        "error:",
+    );
+    assert!(err.contains("no GPU adapter"), "{err}");
+    assert!(!png.exists());
+}
+
+#[test]
+fn parameters_that_diverge_or_collapse() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("p.png");
+    let p = png.to_str().unwrap();
+    fails(
+        &["--equation", "henon", "--params", "a=5,b=0.3", "--png", p],
+        "every orbit diverges for henon a=5, b=0.3",
+    );
+    assert!(!png.exists());
+    // Henon from (1.294, 0): most orbits near that start escape to infinity (81% of the pilot).
+    let out = bin()
+        .args([
+            "Henon", "--start", "1.294,0", "--iters", "1e5", "--size", "64x64", "--png", p,
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("% of pilot orbits diverged for henon a=1.4, b=0.3"),
+        "{err}"
+    );
+    // Ikeda with u = 0.5 falls onto a fixed point.
+    let out = bin()
+        .args([
+            "Ikeda", "--params", "u=0.5", "--iters", "1e5", "--size", "64x64", "--png", p,
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("warning: the orbit collapses to")
+            && err.contains("(a fixed point or a short cycle) for ikeda u=0.5"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_failing_run_leaves_an_existing_output_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("keep.png");
+    std::fs::write(&png, b"precious").unwrap();
+    fails(
+        &["--palette", "nope", "--png", png.to_str().unwrap()],
+        "unknown palette",
+    );
+    fails(
+        &["--iters", "0", "--png", png.to_str().unwrap()],
+        "too small",
+    );
+    assert_eq!(std::fs::read(&png).unwrap(), b"precious");
+}

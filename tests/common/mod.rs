@@ -1,0 +1,43 @@
+//! Helpers shared by the end-to-end tests.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+
+/// The built binary, run in the repository root (so ./attractors.atr is found).
+pub fn bin() -> Command {
+    let mut c = Command::cargo_bin("attractors").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+/// Runs with `args`, expects exit code 2, exactly one `error:` line containing `want`, and no
+/// panic; returns stderr.
+pub fn fails(args: &[&str], want: &str) -> String {
+    let out = bin().args(args).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(2), "args {args:?}: stderr {err}");
+    assert!(
+        err.contains(want),
+        "args {args:?}: expected '{want}' in: {err}"
+    );
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "panic for {args:?}: {err}"
+    );
+    assert_eq!(
+        err.trim_end()
+            .lines()
+            .filter(|l| l.starts_with("error"))
+            .count(),
+        1,
+        "{err}"
+    );
+    err
+}
+
+/// Whether a GPU adapter is there (or required by ATTRACTORS_REQUIRE_GPU=1, which makes a
+/// missing one fail the GPU tests themselves).
+pub fn have_gpu() -> bool {
+    std::env::var("ATTRACTORS_REQUIRE_GPU").as_deref() == Ok("1")
+        || attractors::gpu::GpuContext::new(None).is_ok()
+}
