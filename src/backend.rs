@@ -71,10 +71,13 @@ impl Backend {
         }
     }
 
-    /// Shades with the GPU pass on the GPU backend, else on the CPU (same maths).
+    /// Shades with the GPU pass on the GPU backend, else on the CPU (same maths). After the GPU
+    /// failed (a lost device), the CPU shades what was accumulated.
     pub fn shade(&self, hist: &Histogram, style: &Style) -> Result<Vec<u8>> {
         match self {
-            Backend::Gpu { ctx, shade, .. } => Ok(shade.shade(ctx, hist, style)?),
+            Backend::Gpu { ctx, shade, .. } if ctx.fault().is_none() => {
+                Ok(shade.shade(ctx, hist, style)?)
+            }
             _ => Ok(shade::shade(hist, style)),
         }
     }

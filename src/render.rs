@@ -28,6 +28,8 @@ struct Checkpoints {
     target: u64,
     exact: bool,
     wrote: bool,
+    /// Exact mode: the orbit state of the last snapshot written.
+    last_exact_state: Option<[f64; 3]>,
 }
 
 impl Checkpoints {
@@ -42,6 +44,7 @@ impl Checkpoints {
 
     fn write(&mut self, job: &Job, h: &Histogram, exact_state: Option<[f64; 3]>, quiet: bool) {
         let total = self.with_prior(h);
+        self.last_exact_state = exact_state;
         match checkpoint::write(
             &self.sidecar,
             job,
@@ -121,6 +124,7 @@ pub fn render(r: &RenderArgs) -> Result<Outcome> {
         target,
         exact: plan.exact,
         wrote: false,
+        last_exact_state: None,
     };
     let backend = choose_backend(r, &plan)?;
     crate::memory::check(&plan.job, &backend)?;
@@ -187,7 +191,11 @@ pub fn render(r: &RenderArgs) -> Result<Outcome> {
     report(&this_run, job, secs, quiet);
     let hist = ckpt.with_prior(&this_run);
     if interrupted && ckpt.every.is_some() {
-        let state = ctl.take_snapshot().and_then(|s| s.exact_state);
+        // The exact orbit's final state comes with the snapshot it offered when it stopped, which
+        // the progress loop may already have written.
+        let state = ctl
+            .take_snapshot()
+            .map_or(ckpt.last_exact_state, |s| s.exact_state);
         ckpt.write(job, &this_run, state, quiet);
     }
     if interrupted {

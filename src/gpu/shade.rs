@@ -6,7 +6,6 @@ use super::{GpuContext, GpuError, readback};
 use crate::histogram::Histogram;
 use crate::shade::{Style, ToneMap};
 use bytemuck::{Pod, Zeroable};
-use wgpu::util::DeviceExt;
 
 const SHADER: &str = include_str!("../../shaders/shade.wgsl");
 const FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
@@ -135,12 +134,16 @@ impl ShadePass {
             levels.push(0.0);
         }
         let scope = device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
+        // create_buffer + write_buffer rather than create_buffer_init, which panics on a lost device.
         let init = |label: &str, contents: &[u8], usage: wgpu::BufferUsages| {
-            device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            let b = device.create_buffer(&wgpu::BufferDescriptor {
                 label: Some(label),
-                contents,
-                usage,
-            })
+                size: (contents.len() as u64).next_multiple_of(wgpu::COPY_BUFFER_ALIGNMENT),
+                usage: usage | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            });
+            ctx.queue.write_buffer(&b, 0, contents);
+            b
         };
         let storage = wgpu::BufferUsages::STORAGE;
         let params_buf = init(
