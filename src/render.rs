@@ -299,15 +299,15 @@ fn watch_progress(
                 eprintln!("\ninterrupted: stopping and keeping what was accumulated");
             }
         }
+        // One request per interval; the backend answers at its next consistent point.
         if let Some(every) = ckpt.every
             && last_checkpoint.elapsed() >= every
-            && !ctl.snapshot_wanted()
         {
             ctl.request_snapshot();
+            last_checkpoint = Instant::now();
         }
         if let Some(snap) = ctl.take_snapshot() {
             ckpt.write(job, &snap.hist, snap.exact_state, quiet || bar.is_some());
-            last_checkpoint = Instant::now();
         }
         if show && bar.is_none() && t0.elapsed() > Duration::from_secs(1) {
             let b = indicatif::ProgressBar::new(job.iters);
