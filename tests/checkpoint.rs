@@ -350,3 +350,75 @@ fn checkpoints_are_off_with_zero() {
     assert_eq!(code, Some(130));
     assert!(d.join("z.npy").is_file() && !d.join("z.ckpt.json").exists());
 }
+
+/// A full disk: checkpoint and output writes fail, the last good checkpoint stays loadable and no
+/// truncated file is left. Needs a small tmpfs (root); elsewhere it says why it skips.
+#[test]
+fn a_full_disk_never_damages_the_last_good_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mounted = Command::new("mount")
+        .args([
+            "-t",
+            "tmpfs",
+            "-o",
+            "size=700k",
+            "tmpfs",
+            d.to_str().unwrap(),
+        ])
+        .output();
+    if !matches!(&mounted, Ok(o) if o.status.success()) {
+        eprintln!("skipping: cannot mount a small tmpfs here (needs root): {mounted:?}");
+        return;
+    }
+    struct Unmount<'a>(&'a Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _guard = Unmount(d);
+    // 256x256 uint32 counts are 262 KB: two checkpoint files fit, the third write and the output do not.
+    let (code, err) = interrupt_after(
+        d,
+        &[
+            "--backend",
+            "cpu",
+            "--iters",
+            "1e12",
+            "--size",
+            "256x256",
+            "--checkpoint",
+            "1",
+            "--hist",
+            "f.npy",
+        ],
+        4.5,
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("warning: could not write a checkpoint")
+            && err.contains("the previous one is intact"),
+        "{err}"
+    );
+    assert!(
+        err.contains("No space left") || err.contains("no space"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    let c = attractors::checkpoint::load(&d.join("f.ckpt.json"))
+        .expect("the last good checkpoint loads");
+    assert!(c.meta.done > 0 && c.hist.sum() == c.meta.counted);
+    let names: Vec<String> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.ends_with(".tmp")),
+        "temporary files left: {names:?}"
+    );
+    assert!(
+        !names.contains(&"f.npy".to_string()),
+        "a truncated output was left: {names:?}"
+    );
+}
