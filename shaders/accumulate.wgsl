@@ -67,18 +67,18 @@ fn signed_unit(h: u32) -> f32 {
 }
 
 // Same as rng::orbit_start.
-fn orbit_start(id: u32, restart: u32) -> vec4<f32> {
+fn orbit_start(id: u32, restart: u32) -> vec3<f32> {
     let h = hash3(params.key, id, restart);
     let h2 = pcg(h);
     let j = params.start.w;
-    return vec4<f32>(params.start.x + j * signed_unit(h), params.start.y + j * signed_unit(h2), params.start.z, 0.0);
+    return vec3<f32>(params.start.x + j * signed_unit(h), params.start.y + j * signed_unit(h2), params.start.z);
 }
 
 fn is_finite(v: f32) -> bool {
     return (bitcast<u32>(v) & 0x7f800000u) != 0x7f800000u;
 }
 
-fn diverged(p: vec4<f32>) -> bool {
+fn diverged(p: vec3<f32>) -> bool {
     return !(is_finite(p.x) && is_finite(p.y) && abs(p.x) <= DIVERGENCE_LIMIT && abs(p.y) <= DIVERGENCE_LIMIT);
 }
 
@@ -105,7 +105,7 @@ fn cs_accumulate(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation
     if params.init != 0u {
         o.id = i;
         o.restarts = 0u;
-        o.p = orbit_start(o.id, 0u);
+        o.p = vec4<f32>(orbit_start(o.id, 0u), 0.0);
         o.left = params.orbit_len;
         o.skip_left = params.skip;
     }
@@ -113,38 +113,51 @@ fn cs_accumulate(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation
     var counted = 0u;
     var outside = 0u;
     var lost = 0u;
+    var spent = 0u;  // counted-phase points: binned or outside
+    var p = o.p.xyz;
     while todo > 0u {
-        let q = map_step(o.p.xyz);
-        o.p = vec4<f32>(q, 0.0);
-        if diverged(o.p) {
+        // The transient of a new orbit (not counted). A divergence here costs one point.
+        var bad = false;
+        while o.skip_left > 0u && !bad {
+            p = map_step(p);
+            o.skip_left -= 1u;
+            bad = diverged(p);
+        }
+        // Counted points: the hot loop, one check per point.
+        let n = select(min(todo, o.left), 0u, bad);
+        var k = 0u;
+        while k < n {
+            p = map_step(p);
+            if diverged(p) {
+                bad = true;
+                break;
+            }
+            k += 1u;
+            let b = bin_index(p.x, p.y);
+            if b >= 0 {
+                atomicAdd(&hist[b], 1u);
+                counted += 1u;
+            }
+        }
+        spent += k;
+        todo -= k;
+        o.left -= k;
+        if bad {
             lost += 1u;
             todo -= 1u;
             o.restarts += 1u;
-            o.p = orbit_start(o.id, o.restarts);
+            p = orbit_start(o.id, o.restarts);
             o.skip_left = params.skip;
-            continue;
-        }
-        if o.skip_left > 0u {
-            o.skip_left -= 1u;
-            continue;
-        }
-        todo -= 1u;
-        let b = bin_index(o.p.x, o.p.y);
-        if b >= 0 {
-            atomicAdd(&hist[b], 1u);
-            counted += 1u;
-        } else {
-            outside += 1u;
-        }
-        o.left -= 1u;
-        if o.left == 0u {
+        } else if o.left == 0u {
             o.id += params.invocations;
             o.restarts = 0u;
-            o.p = orbit_start(o.id, 0u);
+            p = orbit_start(o.id, 0u);
             o.left = params.orbit_len;
             o.skip_left = params.skip;
         }
     }
+    o.p = vec4<f32>(p, 0.0);
+    outside = spent - counted;
     orbits[i] = o;
     atomicAdd(&tally[0], counted);
     atomicAdd(&tally[1], outside);
