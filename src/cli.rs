@@ -197,9 +197,30 @@ pub struct RenderArgs {
     /// flags as the stopped render.
     #[arg(long, value_name = "FILE.ckpt.json")]
     pub resume: Option<PathBuf>,
+    /// Window: open with the control panel shown (Tab or F1 toggles it).
+    #[arg(long)]
+    pub panel: bool,
+    /// Window: exit after N presented frames (for tests and demos).
+    #[arg(long, value_name = "N")]
+    pub frames: Option<u64>,
+    /// Window: on exit, write the last frame's picture as PNG.
+    #[arg(long, value_name = "FILE.png")]
+    pub screenshot: Option<PathBuf>,
+    /// Testing aid: at frame N, ask the window manager for a new window size.
+    #[arg(long, hide = true, value_name = "N:WxH", value_parser = parse_resize_at)]
+    pub resize_at: Option<(u64, u32, u32)>,
     /// Testing aid: destroy the GPU device after SECONDS, to exercise the device-loss path.
     #[arg(long, hide = true, value_name = "SECONDS")]
     pub simulate_device_loss: Option<f64>,
+}
+
+fn parse_resize_at(s: &str) -> Result<(u64, u32, u32), String> {
+    let (n, size) = s
+        .split_once(':')
+        .ok_or_else(|| format!("'{s}': expected N:WxH"))?;
+    let n: u64 = n.parse().map_err(|_| format!("'{s}': expected N:WxH"))?;
+    let (w, h) = parse_size(size)?;
+    Ok((n, w, h))
 }
 
 /// `1024x768` -> (1024, 768); each side 1..=65536.

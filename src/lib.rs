@@ -21,3 +21,4 @@ pub mod render;
 pub mod rng;
 pub mod shade;
 mod suggest;
+pub mod window;

@@ -74,9 +74,7 @@ impl Checkpoints {
 
 pub fn render(r: &RenderArgs) -> Result<Outcome> {
     if r.png.is_none() && r.hist.is_none() {
-        bail!(
-            "no output given: use --png FILE or --hist FILE.npy (the live window is not built yet)"
-        );
+        return open_window(r).map(|_| Outcome::Complete);
     }
     if r.exact && r.backend == BackendArg::Gpu {
         bail!("--exact runs on the CPU only (float64 single orbit); drop --backend gpu or --exact");
@@ -240,6 +238,43 @@ pub fn render(r: &RenderArgs) -> Result<Outcome> {
         }
     }
     Ok(Outcome::Complete)
+}
+
+/// Without `--png`/`--hist`: the live window on the chosen preset.
+fn open_window(r: &RenderArgs) -> Result<()> {
+    if r.exact {
+        bail!("--exact renders headless only; add --png FILE or --hist FILE.npy");
+    }
+    if r.resume.is_some() {
+        bail!("--resume continues a headless render; add the --png/--hist of the stopped render");
+    }
+    let plan = plan(r)?;
+    let (presets, _) = crate::app::load_presets(r.config.as_deref())?;
+    let index = presets
+        .iter()
+        .position(|p| p.name == plan.job.preset.name)
+        .unwrap_or(0);
+    let mut presets = presets;
+    presets[index] = plan.job.preset.clone();
+    crate::window::run(crate::window::WindowOptions {
+        presets,
+        index,
+        config_path: r
+            .config
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("attractors.atr")),
+        style: plan.style,
+        size: (plan.job.width, plan.job.height),
+        skip: plan.job.skip,
+        seed: plan.job.seed,
+        cpu: r.backend == BackendArg::Cpu,
+        adapter: r.adapter.clone(),
+        frames: r.frames,
+        screenshot: r.screenshot.clone(),
+        resize_at: r.resize_at,
+        panel: r.panel,
+        quiet: r.quiet,
+    })
 }
 
 /// This command line with `--resume SIDECAR` (added once).

@@ -314,6 +314,82 @@ fn parse_number(text: &str, required: bool) -> Result<Option<f64>, String> {
     }
 }
 
+/// One row of an `.atr` file for `p` (with the palette column when `palette_col`).
+pub fn format_row(p: &Preset, palette_col: bool) -> String {
+    let quote = |v: &str| {
+        if v.contains([',', '"']) {
+            format!("\"{}\"", v.replace('"', "\"\""))
+        } else {
+            v.to_string()
+        }
+    };
+    let mut cols = vec![quote(&p.name), p.equation.name().to_string()];
+    cols.extend(p.start.iter().map(|v| v.to_string()));
+    cols.extend((0..7).map(|i| p.params.get(i).map(|v| v.to_string()).unwrap_or_default()));
+    if palette_col {
+        cols.push(quote(p.palette.as_deref().unwrap_or("")));
+    }
+    cols.join(",")
+}
+
+/// Appends `preset` as a new last row of the `.atr` file at `path`. Every existing byte is kept:
+/// the new content (old content, a line break if it lacked one, the row) is checked to parse back
+/// to the old presets plus this one, then replaces the file atomically. Refuses a duplicate name or
+/// an unwritable file with a message.
+pub fn append_preset(path: &std::path::Path, preset: &Preset) -> Result<(), String> {
+    let shown = path.display();
+    let old = std::fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let existing = parse(&old, &shown.to_string()).map_err(|e| e.to_string())?;
+    if existing
+        .iter()
+        .any(|p| p.name.eq_ignore_ascii_case(&preset.name))
+    {
+        return Err(format!(
+            "{shown} already has a preset named '{}'; choose another name",
+            preset.name
+        ));
+    }
+    let text = String::from_utf8_lossy(&old);
+    let palette_col = text
+        .lines()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .is_some_and(|h| h.split(',').count() == COLUMNS.len() + 1);
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut new = old.clone();
+    if !new.is_empty() && !new.ends_with(b"\n") {
+        new.extend_from_slice(eol.as_bytes());
+    }
+    new.extend_from_slice(format_row(preset, palette_col).as_bytes());
+    new.extend_from_slice(eol.as_bytes());
+    let back = parse(&new, &shown.to_string())
+        .map_err(|e| format!("the new row would not read back: {e}"))?;
+    if back.len() != existing.len() + 1 || back[..existing.len()] != existing[..] {
+        return Err(format!(
+            "appending to {shown} would change its existing rows; not written"
+        ));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let not_writable = |e: std::io::Error| {
+        format!("cannot write {shown} ({e}); save presets to a writable copy given with --config")
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(not_writable)?;
+    std::io::Write::write_all(&mut tmp, &new).map_err(not_writable)?;
+    tmp.as_file().sync_all().map_err(not_writable)?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
+        if meta.permissions().readonly() {
+            return Err(format!(
+                "cannot write {shown} (it is read-only); save presets to a writable copy given with --config"
+            ));
+        }
+    }
+    tmp.persist(path).map_err(|e| not_writable(e.error))?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -454,6 +530,52 @@ mod tests {
                 .unwrap_err()
                 .to_string()
                 .contains("expected a preset file under")
+        );
+    }
+
+    #[test]
+    fn append_keeps_existing_rows_and_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("p.atr");
+        // CRLF, a comment, no final line break, a palette column
+        let old = "# mine\r\nAttractor,Equation,x,y,z,a,b,c,d,e,f,g,palette\r\nA,henon,0,0,0,1.4,0.3,,,,,,fire";
+        std::fs::write(&f, old).unwrap();
+        let mut p = parse(old.as_bytes(), "p.atr").unwrap().remove(0);
+        p.name = "B, mine".into();
+        p.params = vec![1.25, -0.3];
+        p.palette = Some("kbc".into());
+        append_preset(&f, &p).unwrap();
+        let new = std::fs::read_to_string(&f).unwrap();
+        assert!(new.starts_with(old), "existing bytes changed");
+        assert!(
+            new.ends_with("\"B, mine\",henon,0,0,0,1.25,-0.3,,,,,,kbc\r\n"),
+            "{new:?}"
+        );
+        let back = parse(new.as_bytes(), "p.atr").unwrap();
+        assert_eq!(back.len(), 2);
+        assert_eq!(back[1].name, "B, mine");
+        assert_eq!(back[1].params, vec![1.25, -0.3]);
+        let e = append_preset(&f, &p).unwrap_err();
+        assert!(e.contains("already has a preset named 'B, mine'"), "{e}");
+    }
+
+    #[test]
+    fn append_refuses_a_read_only_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("ro.atr");
+        std::fs::write(&f, format!("{HEADER}A,henon,0,0,0,1.4,0.3,,,,,\n")).unwrap();
+        let mut perm = std::fs::metadata(&f).unwrap().permissions();
+        perm.set_readonly(true);
+        std::fs::set_permissions(&f, perm).unwrap();
+        let mut p = parse_str(&format!("{HEADER}A,henon,0,0,0,1.4,0.3,,,,,\n"))
+            .unwrap()
+            .remove(0);
+        p.name = "B".into();
+        let e = append_preset(&f, &p).unwrap_err();
+        assert!(e.contains("read-only"), "{e}");
+        assert_eq!(
+            std::fs::read_to_string(&f).unwrap(),
+            format!("{HEADER}A,henon,0,0,0,1.4,0.3,,,,,\n")
         );
     }
 

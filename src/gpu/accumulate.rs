@@ -316,66 +316,98 @@ fn dispatch_dims(groups: u32, stride: u32) -> (u32, u32) {
     }
 }
 
-/// Accumulates `job` on the GPU. Cancellation (Ctrl-C) returns the partial histogram as `Ok`.
-pub fn accumulate(
-    ctx: &GpuContext,
-    pass: &AccumulatePass,
-    job: &Job,
-    ctl: &Control,
-) -> Result<Histogram, GpuFailure> {
-    assert_eq!(
-        pass.equation, job.preset.equation,
-        "pipeline built for another equation"
-    );
-    check_size(ctx, job.width, job.height)?;
-    let invocations = invocations_for(ctx);
-    let bins = job.width as u64 * job.height as u64;
-    let targets = Targets::new(ctx, pass, bins, invocations)?;
-    let acc_groups = invocations.div_ceil(WORKGROUP);
-    let fold_groups = (bins + 3).div_ceil(WORKGROUP as u64) as u32;
-    let stride = acc_groups
-        .max(fold_groups)
-        .min(ctx.limits.max_compute_workgroups_per_dimension);
+/// Progressive accumulation of one job on the GPU: targets, uniforms and the adaptive batch size.
+/// The one-shot [`accumulate`] and the live window both drive it batch by batch.
+pub struct Accumulator {
+    targets: Targets,
+    params: AccumulateParams,
+    acc_groups: u32,
+    fold_groups: u32,
+    stride: u32,
+    invocations: u32,
+    /// Points per invocation in the next batch (adapted to the batch time).
+    steps: u64,
+}
 
-    let k = job.preset.kernel_params().map(|v| v as f32);
-    let b = job.binner();
-    let start = job.preset.start.map(|v| v as f32);
-    let mut params = AccumulateParams {
-        k0: [k[0], k[1], k[2], k[3]],
-        k1: [k[4], k[5], k[6], 0.0],
-        start: [start[0], start[1], start[2], rng::START_JITTER],
-        bounds: [
-            b.bounds.xmin as f32,
-            b.bounds.xmax as f32,
-            b.bounds.ymin as f32,
-            b.bounds.ymax as f32,
-        ],
-        scale: [b.sx as f32, b.tx as f32, b.sy as f32, b.ty as f32],
-        width: job.width,
-        height: job.height,
-        key: job.key(),
-        skip: job.skip.min(u32::MAX as u64) as u32,
-        base: 0,
-        extra: 0,
-        invocations,
-        orbit_len: cpu::MAX_ORBIT_LEN as u32,
-        init: 1,
-        stride_x: stride,
-        _pad0: 0,
-        _pad1: 0,
-    };
+impl Accumulator {
+    /// Makes the targets for `job` (refusing sizes the adapter cannot hold).
+    pub fn new(
+        ctx: &GpuContext,
+        pass: &AccumulatePass,
+        job: &Job,
+    ) -> Result<Accumulator, GpuError> {
+        assert_eq!(
+            pass.equation, job.preset.equation,
+            "pipeline built for another equation"
+        );
+        check_size(ctx, job.width, job.height)?;
+        let invocations = invocations_for(ctx);
+        let bins = job.width as u64 * job.height as u64;
+        let targets = Targets::new(ctx, pass, bins, invocations)?;
+        let acc_groups = invocations.div_ceil(WORKGROUP);
+        let fold_groups = (bins + 3).div_ceil(WORKGROUP as u64) as u32;
+        let stride = acc_groups
+            .max(fold_groups)
+            .min(ctx.limits.max_compute_workgroups_per_dimension);
+        let k = job.preset.kernel_params().map(|v| v as f32);
+        let b = job.binner();
+        let start = job.preset.start.map(|v| v as f32);
+        let params = AccumulateParams {
+            k0: [k[0], k[1], k[2], k[3]],
+            k1: [k[4], k[5], k[6], 0.0],
+            start: [start[0], start[1], start[2], rng::START_JITTER],
+            bounds: [
+                b.bounds.xmin as f32,
+                b.bounds.xmax as f32,
+                b.bounds.ymin as f32,
+                b.bounds.ymax as f32,
+            ],
+            scale: [b.sx as f32, b.tx as f32, b.sy as f32, b.ty as f32],
+            width: job.width,
+            height: job.height,
+            key: job.key(),
+            skip: job.skip.min(u32::MAX as u64) as u32,
+            base: 0,
+            extra: 0,
+            invocations,
+            orbit_len: cpu::MAX_ORBIT_LEN as u32,
+            init: 1,
+            stride_x: stride,
+            _pad0: 0,
+            _pad1: 0,
+        };
+        Ok(Accumulator {
+            targets,
+            params,
+            acc_groups,
+            fold_groups,
+            stride,
+            invocations,
+            steps: 16,
+        })
+    }
 
-    let mut left = job.iters;
-    let mut steps: u64 = 16;
-    let mut snapshot: Option<Histogram> = None;
-    let mut last_snapshot = Instant::now();
-    let fail = |error: GpuError, partial: Option<Histogram>| GpuFailure { error, partial };
-    while left > 0 && !ctl.is_cancelled() {
-        let batch = left.min(invocations as u64 * steps).min(u32::MAX as u64);
-        params.base = (batch / invocations as u64) as u32;
-        params.extra = (batch % invocations as u64) as u32;
+    /// Points the next batch should spend, at most `left`: the adapted size, below 2^32 so no u32
+    /// counter can wrap before the fold.
+    pub fn next_batch(&self, left: u64) -> u64 {
+        left.min(self.invocations as u64 * self.steps)
+            .min(u32::MAX as u64)
+    }
+
+    /// Runs one batch of `points` (at most [`Accumulator::next_batch`]) and its fold, waits for
+    /// it, and adapts the next batch towards `target` wall time (at most 4x change at a time).
+    pub fn run_batch(
+        &mut self,
+        ctx: &GpuContext,
+        pass: &AccumulatePass,
+        points: u64,
+        target: Duration,
+    ) -> Result<Duration, GpuError> {
+        let inv = self.invocations as u64;
+        self.params.base = (points / inv) as u32;
+        self.params.extra = (points % inv) as u32;
         ctx.queue
-            .write_buffer(&targets.params, 0, bytemuck::bytes_of(&params));
+            .write_buffer(&self.targets.params, 0, bytemuck::bytes_of(&self.params));
         let mut enc = ctx
             .device
             .create_command_encoder(&wgpu::CommandEncoderDescriptor {
@@ -386,28 +418,51 @@ pub fn accumulate(
                 label: Some("gpu.accumulate.pass"),
                 timestamp_writes: None,
             });
-            cp.set_bind_group(0, &targets.bind_group, &[]);
+            cp.set_bind_group(0, &self.targets.bind_group, &[]);
             cp.set_pipeline(&pass.accumulate);
-            let (x, y) = dispatch_dims(acc_groups, stride);
+            let (x, y) = dispatch_dims(self.acc_groups, self.stride);
             cp.dispatch_workgroups(x, y, 1);
             cp.set_pipeline(&pass.fold);
-            let (x, y) = dispatch_dims(fold_groups, stride);
+            let (x, y) = dispatch_dims(self.fold_groups, self.stride);
             cp.dispatch_workgroups(x, y, 1);
         }
         let t0 = Instant::now();
         ctx.queue.submit([enc.finish()]);
-        if let Err(e) = ctx.wait() {
+        ctx.wait()?;
+        let dt = t0.elapsed();
+        self.params.init = 0;
+        let ratio = (target.as_secs_f64() / dt.as_secs_f64().max(1e-6)).clamp(0.25, 4.0);
+        self.steps = ((self.steps as f64 * ratio) as u64).clamp(1, u32::MAX as u64 / inv);
+        Ok(dt)
+    }
+
+    /// The totals so far as a histogram of `job`'s grid.
+    pub fn read(&self, ctx: &GpuContext, job: &Job) -> Result<Histogram, GpuError> {
+        self.targets.read(ctx, job)
+    }
+}
+
+/// Accumulates `job` on the GPU. Cancellation (Ctrl-C) returns the partial histogram as `Ok`.
+pub fn accumulate(
+    ctx: &GpuContext,
+    pass: &AccumulatePass,
+    job: &Job,
+    ctl: &Control,
+) -> Result<Histogram, GpuFailure> {
+    let mut acc = Accumulator::new(ctx, pass, job)?;
+    let mut left = job.iters;
+    let mut snapshot: Option<Histogram> = None;
+    let mut last_snapshot = Instant::now();
+    let fail = |error: GpuError, partial: Option<Histogram>| GpuFailure { error, partial };
+    while left > 0 && !ctl.is_cancelled() {
+        let batch = acc.next_batch(left);
+        if let Err(e) = acc.run_batch(ctx, pass, batch, BATCH_TARGET) {
             return Err(fail(e, snapshot));
         }
-        let dt = t0.elapsed();
-        params.init = 0;
         left -= batch;
         ctl.add_done(batch);
-        // Aim each batch at BATCH_TARGET, changing by at most 4x at a time.
-        let ratio = (BATCH_TARGET.as_secs_f64() / dt.as_secs_f64().max(1e-6)).clamp(0.25, 4.0);
-        steps = ((steps as f64 * ratio) as u64).clamp(1, u32::MAX as u64 / invocations as u64);
         if (last_snapshot.elapsed() > SNAPSHOT_EVERY || ctl.snapshot_wanted()) && left > 0 {
-            match targets.read(ctx, job) {
+            match acc.read(ctx, job) {
                 Ok(h) => {
                     if ctl.snapshot_wanted() {
                         ctl.offer_snapshot(Snapshot {
@@ -422,7 +477,7 @@ pub fn accumulate(
             last_snapshot = Instant::now();
         }
     }
-    targets.read(ctx, job).map_err(|e| fail(e, snapshot))
+    acc.read(ctx, job).map_err(|e| fail(e, snapshot))
 }
 
 #[cfg(test)]

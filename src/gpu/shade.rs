@@ -29,6 +29,8 @@ pub struct ShadeParams {
 pub struct ShadePass {
     layout: wgpu::BindGroupLayout,
     pipeline: wgpu::RenderPipeline,
+    /// The colour format it renders to (RGBA8 for PNG readback; the surface's in the window).
+    pub format: wgpu::TextureFormat,
 }
 
 fn entry(binding: u32, ty: wgpu::BufferBindingType) -> wgpu::BindGroupLayoutEntry {
@@ -45,7 +47,13 @@ fn entry(binding: u32, ty: wgpu::BufferBindingType) -> wgpu::BindGroupLayoutEntr
 }
 
 impl ShadePass {
+    /// The pass for PNG readback (RGBA8).
     pub fn new(ctx: &GpuContext) -> ShadePass {
+        ShadePass::with_format(ctx, FORMAT)
+    }
+
+    /// The pass rendering to `format` (a non-sRGB format: the palette bytes are already sRGB).
+    pub fn with_format(ctx: &GpuContext, format: wgpu::TextureFormat) -> ShadePass {
         let device = &ctx.device;
         let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some("gpu.shade.shader"),
@@ -84,7 +92,7 @@ impl ShadePass {
                 entry_point: Some("fs_shade"),
                 compilation_options: Default::default(),
                 targets: &[Some(wgpu::ColorTargetState {
-                    format: FORMAT,
+                    format,
                     blend: None,
                     write_mask: wgpu::ColorWrites::ALL,
                 })],
@@ -92,16 +100,20 @@ impl ShadePass {
             multiview_mask: None,
             cache: None,
         });
-        ShadePass { layout, pipeline }
+        ShadePass {
+            layout,
+            pipeline,
+            format,
+        }
     }
 
-    /// Shades `hist` and returns RGBA8 pixels, row 0 = top (same layout as [`crate::shade::shade`]).
-    pub fn shade(
+    /// Uploads `hist`, its tone map and the palette, and binds them.
+    fn bind(
         &self,
         ctx: &GpuContext,
         hist: &Histogram,
         style: &Style,
-    ) -> Result<Vec<u8>, GpuError> {
+    ) -> Result<wgpu::BindGroup, GpuError> {
         super::accumulate::check_size(ctx, hist.width, hist.height)?;
         let device = &ctx.device;
         let tone = ToneMap::new(style.shade, &hist.counts);
@@ -155,20 +167,6 @@ impl ShadePass {
         let palette_buf = init("gpu.shade.palette", bytemuck::cast_slice(&palette), storage);
         let values_buf = init("gpu.shade.values", bytemuck::cast_slice(&values), storage);
         let levels_buf = init("gpu.shade.levels", bytemuck::cast_slice(&levels), storage);
-        let texture = device.create_texture(&wgpu::TextureDescriptor {
-            label: Some("gpu.shade.target"),
-            size: wgpu::Extent3d {
-                width: hist.width,
-                height: hist.height,
-                depth_or_array_layers: 1,
-            },
-            mip_level_count: 1,
-            sample_count: 1,
-            dimension: wgpu::TextureDimension::D2,
-            format: FORMAT,
-            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
-            view_formats: &[],
-        });
         if let Some(e) = pollster::block_on(scope.pop()) {
             return Err(GpuError::Other(format!(
                 "out of GPU memory for shading ({e}); use a smaller --size or --backend cpu"
@@ -200,7 +198,19 @@ impl ShadePass {
                 },
             ],
         });
-        let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
+        Ok(bind_group)
+    }
+
+    /// Draws `hist` into `view` (a `hist.width x hist.height` target of this pass's format).
+    pub fn draw(
+        &self,
+        ctx: &GpuContext,
+        hist: &Histogram,
+        style: &Style,
+        view: &wgpu::TextureView,
+    ) -> Result<(), GpuError> {
+        let bind_group = self.bind(ctx, hist, style)?;
+        let device = &ctx.device;
         let mut enc = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
             label: Some("gpu.shade.encoder"),
         });
@@ -208,7 +218,7 @@ impl ShadePass {
             let mut rp = enc.begin_render_pass(&wgpu::RenderPassDescriptor {
                 label: Some("gpu.shade.pass"),
                 color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                    view: &view,
+                    view,
                     depth_slice: None,
                     resolve_target: None,
                     ops: wgpu::Operations {
@@ -226,6 +236,35 @@ impl ShadePass {
             rp.draw(0..3, 0..1);
         }
         ctx.queue.submit([enc.finish()]);
+        ctx.check()
+    }
+
+    /// Shades `hist` and returns RGBA8 pixels, row 0 = top (same layout as [`crate::shade::shade`]).
+    pub fn shade(
+        &self,
+        ctx: &GpuContext,
+        hist: &Histogram,
+        style: &Style,
+    ) -> Result<Vec<u8>, GpuError> {
+        assert_eq!(self.format, FORMAT, "PNG readback needs the RGBA8 pass");
+        super::accumulate::check_size(ctx, hist.width, hist.height)?;
+        let device = &ctx.device;
+        let texture = device.create_texture(&wgpu::TextureDescriptor {
+            label: Some("gpu.shade.target"),
+            size: wgpu::Extent3d {
+                width: hist.width,
+                height: hist.height,
+                depth_or_array_layers: 1,
+            },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: FORMAT,
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+            view_formats: &[],
+        });
+        let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
+        self.draw(ctx, hist, style, &view)?;
         let pixels = readback::read_rgba_texture(ctx, &texture, hist.width, hist.height)?;
         ctx.check()?;
         Ok(pixels)
