@@ -694,6 +694,13 @@ impl App {
 
     fn resized(&mut self, w: u32, h: u32) {
         self.size = (w, h);
+        // Minimised (0x0): nothing is drawn and no frame is requested; the CPU worker rests too.
+        if let (Some(Engine::Cpu(worker)), Some(live)) = (&self.engine, &self.live) {
+            worker
+                .shared
+                .paused
+                .store(live.paused || w == 0 || h == 0, Ordering::Relaxed);
+        }
         if let Some(gfx) = self.gfx.as_mut()
             && w > 0
             && h > 0
