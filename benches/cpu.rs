@@ -1,33 +1,12 @@
 //! CPU accumulation (sampled and exact) and shading throughput, Clifford at 1024x1024.
 //! `cargo bench --bench cpu`; tiny under `cargo test --benches`.
 
-use attractors::attractor::{Equation, Preset};
 use attractors::cpu::{accumulate_exact, accumulate_sampled};
-use attractors::histogram::Bounds;
-use attractors::job::{Control, Job};
+use attractors::job::Control;
 use attractors::shade::{Color, Palette, Shade, Style, shade};
+mod common;
+use common::clifford;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-
-fn clifford(iters: u64) -> Job {
-    Job {
-        preset: Preset {
-            name: "Clifford".into(),
-            equation: Equation::Clifford,
-            start: [0.0; 3],
-            params: vec![-1.3, -1.3, -1.8, -1.9],
-            palette: None,
-            line: 0,
-        },
-        width: 1024,
-        height: 1024,
-        bounds: Bounds::new(-2.9, 2.9, -3.0, 3.0).unwrap(),
-        iters,
-        skip: 1000,
-        seed: 0,
-        segment: 0,
-        exact_state: None,
-    }
-}
 
 fn accumulate(c: &mut Criterion) {
     let mut g = c.benchmark_group("cpu_accumulate_clifford_1024");

@@ -2,35 +2,15 @@
 //! at 1024x1024, on the adapter wgpu picks. Prints the adapter; skips when there is none.
 //! `cargo bench --bench gpu`; tiny under `cargo test --benches`.
 
-use attractors::attractor::{Equation, Preset};
+use attractors::attractor::Equation;
 use attractors::gpu::accumulate::{AccumulatePass, accumulate};
 use attractors::gpu::{GpuContext, ShadePass};
-use attractors::histogram::Bounds;
-use attractors::job::{Control, Job};
+use attractors::job::Control;
 use attractors::shade::{Color, Palette, Shade, Style};
+mod common;
+use common::clifford;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::time::{Duration, Instant};
-
-fn clifford(iters: u64) -> Job {
-    Job {
-        preset: Preset {
-            name: "Clifford".into(),
-            equation: Equation::Clifford,
-            start: [0.0; 3],
-            params: vec![-1.3, -1.3, -1.8, -1.9],
-            palette: None,
-            line: 0,
-        },
-        width: 1024,
-        height: 1024,
-        bounds: Bounds::new(-2.9, 2.9, -3.0, 3.0).unwrap(),
-        iters,
-        skip: 1000,
-        seed: 0,
-        segment: 0,
-        exact_state: None,
-    }
-}
 
 fn gpu(c: &mut Criterion) {
     let ctx = match GpuContext::new(None) {

@@ -17,16 +17,12 @@ fn main() {
         .map_or(10_000_000, |v| attractors::cli::parse_count(&v).unwrap());
     let size: u32 = args.next().map_or(256, |v| v.parse().unwrap());
     let (presets, _) = load_presets(None).unwrap();
-    let mut seen = Vec::new();
+    let chosen = attractors::attractor::first_dissipative_per_equation(&presets);
     println!(
         "{:<18} {:>22} {:>22} {:>22} {:>22}",
         "preset", "sampled-vs-exact", "seed-vs-seed", "params-1%-off", "transposed"
     );
-    for p in presets {
-        if seen.contains(&p.equation) || p.equation.is_area_preserving(&p.params) {
-            continue;
-        }
-        seen.push(p.equation);
+    for p in &chosen {
         let bounds = pilot::run(&p, 1000, 0).unwrap().bounds;
         let job = Job {
             preset: p.clone(),

@@ -211,6 +211,20 @@ impl Equation {
     }
 }
 
+/// The first preset of every equation that is dissipative (the maps whose sampled pictures must
+/// agree with the exact orbit; used by the agreement tests and their calibration).
+pub fn first_dissipative_per_equation(presets: &[Preset]) -> Vec<Preset> {
+    let mut out: Vec<Preset> = Vec::new();
+    for p in presets {
+        if !p.equation.is_area_preserving(&p.params)
+            && !out.iter().any(|q| q.equation == p.equation)
+        {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -76,6 +76,44 @@ fn err<E: std::fmt::Debug>(e: E) -> String {
     format!("{e:?}")
 }
 
+/// The total-time lines of every backend (solid, with points) and of the seed figures (dashed).
+fn draw_totals<'a, DB, X, Y>(
+    ch: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    r: &Report,
+    bs: &[BenchBackend],
+    seed_lines: &[(&str, Vec<(f64, f64)>)],
+) -> DrawResult
+where
+    DB: DrawingBackend + 'a,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    for &b in bs {
+        let s = series(r, b, Sample::total);
+        ch.draw_series(LineSeries::new(s.clone(), color(b).stroke_width(2)))
+            .map_err(err)?
+            .label(b.name())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], color(b).stroke_width(2))
+            });
+        ch.draw_series(s.iter().map(|p| Circle::new(*p, 3, color(b).filled())))
+            .map_err(err)?;
+    }
+    for (i, (name, l)) in seed_lines.iter().enumerate() {
+        let c = SEED_COLORS[i];
+        ch.draw_series(DashedLineSeries::new(l.clone(), 6, 4, c.stroke_width(1)))
+            .map_err(err)?
+            .label(format!("{name} (other hardware)"))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(1)));
+    }
+    ch.configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::UpperLeft)
+        .draw()
+        .map_err(err)
+}
+
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &Report, seed: bool) -> DrawResult {
     root.fill(&WHITE).map_err(err)?;
     let title = format!(
@@ -140,32 +178,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &Report, seed: boo
             .x_label_formatter(&|v| format!("{v:.0e}"))
             .draw()
             .map_err(err)?;
-        for &b in &bs {
-            let s = series(r, b, Sample::total);
-            ch.draw_series(LineSeries::new(s.clone(), color(b).stroke_width(2)))
-                .map_err(err)?
-                .label(b.name())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], color(b).stroke_width(2))
-                });
-            ch.draw_series(s.iter().map(|p| Circle::new(*p, 3, color(b).filled())))
-                .map_err(err)?;
-        }
-        for (i, (name, l)) in seed_lines.iter().enumerate() {
-            let c = SEED_COLORS[i];
-            ch.draw_series(DashedLineSeries::new(l.clone(), 6, 4, c.stroke_width(1)))
-                .map_err(err)?
-                .label(*name)
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(1))
-                });
-        }
-        ch.configure_series_labels()
-            .background_style(WHITE.mix(0.8))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw()
-            .map_err(err)?;
+        draw_totals(&mut ch, r, &bs, &seed_lines)?;
     }
     // 2: log-log.
     {
@@ -186,32 +199,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &Report, seed: boo
             .y_label_formatter(&|v| format!("{v:.0e}"))
             .draw()
             .map_err(err)?;
-        for &b in &bs {
-            let s = series(r, b, Sample::total);
-            ch.draw_series(LineSeries::new(s.clone(), color(b).stroke_width(2)))
-                .map_err(err)?
-                .label(b.name())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], color(b).stroke_width(2))
-                });
-            ch.draw_series(s.iter().map(|p| Circle::new(*p, 3, color(b).filled())))
-                .map_err(err)?;
-        }
-        for (i, (name, l)) in seed_lines.iter().enumerate() {
-            let c = SEED_COLORS[i];
-            ch.draw_series(DashedLineSeries::new(l.clone(), 6, 4, c.stroke_width(1)))
-                .map_err(err)?
-                .label(format!("{name} (other hardware)"))
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(1))
-                });
-        }
-        ch.configure_series_labels()
-            .background_style(WHITE.mix(0.8))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw()
-            .map_err(err)?;
+        draw_totals(&mut ch, r, &bs, &seed_lines)?;
     }
     // 3: calc (solid) vs render (dashed).
     {

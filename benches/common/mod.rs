@@ -1,0 +1,22 @@
+//! The job both benchmark files time: Clifford at 1024x1024.
+
+use attractors::app::load_presets;
+use attractors::histogram::Bounds;
+use attractors::job::Job;
+
+pub fn clifford(iters: u64) -> Job {
+    let (presets, _) = load_presets(Some(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/attractors.atr"
+    ))))
+    .unwrap();
+    let preset = presets.into_iter().find(|p| p.name == "Clifford").unwrap();
+    Job::new(
+        preset,
+        (1024, 1024),
+        Bounds::new(-2.9, 2.9, -3.0, 3.0).unwrap(),
+        iters,
+        1000,
+        0,
+    )
+}
