@@ -23,7 +23,7 @@ fn main() {
         "preset", "sampled-vs-exact", "seed-vs-seed", "params-1%-off", "transposed"
     );
     for p in &chosen {
-        let bounds = pilot::run(&p, 1000, 0).unwrap().bounds;
+        let bounds = pilot::run(p, 1000, 0).unwrap().bounds;
         let job = Job {
             preset: p.clone(),
             width: size,

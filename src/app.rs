@@ -287,7 +287,7 @@ fn list(l: &ListArgs) -> Result<()> {
 
 fn bench(b: &crate::cli::BenchArgs) -> Result<()> {
     use crate::bench::{self, BenchPlan};
-    if !(b.max_seconds > 0.0) {
+    if b.max_seconds.is_nan() || b.max_seconds <= 0.0 {
         bail!(
             "--max-seconds {}: expected a positive number of seconds",
             b.max_seconds

@@ -14,6 +14,7 @@
 //!      Then u(v_i) = (cdf_i - cdf_1) / (1 - cdf_1). This is datashader's `eq_hist` on integer
 //!      counts (exact whenever its 65536-bin histogram is exact, i.e. cmax - cmin < 65536; we stay
 //!      exact beyond that). Datashader then rescales the cdf to its span, which is the division.
+//!
 //!    When all non-empty bins hold the same value (or there is a single level), u = 1.
 //! 3. Colouring: the palette is n >= 2 RGB8 colours; pos = u * (n - 1), i = min(floor(pos), n - 2),
 //!    f = pos - i, channel = c_i + (c_{i+1} - c_i) * f, truncated to an integer (datashader's

@@ -52,7 +52,7 @@ fn gpu_agrees_with_cpu_for_every_dissipative_equation() {
     let chosen = attractors::attractor::first_dissipative_per_equation(&presets());
     let mut failures = Vec::new();
     for p in &chosen {
-        let bounds = pilot::run(&p, 1000, 0).unwrap().bounds;
+        let bounds = pilot::run(p, 1000, 0).unwrap().bounds;
         let job = Job {
             preset: p.clone(),
             width: 256,

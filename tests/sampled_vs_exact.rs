@@ -9,6 +9,7 @@
 //! * wrong renderers: the picture transposed gives log-corr <= 0.193 and TVD >= 0.46 everywhere;
 //!   parameters 1% off give log-corr <= 0.905 or TVD >= 0.115 for every map but two (bedhead
 //!   0.967 / 0.035, gumowski_mira 0.961 / 0.034: a 1% change barely moves those pictures).
+//!
 //! Thresholds: log-corr >= 0.93 and TVD <= 0.06.
 
 use attractors::app::load_presets;
@@ -30,7 +31,7 @@ fn sampled_mode_agrees_with_exact_for_every_dissipative_equation() {
     let chosen = attractors::attractor::first_dissipative_per_equation(&presets);
     let mut failures = Vec::new();
     for p in &chosen {
-        let bounds = pilot::run(&p, 1000, 0).unwrap().bounds;
+        let bounds = pilot::run(p, 1000, 0).unwrap().bounds;
         let job = Job {
             preset: p.clone(),
             width: 256,

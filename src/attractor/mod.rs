@@ -53,7 +53,7 @@ pub mod prelude_f32 {
     const INV_PI: f32 = std::f32::consts::FRAC_1_PI;
     // Cody-Waite split of pi: PI_A is exact in f32 with trailing zero bits, PI_B + PI_C the rest.
     const PI_A: f32 = 3.140625;
-    const PI_B: f32 = 9.670257568359375e-4;
+    const PI_B: f32 = 9.670_257_6e-4;
     const PI_C: f32 = 6.278329e-7;
 
     /// 1.5 * 2^23: adding and subtracting it rounds an f32 of magnitude < 2^22 to an integer
