@@ -250,7 +250,7 @@ fn list(l: &ListArgs) -> Result<()> {
     } else if l.equations {
         for e in Equation::ALL {
             let _ = writeln!(out, "{} ({})", e.name(), list_or_none(e.params()));
-            for line in e.formula_text().lines() {
+            for line in e.formula_readable().lines() {
                 let _ = writeln!(out, "  {}", line.trim());
             }
         }

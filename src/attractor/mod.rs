@@ -200,6 +200,53 @@ impl Equation {
         Equation::ALL.iter().copied().find(|e| e.name() == want)
     }
 
+    /// The formula for people (`list --equations`): the single source with its WGSL spelling
+    /// turned into plain assignments, `x' = ...`, `y' = ...` (and `z' = ...` for 3-D maps).
+    pub fn formula_readable(self) -> String {
+        let mut out = Vec::new();
+        for line in self.formula_text().lines().map(str::trim) {
+            if let Some(args) = line
+                .strip_prefix("return vec3<f32>(")
+                .and_then(|l| l.strip_suffix(");"))
+            {
+                // split at the top-level commas
+                let (mut depth, mut start, mut parts) = (0, 0, Vec::new());
+                for (i, ch) in args.char_indices() {
+                    match ch {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        ',' if depth == 0 => {
+                            parts.push(args[start..i].trim());
+                            start = i + 1;
+                        }
+                        _ => {}
+                    }
+                }
+                parts.push(args[start..].trim());
+                for (name, e) in ["x'", "y'", "z'"].iter().zip(parts) {
+                    if !(*name == "z'" && e == "z") {
+                        out.push(format!("{name} = {e}"));
+                    }
+                }
+            } else if let Some(count) = line
+                .strip_prefix("for (var rep_i: i32 = 0; rep_i < i32(")
+                .and_then(|l| l.strip_suffix("); rep_i++) {"))
+            {
+                out.push(format!("repeat {count} times:"));
+            } else if line == "}" {
+                out.push("end".into());
+            } else {
+                out.push(
+                    line.strip_prefix("var ")
+                        .unwrap_or(line)
+                        .trim_end_matches(';')
+                        .to_string(),
+                );
+            }
+        }
+        out.join("\n")
+    }
+
     /// Equations whose picture depends on the exact float64 orbit (area-preserving maps). Their
     /// default-mode picture is a valid sampling of many orbits, not datashader's single orbit.
     pub fn is_area_preserving(self, params: &[f64]) -> bool {
@@ -309,6 +356,24 @@ mod tests {
             v += 0.001;
         }
         assert!(worst_small < 2e-6, "worst error on |v|<10: {worst_small}");
+    }
+
+    #[test]
+    fn readable_formulas() {
+        assert_eq!(
+            Equation::Clifford.formula_readable(),
+            "x' = sin(a * y) + c * cos(a * x)\ny' = sin(b * x) + d * cos(b * y)"
+        );
+        assert!(
+            Equation::Pickover
+                .formula_readable()
+                .ends_with("z' = sin(x)")
+        );
+        let icon = Equation::SymmetricIcon.formula_readable();
+        assert!(
+            icon.contains("repeat degree - 2.0 times:\nza = zr * x - zi * y"),
+            "{icon}"
+        );
     }
 
     #[test]
