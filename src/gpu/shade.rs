@@ -107,8 +107,9 @@ impl ShadePass {
         }
     }
 
-    /// Uploads `hist`, its tone map and the palette, and binds them.
-    fn bind(
+    /// Uploads `hist`, its tone map and the palette, and binds them (reusable by
+    /// [`ShadePass::draw_bound`] until the histogram or style changes).
+    pub fn prepare(
         &self,
         ctx: &GpuContext,
         hist: &Histogram,
@@ -209,7 +210,17 @@ impl ShadePass {
         style: &Style,
         view: &wgpu::TextureView,
     ) -> Result<(), GpuError> {
-        let bind_group = self.bind(ctx, hist, style)?;
+        let bind_group = self.prepare(ctx, hist, style)?;
+        self.draw_bound(ctx, &bind_group, view)
+    }
+
+    /// Draws what [`ShadePass::prepare`] bound into `view`.
+    pub fn draw_bound(
+        &self,
+        ctx: &GpuContext,
+        bind_group: &wgpu::BindGroup,
+        view: &wgpu::TextureView,
+    ) -> Result<(), GpuError> {
         let device = &ctx.device;
         let mut enc = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
             label: Some("gpu.shade.encoder"),
@@ -232,7 +243,7 @@ impl ShadePass {
                 multiview_mask: None,
             });
             rp.set_pipeline(&self.pipeline);
-            rp.set_bind_group(0, &bind_group, &[]);
+            rp.set_bind_group(0, bind_group, &[]);
             rp.draw(0..3, 0..1);
         }
         ctx.queue.submit([enc.finish()]);

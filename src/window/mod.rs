@@ -28,6 +28,9 @@ use winit::event_loop::{ActiveEventLoop, ControlFlow, EventLoop};
 use winit::keyboard::{Key, NamedKey};
 use winit::window::{Window, WindowId};
 
+/// How often the window reads the histogram back and rebuilds the shading tables.
+const RESHADE_EVERY: Duration = Duration::from_millis(100);
+
 /// Everything the window starts from (validated by the CLI).
 pub struct WindowOptions {
     pub presets: Vec<Preset>,
@@ -189,7 +192,10 @@ struct App {
     engine: Option<Engine>,
     error: Option<anyhow::Error>,
     frames: u64,
+    /// The histogram last read and the shade binding made from it (refreshed every
+    /// [`RESHADE_EVERY`], on style changes and restarts; frames in between redraw it).
     last_hist: Option<Histogram>,
+    shaded: Option<(wgpu::BindGroup, Style, Instant)>,
     cursor: (f64, f64),
     drag_from: Option<(f64, f64)>,
     last_click: Option<Instant>,
@@ -214,6 +220,7 @@ impl App {
             error: None,
             frames: 0,
             last_hist: None,
+            shaded: None,
             cursor: (0.0, 0.0),
             drag_from: None,
             last_click: None,
@@ -248,6 +255,7 @@ impl App {
             live.dirty = false;
         }
         self.last_hist = None;
+        self.shaded = None;
         let gfx = self.gfx.as_ref().expect("graphics");
         match &mut self.engine {
             Some(Engine::Cpu(w)) => w.restart(job),
@@ -510,22 +518,37 @@ impl App {
                     .store(live.budget.points.max(1_000_000), Ordering::Relaxed);
             }
         }
-        let job = Job::new(
-            live.preset.clone(),
-            self.size,
-            live.view.bounds,
-            0,
-            self.opts.skip,
-            self.opts.seed,
-        );
-        let hist = match self.engine.as_ref().expect("engine") {
-            Engine::Gpu { acc, .. } => acc.read(&gfx.ctx, &job)?,
-            Engine::Cpu(w) => {
-                let h = w.snapshot();
-                live.points = h.tally.total();
-                h
-            }
+        // Read back and re-shade at most every RESHADE_EVERY: the tone map sorts the counts, which
+        // costs more than a frame at large sizes; frames in between redraw the same binding.
+        let stale = match &self.shaded {
+            None => true,
+            Some((_, style, at)) => at.elapsed() >= RESHADE_EVERY || *style != live.style,
         };
+        if stale {
+            let job = Job::new(
+                live.preset.clone(),
+                self.size,
+                live.view.bounds,
+                0,
+                self.opts.skip,
+                self.opts.seed,
+            );
+            let hist = match self.engine.as_ref().expect("engine") {
+                Engine::Gpu { acc, .. } => acc.read(&gfx.ctx, &job)?,
+                Engine::Cpu(w) => {
+                    let h = w.snapshot();
+                    live.points = h.tally.total();
+                    h
+                }
+            };
+            let binding = gfx.shade.prepare(&gfx.ctx, &hist, &live.style)?;
+            self.shaded = Some((binding, live.style.clone(), Instant::now()));
+            self.last_hist = Some(hist);
+        }
+        let hist_size = self
+            .last_hist
+            .as_ref()
+            .map_or((0, 0), |h| (h.width, h.height));
         // Rate over the last second, for the title.
         let (t0, p0, rate) = self.rate;
         if t0.elapsed() > Duration::from_secs(1) {
@@ -564,7 +587,7 @@ impl App {
             }
             other => return Err(anyhow!("the window's surface failed ({other:?})")),
         };
-        if (frame.texture.width(), frame.texture.height()) != (hist.width, hist.height) {
+        if (frame.texture.width(), frame.texture.height()) != hist_size {
             // a resize is on its way; draw it next frame
             gfx.window.request_redraw();
             return Ok(());
@@ -572,7 +595,8 @@ impl App {
         let view = frame
             .texture
             .create_view(&wgpu::TextureViewDescriptor::default());
-        gfx.shade.draw(&gfx.ctx, &hist, &live.style, &view)?;
+        let binding = &self.shaded.as_ref().expect("prepared above").0;
+        gfx.shade.draw_bound(&gfx.ctx, binding, &view)?;
         let mut requests = panel::Requests::default();
         if live.panel {
             let raw = gfx.egui_state.take_egui_input(&gfx.window);
@@ -631,7 +655,6 @@ impl App {
         }
         gfx.ctx.queue.present(frame);
         gfx.ctx.check()?;
-        self.last_hist = Some(hist);
         self.frames += 1;
         self.handle_requests(requests)?;
         if let Some((at, w, h)) = self.opts.resize_at
