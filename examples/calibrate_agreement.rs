@@ -24,17 +24,7 @@ fn main() {
     );
     for p in &chosen {
         let bounds = pilot::run(p, 1000, 0).unwrap().bounds;
-        let job = Job {
-            preset: p.clone(),
-            width: size,
-            height: size,
-            bounds,
-            iters: n,
-            skip: 1000,
-            seed: 1,
-            segment: 0,
-            exact_state: None,
-        };
+        let job = Job::new(p.clone(), (size, size), bounds, n, 1000, 1);
         let exact = accumulate_exact(&job, &Control::new()).counts;
         let s1 = accumulate_sampled(&job, &Control::new()).counts;
         let s2 = accumulate_sampled(

@@ -53,17 +53,7 @@ fn gpu_agrees_with_cpu_for_every_dissipative_equation() {
     let mut failures = Vec::new();
     for p in &chosen {
         let bounds = pilot::run(p, 1000, 0).unwrap().bounds;
-        let job = Job {
-            preset: p.clone(),
-            width: 256,
-            height: 256,
-            bounds,
-            iters: 10_000_000,
-            skip: 1000,
-            seed: 3,
-            segment: 0,
-            exact_state: None,
-        };
+        let job = Job::new(p.clone(), (256, 256), bounds, 10_000_000, 1000, 3);
         let g = run_gpu(&ctx, &job);
         assert_eq!(
             g.tally.total(),

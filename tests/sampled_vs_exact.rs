@@ -32,17 +32,7 @@ fn sampled_mode_agrees_with_exact_for_every_dissipative_equation() {
     let mut failures = Vec::new();
     for p in &chosen {
         let bounds = pilot::run(p, 1000, 0).unwrap().bounds;
-        let job = Job {
-            preset: p.clone(),
-            width: 256,
-            height: 256,
-            bounds,
-            iters: 10_000_000,
-            skip: 1000,
-            seed: 1,
-            segment: 0,
-            exact_state: None,
-        };
+        let job = Job::new(p.clone(), (256, 256), bounds, 10_000_000, 1000, 1);
         let exact = accumulate_exact(&job, &Control::new());
         let sampled = accumulate_sampled(&job, &Control::new());
         assert_eq!(sampled.tally.total(), job.iters);

@@ -5,6 +5,7 @@
 use super::{BenchBackend, Cell, Report, Sample};
 use anyhow::{Result, anyhow};
 use plotters::coord::Shift;
+use plotters::coord::combinators::LogCoord;
 use plotters::prelude::*;
 
 /// The seed notebook's published totals (seconds, mean of 3; iterations 1e2..1e9; Clifford; the
@@ -76,6 +77,67 @@ fn err<E: std::fmt::Debug>(e: E) -> String {
     format!("{e:?}")
 }
 
+type LogLog<'a, DB> = ChartContext<'a, DB, Cartesian2d<LogCoord<f64>, LogCoord<f64>>>;
+
+/// A log-log panel over `x` and `y` (each widened by 2x on both sides) with its mesh drawn.
+fn log_chart<'a, DB: DrawingBackend + 'a>(
+    area: &'a DrawingArea<DB, Shift>,
+    caption: &str,
+    x: (f64, f64),
+    y: (f64, f64),
+    y_desc: &str,
+    y_label: fn(&f64) -> String,
+) -> Result<LogLog<'a, DB>, String> {
+    let mut ch = ChartBuilder::on(area)
+        .caption(caption, ("sans-serif", 20))
+        .margin(10)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(
+            (x.0 / 2.0..x.1 * 2.0).log_scale(),
+            (y.0 / 2.0..y.1 * 2.0).log_scale(),
+        )
+        .map_err(err)?;
+    ch.configure_mesh()
+        .x_desc("iterations")
+        .y_desc(y_desc)
+        .x_label_formatter(&|v| format!("{v:.0e}"))
+        .y_label_formatter(&y_label)
+        .draw()
+        .map_err(err)?;
+    Ok(ch)
+}
+
+/// The legend box, top left.
+fn draw_legend<
+    'a,
+    DB: DrawingBackend + 'a,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+>(
+    ch: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+) -> DrawResult {
+    ch.configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::UpperLeft)
+        .draw()
+        .map_err(err)
+}
+
+/// (low, high) of positive times for a log axis: at least a decade, never below 1e-7 s.
+fn time_span(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let v: Vec<f64> = values.collect();
+    let hi = v.iter().copied().fold(1e-6, f64::max);
+    let lo = v
+        .iter()
+        .copied()
+        .fold(f64::MAX, f64::min)
+        .min(hi / 10.0)
+        .max(1e-7);
+    (lo, hi)
+}
+
 /// The total-time lines of every backend (solid, with points) and of the seed figures (dashed).
 fn draw_totals<'a, DB, X, Y>(
     ch: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
@@ -106,12 +168,7 @@ where
             .label(format!("{name} (other hardware)"))
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(1)));
     }
-    ch.configure_series_labels()
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .position(SeriesLabelPosition::UpperLeft)
-        .draw()
-        .map_err(err)
+    draw_legend(ch)
 }
 
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &Report, seed: bool) -> DrawResult {
@@ -155,13 +212,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &Report, seed: boo
         Vec::new()
     };
     totals.extend(seed_lines.iter().flat_map(|(_, l)| l.iter().map(|p| p.1)));
-    let tmax = totals.iter().copied().fold(1e-6, f64::max);
-    let tmin = totals
-        .iter()
-        .copied()
-        .fold(f64::MAX, f64::min)
-        .min(tmax / 10.0)
-        .max(1e-7);
+    let (tmin, tmax) = time_span(totals.into_iter());
 
     // 1: linear axes, as the original study's first figure.
     {
@@ -182,60 +233,32 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &Report, seed: boo
     }
     // 2: log-log.
     {
-        let mut ch = ChartBuilder::on(&panels[1])
-            .caption("total time vs iterations (log)", ("sans-serif", 20))
-            .margin(10)
-            .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d(
-                (xmin / 2.0..xmax * 2.0).log_scale(),
-                (tmin / 2.0..tmax * 2.0).log_scale(),
-            )
-            .map_err(err)?;
-        ch.configure_mesh()
-            .x_desc("iterations")
-            .y_desc("seconds")
-            .x_label_formatter(&|v| format!("{v:.0e}"))
-            .y_label_formatter(&|v| format!("{v:.0e}"))
-            .draw()
-            .map_err(err)?;
+        let mut ch = log_chart(
+            &panels[1],
+            "total time vs iterations (log)",
+            (xmin, xmax),
+            (tmin, tmax),
+            "seconds",
+            |v| format!("{v:.0e}"),
+        )?;
         draw_totals(&mut ch, r, &bs, &seed_lines)?;
     }
     // 3: calc (solid) vs render (dashed).
     {
-        let all: Vec<f64> = bs
-            .iter()
-            .flat_map(|&b| {
-                series(r, b, |s| s.calc)
-                    .into_iter()
-                    .chain(series(r, b, |s| s.render + s.png))
-            })
-            .map(|p| p.1)
-            .collect();
-        let hi = all.iter().copied().fold(1e-6, f64::max);
-        let lo = all
-            .iter()
-            .copied()
-            .fold(f64::MAX, f64::min)
-            .min(hi / 10.0)
-            .max(1e-7);
-        let mut ch = ChartBuilder::on(&panels[2])
-            .caption("calc (solid) vs render + png (dashed)", ("sans-serif", 20))
-            .margin(10)
-            .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d(
-                (xmin / 2.0..xmax * 2.0).log_scale(),
-                (lo / 2.0..hi * 2.0).log_scale(),
-            )
-            .map_err(err)?;
-        ch.configure_mesh()
-            .x_desc("iterations")
-            .y_desc("seconds")
-            .x_label_formatter(&|v| format!("{v:.0e}"))
-            .y_label_formatter(&|v| format!("{v:.0e}"))
-            .draw()
-            .map_err(err)?;
+        let (lo, hi) = time_span(bs.iter().flat_map(|&b| {
+            series(r, b, |s| s.calc)
+                .into_iter()
+                .chain(series(r, b, |s| s.render + s.png))
+                .map(|p| p.1)
+        }));
+        let mut ch = log_chart(
+            &panels[2],
+            "calc (solid) vs render + png (dashed)",
+            (xmin, xmax),
+            (lo, hi),
+            "seconds",
+            |v| format!("{v:.0e}"),
+        )?;
         for &b in &bs {
             ch.draw_series(LineSeries::new(
                 series(r, b, |s| s.calc),
@@ -258,12 +281,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &Report, seed: boo
                 PathElement::new(vec![(x, y), (x + 8, y)], color(b).stroke_width(2))
             });
         }
-        ch.configure_series_labels()
-            .background_style(WHITE.mix(0.8))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw()
-            .map_err(err)?;
+        draw_legend(&mut ch)?;
     }
     // 4: GPU speedup over each CPU backend (total time).
     {
@@ -285,23 +303,14 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &Report, seed: boo
             .collect();
         let hi = vals.iter().copied().fold(2.0, f64::max);
         let lo = vals.iter().copied().fold(0.5, f64::min);
-        let mut ch = ChartBuilder::on(&panels[3])
-            .caption("GPU speedup (CPU time / GPU time)", ("sans-serif", 20))
-            .margin(10)
-            .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d(
-                (xmin / 2.0..xmax * 2.0).log_scale(),
-                (lo / 2.0..hi * 2.0).log_scale(),
-            )
-            .map_err(err)?;
-        ch.configure_mesh()
-            .x_desc("iterations")
-            .y_desc("speedup")
-            .x_label_formatter(&|v| format!("{v:.0e}"))
-            .y_label_formatter(&|v| format!("{v:.2}"))
-            .draw()
-            .map_err(err)?;
+        let mut ch = log_chart(
+            &panels[3],
+            "GPU speedup (CPU time / GPU time)",
+            (xmin, xmax),
+            (lo, hi),
+            "speedup",
+            |v| format!("{v:.2}"),
+        )?;
         ch.draw_series(DashedLineSeries::new(
             vec![(xmin / 2.0, 1.0), (xmax * 2.0, 1.0)],
             4,
@@ -328,12 +337,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &Report, seed: boo
                 )
                 .map_err(err)?;
         } else {
-            ch.configure_series_labels()
-                .background_style(WHITE.mix(0.8))
-                .border_style(BLACK)
-                .position(SeriesLabelPosition::UpperLeft)
-                .draw()
-                .map_err(err)?;
+            draw_legend(&mut ch)?;
         }
     }
     root.present().map_err(err)
