@@ -208,6 +208,17 @@ pub struct Style {
     pub background: Color,
 }
 
+impl Default for Style {
+    /// The command line's default: eq_hist, fire, black background.
+    fn default() -> Style {
+        Style {
+            shade: Shade::EqHist,
+            palette: Palette::from_name("fire").expect("fire is built in"),
+            background: Color([0, 0, 0, 255]),
+        }
+    }
+}
+
 /// The tone mapping of one histogram, precomputed (step 2). For eq_hist it holds the sorted
 /// distinct counts and their levels; for the others the span.
 #[derive(Clone, Debug, PartialEq)]

@@ -9,8 +9,10 @@
 pub mod formula;
 pub mod atr;
 mod preset;
+mod presets;
 
 pub use preset::{Preset, check_params, lookup_equation};
+pub use presets::{BUILTIN_ATR, PresetError, Presets};
 
 /// Float64 prelude of the formula language: std functions (no FMA), numpy's sign.
 pub mod prelude_f64 {

@@ -7,76 +7,16 @@
 
 pub mod plot;
 
-use crate::backend::Backend;
+use crate::backend::{Backend, Engines};
 use crate::compare::{Agreement, agreement_coarse};
+use crate::engine::{self, Control};
 use crate::histogram::Histogram;
-use crate::job::{Control, Job};
+use crate::job::Job;
 use crate::output;
 use crate::shade::Style;
 use anyhow::{Context, Result, bail};
 use std::fmt::Write as _;
 use std::time::Instant;
-
-/// A renderer as the bench names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BenchBackend {
-    Gpu,
-    Cpu,
-    CpuExact,
-}
-
-impl BenchBackend {
-    pub fn name(self) -> &'static str {
-        match self {
-            BenchBackend::Gpu => "gpu",
-            BenchBackend::Cpu => "cpu",
-            BenchBackend::CpuExact => "cpu-exact",
-        }
-    }
-
-    /// `gpu,cpu,cpu-exact` -> the list (no duplicates).
-    pub fn parse_list(s: &str) -> Result<Vec<BenchBackend>, String> {
-        let mut out = Vec::new();
-        for name in s.split(',').map(str::trim) {
-            let b = match name.to_ascii_lowercase().as_str() {
-                "gpu" => BenchBackend::Gpu,
-                "cpu" => BenchBackend::Cpu,
-                "cpu-exact" | "cpu_exact" | "exact" => BenchBackend::CpuExact,
-                _ => {
-                    return Err(format!(
-                        "backends '{s}': unknown backend '{name}'; expected a list of gpu, cpu, cpu-exact"
-                    ));
-                }
-            };
-            if !out.contains(&b) {
-                out.push(b);
-            }
-        }
-        Ok(out)
-    }
-}
-
-/// `1e2..1e9` (every power of ten from the first to the last), or a list `1e6,5e6,1e7`.
-pub fn parse_iters_list(s: &str) -> Result<Vec<u64>, String> {
-    let mut v = if let Some((a, b)) = s.split_once("..") {
-        let (a, b) = (crate::cli::parse_count(a)?, crate::cli::parse_count(b)?);
-        if a > b {
-            return Err(format!("iters '{s}': the range must go up, like 1e2..1e9"));
-        }
-        let mut v = vec![a];
-        while let Some(n) = v.last().unwrap().checked_mul(10).filter(|&n| n <= b) {
-            v.push(n);
-        }
-        v
-    } else {
-        s.split(',')
-            .map(crate::cli::parse_count)
-            .collect::<Result<Vec<u64>, String>>()?
-    };
-    v.sort_unstable();
-    v.dedup();
-    Ok(v)
-}
 
 /// What the bench was asked to do (validated).
 pub struct BenchPlan {
@@ -84,7 +24,7 @@ pub struct BenchPlan {
     pub style: Style,
     pub iters: Vec<u64>,
     pub reps: u32,
-    pub backends: Vec<BenchBackend>,
+    pub backends: Vec<Backend>,
     pub max_seconds: f64,
     pub no_skip: bool,
     pub adapter: Option<String>,
@@ -109,7 +49,7 @@ impl Sample {
 #[derive(Clone, Debug)]
 pub struct Cell {
     pub iters: u64,
-    pub backend: BenchBackend,
+    pub backend: Backend,
     pub samples: Vec<Sample>,
     /// Agreement with the reference CPU histogram of the same size (1e6 points and more).
     pub agreement: Option<Agreement>,
@@ -162,22 +102,23 @@ fn cpu_model() -> String {
         .unwrap_or_else(|| std::env::consts::ARCH.to_string())
 }
 
-fn timed_run(backend: &Backend, job: &Job, style: &Style) -> Result<(Sample, Histogram)> {
+fn timed_run(engines: &mut Engines, job: &Job, style: &Style) -> Result<(Sample, Histogram)> {
+    let mut engine = engines.engine(job)?;
     let t = Instant::now();
-    let hist = backend
-        .accumulate(job, &Control::new())
-        .map_err(|f| f.error)?;
+    let hist = engine::drive(engine.as_mut(), job.iters, &Control::new(), None)
+        .map_err(|f| f.error)?
+        .hist;
     let calc = t.elapsed().as_secs_f64();
     if hist.tally.total() != job.iters {
         bail!(
             "{} stopped after {} of {} points",
-            backend.describe(),
+            engines.describe(),
             hist.tally.total(),
             job.iters
         );
     }
     let t = Instant::now();
-    let rgba = backend.shade(&hist, style)?;
+    let rgba = engine.shade(&hist, style)?;
     let render = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let mut png = Vec::new();
@@ -196,15 +137,10 @@ fn timed_run(backend: &Backend, job: &Job, style: &Style) -> Result<(Sample, His
 /// Runs the sweep, size by size. Backends that cannot start (no GPU) become cells with a note,
 /// never vanish.
 pub fn run(plan: &BenchPlan) -> Result<Report> {
-    let mut backends: Vec<(BenchBackend, Result<Backend, String>)> = Vec::new();
+    let mut backends: Vec<(Backend, Result<Engines, String>)> = Vec::new();
     for &b in &plan.backends {
-        let made = match b {
-            BenchBackend::Gpu => {
-                Backend::gpu(plan.adapter.as_deref(), &plan.job).map_err(|e| e.to_string())
-            }
-            BenchBackend::Cpu => Ok(Backend::CpuSampled),
-            BenchBackend::CpuExact => Ok(Backend::CpuExact),
-        };
+        let made =
+            Engines::open(b, plan.adapter.as_deref(), &plan.job, |_| {}).map_err(|e| e.to_string());
         backends.push((b, made));
     }
     let mut header = format!(
@@ -222,7 +158,7 @@ pub fn run(plan: &BenchPlan) -> Result<Report> {
         eprint!("{header}");
     }
     // Warm-up, not counted: pipelines, thread pool, caches.
-    for (b, made) in &backends {
+    for (b, made) in &mut backends {
         if let Ok(be) = made {
             let warm = Job {
                 iters: plan.iters[0].min(100_000),
@@ -234,17 +170,17 @@ pub fn run(plan: &BenchPlan) -> Result<Report> {
     // The reference of each size runs first: the CPU sampled histogram, else the exact one.
     let mut order: Vec<usize> = (0..backends.len()).collect();
     order.sort_by_key(|&i| match backends[i].0 {
-        BenchBackend::Cpu => 0,
-        BenchBackend::CpuExact => 1,
-        BenchBackend::Gpu => 2,
+        Backend::Cpu => 0,
+        Backend::CpuExact => 1,
+        _ => 2,
     });
     let mut last: Vec<Option<(u64, f64)>> = vec![None; backends.len()];
     let mut cells = Vec::new();
     for &n in &plan.iters {
-        let mut reference: Option<(BenchBackend, Histogram)> = None;
+        let mut reference: Option<(Backend, Histogram)> = None;
         let mut row: Vec<(usize, Cell)> = Vec::new();
         for &i in &order {
-            let (b, made) = &backends[i];
+            let (b, made) = &mut backends[i];
             let mut cell = Cell {
                 iters: n,
                 backend: *b,
@@ -475,26 +411,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn iteration_lists_and_ranges() {
-        assert_eq!(
-            parse_iters_list("1e2..1e5"),
-            Ok(vec![100, 1000, 10_000, 100_000])
-        );
-        assert_eq!(
-            parse_iters_list("1e6,1e5,1e6"),
-            Ok(vec![100_000, 1_000_000])
-        );
-        assert!(parse_iters_list("1e5..1e2").is_err());
-        assert!(parse_iters_list("1e2..1e40").is_err());
-        assert_eq!(
-            BenchBackend::parse_list("gpu, cpu,cpu"),
-            Ok(vec![BenchBackend::Gpu, BenchBackend::Cpu])
-        );
-        assert!(
-            BenchBackend::parse_list("tpu")
-                .unwrap_err()
-                .contains("unknown backend 'tpu'")
-        );
+    fn medians() {
         assert_eq!(stats(&[3.0, 1.0, 2.0, 10.0]), (1.0, 2.5, 4.0));
+        assert_eq!(stats(&[3.0, 1.0, 2.0]), (1.0, 2.0, 2.0));
     }
 }

@@ -115,7 +115,7 @@ impl ShadePass {
         hist: &Histogram,
         style: &Style,
     ) -> Result<wgpu::BindGroup, GpuError> {
-        super::accumulate::check_size(ctx, hist.width, hist.height)?;
+        ctx.check_size(hist.width, hist.height)?;
         let device = &ctx.device;
         let tone = ToneMap::new(style.shade, &hist.counts);
         let t = |c: u64| ToneMap::transform(style.shade, c as f64) as f32;
@@ -258,7 +258,7 @@ impl ShadePass {
         style: &Style,
     ) -> Result<Vec<u8>, GpuError> {
         assert_eq!(self.format, FORMAT, "PNG readback needs the RGBA8 pass");
-        super::accumulate::check_size(ctx, hist.width, hist.height)?;
+        ctx.check_size(hist.width, hist.height)?;
         let device = &ctx.device;
         let texture = device.create_texture(&wgpu::TextureDescriptor {
             label: Some("gpu.shade.target"),
