@@ -176,6 +176,15 @@ impl Tally {
     }
 }
 
+/// Points beyond this magnitude (or non-finite) count as diverged and restart their orbit.
+pub const DIVERGENCE_LIMIT: f64 = 1e10;
+
+/// Whether a point has diverged (non-finite or beyond [`DIVERGENCE_LIMIT`]).
+#[inline(always)]
+pub fn diverged_f64(x: f64, y: f64) -> bool {
+    !(x.abs() <= DIVERGENCE_LIMIT && y.abs() <= DIVERGENCE_LIMIT)
+}
+
 /// Hit counts on a grid, row 0 = top.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Histogram {

@@ -6,8 +6,7 @@ use crate::attractor::Preset;
 use crate::histogram::{Binner, Bounds, Histogram};
 use serde::{Deserialize, Serialize};
 
-/// Points beyond this magnitude (or non-finite) count as diverged and restart their orbit.
-pub const DIVERGENCE_LIMIT: f64 = 1e10;
+pub use crate::histogram::{DIVERGENCE_LIMIT, diverged_f64};
 /// Largest transient (`skip`) accepted: 1e9 float64 steps take seconds; more is a typo, and the
 /// exact orbit would spend hours before the first counted point.
 pub const MAX_SKIP: u64 = 1_000_000_000;
@@ -144,12 +143,6 @@ impl Job {
             exact: self.exact,
         }
     }
-}
-
-/// Whether a point has diverged (non-finite or beyond [`DIVERGENCE_LIMIT`]).
-#[inline(always)]
-pub fn diverged_f64(x: f64, y: f64) -> bool {
-    !(x.abs() <= DIVERGENCE_LIMIT && y.abs() <= DIVERGENCE_LIMIT)
 }
 
 /// How automatic bounds fit the canvas.
