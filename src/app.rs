@@ -28,6 +28,7 @@ pub fn run(args: Args) -> Result<Outcome> {
     match args.command {
         Some(Command::List(l)) => list(&l).map(|_| Outcome::Complete),
         Some(Command::Bench(b)) => bench(&b).map(|_| Outcome::Complete),
+        Some(Command::Shade(s)) => crate::shade_cmd::run(&s).map(|_| Outcome::Complete),
         Some(Command::Info) => {
             print!("{}", crate::gpu::context::info_text());
             Ok(Outcome::Complete)
@@ -205,7 +206,9 @@ pub fn plan(r: &RenderArgs) -> Result<Plan> {
         shade: shade_of(r.shade),
         palette,
         background,
+        span: r.span,
     };
+    crate::shade::check_style(&style)?;
     Ok(Plan {
         job,
         style,
@@ -331,6 +334,7 @@ fn bench(b: &crate::cli::BenchArgs) -> Result<()> {
             shade: Shade::EqHist,
             palette,
             background: Color([0, 0, 0, 255]),
+            span: None,
         },
         iters: b.iters.0.clone(),
         reps: b.reps,

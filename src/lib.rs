@@ -20,5 +20,6 @@ pub mod pilot;
 pub mod render;
 pub mod rng;
 pub mod shade;
+pub mod shade_cmd;
 mod suggest;
 pub mod window;
