@@ -148,10 +148,13 @@ impl Palette {
             return None;
         }
         let map: colorcet::ColorMap = base.parse().ok()?;
+        // Truncated, not rounded: colorcet's Python `palette` lists (what datashader users pass)
+        // are `rgb_to_hex(int(r*255), int(g*255), int(b*255))`; rounding differs by one level in
+        // most entries.
         let colors: Vec<[u8; 3]> = map
             .get_rgb_float::<f64>()
             .into_iter()
-            .map(|c| c.map(|v| (v.clamp(0.0, 1.0) * 255.0).round() as u8))
+            .map(|c| c.map(|v| (v.clamp(0.0, 1.0) * 255.0) as u8))
             .collect();
         (colors.len() >= 2).then_some(colors)
     }
@@ -601,6 +604,58 @@ mod tests {
             background: Color([1, 2, 3, 255]),
             span: None,
         };
-        assert_eq!(shade(&h, &style), vec![1, 2, 3, 255, 255, 255, 255, 255]);
+        // colorcet's gray ends at (254, 255, 255) once truncated as colorcet's Python does.
+        assert_eq!(shade(&h, &style), vec![1, 2, 3, 255, 254, 255, 255, 255]);
+    }
+
+    #[test]
+    fn log_and_cbrt_transform_the_count_above_the_smallest() {
+        // datashader: log1p(c - cmin), cbrt as (c - cmin) ** (1/3), spanned over [0, max].
+        let t = ToneMap::new(Shade::Log, &[0, 3, 4, 10]);
+        assert_eq!((t.offset, t.lo, t.hi), (3, 0.0, 8f64.ln()));
+        assert_eq!(t.value(3), 0.0);
+        assert!((t.level(4) - 1.0 / 3.0).abs() < 1e-12, "{}", t.level(4));
+        let t = ToneMap::new(Shade::Cbrt, &[2, 3, 10, 0]);
+        assert!((t.level(3) - 0.5).abs() < 1e-12, "{}", t.level(3));
+        let t = ToneMap::new(Shade::Linear, &[7, 7, 0]);
+        assert_eq!((t.lo, t.hi, t.level(7)), (0.0, 0.0, 1.0));
+    }
+
+    #[test]
+    fn a_span_clips_offsets_and_fixes_the_ramp() {
+        let span = Some("3,11".parse::<Span>().unwrap());
+        let mut stats = CountStats::new(Shade::Linear);
+        [0, 1, 5, 20].iter().for_each(|&c| stats.add(c));
+        let t = ToneMap::from_stats(Shade::Linear, &stats, span).unwrap();
+        assert_eq!((t.offset, t.lo, t.hi), (3, 0.0, 8.0));
+        assert_eq!([1, 5, 20].map(|c| t.level(c)), [0.0, 0.25, 1.0]);
+        assert_eq!(stats.zeros, 1);
+        assert_eq!(
+            ToneMap::from_stats(Shade::EqHist, &CountStats::new(Shade::EqHist), span),
+            Err(ShadeError::SpanWithEqHist)
+        );
+        for bad in ["5", "5,5", "9,1", "-1,3", "1.5,3", "a,b"] {
+            assert!(bad.parse::<Span>().is_err(), "{bad}");
+        }
+        assert_eq!("1,5e4".parse::<Span>(), Ok(Span { min: 1, max: 50000 }));
+    }
+
+    #[test]
+    fn colours_interpolate_like_np_interp_on_np_linspace() {
+        let p = Palette {
+            name: "t".into(),
+            colors: vec![[0, 0, 0], [100, 200, 50], [255, 255, 255]],
+        };
+        // stops at 2, 4, 6
+        assert_eq!(p.channels(3.0, 2.0, 6.0), [50.0, 100.0, 25.0]);
+        assert_eq!(p.channels(4.0, 2.0, 6.0), [100.0, 200.0, 50.0]);
+        assert_eq!(p.channels(7.0, 2.0, 6.0), [255.0; 3]);
+        assert_eq!(p.channels(1.0, 2.0, 6.0), [255.0; 3], "np.interp left=255");
+        assert_eq!(
+            p.channels(2.0, 2.0, 2.0),
+            [255.0; 3],
+            "one value: last colour"
+        );
+        assert_eq!(p.at(0.75), [177, 227, 152]);
     }
 }

@@ -256,7 +256,7 @@ impl NpyCounts {
                 )
             }
             d => bail!(
-                "{shown}: expected uint32 or uint64 counts, found dtype '{}'; convert with arr.astype('uint64')",
+                "{shown}: expected uint32 or uint64 counts, found dtype {}; convert with arr.astype('uint64')",
                 d.descr()
             ),
         };
