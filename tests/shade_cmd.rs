@@ -200,3 +200,40 @@ fn palette_comes_from_the_checkpoint_sidecar() {
         assert_ne!(gray.at(1.0), [255, 255, 255]);
     }
 }
+
+#[test]
+fn render_takes_a_span_but_not_with_eq_hist() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("r.png");
+    let base = [
+        "--iters",
+        "1e4",
+        "--size",
+        "32x32",
+        "--backend",
+        "cpu",
+        "-q",
+    ];
+    fails(
+        &[
+            &base[..],
+            &["--span", "1,50", "--png", png.to_str().unwrap()],
+        ]
+        .concat(),
+        "--span does not apply to eq_hist",
+    );
+    assert!(!png.exists());
+    bin()
+        .args(base)
+        .args([
+            "--shade",
+            "log",
+            "--span",
+            "1,50",
+            "--png",
+            png.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    assert!(png.exists());
+}
