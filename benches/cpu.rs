@@ -33,6 +33,7 @@ fn shading(c: &mut Criterion) {
             shade: s,
             palette: Palette::from_name("fire").unwrap(),
             background: Color([0, 0, 0, 255]),
+            span: None,
         };
         g.bench_function(s.name(), |b| b.iter(|| shade(&hist, &style)));
     }

@@ -61,6 +61,7 @@ fn gpu(c: &mut Criterion) {
         shade: Shade::EqHist,
         palette: Palette::from_name("fire").unwrap(),
         background: Color([0, 0, 0, 255]),
+        span: None,
     };
     let mut g = c.benchmark_group("gpu_shade_1024");
     g.throughput(Throughput::Elements(hist.counts.len() as u64));

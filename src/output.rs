@@ -131,6 +131,15 @@ impl OutputFile {
         self.finish(|w| Ok(w.write_all(bytes)?))
     }
 
+    /// Writes whatever `body` streams into the file (a PNG encoded row by row) and renames into
+    /// place.
+    pub fn write_stream(
+        self,
+        body: impl FnOnce(&mut BufWriter<&std::fs::File>) -> Result<()>,
+    ) -> Result<()> {
+        self.finish(body)
+    }
+
     /// Writes RGBA8 pixels as PNG (RGB when every pixel is opaque) and renames into place.
     pub fn write_png(self, rgba: &[u8], width: u32, height: u32) -> Result<()> {
         assert_eq!(self.kind, Kind::Png);

@@ -187,6 +187,7 @@ fn gpu_shading_matches_cpu_within_one_level() {
             shade: shade_kind,
             palette: Palette::from_name(palette).unwrap(),
             background: Color(bg),
+            span: None,
         };
         let cpu = shade(&hist, &style);
         let gpu = pass.shade(&ctx, &hist, &style).unwrap();

@@ -8,7 +8,7 @@
 pub mod plot;
 mod report;
 
-pub use report::{table, write_csv};
+pub use report::{CSV_COLUMNS, table, write_csv};
 
 use crate::backend::{Backend, Engines};
 use crate::compare::{Agreement, agreement_coarse};

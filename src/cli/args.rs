@@ -30,6 +30,51 @@ pub enum Command {
     Info,
     /// Time calculation and rendering from 100 to 1e9 points (or more) per backend; table, CSV, plots.
     Bench(BenchArgs),
+    /// Re-colour a saved histogram (.npy, or a checkpoint's .ckpt.json) without re-rendering.
+    Shade(ShadeArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct ShadeArgs {
+    /// The counts: a 2-D uint32/uint64 .npy (row 0 = top), or a checkpoint's FILE.ckpt.json.
+    pub file: PathBuf,
+    /// Write the picture as PNG (default: FILE with .png in place of .npy).
+    #[arg(long, value_name = "FILE.png")]
+    pub png: Option<PathBuf>,
+    /// Tone mapping.
+    #[arg(long, value_enum, default_value = "eq_hist")]
+    pub shade: ShadeArg,
+    /// Colormap (default the preset's when a checkpoint names one, else fire).
+    #[arg(long, value_name = "NAME")]
+    pub palette: Option<String>,
+    /// Colour of empty bins: a name or #rrggbb[aa].
+    #[arg(long, value_name = "COLOR", default_value = "black")]
+    pub background: String,
+    /// Fixed normalisation MIN,MAX in counts (datashader's span; not with eq_hist).
+    #[arg(long, value_name = "MIN,MAX", value_parser = parse_span)]
+    pub span: Option<crate::shade::Span>,
+    /// Bits per channel of the PNG: 8, or 16 (tone map kept in float, no 8-bit banding).
+    #[arg(long, default_value_t = 8, value_parser = parse_depth)]
+    pub depth: u8,
+    /// Preset file used to look up a checkpoint's preset palette.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// No summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `MIN,MAX` for `--span`.
+pub fn parse_span(s: &str) -> Result<crate::shade::Span, String> {
+    s.parse()
+}
+
+fn parse_depth(s: &str) -> Result<u8, String> {
+    match s.trim() {
+        "8" => Ok(8),
+        "16" => Ok(16),
+        _ => Err(format!("depth '{s}': expected 8 or 16")),
+    }
 }
 
 #[derive(ClapArgs, Debug)]
@@ -201,6 +246,9 @@ pub struct RenderArgs {
     /// Colour of empty bins: a name or #rrggbb[aa].
     #[arg(long, value_name = "COLOR", default_value = "black")]
     pub background: String,
+    /// Fixed normalisation MIN,MAX in counts (datashader's span; not with eq_hist).
+    #[arg(long, value_name = "MIN,MAX", value_parser = parse_span)]
+    pub span: Option<crate::shade::Span>,
     /// Which renderer accumulates the histogram: the GPU when an adapter exists (auto), or forced.
     #[arg(long, value_enum, default_value = "auto")]
     pub backend: Backend,

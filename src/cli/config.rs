@@ -22,7 +22,13 @@ pub fn render_config(r: &RenderArgs) -> Result<RenderConfig> {
     let presets = Presets::load(r.config.as_deref())?;
     let name = r.name.as_deref().unwrap_or("Clifford");
     let preset = apply_overrides(presets.get(name)?.clone(), r)?;
-    let style = style(r.palette.as_deref(), &preset, r.shade, &r.background)?;
+    let style = style(
+        r.palette.as_deref(),
+        &preset,
+        r.shade,
+        &r.background,
+        r.span,
+    )?;
     let mut builder = Job::builder(preset)
         .size(r.size.0, r.size.1)
         .points(r.iters)
@@ -48,6 +54,7 @@ pub fn style(
     preset: &Preset,
     shade: ShadeArg,
     background: &str,
+    span: Option<crate::shade::Span>,
 ) -> Result<Style> {
     let palette_name = palette
         .map(str::to_string)
@@ -57,11 +64,14 @@ pub fn style(
     let background: Color = background
         .parse()
         .map_err(|e| anyhow!("--background: {e}"))?;
-    Ok(Style {
+    let style = Style {
         shade: shade_of(shade),
         palette,
         background,
-    })
+        span,
+    };
+    crate::shade::check_style(&style)?;
+    Ok(style)
 }
 
 /// Applies `--equation`, `--start` and `--params` to a preset.

@@ -51,6 +51,7 @@ pub fn run(b: &BenchArgs) -> Result<()> {
             shade: Shade::EqHist,
             palette,
             background: Color([0, 0, 0, 255]),
+            span: None,
         },
         iters: b.iters.0.clone(),
         reps: b.reps,
