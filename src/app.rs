@@ -28,6 +28,7 @@ pub fn run(args: Args) -> Result<Outcome> {
     match args.command {
         Some(Command::List(l)) => list(&l).map(|_| Outcome::Complete),
         Some(Command::Bench(b)) => bench(&b).map(|_| Outcome::Complete),
+        Some(Command::Search(s)) => crate::search_cmd::run(&s).map(|_| Outcome::Complete),
         Some(Command::Info) => {
             print!("{}", crate::gpu::context::info_text());
             Ok(Outcome::Complete)

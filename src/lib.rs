@@ -19,6 +19,8 @@ pub mod output;
 pub mod pilot;
 pub mod render;
 pub mod rng;
+pub mod search;
+pub mod search_cmd;
 pub mod shade;
 mod suggest;
 pub mod window;
