@@ -348,13 +348,18 @@ pub fn append_presets(
     create: bool,
 ) -> Result<(), String> {
     let shown = path.display();
-    let old = match std::fs::read(path) {
-        Err(e) if create && e.kind() == std::io::ErrorKind::NotFound => {
-            format!("{},{PALETTE_COLUMN}\n", COLUMNS.join(",")).into_bytes()
+    let (old, existing) = match std::fs::read(path) {
+        // A new file: the header alone (which would not parse as a preset file by itself).
+        Err(e) if create && e.kind() == std::io::ErrorKind::NotFound => (
+            format!("{},{PALETTE_COLUMN}\n", COLUMNS.join(",")).into_bytes(),
+            Vec::new(),
+        ),
+        Err(e) => return Err(format!("cannot read {shown}: {e}")),
+        Ok(old) => {
+            let existing = parse(&old, &shown.to_string()).map_err(|e| e.to_string())?;
+            (old, existing)
         }
-        r => r.map_err(|e| format!("cannot read {shown}: {e}"))?,
     };
-    let existing = parse(&old, &shown.to_string()).map_err(|e| e.to_string())?;
     for (i, preset) in presets.iter().enumerate() {
         if existing
             .iter()
