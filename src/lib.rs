@@ -44,6 +44,8 @@ pub mod output;
 pub mod pilot;
 pub mod progress;
 pub mod rng;
+pub mod search;
+
 pub mod shade;
 pub mod signals;
 mod suggest;

@@ -32,6 +32,8 @@ pub enum Command {
     Bench(BenchArgs),
     /// Re-colour a saved histogram (.npy, or a checkpoint's .ckpt.json) without re-rendering.
     Shade(ShadeArgs),
+    /// Discover new attractors: random parameters screened for chaos and coverage; or --score presets.
+    Search(SearchArgs),
 }
 
 #[derive(ClapArgs, Debug)]
@@ -75,6 +77,38 @@ fn parse_depth(s: &str) -> Result<u8, String> {
         "16" => Ok(16),
         _ => Err(format!("depth '{s}': expected 8 or 16")),
     }
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct SearchArgs {
+    /// Equation to search (attractors list --equations shows all).
+    #[arg(required_unless_present = "score")]
+    pub equation: Option<String>,
+    /// Accepted results wanted.
+    #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub count: u32,
+    /// Seed of the candidate generator (default: from the clock, printed so the run can be repeated).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Give up after screening this many candidates.
+    #[arg(long, value_name = "MAX", default_value = "1M", value_parser = parse_count)]
+    pub tries: u64,
+    /// Append the results to this .atr file (created when missing) as new rows with unique names.
+    #[arg(long, value_name = "FILE.atr")]
+    pub atr: Option<PathBuf>,
+    /// Draw a contact sheet of the results (thumbnails labelled with name and score) as PNG.
+    #[arg(long, value_name = "FILE.png")]
+    pub sheet: Option<PathBuf>,
+    /// Screen these presets instead of searching (`all` for every preset) and show why each passes
+    /// or fails.
+    #[arg(long, value_name = "NAME", num_args = 1.., conflicts_with_all = ["equation", "atr", "count", "seed", "tries"])]
+    pub score: Vec<String>,
+    /// Preset file for --score (default ./attractors.atr, else the built-in copy).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Only the table (no summary on stderr).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(ClapArgs, Debug)]

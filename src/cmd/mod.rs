@@ -5,6 +5,7 @@ mod bench;
 mod info;
 mod list;
 mod render;
+mod search;
 mod shade;
 mod window;
 
@@ -26,6 +27,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         Some(Command::Bench(b)) => bench::run(&b).map(|_| Outcome::Complete),
         Some(Command::Info) => info::run().map(|_| Outcome::Complete),
         Some(Command::Shade(s)) => shade::run(&s).map(|_| Outcome::Complete),
+        Some(Command::Search(s)) => search::run(&s).map(|_| Outcome::Complete),
         None if args.render.png.is_none() && args.render.hist.is_none() => {
             window::run(&args.render).map(|_| Outcome::Complete)
         }
