@@ -41,6 +41,7 @@ pub mod histogram;
 pub mod input;
 pub mod job;
 pub mod output;
+pub mod palette;
 pub mod pilot;
 pub mod progress;
 pub mod rng;

@@ -20,6 +20,8 @@ pub enum Kind {
     Csv,
     Svg,
     Json,
+    /// A preset file (any name; written by "save preset" and `search --atr`).
+    Atr,
 }
 
 impl Kind {
@@ -30,6 +32,7 @@ impl Kind {
             Kind::Csv => "csv",
             Kind::Svg => "svg",
             Kind::Json => "json",
+            Kind::Atr => "atr",
         }
     }
     fn flag(self) -> &'static str {
@@ -39,6 +42,7 @@ impl Kind {
             Kind::Csv => "--csv",
             Kind::Svg => "--plot",
             Kind::Json => "--checkpoint",
+            Kind::Atr => "--config",
         }
     }
 }
@@ -75,7 +79,7 @@ impl OutputFile {
         let ext_ok = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case(kind.extension()));
-        if !ext_ok {
+        if !ext_ok && kind != Kind::Atr {
             bail!(
                 "{flag} {}: expected a file name ending in .{} (for example out.{})",
                 path.display(),

@@ -7,6 +7,7 @@
 
 #[macro_use]
 pub mod formula;
+pub mod append;
 pub mod atr;
 mod preset;
 mod presets;

@@ -131,7 +131,8 @@ fn search(args: &SearchArgs) -> Result<()> {
     if !ranked.is_empty() {
         if let Some(path) = &args.atr {
             let presets: Vec<Preset> = ranked.iter().map(|(p, _)| p.clone()).collect();
-            atr::append_presets(path, &presets, true).map_err(|e| anyhow!("--atr: {e}"))?;
+            crate::attractor::append::append_presets(path, &presets, true)
+                .map_err(|e| anyhow!("--atr: {e}"))?;
             if !args.quiet {
                 eprintln!("appended {} presets to {}", presets.len(), path.display());
             }

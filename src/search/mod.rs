@@ -12,6 +12,8 @@
 
 pub mod candidates;
 pub mod find;
+pub mod judge;
+pub mod rules;
 pub mod screen;
 pub mod sheet;
 

@@ -18,31 +18,9 @@
 use crate::attractor::Preset;
 use crate::histogram::{Binner, Bounds, Histogram};
 use crate::job::diverged_f64;
-use std::fmt;
 
-pub use crate::job::DIVERGENCE_LIMIT;
-
-/// Iterations dropped before anything is measured (the orbit settles onto its attractor).
-pub const TRANSIENT: usize = 1000;
-/// Iterations measured after the transient (thumbnail, Lyapunov exponent, dimension).
-pub const POINTS: usize = 6000;
-/// The first this-many measured iterations also advance the nearby orbit of the Lyapunov estimate.
-pub const LYAPUNOV_POINTS: usize = 3000;
-/// Side of the square thumbnail, in pixels. Its bounds are the extent of the measured points.
-pub const THUMB: u32 = 64;
-/// A point within this distance (relative to 1 + its magnitude) of one of the previous
-/// [`MAX_CYCLE`] points means a fixed point (period 1) or a cycle.
-pub const CYCLE_TOLERANCE: f64 = 1e-10;
-/// The longest cycle recognised by recurrence; longer ones fail on the Lyapunov exponent.
-pub const MAX_CYCLE: usize = 64;
-/// A thumbnail with this many lit pixels or fewer is a collapsed orbit.
-pub const COLLAPSED_PIXELS: usize = 16;
-/// Smallest largest-Lyapunov exponent (nats per iteration) of an accepted orbit.
-pub const MIN_LYAPUNOV: f64 = 0.01;
-/// Smallest fraction of lit thumbnail pixels of an accepted orbit.
-pub const MIN_COVERAGE: f64 = 0.05;
-/// More than this fraction of diverged points makes a rendered histogram "diverging".
-pub const MAX_DIVERGED_FRACTION: f64 = 0.5;
+pub use super::judge::{HistogramReport, judge_histogram};
+pub use super::rules::*;
 
 /// Initial separation of the nearby orbit used for the Lyapunov exponent.
 const SEPARATION: f64 = 1e-9;
@@ -50,59 +28,6 @@ const SEPARATION: f64 = 1e-9;
 const DIMENSION_POINTS: usize = 400;
 /// The two radii of the correlation-dimension estimate, as fractions of the extent.
 const DIMENSION_RADII: (f64, f64) = (0.025, 0.1);
-
-/// Why a candidate (or a rendered picture) is rejected.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Reason {
-    /// The orbit left the plane (non-finite or beyond 1e10) at this iteration; for a histogram,
-    /// more than half of its points diverged.
-    Diverged { iteration: usize },
-    /// The orbit stops on a fixed point.
-    FixedPoint,
-    /// The orbit repeats with this period (2..=[`MAX_CYCLE`]).
-    Cycle { period: usize },
-    /// The thumbnail has only this many lit pixels.
-    Collapsed { pixels: usize },
-    /// The largest Lyapunov exponent (nats/iteration) is below [`MIN_LYAPUNOV`].
-    Periodic { lyapunov: f64 },
-    /// The thumbnail coverage is below [`MIN_COVERAGE`].
-    Sparse { coverage: f64 },
-}
-
-impl Reason {
-    /// A one-word name for tables.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Reason::Diverged { .. } => "diverged",
-            Reason::FixedPoint => "fixed-point",
-            Reason::Cycle { .. } => "cycle",
-            Reason::Collapsed { .. } => "collapsed",
-            Reason::Periodic { .. } => "periodic",
-            Reason::Sparse { .. } => "sparse",
-        }
-    }
-}
-
-impl fmt::Display for Reason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Reason::Diverged { iteration } => write!(f, "diverged at iteration {iteration}"),
-            Reason::FixedPoint => f.write_str("fixed point"),
-            Reason::Cycle { period } => write!(f, "period-{period} cycle"),
-            Reason::Collapsed { pixels } => write!(f, "collapsed to {pixels} thumbnail pixel(s)"),
-            Reason::Periodic { lyapunov } => write!(
-                f,
-                "not chaotic (Lyapunov {lyapunov:.4} < {MIN_LYAPUNOV} nats/iteration)"
-            ),
-            Reason::Sparse { coverage } => write!(
-                f,
-                "sparse (covers {:.1}% < {:.0}% of its thumbnail)",
-                coverage * 100.0,
-                MIN_COVERAGE * 100.0
-            ),
-        }
-    }
-}
 
 /// What the screen measured. Fields are `None` where the orbit ended before they could be measured.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -141,97 +66,6 @@ impl Verdict {
     pub fn accepted(&self) -> bool {
         self.reject.is_none()
     }
-}
-
-/// Coverage and concentration of a histogram, judged at thumbnail resolution.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct HistogramReport {
-    /// Fraction of the points asked for that diverged.
-    pub diverged_fraction: f64,
-    /// Lit pixels of the thumbnail (the histogram summed in blocks to at most 64x64).
-    pub lit_pixels: usize,
-    /// `lit_pixels` over the thumbnail's pixel count.
-    pub coverage: f64,
-    /// exp(entropy) of the thumbnail's counts.
-    pub effective_pixels: f64,
-    /// Diverged, Collapsed or Sparse, checked in that order; `None` when none applies.
-    pub problem: Option<Reason>,
-}
-
-/// Judges a histogram (a rendered picture, or the screen's thumbnail) by the same thresholds as the
-/// search: diverged (more than [`MAX_DIVERGED_FRACTION`] of the points), collapsed (at most
-/// [`COLLAPSED_PIXELS`] effective thumbnail pixels, exp of the entropy of the counts), sparse (coverage below [`MIN_COVERAGE`]). Larger
-/// histograms are summed in square blocks down to at most 64x64 first, so a 4096x4096 render and
-/// the screen's thumbnail are judged at the same resolution. A histogram without counted points is
-/// collapsed (0 pixels) unless it diverged.
-pub fn judge_histogram(hist: &Histogram) -> HistogramReport {
-    let thumb = thumbnail_counts(hist);
-    let pixels = thumb.len().max(1);
-    let lit = thumb.iter().filter(|&&c| c > 0).count();
-    let total: u64 = thumb.iter().sum();
-    let entropy = if total == 0 {
-        0.0
-    } else {
-        let t = total as f64;
-        thumb
-            .iter()
-            .filter(|&&c| c > 0)
-            .map(|&c| {
-                let p = c as f64 / t;
-                -p * p.ln()
-            })
-            .sum::<f64>()
-    };
-    let asked = hist.tally.total();
-    let diverged_fraction = if asked == 0 {
-        0.0
-    } else {
-        hist.tally.diverged as f64 / asked as f64
-    };
-    let coverage = lit as f64 / pixels as f64;
-    let problem = if diverged_fraction > MAX_DIVERGED_FRACTION {
-        Some(Reason::Diverged { iteration: 0 })
-    } else if total == 0 || entropy.exp() <= COLLAPSED_PIXELS as f64 {
-        // Judged by concentration, not by the count of lit pixels: an orbit that puts nearly all
-        // its points into one pixel while touching a few dozen others has collapsed.
-        Some(Reason::Collapsed {
-            pixels: if total == 0 {
-                0
-            } else {
-                entropy.exp().round() as usize
-            },
-        })
-    } else if coverage < MIN_COVERAGE {
-        Some(Reason::Sparse { coverage })
-    } else {
-        None
-    };
-    HistogramReport {
-        diverged_fraction,
-        lit_pixels: lit,
-        coverage,
-        effective_pixels: if total == 0 { 0.0 } else { entropy.exp() },
-        problem,
-    }
-}
-
-/// The counts summed in square blocks of `ceil(max(w, h) / 64)` pixels.
-fn thumbnail_counts(hist: &Histogram) -> Vec<u64> {
-    let block = hist.width.max(hist.height).div_ceil(THUMB).max(1) as usize;
-    if block == 1 {
-        return hist.counts.clone();
-    }
-    let (w, h) = (hist.width as usize, hist.height as usize);
-    let tw = w.div_ceil(block);
-    let th = h.div_ceil(block);
-    let mut out = vec![0u64; tw * th];
-    for row in 0..h {
-        let dst = (row / block) * tw;
-        for (col, &c) in hist.counts[row * w..(row + 1) * w].iter().enumerate() {
-            out[dst + col / block] += c;
-        }
-    }
-    out
 }
 
 /// Screens one candidate: a single float64 orbit from its start point (see the module docs).

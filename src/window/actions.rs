@@ -3,7 +3,7 @@
 use super::save::{MIN_SAVE_POINTS, Saving, unique_name};
 use super::view::{Action, View};
 use super::{App, home_bounds, panel};
-use crate::attractor::atr;
+use crate::attractor::append;
 use crate::shade::Palette;
 use anyhow::{Result, anyhow};
 use winit::event_loop::ActiveEventLoop;
@@ -113,7 +113,7 @@ impl App {
         live.message = if p.name.is_empty() {
             "give the new preset a name first".into()
         } else {
-            match atr::append_preset(&self.opts.config_path, &p) {
+            match append::append_preset(&self.opts.config_path, &p) {
                 Ok(()) => {
                     let m = format!(
                         "appended '{}' to {}",

@@ -1,0 +1,81 @@
+//! The screen's thresholds and the reasons a candidate or a picture is rejected (shared by the
+//! screen and the histogram judge).
+
+use std::fmt;
+
+pub use crate::job::DIVERGENCE_LIMIT;
+
+/// Iterations dropped before anything is measured (the orbit settles onto its attractor).
+pub const TRANSIENT: usize = 1000;
+/// Iterations measured after the transient (thumbnail, Lyapunov exponent, dimension).
+pub const POINTS: usize = 6000;
+/// The first this-many measured iterations also advance the nearby orbit of the Lyapunov estimate.
+pub const LYAPUNOV_POINTS: usize = 3000;
+/// Side of the square thumbnail, in pixels. Its bounds are the extent of the measured points.
+pub const THUMB: u32 = 64;
+/// A point within this distance (relative to 1 + its magnitude) of one of the previous
+/// [`MAX_CYCLE`] points means a fixed point (period 1) or a cycle.
+pub const CYCLE_TOLERANCE: f64 = 1e-10;
+/// The longest cycle recognised by recurrence; longer ones fail on the Lyapunov exponent.
+pub const MAX_CYCLE: usize = 64;
+/// A thumbnail with this many lit pixels or fewer is a collapsed orbit.
+pub const COLLAPSED_PIXELS: usize = 16;
+/// Smallest largest-Lyapunov exponent (nats per iteration) of an accepted orbit.
+pub const MIN_LYAPUNOV: f64 = 0.01;
+/// Smallest fraction of lit thumbnail pixels of an accepted orbit.
+pub const MIN_COVERAGE: f64 = 0.05;
+/// More than this fraction of diverged points makes a rendered histogram "diverging".
+pub const MAX_DIVERGED_FRACTION: f64 = 0.5;
+
+/// Why a candidate (or a rendered picture) is rejected.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Reason {
+    /// The orbit left the plane (non-finite or beyond 1e10) at this iteration; for a histogram,
+    /// more than half of its points diverged.
+    Diverged { iteration: usize },
+    /// The orbit stops on a fixed point.
+    FixedPoint,
+    /// The orbit repeats with this period (2..=[`MAX_CYCLE`]).
+    Cycle { period: usize },
+    /// The thumbnail has only this many lit pixels.
+    Collapsed { pixels: usize },
+    /// The largest Lyapunov exponent (nats/iteration) is below [`MIN_LYAPUNOV`].
+    Periodic { lyapunov: f64 },
+    /// The thumbnail coverage is below [`MIN_COVERAGE`].
+    Sparse { coverage: f64 },
+}
+
+impl Reason {
+    /// A one-word name for tables.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Reason::Diverged { .. } => "diverged",
+            Reason::FixedPoint => "fixed-point",
+            Reason::Cycle { .. } => "cycle",
+            Reason::Collapsed { .. } => "collapsed",
+            Reason::Periodic { .. } => "periodic",
+            Reason::Sparse { .. } => "sparse",
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::Diverged { iteration } => write!(f, "diverged at iteration {iteration}"),
+            Reason::FixedPoint => f.write_str("fixed point"),
+            Reason::Cycle { period } => write!(f, "period-{period} cycle"),
+            Reason::Collapsed { pixels } => write!(f, "collapsed to {pixels} thumbnail pixel(s)"),
+            Reason::Periodic { lyapunov } => write!(
+                f,
+                "not chaotic (Lyapunov {lyapunov:.4} < {MIN_LYAPUNOV} nats/iteration)"
+            ),
+            Reason::Sparse { coverage } => write!(
+                f,
+                "sparse (covers {:.1}% < {:.0}% of its thumbnail)",
+                coverage * 100.0,
+                MIN_COVERAGE * 100.0
+            ),
+        }
+    }
+}
