@@ -43,6 +43,12 @@ fn short_sweep_writes_csv_and_plots() {
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     let gpu_available = !stdout.contains("gpu      : unavailable");
+    if std::env::var("ATTRACTORS_REQUIRE_GPU").as_deref() == Ok("1") {
+        assert!(
+            gpu_available,
+            "ATTRACTORS_REQUIRE_GPU=1 but the bench dropped the GPU: {stdout}"
+        );
+    }
     let backends: &[&str] = if gpu_available {
         &["gpu", "cpu", "cpu-exact"]
     } else {

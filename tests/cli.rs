@@ -113,7 +113,32 @@ fn exact_mode_and_overrides() {
         String::from_utf8_lossy(&out.stderr)
     );
     let (_, _, counts) = attractors::output::read_npy_counts(&npy).unwrap();
-    assert!(counts.iter().sum::<u64>() > 4000);
+    // The overrides took effect: the picture is exactly De Jong's orbit from (0.1, -0.1) with those
+    // parameters, not the Clifford preset's.
+    let preset = attractors::Preset {
+        name: "check".into(),
+        equation: attractors::Equation::DeJong,
+        start: [0.1, -0.1, 0.0],
+        params: vec![-2.24, 0.43, -0.65, -2.43],
+        palette: None,
+        line: 0,
+    };
+    let job = attractors::Job::builder(preset)
+        .size(32, 32)
+        .points(5000)
+        .exact(true)
+        .bounds(attractors::Bounds::new(-2.0, 2.0, -2.0, 2.0).unwrap())
+        .build()
+        .unwrap();
+    let want = attractors::cpu::render_exact(&job, &attractors::Control::new());
+    assert_eq!(counts, want.counts);
+    let mut clifford = job.clone();
+    clifford.preset = attractors::Presets::builtin()
+        .get("Clifford")
+        .unwrap()
+        .clone();
+    let other = attractors::cpu::render_exact(&clifford, &attractors::Control::new());
+    assert_ne!(counts, other.counts);
 }
 
 #[test]
