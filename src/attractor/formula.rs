@@ -1,5 +1,5 @@
 //! The formula mini-language: each map is written once, in tokens that are valid Rust *and* valid
-//! WGSL, and the [`define_maps!`] macro turns that single source into
+//! WGSL, and the `define_maps!` macro turns that single source into
 //!
 //! * a float64 Rust step (`step_f64`, used by the exact CPU mode; std `sin`/`cos`, no FMA),
 //! * a float32 Rust step (`step_f32`, used by the fast CPU mode; the same tokens, f32 prelude),

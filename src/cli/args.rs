@@ -49,7 +49,7 @@ pub struct ShadeArgs {
     /// Colormap (default the preset's when a checkpoint names one, else fire).
     #[arg(long, value_name = "NAME")]
     pub palette: Option<String>,
-    /// Colour of empty bins: a name or #rrggbb[aa].
+    /// Colour of empty bins: a name or `#rrggbb[aa]`.
     #[arg(long, value_name = "COLOR", default_value = "black")]
     pub background: String,
     /// Fixed normalisation MIN,MAX in counts (datashader's span; not with eq_hist).
@@ -277,7 +277,7 @@ pub struct RenderArgs {
     /// Colormap (colorcet/matplotlib name, NAME_r reversed; default the preset's, else fire).
     #[arg(long, value_name = "NAME")]
     pub palette: Option<String>,
-    /// Colour of empty bins: a name or #rrggbb[aa].
+    /// Colour of empty bins: a name or `#rrggbb[aa]`.
     #[arg(long, value_name = "COLOR", default_value = "black")]
     pub background: String,
     /// Fixed normalisation MIN,MAX in counts (datashader's span; not with eq_hist).

@@ -222,7 +222,7 @@ fn dispatch_dims(groups: u32, stride: u32) -> (u32, u32) {
 }
 
 /// Progressive accumulation of one job on the GPU: targets, uniforms and the adaptive batch size.
-/// The one-shot [`accumulate`] and the live window both drive it batch by batch.
+/// The GPU engine ([`super::GpuEngine`]) drives it batch by batch.
 pub struct Accumulator {
     targets: Targets,
     params: AccumulateParams,

@@ -75,7 +75,7 @@ fn backend_rank(b: wgpu::Backend) -> u32 {
 }
 
 impl GpuContext {
-    /// Picks an adapter (by name substring if `wanted`, else the best by [`rank`]) and opens a
+    /// Picks an adapter (by name substring if `wanted`, else the best by `rank`) and opens a
     /// device with the limits raised to what the adapter allows.
     pub fn new(wanted: Option<&str>) -> Result<GpuContext, GpuError> {
         let (instance, mut adapters) = candidate_adapters();
