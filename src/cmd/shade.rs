@@ -28,7 +28,17 @@ pub const MAX_HEADER_BYTES: u64 = 65536;
 const MAX_SIDECAR_BYTES: u64 = 1 << 20;
 
 pub fn run(args: &ShadeArgs) -> Result<()> {
-    let (npy_path, meta) = resolve_input(&args.file)?;
+    let from_stdin = crate::output::is_stdio(&args.file);
+    // Standard input is read whole into a temporary file first: the counts are streamed twice.
+    let spooled = if from_stdin {
+        Some(spool_stdin()?)
+    } else {
+        None
+    };
+    let (npy_path, meta) = match &spooled {
+        Some(t) => (t.path().to_path_buf(), None),
+        None => resolve_input(&args.file)?,
+    };
     let npy = NpyCounts::open(&npy_path)?;
     if let Some(m) = &meta
         && (m.key.width, m.key.height) != (npy.width, npy.height)
@@ -65,8 +75,13 @@ pub fn run(args: &ShadeArgs) -> Result<()> {
         span: args.span,
     };
     crate::shade::check_style(&style)?;
-    let png_path = args.png.clone().unwrap_or_else(|| default_png(&args.file));
-    let out = OutputFile::prepare(&png_path, Kind::Png)?;
+    let png_path = match &args.png {
+        Some(p) => p.clone(),
+        None if from_stdin => PathBuf::from("-"),
+        None => default_png(&args.file),
+    };
+    let out = OutputFile::prepare_or_stdout(&png_path, Kind::Png, "--png")?;
+    let out_name = out.describe();
 
     let mut stats = CountStats::new(shade);
     npy.for_each_row(|row| row.iter().for_each(|&c| stats.add(c)))?;
@@ -118,11 +133,30 @@ pub fn run(args: &ShadeArgs) -> Result<()> {
                 .span
                 .map(|s| format!(" span {},{}", s.min, s.max))
                 .unwrap_or_default(),
-            png_path.display(),
+            out_name,
             args.depth
         );
     }
     Ok(())
+}
+
+/// Copies standard input into a temporary file (refused when it is a terminal).
+fn spool_stdin() -> Result<tempfile::NamedTempFile> {
+    use std::io::IsTerminal;
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        bail!(
+            "FILE -: standard input is a terminal; pipe a .npy of counts into it (`attractors --hist - | attractors shade -`) or give a file name"
+        );
+    }
+    let mut temp = tempfile::Builder::new()
+        .prefix(".attractors-stdin-")
+        .suffix(".npy")
+        .tempfile()
+        .context("FILE -: cannot make a temporary file for standard input")?;
+    std::io::copy(&mut stdin.lock(), temp.as_file_mut())
+        .context("FILE -: reading standard input")?;
+    Ok(temp)
 }
 
 /// `X.npy` -> `X.png`; `OUT.ckpt.json` -> `OUT.ckpt.png`.
