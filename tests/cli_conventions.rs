@@ -91,6 +91,19 @@ fn hist_to_stdout_is_a_valid_npy_and_shade_reads_it_from_stdin() {
 }
 
 #[test]
+fn bad_stdin_is_named_as_standard_input() {
+    let out = bin()
+        .args(["shade", "-"])
+        .write_stdin(&b"not counts"[..])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("standard input (-): not a .npy file"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
 fn stdout_taken_twice_or_with_json_is_refused() {
     fails(
         &["--png", "-", "--hist", "-", "--backend", "cpu"],

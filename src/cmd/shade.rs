@@ -28,15 +28,23 @@ pub const MAX_HEADER_BYTES: u64 = 65536;
 const MAX_SIDECAR_BYTES: u64 = 1 << 20;
 
 pub fn run(args: &ShadeArgs) -> Result<()> {
-    let from_stdin = crate::output::is_stdio(&args.file);
+    if !crate::output::is_stdio(&args.file) {
+        return shade_file(args, None);
+    }
     // Standard input is read whole into a temporary file first: the counts are streamed twice.
-    let spooled = if from_stdin {
-        Some(spool_stdin()?)
-    } else {
-        None
-    };
-    let (npy_path, meta) = match &spooled {
-        Some(t) => (t.path().to_path_buf(), None),
+    let spooled = spool_stdin()?;
+    let temp = spooled.path().display().to_string();
+    shade_file(args, Some(spooled.path())).map_err(|e| {
+        // Messages name the input as the user gave it, not the temporary copy.
+        anyhow!("{}", format!("{e:#}").replace(&temp, "standard input (-)"))
+    })
+}
+
+/// Shades `args.file`, or `stdin_copy` (a temporary copy of standard input) when given.
+fn shade_file(args: &ShadeArgs, stdin_copy: Option<&Path>) -> Result<()> {
+    let from_stdin = stdin_copy.is_some();
+    let (npy_path, meta) = match stdin_copy {
+        Some(t) => (t.to_path_buf(), None),
         None => resolve_input(&args.file)?,
     };
     let npy = NpyCounts::open(&npy_path)?;
