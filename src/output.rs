@@ -5,6 +5,10 @@
 //! [`OutputFile::prepare`] runs before any rendering: it checks the path (extension, directory
 //! exists, not a directory, writable) by creating the temporary file, so a long render cannot fail
 //! at the very end because of a typo in a path.
+//!
+//! [`OutputFile::prepare_or_stdout`] also accepts `-`: standard output. The encoded bytes are
+//! built in memory and written to standard output at the end, in one piece; standard output must
+//! not be a terminal, and only one output of a run can go there.
 
 use crate::histogram::Histogram;
 use anyhow::{Context, Result, bail};
@@ -47,14 +51,63 @@ impl Kind {
     }
 }
 
-/// An output path, checked and with its temporary file already created beside it.
+/// An output path, checked and with its temporary file already created beside it (or standard
+/// output, whose path is `-`).
 pub struct OutputFile {
     pub path: PathBuf,
     kind: Kind,
-    temp: tempfile::NamedTempFile,
+    /// `None`: standard output.
+    temp: Option<tempfile::NamedTempFile>,
+}
+
+/// Set once an output of this process has claimed standard output.
+static STDOUT_CLAIMED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// True when `path` is `-`, the conventional name of standard input or output.
+pub fn is_stdio(path: &Path) -> bool {
+    path.as_os_str() == "-"
 }
 
 impl OutputFile {
+    /// [`OutputFile::prepare_for`], where `-` means standard output: refused when standard output
+    /// is a terminal (binary data would garble it) or already taken by another output.
+    pub fn prepare_or_stdout(path: &Path, kind: Kind, flag: &str) -> Result<OutputFile> {
+        if !is_stdio(path) {
+            return Self::prepare_for(path, kind, flag);
+        }
+        use std::io::IsTerminal;
+        if std::io::stdout().is_terminal() {
+            bail!(
+                "{flag} -: standard output is a terminal; pipe it (`| convert - out.jpg`) or redirect it (`> out.{}`), or give a file name",
+                kind.extension()
+            );
+        }
+        if STDOUT_CLAIMED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            bail!(
+                "{flag} -: another output already goes to standard output; give this one a file name"
+            );
+        }
+        Ok(OutputFile {
+            path: path.to_path_buf(),
+            kind,
+            temp: None,
+        })
+    }
+
+    /// True when this output is standard output.
+    pub fn is_stdout(&self) -> bool {
+        self.temp.is_none()
+    }
+
+    /// The path, or "standard output", for messages.
+    pub fn describe(&self) -> String {
+        if self.is_stdout() {
+            "standard output".into()
+        } else {
+            self.path.display().to_string()
+        }
+    }
+
     /// Checks `path` and creates the temporary file that will become it.
     pub fn prepare(path: &Path, kind: Kind) -> Result<OutputFile> {
         Self::prepare_for(path, kind, kind.flag())
@@ -126,7 +179,7 @@ impl OutputFile {
         Ok(OutputFile {
             path: path.to_path_buf(),
             kind,
-            temp,
+            temp: Some(temp),
         })
     }
 
@@ -137,10 +190,7 @@ impl OutputFile {
 
     /// Writes whatever `body` streams into the file (a PNG encoded row by row) and renames into
     /// place.
-    pub fn write_stream(
-        self,
-        body: impl FnOnce(&mut BufWriter<&std::fs::File>) -> Result<()>,
-    ) -> Result<()> {
+    pub fn write_stream(self, body: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
         self.finish(body)
     }
 
@@ -181,23 +231,31 @@ impl OutputFile {
         })
     }
 
-    fn finish(self, body: impl FnOnce(&mut BufWriter<&std::fs::File>) -> Result<()>) -> Result<()> {
+    fn finish(self, body: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+        let Some(temp) = self.temp else {
+            let mut buf = Vec::new();
+            body(&mut buf).context("encoding the output for standard output")?;
+            let mut out = std::io::stdout().lock();
+            out.write_all(&buf)
+                .and_then(|_| out.flush())
+                .context("writing to standard output")?;
+            return Ok(());
+        };
         struct Forget(PathBuf);
         impl Drop for Forget {
             fn drop(&mut self) {
                 crate::signals::forget_temp(&self.0);
             }
         }
-        let _forget = Forget(self.temp.path().to_path_buf());
+        let _forget = Forget(temp.path().to_path_buf());
         let what = format!("writing {}", self.path.display());
         {
-            let mut w = BufWriter::new(self.temp.as_file());
+            let mut w = BufWriter::new(temp.as_file());
             body(&mut w).context(what.clone())?;
             w.flush().context(what.clone())?;
         }
-        self.temp.as_file().sync_all().context(what.clone())?;
-        self.temp
-            .persist(&self.path)
+        temp.as_file().sync_all().context(what.clone())?;
+        temp.persist(&self.path)
             .map_err(|e| e.error)
             .context(what)?;
         Ok(())

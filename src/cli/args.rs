@@ -13,7 +13,8 @@ use std::path::PathBuf;
     name = "attractors",
     version,
     about,
-    args_conflicts_with_subcommands = true
+    args_conflicts_with_subcommands = true,
+    after_help = EXIT_CODES
 )]
 pub struct Args {
     #[command(subcommand)]
@@ -22,25 +23,52 @@ pub struct Args {
     pub render: RenderArgs,
 }
 
+/// The exit codes, shown at the end of `--help`.
+pub const EXIT_CODES: &str = "\
+Exit codes: 0 success; 2 bad input or a failure (one line on stderr says which); 130 interrupted
+(Ctrl-C, SIGTERM, SIGHUP: the outputs hold what was done). No other code is used.
+`-` as --png/--hist writes to standard output (then every message goes to stderr); `attractors
+shade -` reads the counts from standard input.";
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// List the presets of the .atr file (or the equations, or the palettes).
     List(ListArgs),
     /// Show every GPU adapter wgpu sees and the limits that matter.
-    Info,
+    Info(InfoArgs),
     /// Time calculation and rendering from 100 to 1e9 points (or more) per backend; table, CSV, plots.
     Bench(BenchArgs),
     /// Re-colour a saved histogram (.npy, or a checkpoint's .ckpt.json) without re-rendering.
     Shade(ShadeArgs),
     /// Discover new attractors: random parameters screened for chaos and coverage; or --score presets.
     Search(SearchArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) on stdout: `attractors man | man -l -`.
+    Man,
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct InfoArgs {
+    /// Print the adapters as one JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(ClapArgs, Debug)]
 pub struct ShadeArgs {
-    /// The counts: a 2-D uint32/uint64 .npy (row 0 = top), or a checkpoint's FILE.ckpt.json.
+    /// The counts: a 2-D uint32/uint64 .npy (row 0 = top), or a checkpoint's FILE.ckpt.json;
+    /// `-` reads a .npy from standard input.
     pub file: PathBuf,
-    /// Write the picture as PNG (default: FILE with .png in place of .npy).
+    /// Write the picture as PNG (default: FILE with .png in place of .npy; standard output when
+    /// FILE is `-`; `-`: standard output).
     #[arg(long, value_name = "FILE.png")]
     pub png: Option<PathBuf>,
     /// Tone mapping.
@@ -109,6 +137,9 @@ pub struct SearchArgs {
     /// Only the table (no summary on stderr).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Print the results as one JSON document on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(ClapArgs, Debug)]
@@ -122,6 +153,9 @@ pub struct ListArgs {
     /// Preset file (default ./attractors.atr, else the built-in copy).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Print the list as one JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(ClapArgs, Debug)]
@@ -167,6 +201,10 @@ pub struct BenchArgs {
     /// Only the table.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Print the summary (min/median/mean per size and backend) as one JSON document on stdout
+    /// instead of the table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Iteration counts of a bench sweep.
@@ -232,10 +270,10 @@ pub enum ShadeArg {
 pub struct RenderArgs {
     /// Preset to render (case-insensitive; default Clifford).
     pub name: Option<String>,
-    /// Write the picture as PNG.
+    /// Write the picture as PNG (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     pub png: Option<PathBuf>,
-    /// Write the raw counts as NumPy .npy (uint32, or uint64 when a bin exceeds u32).
+    /// Write the raw counts as NumPy .npy, uint32 or uint64 when a bin exceeds u32 (`-`: stdout).
     #[arg(long, value_name = "FILE.npy")]
     pub hist: Option<PathBuf>,
     /// Preset file (default ./attractors.atr, else the built-in copy).
@@ -292,6 +330,10 @@ pub struct RenderArgs {
     /// No progress bar or summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Print the summary (points, rate, bounds, warnings, outputs) as one JSON document on stdout
+    /// (not with `--png -` or `--hist -`).
+    #[arg(long)]
+    pub json: bool,
     /// Write a checkpoint every SECONDS of rendering (0: never), and when stopped early.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub checkpoint: u64,

@@ -62,10 +62,14 @@ pub fn run(b: &BenchArgs) -> Result<()> {
         quiet: b.quiet,
     };
     let report = bench::run(&plan)?;
-    let _ = std::io::Write::write_all(
-        &mut std::io::stdout().lock(),
-        format!("{}{}", report.header, bench::table(&report)).as_bytes(),
-    );
+    if b.json {
+        super::json::print(&summary_json(&report))?;
+    } else {
+        let _ = std::io::Write::write_all(
+            &mut std::io::stdout().lock(),
+            format!("{}{}", report.header, bench::table(&report)).as_bytes(),
+        );
+    }
     if let Some(out) = csv {
         let path = out.path.clone();
         bench::write_csv(&report, out)?;
@@ -90,4 +94,38 @@ pub fn run(b: &BenchArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `bench --json`: the preset, the size and per size and backend the min/median/mean seconds of
+/// calculation, rendering, PNG and their total (null for a skipped size, with its note).
+fn summary_json(r: &bench::Report) -> serde_json::Value {
+    let cells: Vec<serde_json::Value> = r
+        .cells
+        .iter()
+        .map(|c| {
+            let part = |f: fn(&bench::Sample) -> f64| {
+                let v: Vec<f64> = c.samples.iter().map(f).collect();
+                if v.is_empty() {
+                    return serde_json::Value::Null;
+                }
+                let (min, median, mean) = bench::stats(&v);
+                serde_json::json!({ "min": min, "median": median, "mean": mean })
+            };
+            serde_json::json!({
+                "iters": c.iters,
+                "backend": c.backend.name(),
+                "reps": c.samples.len(),
+                "calc": part(|s| s.calc),
+                "render": part(|s| s.render),
+                "png": part(|s| s.png),
+                "total": part(|s| s.total()),
+                "note": c.note,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "preset": r.preset,
+        "size": [r.size.0, r.size.1],
+        "cells": cells,
+    })
 }

@@ -8,6 +8,9 @@ use anyhow::Result;
 use std::fmt::Write as _;
 
 pub fn run(l: &ListArgs) -> Result<()> {
+    if l.json {
+        return json(l);
+    }
     let mut out = String::new();
     if l.palettes {
         out = Palette::names().join("\n") + "\n";
@@ -65,4 +68,30 @@ pub fn printable(s: &str) -> String {
             }
         })
         .collect()
+}
+
+/// `list --json`: `{"palettes": [..]}`, `{"equations": [{name, params, formula}]}`, or
+/// `{"source", "presets": [{name, equation, palette, params, start}]}`.
+fn json(l: &ListArgs) -> Result<()> {
+    use serde_json::json;
+    let doc = if l.palettes {
+        json!({ "palettes": Palette::names() })
+    } else if l.equations {
+        let eqs: Vec<_> = Equation::ALL
+            .iter()
+            .map(|e| {
+                json!({
+                    "name": e.name(),
+                    "params": e.params(),
+                    "formula": e.formula_readable().lines().map(str::trim).collect::<Vec<_>>().join("\n"),
+                })
+            })
+            .collect();
+        json!({ "equations": eqs })
+    } else {
+        let presets = Presets::load(l.config.as_deref())?;
+        let all: Vec<super::json::PresetJson> = presets.all().iter().map(Into::into).collect();
+        json!({ "source": presets.source.to_string(), "presets": all })
+    };
+    super::json::print(&doc)
 }

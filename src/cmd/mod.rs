@@ -3,10 +3,12 @@
 
 mod bench;
 mod info;
+mod json;
 mod list;
 mod render;
 mod search;
 mod shade;
+mod shell;
 mod window;
 
 use crate::cli::{Args, Command};
@@ -25,7 +27,9 @@ pub fn run(args: Args) -> Result<Outcome> {
     match args.command {
         Some(Command::List(l)) => list::run(&l).map(|_| Outcome::Complete),
         Some(Command::Bench(b)) => bench::run(&b).map(|_| Outcome::Complete),
-        Some(Command::Info) => info::run().map(|_| Outcome::Complete),
+        Some(Command::Info(i)) => info::run(&i).map(|_| Outcome::Complete),
+        Some(Command::Completions(c)) => shell::completions(c.shell).map(|_| Outcome::Complete),
+        Some(Command::Man) => shell::man().map(|_| Outcome::Complete),
         Some(Command::Shade(s)) => shade::run(&s).map(|_| Outcome::Complete),
         Some(Command::Search(s)) => search::run(&s).map(|_| Outcome::Complete),
         None if args.render.png.is_none() && args.render.hist.is_none() => {

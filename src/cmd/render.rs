@@ -11,7 +11,7 @@ use crate::cli::config::render_config;
 use crate::engine::{self, Checkpointing, Control, Engine, Snapshot};
 use crate::histogram::Histogram;
 use crate::job::Job;
-use crate::output::{Kind, OutputFile};
+use crate::output::{Kind, OutputFile, is_stdio};
 use crate::progress::Bar;
 use crate::signals;
 use anyhow::{Result, anyhow, bail};
@@ -90,27 +90,41 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
     let mut job = cfg.job;
     let target = job.iters;
     let quiet = r.quiet;
+    let to_stdout = [&r.png, &r.hist].into_iter().flatten().any(|p| is_stdio(p));
+    if r.json && to_stdout {
+        bail!(
+            "--json: standard output already carries the picture or counts (`-`); write them to a file to get the JSON summary, or drop --json"
+        );
+    }
     // Every output is checked (its temporary file made) before any work or GPU start.
     let png = r
         .png
         .as_deref()
-        .map(|p| OutputFile::prepare(p, Kind::Png))
+        .map(|p| OutputFile::prepare_or_stdout(p, Kind::Png, "--png"))
         .transpose()?;
     let npy = r
         .hist
         .as_deref()
-        .map(|p| OutputFile::prepare(p, Kind::Npy))
+        .map(|p| OutputFile::prepare_or_stdout(p, Kind::Npy, "--hist"))
         .transpose()?;
+    // Checkpoints sit beside the first output that is a file; when every output goes to standard
+    // output, beside PRESET.png in the current directory (PRESET.ckpt.json).
     let first_output = r
         .hist
         .as_deref()
-        .or(r.png.as_deref())
-        .expect("a headless render has an output");
+        .filter(|p| !is_stdio(p))
+        .or(r.png.as_deref().filter(|p| !is_stdio(p)))
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(format!("{}.png", file_stem_of(&job.preset.name))));
     let sidecar = r
         .resume
         .clone()
-        .unwrap_or_else(|| checkpoint::sidecar_path(first_output));
-    for out in [&r.png, &r.hist].into_iter().flatten() {
+        .unwrap_or_else(|| checkpoint::sidecar_path(&first_output));
+    for out in [&r.png, &r.hist]
+        .into_iter()
+        .flatten()
+        .filter(|p| !is_stdio(p))
+    {
         if checkpoint::files_of(&sidecar)
             .iter()
             .any(|f| same_file(f, out))
@@ -221,9 +235,11 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
     let interrupted = failure.is_none() && this_run.tally.total() < job.iters;
     report(this_run, &job, secs, quiet);
     let hist = ckpt.with_prior(this_run);
-    crate::warnings::check_result(&hist, &job)
+    let warnings: Vec<String> = crate::warnings::check_result(&hist, &job)
         .iter()
-        .for_each(|w| eprintln!("warning: {w}"));
+        .map(|w| w.to_string())
+        .collect();
+    warnings.iter().for_each(|w| eprintln!("warning: {w}"));
     if (interrupted || failure.is_some()) && ckpt.every.is_some() {
         ckpt.write(&job, &snap);
     }
@@ -241,7 +257,27 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
             hist.tally.counted
         );
     }
-    write_outputs(&hist, engine.as_mut(), &cfg.style, npy, png, quiet)?;
+    let written = write_outputs(&hist, engine.as_mut(), &cfg.style, npy, png, quiet)?;
+    if r.json && failure.is_none() {
+        let t = this_run.tally;
+        super::json::print(&serde_json::json!({
+            "preset": job.preset.name,
+            "backend": engine.describe(),
+            "iters": target,
+            "points": t.total(),
+            "counted": t.counted,
+            "outside": t.outside,
+            "diverged": t.diverged,
+            "total_counted": hist.tally.counted,
+            "seconds": secs,
+            "rate": t.total() as f64 / secs.max(1e-9),
+            "bounds": [job.bounds.xmin, job.bounds.xmax, job.bounds.ymin, job.bounds.ymax],
+            "size": [hist.width, hist.height],
+            "warnings": warnings,
+            "outputs": written,
+            "interrupted": interrupted,
+        }))?;
+    }
     if interrupted && ckpt.wrote {
         eprintln!("to continue: {}", resume_command(&ckpt.sidecar));
     }
@@ -301,23 +337,45 @@ fn write_outputs(
     npy: Option<OutputFile>,
     png: Option<OutputFile>,
     quiet: bool,
-) -> Result<()> {
+) -> Result<Vec<String>> {
+    let mut written = Vec::new();
     if let Some(out) = npy {
-        let path = out.path.clone();
+        let (name, path) = (out.describe(), out.path.clone());
         out.write_npy(hist)?;
         if !quiet {
-            eprintln!("wrote {}", path.display());
+            eprintln!("wrote {name}");
         }
+        written.push(path.display().to_string());
     }
     if let Some(out) = png {
-        let path = out.path.clone();
+        let (name, path) = (out.describe(), out.path.clone());
         let rgba = engine.shade(hist, style)?;
         out.write_png(&rgba, hist.width, hist.height)?;
         if !quiet {
-            eprintln!("wrote {}", path.display());
+            eprintln!("wrote {name}");
         }
+        written.push(path.display().to_string());
     }
-    Ok(())
+    Ok(written)
+}
+
+/// A preset name as a file name: letters, digits, `_` and `-` kept, anything else `_`.
+fn file_stem_of(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if stem.is_empty() {
+        "attractors".into()
+    } else {
+        stem
+    }
 }
 
 /// Until `finished()`: forwards a signal to the run and draws the progress bar (after the first

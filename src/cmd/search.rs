@@ -106,7 +106,19 @@ fn search(args: &SearchArgs) -> Result<()> {
     for (i, (p, v)) in ranked.iter().enumerate() {
         let _ = writeln!(out, "{}", row(&(i + 1).to_string(), p, v));
     }
-    print!("{out}");
+    if args.json {
+        super::json::print(&serde_json::json!({
+            "mode": "search",
+            "equation": equation.name(),
+            "seed": seed,
+            "accepted": outcome.found.len(),
+            "tried": outcome.tried,
+            "screened": outcome.screened,
+            "results": results_json(&ranked, true),
+        }))?;
+    } else {
+        print!("{out}");
+    }
     if !args.quiet {
         let rejected: Vec<String> = outcome
             .rejected
@@ -151,6 +163,28 @@ fn search(args: &SearchArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The rows of the table as JSON objects: the preset and its metrics and verdict.
+fn results_json(results: &[(Preset, Verdict)], ranked: bool) -> Vec<serde_json::Value> {
+    results
+        .iter()
+        .enumerate()
+        .map(|(i, (p, v))| {
+            let m = &v.metrics;
+            serde_json::json!({
+                "rank": ranked.then_some(i + 1),
+                "preset": super::json::PresetJson::from(p),
+                "score": m.score(),
+                "lyapunov": m.lyapunov,
+                "coverage": m.coverage,
+                "effective_pixels": m.effective_pixels,
+                "dimension": m.dimension,
+                "accepted": v.reject.is_none(),
+                "reject": v.reject.as_ref().map(|r| r.to_string()),
+            })
+        })
+        .collect()
 }
 
 /// Renames results whose generated name is already in the `.atr` file (`_2`, `_3`, ...).
@@ -237,7 +271,15 @@ fn score(args: &SearchArgs) -> Result<()> {
     for (p, v) in &results {
         let _ = writeln!(out, "{}", row("-", p, v));
     }
-    print!("{out}");
+    if args.json {
+        super::json::print(&serde_json::json!({
+            "mode": "score",
+            "source": presets.source.to_string(),
+            "results": results_json(&results, false),
+        }))?;
+    } else {
+        print!("{out}");
+    }
     if !args.quiet {
         let pass = results.iter().filter(|(_, v)| v.accepted()).count();
         eprintln!(

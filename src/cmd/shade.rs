@@ -28,7 +28,25 @@ pub const MAX_HEADER_BYTES: u64 = 65536;
 const MAX_SIDECAR_BYTES: u64 = 1 << 20;
 
 pub fn run(args: &ShadeArgs) -> Result<()> {
-    let (npy_path, meta) = resolve_input(&args.file)?;
+    if !crate::output::is_stdio(&args.file) {
+        return shade_file(args, None);
+    }
+    // Standard input is read whole into a temporary file first: the counts are streamed twice.
+    let spooled = spool_stdin()?;
+    let temp = spooled.path().display().to_string();
+    shade_file(args, Some(spooled.path())).map_err(|e| {
+        // Messages name the input as the user gave it, not the temporary copy.
+        anyhow!("{}", format!("{e:#}").replace(&temp, "standard input (-)"))
+    })
+}
+
+/// Shades `args.file`, or `stdin_copy` (a temporary copy of standard input) when given.
+fn shade_file(args: &ShadeArgs, stdin_copy: Option<&Path>) -> Result<()> {
+    let from_stdin = stdin_copy.is_some();
+    let (npy_path, meta) = match stdin_copy {
+        Some(t) => (t.to_path_buf(), None),
+        None => resolve_input(&args.file)?,
+    };
     let npy = NpyCounts::open(&npy_path)?;
     if let Some(m) = &meta
         && (m.key.width, m.key.height) != (npy.width, npy.height)
@@ -65,8 +83,13 @@ pub fn run(args: &ShadeArgs) -> Result<()> {
         span: args.span,
     };
     crate::shade::check_style(&style)?;
-    let png_path = args.png.clone().unwrap_or_else(|| default_png(&args.file));
-    let out = OutputFile::prepare(&png_path, Kind::Png)?;
+    let png_path = match &args.png {
+        Some(p) => p.clone(),
+        None if from_stdin => PathBuf::from("-"),
+        None => default_png(&args.file),
+    };
+    let out = OutputFile::prepare_or_stdout(&png_path, Kind::Png, "--png")?;
+    let out_name = out.describe();
 
     let mut stats = CountStats::new(shade);
     npy.for_each_row(|row| row.iter().for_each(|&c| stats.add(c)))?;
@@ -118,11 +141,30 @@ pub fn run(args: &ShadeArgs) -> Result<()> {
                 .span
                 .map(|s| format!(" span {},{}", s.min, s.max))
                 .unwrap_or_default(),
-            png_path.display(),
+            out_name,
             args.depth
         );
     }
     Ok(())
+}
+
+/// Copies standard input into a temporary file (refused when it is a terminal).
+fn spool_stdin() -> Result<tempfile::NamedTempFile> {
+    use std::io::IsTerminal;
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        bail!(
+            "FILE -: standard input is a terminal; pipe a .npy of counts into it (`attractors --hist - | attractors shade -`) or give a file name"
+        );
+    }
+    let mut temp = tempfile::Builder::new()
+        .prefix(".attractors-stdin-")
+        .suffix(".npy")
+        .tempfile()
+        .context("FILE -: cannot make a temporary file for standard input")?;
+    std::io::copy(&mut stdin.lock(), temp.as_file_mut())
+        .context("FILE -: reading standard input")?;
+    Ok(temp)
 }
 
 /// `X.npy` -> `X.png`; `OUT.ckpt.json` -> `OUT.ckpt.png`.

@@ -271,3 +271,37 @@ pub fn info_text() -> String {
     }
     out
 }
+
+/// [`info_text`] as JSON: `{"adapters": [{name, backend, device_type, driver, driver_info,
+/// max_storage_buffer_binding_size, max_buffer_size, max_compute_workgroups_per_dimension,
+/// max_compute_invocations_per_workgroup, max_texture_dimension_2d}], "error": null or why none}`.
+pub fn info_json() -> serde_json::Value {
+    let instance = instance();
+    let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::all()));
+    let list: Vec<serde_json::Value> = adapters
+        .iter()
+        .map(|a| {
+            let i = a.get_info();
+            let l = a.limits();
+            serde_json::json!({
+                "name": i.name,
+                "backend": format!("{:?}", i.backend),
+                "device_type": format!("{:?}", i.device_type),
+                "driver": i.driver,
+                "driver_info": i.driver_info,
+                "max_storage_buffer_binding_size": l.max_storage_buffer_binding_size,
+                "max_buffer_size": l.max_buffer_size,
+                "max_compute_workgroups_per_dimension": l.max_compute_workgroups_per_dimension,
+                "max_compute_invocations_per_workgroup": l.max_compute_invocations_per_workgroup,
+                "max_texture_dimension_2d": l.max_texture_dimension_2d,
+            })
+        })
+        .collect();
+    let error = list.is_empty().then(|| {
+        GpuError::NoAdapter {
+            tried: backends_tried(),
+        }
+        .to_string()
+    });
+    serde_json::json!({ "adapters": list, "error": error })
+}

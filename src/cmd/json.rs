@@ -1,0 +1,47 @@
+//! `--json`: one JSON document on standard output per run (serde). The field names are documented
+//! in README "Install and shell integration" and checked by `tests/cli_conventions.rs`.
+
+use crate::attractor::Preset;
+use anyhow::{Context, Result};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::Write;
+
+/// Prints `value` as pretty JSON and a newline on standard output.
+pub fn print<T: Serialize>(value: &T) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(value).context("encoding JSON")?;
+    text.push('\n');
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.context("writing to standard output"),
+    }
+}
+
+/// A preset: name, equation, palette, parameters by name, start point.
+#[derive(Serialize)]
+pub struct PresetJson {
+    pub name: String,
+    pub equation: String,
+    pub palette: Option<String>,
+    pub params: BTreeMap<String, f64>,
+    pub start: Vec<f64>,
+}
+
+impl From<&Preset> for PresetJson {
+    fn from(p: &Preset) -> Self {
+        PresetJson {
+            name: p.name.clone(),
+            equation: p.equation.name().to_string(),
+            palette: p.palette.clone(),
+            params: p
+                .equation
+                .params()
+                .iter()
+                .zip(&p.params)
+                .map(|(n, v)| (n.to_string(), *v))
+                .collect(),
+            start: p.start.to_vec(),
+        }
+    }
+}

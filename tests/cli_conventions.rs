@@ -1,0 +1,273 @@
+//! Command-line conventions: `-` for standard output and input, completions, the manual page,
+//! `--json` documents, and errors about outputs before any backend starts.
+
+mod common;
+use common::{bin, fails};
+use serde_json::Value;
+
+fn stdout_of(args: &[&str]) -> Vec<u8> {
+    let out = bin().args(args).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "args {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+fn json_of(args: &[&str]) -> Value {
+    let bytes = stdout_of(args);
+    serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+        panic!(
+            "args {args:?}: not one JSON document ({e}): {}",
+            String::from_utf8_lossy(&bytes)
+        )
+    })
+}
+
+fn has_fields(v: &Value, fields: &[&str]) {
+    for f in fields {
+        assert!(v.get(f).is_some(), "field {f} missing in {v}");
+    }
+}
+
+#[test]
+fn png_to_stdout_decodes_and_messages_stay_on_stderr() {
+    let out = bin()
+        .args([
+            "Clifford",
+            "--png",
+            "-",
+            "--size",
+            "80x60",
+            "--iters",
+            "1e5",
+            "--backend",
+            "cpu",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let img = image::load_from_memory_with_format(&out.stdout, image::ImageFormat::Png)
+        .expect("stdout holds exactly one PNG");
+    assert_eq!((img.width(), img.height()), (80, 60));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("backend:"), "messages go to stderr: {err}");
+}
+
+#[test]
+fn hist_to_stdout_is_a_valid_npy_and_shade_reads_it_from_stdin() {
+    let npy = stdout_of(&[
+        "Clifford",
+        "--hist",
+        "-",
+        "--size",
+        "40x30",
+        "--iters",
+        "1e5",
+        "--backend",
+        "cpu",
+        "-q",
+    ]);
+    let file = npyz::NpyFile::new(&npy[..]).expect("a .npy");
+    assert_eq!(file.shape(), &[30, 40]);
+    let counts: Vec<u32> = file.into_vec().unwrap();
+    assert_eq!(counts.iter().map(|&c| c as u64).sum::<u64>(), 100_000);
+    // `attractors shade -`: counts on stdin, PNG on stdout by default.
+    let out = bin()
+        .args(["shade", "-", "-q"])
+        .write_stdin(npy)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let img = image::load_from_memory_with_format(&out.stdout, image::ImageFormat::Png).unwrap();
+    assert_eq!((img.width(), img.height()), (40, 30));
+}
+
+#[test]
+fn bad_stdin_is_named_as_standard_input() {
+    let out = bin()
+        .args(["shade", "-"])
+        .write_stdin(&b"not counts"[..])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("standard input (-): not a .npy file"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn stdout_taken_twice_or_with_json_is_refused() {
+    fails(
+        &["--png", "-", "--hist", "-", "--backend", "cpu"],
+        "another output already goes to standard output",
+    );
+    fails(
+        &["--png", "-", "--json", "--backend", "cpu"],
+        "--json: standard output already carries",
+    );
+}
+
+#[test]
+fn completions_name_presets_and_palettes() {
+    let bash = String::from_utf8(stdout_of(&["completions", "bash"])).unwrap();
+    assert!(
+        bash.contains("De_Jong_1"),
+        "preset names in the bash script"
+    );
+    assert!(
+        bash.contains("viridis") && bash.contains("kbc"),
+        "palette names"
+    );
+    assert!(bash.contains("--png"));
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        let s = stdout_of(&["completions", shell]);
+        assert!(!s.is_empty(), "{shell}");
+    }
+}
+
+#[test]
+fn man_page_is_roff() {
+    let man = String::from_utf8(stdout_of(&["man"])).unwrap();
+    assert!(man.contains(".TH"), "{man}");
+    assert!(man.contains("Exit codes"));
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let help = String::from_utf8(stdout_of(&["--help"])).unwrap();
+    assert!(
+        help.contains("Exit codes: 0 success; 2 bad input"),
+        "{help}"
+    );
+    assert!(help.contains("130 interrupted"));
+}
+
+#[test]
+fn json_documents_have_their_fields() {
+    let v = json_of(&["list", "--json"]);
+    has_fields(&v, &["source", "presets"]);
+    has_fields(
+        &v["presets"][0],
+        &["name", "equation", "palette", "params", "start"],
+    );
+    let v = json_of(&["list", "--equations", "--json"]);
+    has_fields(&v["equations"][0], &["name", "params", "formula"]);
+    let v = json_of(&["list", "--palettes", "--json"]);
+    assert!(
+        v["palettes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == "fire")
+    );
+
+    let v = json_of(&["info", "--json"]);
+    has_fields(&v, &["adapters", "error"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("c.png");
+    let v = json_of(&[
+        "Clifford",
+        "--png",
+        png.to_str().unwrap(),
+        "--size",
+        "32x32",
+        "--iters",
+        "1e5",
+        "--backend",
+        "cpu",
+        "--json",
+    ]);
+    has_fields(
+        &v,
+        &[
+            "preset",
+            "backend",
+            "iters",
+            "points",
+            "counted",
+            "outside",
+            "diverged",
+            "seconds",
+            "rate",
+            "bounds",
+            "size",
+            "warnings",
+            "outputs",
+            "interrupted",
+        ],
+    );
+    assert_eq!(v["points"], 100_000);
+    assert_eq!(v["outputs"][0], png.to_str().unwrap());
+    assert_eq!(v["bounds"].as_array().unwrap().len(), 4);
+
+    let v = json_of(&[
+        "bench",
+        "--backends",
+        "cpu",
+        "--iters",
+        "1e3,1e4",
+        "--reps",
+        "1",
+        "--size",
+        "32x32",
+        "--json",
+        "-q",
+    ]);
+    has_fields(&v, &["preset", "size", "cells"]);
+    has_fields(
+        &v["cells"][0],
+        &[
+            "iters", "backend", "reps", "calc", "render", "png", "total", "note",
+        ],
+    );
+    has_fields(&v["cells"][0]["total"], &["min", "median", "mean"]);
+
+    let v = json_of(&["search", "--score", "Clifford", "--json", "-q"]);
+    assert_eq!(v["mode"], "score");
+    has_fields(
+        &v["results"][0],
+        &[
+            "preset",
+            "score",
+            "lyapunov",
+            "coverage",
+            "effective_pixels",
+            "dimension",
+            "accepted",
+            "reject",
+        ],
+    );
+    let v = json_of(&[
+        "search", "clifford", "--count", "1", "--seed", "3", "--json", "-q",
+    ]);
+    has_fields(
+        &v,
+        &["mode", "equation", "seed", "accepted", "tried", "results"],
+    );
+}
+
+/// A bad output path is reported before the backend line, i.e. before any GPU start.
+#[test]
+fn output_errors_come_before_any_backend() {
+    for args in [
+        &["bench", "--backends", "gpu,cpu", "--csv", "/no/dir/x.csv"][..],
+        &["--png", "/no/dir/x.png"][..],
+        &["--hist", "/no/dir/x.npy"][..],
+    ] {
+        let err = fails(args, "does not exist");
+        assert!(!err.contains("backend"), "{args:?}: {err}");
+        assert!(
+            err.trim_start().starts_with("error:"),
+            "{args:?}: the error is the first line: {err}"
+        );
+    }
+}
