@@ -173,12 +173,18 @@ pub fn load(sidecar: &Path) -> Result<Checkpoint> {
             meta.done
         );
     }
-    if sum != meta.counted || counts_hash(&counts) != meta.counts_hash {
+    if sum != meta.counted {
         bail!(
-            "--resume {shown}: the counts in {} are not the ones this sidecar wrote (they hold {sum} points, the sidecar {}; content hash {}, expected {}); the checkpoint is damaged or mixed with another render's, rerun from the start",
+            "--resume {shown}: the counts in {} hold {sum} points, but the sidecar counted {}; the checkpoint is damaged or mixed with another render's, rerun from the start",
             meta.counts,
-            meta.counted,
-            counts_hash(&counts),
+            meta.counted
+        );
+    }
+    let hash = counts_hash(&counts);
+    if hash != meta.counts_hash {
+        bail!(
+            "--resume {shown}: the counts in {} hold the right number of points ({sum}) but not the ones this sidecar wrote (content hash {hash}, expected {}); the checkpoint is damaged or mixed with another render's, rerun from the start",
+            meta.counts,
             meta.counts_hash
         );
     }

@@ -57,7 +57,25 @@ impl Bounds {
 
 impl fmt::Display for Bounds {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{},{},{},{}", self.xmin, self.xmax, self.ymin, self.ymax)
+        write!(
+            f,
+            "{},{},{},{}",
+            show_f64(self.xmin),
+            show_f64(self.xmax),
+            show_f64(self.ymin),
+            show_f64(self.ymax)
+        )
+    }
+}
+
+/// A number for messages: the shortest decimal that reads back to `v`, in exponent form (`1e300`)
+/// when it is huge or tiny, so a message never holds a 300-digit number. Reads back exactly.
+pub fn show_f64(v: f64) -> String {
+    let a = v.abs();
+    if a != 0.0 && a.is_finite() && !(1e-6..1e15).contains(&a) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
     }
 }
 
@@ -322,5 +340,19 @@ mod tests {
                 ymax: 1.5
             }
         );
+    }
+
+    #[test]
+    fn huge_and_tiny_numbers_are_shown_short_and_read_back() {
+        for (v, want) in [
+            (1e300, "1e300"),
+            (-2.5e-300, "-2.5e-300"),
+            (0.0, "0"),
+            (-1.3, "-1.3"),
+            (123456.5, "123456.5"),
+        ] {
+            assert_eq!(show_f64(v), want);
+            assert_eq!(show_f64(v).parse::<f64>().unwrap(), v);
+        }
     }
 }

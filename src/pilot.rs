@@ -9,6 +9,10 @@ use crate::rng;
 
 pub const PILOT_ORBITS: u32 = 32;
 pub const PILOT_POINTS: usize = 4096;
+/// At most this many transient steps per pilot orbit, whatever `--skip` says (up to 1e9 is
+/// accepted): the pilot stays well under a second while an orbit that settles within 10 000
+/// steps is already on its attractor. The render itself still skips the full `--skip`.
+pub const PILOT_MAX_SKIP: u64 = 10_000;
 /// Fraction of the pilot points ignored at each end when choosing bounds (robust to outliers).
 const TAIL: f64 = 0.0005;
 /// Padding added on each side, as a fraction of the range.
@@ -39,7 +43,7 @@ pub fn run(preset: &Preset, skip: u64, seed: u64) -> Result<Pilot, String> {
         } else {
             rng::orbit_start(key, orbit, 0, start32).map(f64::from)
         };
-        for _ in 0..skip.min(10_000) {
+        for _ in 0..skip.min(PILOT_MAX_SKIP) {
             p = eq.step_f64(p, &k);
         }
         let (x0, y0) = (xs.len(), ys.len());
@@ -59,8 +63,8 @@ pub fn run(preset: &Preset, skip: u64, seed: u64) -> Result<Pilot, String> {
         return Err(format!(
             "every orbit diverges for {} from start {},{}: choose other parameters or start point (see attractors list)",
             preset.describe_params(),
-            preset.start[0],
-            preset.start[1]
+            crate::histogram::show_f64(preset.start[0]),
+            crate::histogram::show_f64(preset.start[1])
         ));
     }
     let (xmin, xmax) = robust_range(&mut xs);

@@ -34,12 +34,18 @@ pub struct AtrError {
     pub file: String,
     pub line: usize,
     pub column: Option<String>,
+    /// 1-based character position in the line, when the problem is at one character.
+    pub position: Option<usize>,
     pub message: String,
 }
 
 impl fmt::Display for AtrError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: ", self.file, self.line)?;
+        write!(f, "{}:{}", self.file, self.line)?;
+        if let Some(p) = self.position {
+            write!(f, ":{p}")?;
+        }
+        f.write_str(": ")?;
         if let Some(c) = &self.column {
             write!(f, "column {c}: ")?;
         }
@@ -53,6 +59,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
         file: file.to_string(),
         line,
         column: column.map(str::to_string),
+        position: None,
         message,
     };
     if bytes.len() > MAX_FILE_BYTES {
@@ -94,6 +101,18 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
+        // `lines()` takes CRLF as a line end; a CR anywhere else would end the CSV record early
+        // and silently drop the rest of the line.
+        if let Some(at) = raw.find('\r') {
+            return Err(AtrError {
+                position: Some(raw[..at].chars().count() + 1),
+                ..err(
+                    line,
+                    None,
+                    "found a carriage return (CR) that does not end the line, expected LF or CRLF line ends only; remove the CR or convert the file's line ends".into(),
+                )
+            });
+        }
         if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
             continue;
         }
@@ -194,13 +213,16 @@ fn check_header(record: &csv::StringRecord) -> Result<bool, String> {
             }
         }
     }
-    if fields.len() > COLUMNS.len() + 1
-        || (palette && !fields[COLUMNS.len()].eq_ignore_ascii_case(PALETTE_COLUMN))
-    {
+    // The first column that is not allowed: the 13th unless it is 'palette', else the 14th.
+    let extra = (COLUMNS.len()..fields.len())
+        .find(|&i| i > COLUMNS.len() || !fields[i].eq_ignore_ascii_case(PALETTE_COLUMN));
+    if let Some(i) = extra {
         return Err(format!(
-            "header has extra column '{}', expected '{}' with an optional 'palette' column",
-            fields[COLUMNS.len()],
-            header_text(false)
+            "header column {} is '{}', an extra column; expected '{}' with an optional 'palette' column after it: remove column {}",
+            i + 1,
+            fields[i],
+            header_text(false),
+            i + 1
         ));
     }
     Ok(palette)
@@ -448,7 +470,18 @@ mod tests {
         let e = parse_str("Attractor,Equation,x,y,z,a,b,c,d,e,f,g,colour\n")
             .unwrap_err()
             .to_string();
-        assert!(e.contains("extra column 'colour'"), "{e}");
+        assert!(
+            e.starts_with("t.atr:1: header column 13 is 'colour', an extra column;"),
+            "{e}"
+        );
+        let e = parse_str("Attractor,Equation,x,y,z,a,b,c,d,e,f,g,palette,notes\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("t.atr:1: header column 14 is 'notes', an extra column;"),
+            "{e}"
+        );
+        assert!(e.contains("remove column 14"), "{e}");
         let e = parse(b"Attractor,Equation\n\xff\xfe\x00garbage", "t.atr")
             .unwrap_err()
             .to_string();
@@ -520,6 +553,39 @@ mod tests {
             std::fs::read_to_string(&f).unwrap(),
             format!("{HEADER}A,henon,0,0,0,1.4,0.3,,,,,\n")
         );
+    }
+
+    #[test]
+    fn a_lone_cr_is_an_error_at_its_column_but_crlf_is_accepted() {
+        let e = error_of("A,henon,0,0,0,1.4\r,0.3,,,,,\n").to_string();
+        assert!(
+            e.starts_with("t.atr:2:18: found a carriage return (CR) that does not end the line"),
+            "{e}"
+        );
+        // A CR in a comment is refused too (it could hide the next row in other readers).
+        let e = parse_str(&format!("# a\rb\n{HEADER}A,henon,0,0,0,1.4,0.3,,,,,\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("t.atr:1:4: found a carriage return"), "{e}");
+        let p = parse_str(&format!(
+            "{}A,henon,0,0,0,1.4,0.3,,,,,\r\n",
+            HEADER.replace('\n', "\r\n")
+        ))
+        .unwrap();
+        assert_eq!(p[0].params, vec![1.4, 0.3]);
+    }
+
+    #[test]
+    fn a_large_file_parses() {
+        let mut text = String::from(HEADER);
+        let rows = 100_000;
+        for i in 0..rows {
+            text.push_str(&format!("P{i},clifford,0.1,0,,-1.3,-1.3,-1.8,-1.9,,,\n"));
+        }
+        let p = parse_str(&text).unwrap();
+        assert_eq!(p.len(), rows);
+        assert_eq!(p[rows - 1].name, format!("P{}", rows - 1));
+        assert_eq!(p[rows - 1].line, rows + 1);
     }
 
     #[test]

@@ -37,7 +37,7 @@ impl Preset {
             .params()
             .iter()
             .zip(&self.params)
-            .map(|(n, v)| format!("{n}={v}"))
+            .map(|(n, v)| format!("{n}={}", crate::histogram::show_f64(*v)))
             .collect();
         format!("{} {}", self.equation.name(), named.join(", "))
     }

@@ -116,7 +116,7 @@ pub struct SearchArgs {
     #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub count: u32,
     /// Seed of the candidate generator (default: from the clock, printed so the run can be repeated).
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_parser = parse_seed)]
     pub seed: Option<u64>,
     /// Give up after screening this many candidates.
     #[arg(long, value_name = "MAX", default_value = "1M", value_parser = parse_count)]
@@ -289,7 +289,7 @@ pub struct RenderArgs {
     #[arg(long, value_name = "S", default_value = "1000", value_parser = parse_skip)]
     pub skip: u64,
     /// Seed for the start points of the sampled orbits.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = parse_seed)]
     pub seed: u64,
     /// CPU float64 single orbit, bit-exact with datashader (slower, one core).
     #[arg(long)]
@@ -335,7 +335,7 @@ pub struct RenderArgs {
     #[arg(long)]
     pub json: bool,
     /// Write a checkpoint every SECONDS of rendering (0: never), and when stopped early.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = parse_checkpoint_secs)]
     pub checkpoint: u64,
     /// Continue the stopped render of this checkpoint (OUTPUT.ckpt.json) to --iters; give the same
     /// flags as the stopped render.
@@ -345,7 +345,7 @@ pub struct RenderArgs {
     #[arg(long)]
     pub panel: bool,
     /// Window: exit after N presented frames (for tests and demos).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_frames)]
     pub frames: Option<u64>,
     /// Window: on exit, write the last frame's picture as PNG.
     #[arg(long, value_name = "FILE.png")]
@@ -419,6 +419,41 @@ fn parse_count_in(s: &str, min: u64) -> Result<u64, String> {
         return Err(bad("too small"));
     }
     Ok(v)
+}
+
+/// A whole number from `min` to `max` for `flag`, with a message naming the accepted range
+/// (clap's own parser says only "invalid digit found in string").
+fn parse_whole(s: &str, flag: &str, what: &str, min: u64, max: u64) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(v) if (min..=max).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "{flag} '{s}': expected {what}, a whole number from {min} to {max}"
+        )),
+    }
+}
+
+/// Longest checkpoint interval: a year (longer is the same as never).
+pub const MAX_CHECKPOINT_SECS: u64 = 365 * 24 * 3600;
+
+/// `--checkpoint SECONDS`: 0 (never) to a year.
+pub fn parse_checkpoint_secs(s: &str) -> Result<u64, String> {
+    parse_whole(
+        s,
+        "--checkpoint",
+        "seconds between checkpoints (0: never)",
+        0,
+        MAX_CHECKPOINT_SECS,
+    )
+}
+
+/// `--seed S`: any unsigned 64-bit number.
+pub fn parse_seed(s: &str) -> Result<u64, String> {
+    parse_whole(s, "--seed", "a seed", 0, u64::MAX)
+}
+
+/// `--frames N`: at least one frame.
+pub fn parse_frames(s: &str) -> Result<u64, String> {
+    parse_whole(s, "--frames", "a number of frames", 1, u64::MAX)
 }
 
 fn parse_floats(s: &str, what: &str, n: &[usize]) -> Result<Vec<f64>, String> {
@@ -547,6 +582,25 @@ mod tests {
         assert!(parse_params("a:1").is_err());
         assert!(parse_params("a=nan").is_err());
         assert!(parse_params("a=1,a=2").unwrap_err().contains("given twice"));
+    }
+
+    #[test]
+    fn whole_number_flags_name_the_flag_and_range() {
+        assert_eq!(parse_checkpoint_secs("0"), Ok(0));
+        assert_eq!(
+            parse_checkpoint_secs("0.5").unwrap_err(),
+            "--checkpoint '0.5': expected seconds between checkpoints (0: never), a whole number from 0 to 31536000"
+        );
+        assert_eq!(
+            parse_seed("-1").unwrap_err(),
+            "--seed '-1': expected a seed, a whole number from 0 to 18446744073709551615"
+        );
+        assert_eq!(
+            parse_frames("-1").unwrap_err(),
+            "--frames '-1': expected a number of frames, a whole number from 1 to 18446744073709551615"
+        );
+        assert!(parse_frames("0").is_err());
+        assert_eq!(parse_frames("3"), Ok(3));
     }
 
     #[test]

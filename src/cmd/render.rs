@@ -116,6 +116,8 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
         .or(r.png.as_deref().filter(|p| !is_stdio(p)))
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from(format!("{}.png", file_stem_of(&job.preset.name))));
+    // One render per output at a time; released on every way out of this function.
+    let _lock = OutputLock::take(&first_output)?;
     let sidecar = r
         .resume
         .clone()
@@ -147,7 +149,22 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
             sidecar.display(),
             sidecar.display()
         ),
-        None => None,
+        None => {
+            // A counts file without its sidecar (left by hand or by another program): a fresh
+            // run would overwrite it with its second checkpoint and then delete it.
+            if r.checkpoint > 0
+                && let Some(stray) = checkpoint::files_of(&sidecar)[1..]
+                    .iter()
+                    .find(|f| f.exists())
+            {
+                bail!(
+                    "{} exists but is not this run's (no checkpoint {} names it); move or delete it, write the output under another name, or give --checkpoint 0",
+                    stray.display(),
+                    sidecar.display()
+                );
+            }
+            None
+        }
     };
     if let Some(c) = &prior {
         job.iters = target - c.meta.done;
@@ -305,6 +322,50 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
         }
     }
     Ok(Outcome::Complete)
+}
+
+/// `OUTPUT.lock` next to the first output, made with `create_new` so that two renders to the same
+/// output cannot both run (they would overwrite each other's checkpoints and outputs). Removed
+/// when dropped (every return, error or panic) and by a second signal (it is registered as a
+/// temporary file).
+struct OutputLock(PathBuf);
+
+impl OutputLock {
+    fn take(output: &Path) -> Result<OutputLock> {
+        let mut name = output.file_name().unwrap_or_default().to_os_string();
+        name.push(".lock");
+        let path = output.with_file_name(name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut f) => {
+                use std::io::Write as _;
+                let _ = writeln!(f, "{}", std::process::id());
+                signals::register_temp(path.clone());
+                Ok(OutputLock(path))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+                "{}: locked by {}: another render is writing it; wait for that one, or, if none is running (it was killed), delete {}",
+                output.display(),
+                path.display(),
+                path.display()
+            ),
+            Err(e) => bail!(
+                "{}: cannot create the lock file {} ({e}); choose a writable directory",
+                output.display(),
+                path.display()
+            ),
+        }
+    }
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+        signals::forget_temp(&self.0);
+    }
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

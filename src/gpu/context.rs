@@ -39,7 +39,10 @@ fn candidate_adapters() -> (wgpu::Instance, Vec<wgpu::Adapter>) {
     (all, found)
 }
 
+/// The backends wgpu was asked to try, for the "no adapter" message. A `WGPU_BACKEND` that names
+/// no backend wgpu knows (wgpu then tries nothing) is named with its accepted values.
 fn backends_tried() -> String {
+    let set = std::env::var("WGPU_BACKEND").ok();
     let b = wgpu::Backends::from_env().unwrap_or(wgpu::Backends::all());
     let mut names = Vec::new();
     for (flag, name) in [
@@ -52,7 +55,12 @@ fn backends_tried() -> String {
             names.push(name);
         }
     }
-    names.join(", ")
+    match set {
+        Some(v) if names.is_empty() => format!(
+            "no backend: WGPU_BACKEND='{v}' names none; accepted values are vulkan, gl, metal, dx12, comma-separated: fix or unset WGPU_BACKEND"
+        ),
+        _ => names.join(", "),
+    }
 }
 
 /// Preference order: discrete GPU, integrated, virtual, CPU (software) last.
@@ -181,26 +189,24 @@ impl GpuContext {
             };
         let needed = totals_bytes(width, height);
         let tex = ctx.limits.max_texture_dimension_2d;
-        if needed > limit || width > tex || height > tex {
+        if needed > limit {
             let largest = (((limit / 8).saturating_sub(3)) as f64).sqrt().floor() as u32;
-            let (needed, limit, limit_name, what) = if needed > limit {
-                (needed, limit, limit_name, "its 64-bit histogram")
-            } else {
-                (
-                    width.max(height) as u64 * 4,
-                    tex as u64 * 4,
-                    "max texture side",
-                    "its output texture",
-                )
-            };
             return Err(GpuError::TooLarge {
                 width,
                 height,
-                what,
+                what: "its 64-bit histogram",
                 needed_mib: needed.div_ceil(1 << 20),
                 limit_mib: limit >> 20,
                 limit_name,
                 largest: largest.min(tex),
+                adapter: ctx.describe(),
+            });
+        }
+        if width > tex || height > tex {
+            return Err(GpuError::TextureTooLarge {
+                width,
+                height,
+                side: tex,
                 adapter: ctx.describe(),
             });
         }

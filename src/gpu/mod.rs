@@ -42,6 +42,15 @@ pub enum GpuError {
         largest: u32,
         adapter: String,
     },
+    #[error(
+        "--size {width}x{height} is wider or taller than the {side} pixels {adapter} allows for a texture side (max texture side); use a --size with both sides at most {side}, or --backend cpu"
+    )]
+    TextureTooLarge {
+        width: u32,
+        height: u32,
+        side: u32,
+        adapter: String,
+    },
     #[error("the GPU device was lost ({0})")]
     DeviceLost(String),
     #[error("GPU error: {0}")]
