@@ -8,6 +8,7 @@
 #[macro_use]
 pub mod formula;
 pub mod atr;
+pub mod user;
 mod preset;
 
 pub use preset::{Preset, check_params, lookup_equation};
