@@ -31,7 +31,9 @@ fn builtins_as_formulas_step_bit_for_bit_in_f64() {
         };
         let user = map(&text);
         let k = p.kernel_params();
-        assert_ne!(k[1], 0.0, "bedhead needs b != 0 ({})", p.name);
+        if p.equation == Equation::Bedhead {
+            assert_ne!(k[1], 0.0, "bedhead needs b != 0 ({})", p.name);
+        }
         let used = user.params_used();
         for i in 0..7 {
             assert_eq!(used[i], i < p.equation.params().len(), "{text}");
@@ -131,7 +133,7 @@ fn integer_powers_are_products_from_the_left() {
     assert_eq!(step("x^2.5").to_bits(), x.powf(2.5).to_bits());
     assert_eq!(eval("(-2)^3"), -8.0);
     assert_eq!(eval("pow(-2, 3)"), -8.0);
-    assert!(eval("(0-8)^(1/3)").is_nan());
+    assert!(eval("(x - 8.5)^(1/3)").is_nan());
 }
 
 #[test]
@@ -263,18 +265,18 @@ fn render_points_a_caret_at_the_problem() {
                 column: 9
             }
         ),
-        "my.atr:12:14: unknown function `sinn`; did you mean sin, sinh?\n  \
+        "my.atr:12:14: unknown function `sinn`; did you mean sin, sinh, sign?\n  \
          x' = sinn(a*y) + c*cos(a*x); y' = sin(b*x) + d*cos(b*y)\n       ^^^^"
     );
     let text = "x' = y\ny' = x +";
     let e = err(text);
     assert_eq!(
         e.render(text, Origin::Flag("--formula")),
-        "--formula:2:8: expected a number, a name, a function call or `(`, found the end of \
-         the formula\n  y' = x +\n         ^"
+        "--formula:2:9: expected a number, a name, a function call or `(`, found the end of \
+         the formula\n  y' = x +\n          ^"
     );
     // Long lines are cut around the caret.
-    let text = format!("x' = {}qq; y' = 0", "x + ".repeat(100));
+    let text = format!("x' = {}qq{}; y' = 0", "x + ".repeat(100), " + y".repeat(100));
     let r = err(&text).render(&text, Origin::Flag("--formula"));
     let lines: Vec<&str> = r.lines().collect();
     assert!(lines[1].starts_with("  ...") && lines[1].ends_with("..."), "{r}");
