@@ -15,7 +15,13 @@ const PARAMS: [f32; 7] = [-1.3, -1.3, -1.8, -1.9, 0.0, 0.0, 0.0];
 
 fn starts(n: usize) -> Vec<[f32; 3]> {
     (0..n)
-        .map(|i| [(i as f32 * 0.618).fract() - 0.5, (i as f32 * 0.383).fract() - 0.5, 0.0])
+        .map(|i| {
+            [
+                (i as f32 * 0.618).fract() - 0.5,
+                (i as f32 * 0.383).fract() - 0.5,
+                0.0,
+            ]
+        })
         .collect()
 }
 
@@ -73,6 +79,9 @@ fn clifford_step(c: &mut Criterion) {
     });
     g.bench_function("formula_64_lanes", |b| {
         b.iter(|| formula::<64>(&map, black_box(&mut pts)))
+    });
+    g.bench_function("formula_256_lanes", |b| {
+        b.iter(|| formula::<256>(&map, black_box(&mut pts)))
     });
     g.finish();
 }

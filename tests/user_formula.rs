@@ -27,8 +27,7 @@ fn validate(src: &str) -> Result<(), String> {
 }
 
 fn parse(text: &str) -> UserMap {
-    UserMap::parse(text)
-        .unwrap_or_else(|e| panic!("{}", e.render(text, Origin::Flag("--formula"))))
+    UserMap::parse(text).unwrap_or_else(|e| panic!("{}", e.render(text, Origin::Flag("--formula"))))
 }
 
 #[test]

@@ -8,8 +8,8 @@
 #[macro_use]
 pub mod formula;
 pub mod atr;
-pub mod user;
 mod preset;
+pub mod user;
 
 pub use preset::{Preset, check_params, lookup_equation};
 

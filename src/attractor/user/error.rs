@@ -8,7 +8,9 @@ use std::ops::Range;
 pub enum ErrorKind {
     #[error("the formula is {len} bytes long; at most {max} are allowed")]
     TooLong { len: usize, max: usize },
-    #[error("nested more than {max} levels deep (parentheses, calls, `-`, `^`); simplify it or use a local definition (`t = ...;`)")]
+    #[error(
+        "nested more than {max} levels deep (parentheses, calls, `-`, `^`); simplify it or use a local definition (`t = ...;`)"
+    )]
     TooDeep { max: usize },
     #[error("unexpected character `{found}`")]
     UnexpectedChar { found: char },
@@ -18,7 +20,9 @@ pub enum ErrorKind {
     Expected { expected: String, found: String },
     #[error("the number `{text}` is not finite in float32 (largest about 3.4e38)")]
     BadNumber { text: String },
-    #[error("unknown name `{name}`{suggestion}; names are x, y, z, the parameters a..g, pi, x'/y'/z' once assigned, and earlier definitions")]
+    #[error(
+        "unknown name `{name}`{suggestion}; names are x, y, z, the parameters a..g, pi, x'/y'/z' once assigned, and earlier definitions"
+    )]
     UnknownName { name: String, suggestion: String },
     #[error("unknown function `{name}`{suggestion}")]
     UnknownFunction { name: String, suggestion: String },
@@ -34,7 +38,9 @@ pub enum ErrorKind {
     },
     #[error("`{name}'` is used before it is assigned; assign it on an earlier line")]
     UsedBeforeAssigned { name: String },
-    #[error("only x', y' and z' can be assigned with a prime; write `{name} = ...` for a local definition")]
+    #[error(
+        "only x', y' and z' can be assigned with a prime; write `{name} = ...` for a local definition"
+    )]
     OnlyCoordinatesPrimed { name: String },
     #[error("`{name}` is assigned twice; each name is assigned once")]
     AssignedTwice { name: String },
@@ -44,9 +50,13 @@ pub enum ErrorKind {
         what: &'static str,
         hint: &'static str,
     },
-    #[error("the formula never assigns {name}; it needs `x' = ...; y' = ...` (and optionally `z' = ...`)")]
+    #[error(
+        "the formula never assigns {name}; it needs `x' = ...; y' = ...` (and optionally `z' = ...`)"
+    )]
     MissingCoordinate { name: &'static str },
-    #[error("this part has no variables and evaluates to {value} in float{bits}; the GPU cannot hold it")]
+    #[error(
+        "this part has no variables and evaluates to {value} in float{bits}; the GPU cannot hold it"
+    )]
     ConstantNotFinite { value: String, bits: u32 },
     #[error("the formula uses parameter {name}, but its column is blank; fill it")]
     ParamBlank { name: char },
@@ -126,12 +136,7 @@ impl FormulaError {
                 } else {
                     self.column
                 };
-                let _ = write!(
-                    out,
-                    "{path}:{}:{col}: {}",
-                    line + self.line - 1,
-                    self.kind
-                );
+                let _ = write!(out, "{path}:{}:{col}: {}", line + self.line - 1, self.kind);
             }
         }
         let start = clamp_to_char(text, self.span.start);

@@ -3,8 +3,8 @@
 //! the interpreter's dispatch is paid once per `N` points and LLVM vectorises each loop (the
 //! prelude's branch-free sin/cos included).
 
-use super::program::{CONST_BASE, Op, Program, bin_32, f1_32, f2_32, select_32};
 use super::parse::{BinOp, Func};
+use super::program::{CONST_BASE, Op, Program, bin_32, f1_32, f2_32, select_32};
 
 /// A formula ready to step `N` points at a time in float32 for one set of parameters.
 #[derive(Clone, Debug)]

@@ -221,7 +221,9 @@ pub fn builtin_formula(eq: Equation) -> Option<String> {
         .map(|(i, p)| (p.to_string(), PARAM_NAMES[i].to_string()))
         .collect();
     let taken = |n: &str| {
-        PARAM_NAMES.iter().any(|p| n.len() == 1 && n.starts_with(*p))
+        PARAM_NAMES
+            .iter()
+            .any(|p| n.len() == 1 && n.starts_with(*p))
             || ["x", "y", "z", "pi"].contains(&n)
             || Func::from_name(n).is_some()
     };

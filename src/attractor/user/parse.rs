@@ -129,7 +129,11 @@ pub struct Expr {
 pub enum ExprKind {
     /// A literal: its text, and the text parsed as f64 and (separately, as Rust literals are) as
     /// f32.
-    Num { text: String, v64: f64, v32: f32 },
+    Num {
+        text: String,
+        v64: f64,
+        v32: f32,
+    },
     Var(Var),
     Neg(Box<Expr>),
     Bin(BinOp, Box<Expr>, Box<Expr>),
@@ -392,7 +396,12 @@ impl Parser {
         let pending = match &t.kind {
             Tok::Primed(n) => match COORDS.iter().position(|c| c == n) {
                 Some(c) if self.assigned[c] => {
-                    return err(ErrorKind::AssignedTwice { name: format!("{n}'") }, span);
+                    return err(
+                        ErrorKind::AssignedTwice {
+                            name: format!("{n}'"),
+                        },
+                        span,
+                    );
                 }
                 Some(c) => Pending::Coord(c as u8),
                 None => return err(ErrorKind::OnlyCoordinatesPrimed { name: n.clone() }, span),
@@ -409,9 +418,15 @@ impl Parser {
                     )
                 };
                 if COORDS.contains(&n.as_str()) {
-                    return read_only("the current point", "; assign the next point with a prime, e.g. `x' = ...`");
+                    return read_only(
+                        "the current point",
+                        "; assign the next point with a prime, e.g. `x' = ...`",
+                    );
                 } else if n.len() == 1 && PARAM_NAMES.contains(&n.chars().next().unwrap_or(' ')) {
-                    return read_only("a parameter (an .atr column a..g)", "; pick another name for a local definition");
+                    return read_only(
+                        "a parameter (an .atr column a..g)",
+                        "; pick another name for a local definition",
+                    );
                 } else if n == "pi" {
                     return read_only("a constant", "");
                 } else if Func::from_name(n).is_some() {

@@ -199,13 +199,7 @@ impl Lower {
         }
     }
 
-    fn power(
-        &mut self,
-        mark: usize,
-        base: &Expr,
-        exp: &Expr,
-        code: &mut Vec<(Slot, SOp)>,
-    ) -> Slot {
+    fn power(&mut self, mark: usize, base: &Expr, exp: &Expr, code: &mut Vec<(Slot, SOp)>) -> Slot {
         let Some(n) = exp.small_integer() else {
             let a = self.expr(base, code);
             let b = self.expr(exp, code);

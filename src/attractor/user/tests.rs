@@ -35,8 +35,8 @@ fn builtins_as_formulas_step_bit_for_bit_in_f64() {
             assert_ne!(k[1], 0.0, "bedhead needs b != 0 ({})", p.name);
         }
         let used = user.params_used();
-        for i in 0..7 {
-            assert_eq!(used[i], i < p.equation.params().len(), "{text}");
+        for (i, used) in used.iter().enumerate() {
+            assert_eq!(*used, i < p.equation.params().len(), "{text}");
         }
         assert_eq!(user.is_3d(), p.equation == Equation::Pickover);
         let mut ev = user.eval_f64(&k);
@@ -68,7 +68,11 @@ fn builtins_as_formulas_step_bit_for_bit_in_f32_lanes() {
         let mut ev = user.eval_f32::<16>(&k);
         let mut pts: [[f32; 3]; 16] = std::array::from_fn(|l| {
             let t = l as f32 / 16.0;
-            [p.start[0] as f32 + t * 0.1, p.start[1] as f32 - t * 0.05, 0.5]
+            [
+                p.start[0] as f32 + t * 0.1,
+                p.start[1] as f32 - t * 0.05,
+                0.5,
+            ]
         });
         let (mut xs, mut ys, mut zs) = (pts.map(|q| q[0]), pts.map(|q| q[1]), pts.map(|q| q[2]));
         for i in 0..100 {
@@ -101,7 +105,11 @@ fn builtin_formula_texts() {
     let gm = builtin_formula(Equation::GumowskiMira).unwrap();
     assert!(gm.starts_with("g1 = c * x + (2.0 * (1.0 - c))"), "{gm}");
     assert!(builtin_formula(Equation::SymmetricIcon).is_none());
-    assert!(builtin_formula(Equation::Pickover).unwrap().ends_with("z' = sin(x)"));
+    assert!(
+        builtin_formula(Equation::Pickover)
+            .unwrap()
+            .ends_with("z' = sin(x)")
+    );
 }
 
 #[test]
@@ -195,7 +203,11 @@ fn f32_lanes_follow_f64_closely_on_every_function() {
     let k = [1.7, -0.6, 0.0, 0.0, 0.0, 0.0, 0.0];
     let mut ev = m.eval_f32::<4>(&k.map(|v| v as f32));
     let starts = [[0.3, 0.7], [-1.2, 0.4], [2.0, -3.0], [0.1, 0.05]];
-    let (mut xs, mut ys, mut zs) = (starts.map(|s| s[0] as f32), starts.map(|s| s[1] as f32), [0.0f32; 4]);
+    let (mut xs, mut ys, mut zs) = (
+        starts.map(|s| s[0] as f32),
+        starts.map(|s| s[1] as f32),
+        [0.0f32; 4],
+    );
     ev.step(&mut xs, &mut ys, &mut zs);
     for (l, s) in starts.iter().enumerate() {
         let want = m.step_f64([s[0], s[1], 0.0], &k);
@@ -212,23 +224,78 @@ fn errors_name_the_problem_and_place() {
     let e = err("x' = y\ny' = xx");
     assert_eq!((e.line, e.column), (2, 6));
     assert!(e.to_string().contains("unknown name `xx`"), "{e}");
-    assert!(matches!(err("x' = y").kind, ErrorKind::MissingCoordinate { name: "y'" }));
-    assert!(matches!(err("").kind, ErrorKind::MissingCoordinate { name: "x'" }));
-    assert!(matches!(err("x' = 1; x' = 2; y' = 0").kind, ErrorKind::AssignedTwice { .. }));
-    assert!(matches!(err("a = 1; x' = a; y' = 0").kind, ErrorKind::ReadOnly { .. }));
-    assert!(matches!(err("x = 1; x' = 1; y' = 0").kind, ErrorKind::ReadOnly { .. }));
-    assert!(matches!(err("sin = 1; x' = 1; y' = 0").kind, ErrorKind::ReadOnly { .. }));
-    assert!(matches!(err("t = 1; t = 2; x' = 1; y' = 0").kind, ErrorKind::AssignedTwice { .. }));
-    assert!(matches!(err("x' = y'; y' = 0").kind, ErrorKind::UsedBeforeAssigned { .. }));
-    assert!(matches!(err("w' = 1; x' = 1; y' = 0").kind, ErrorKind::OnlyCoordinatesPrimed { .. }));
-    assert!(matches!(err("x' = t; t = 1; y' = 0").kind, ErrorKind::UnknownName { .. }));
-    assert!(matches!(err("x' = atan2(y); y' = 0").kind, ErrorKind::WrongArity { expected: 2, found: 1, .. }));
-    assert!(matches!(err("x' = sin; y' = 0").kind, ErrorKind::FunctionWithoutCall { .. }));
-    assert!(matches!(err("x' = a(2); y' = 0").kind, ErrorKind::NotAFunction { .. }));
-    assert!(matches!(err("x' = 1/0 + x; y' = 0").kind, ErrorKind::ConstantNotFinite { .. }));
-    assert!(matches!(err("x' = x + log(0); y' = 0").kind, ErrorKind::ConstantNotFinite { .. }));
-    assert!(matches!(err("x' = 1e39; y' = 0").kind, ErrorKind::BadNumber { .. }));
-    assert!(matches!(err("x' = +x; y' = 0").kind, ErrorKind::Unsupported { .. }));
+    assert!(matches!(
+        err("x' = y").kind,
+        ErrorKind::MissingCoordinate { name: "y'" }
+    ));
+    assert!(matches!(
+        err("").kind,
+        ErrorKind::MissingCoordinate { name: "x'" }
+    ));
+    assert!(matches!(
+        err("x' = 1; x' = 2; y' = 0").kind,
+        ErrorKind::AssignedTwice { .. }
+    ));
+    assert!(matches!(
+        err("a = 1; x' = a; y' = 0").kind,
+        ErrorKind::ReadOnly { .. }
+    ));
+    assert!(matches!(
+        err("x = 1; x' = 1; y' = 0").kind,
+        ErrorKind::ReadOnly { .. }
+    ));
+    assert!(matches!(
+        err("sin = 1; x' = 1; y' = 0").kind,
+        ErrorKind::ReadOnly { .. }
+    ));
+    assert!(matches!(
+        err("t = 1; t = 2; x' = 1; y' = 0").kind,
+        ErrorKind::AssignedTwice { .. }
+    ));
+    assert!(matches!(
+        err("x' = y'; y' = 0").kind,
+        ErrorKind::UsedBeforeAssigned { .. }
+    ));
+    assert!(matches!(
+        err("w' = 1; x' = 1; y' = 0").kind,
+        ErrorKind::OnlyCoordinatesPrimed { .. }
+    ));
+    assert!(matches!(
+        err("x' = t; t = 1; y' = 0").kind,
+        ErrorKind::UnknownName { .. }
+    ));
+    assert!(matches!(
+        err("x' = atan2(y); y' = 0").kind,
+        ErrorKind::WrongArity {
+            expected: 2,
+            found: 1,
+            ..
+        }
+    ));
+    assert!(matches!(
+        err("x' = sin; y' = 0").kind,
+        ErrorKind::FunctionWithoutCall { .. }
+    ));
+    assert!(matches!(
+        err("x' = a(2); y' = 0").kind,
+        ErrorKind::NotAFunction { .. }
+    ));
+    assert!(matches!(
+        err("x' = 1/0 + x; y' = 0").kind,
+        ErrorKind::ConstantNotFinite { .. }
+    ));
+    assert!(matches!(
+        err("x' = x + log(0); y' = 0").kind,
+        ErrorKind::ConstantNotFinite { .. }
+    ));
+    assert!(matches!(
+        err("x' = 1e39; y' = 0").kind,
+        ErrorKind::BadNumber { .. }
+    ));
+    assert!(matches!(
+        err("x' = +x; y' = 0").kind,
+        ErrorKind::Unsupported { .. }
+    ));
     let e = err("x' = (x + 1; y' = 0");
     assert_eq!(
         e.kind,
@@ -276,10 +343,17 @@ fn render_points_a_caret_at_the_problem() {
          the formula\n  y' = x +\n          ^"
     );
     // Long lines are cut around the caret.
-    let text = format!("x' = {}qq{}; y' = 0", "x + ".repeat(100), " + y".repeat(100));
+    let text = format!(
+        "x' = {}qq{}; y' = 0",
+        "x + ".repeat(100),
+        " + y".repeat(100)
+    );
     let r = err(&text).render(&text, Origin::Flag("--formula"));
     let lines: Vec<&str> = r.lines().collect();
-    assert!(lines[1].starts_with("  ...") && lines[1].ends_with("..."), "{r}");
+    assert!(
+        lines[1].starts_with("  ...") && lines[1].ends_with("..."),
+        "{r}"
+    );
     let caret = lines[2].find('^').unwrap();
     assert_eq!(&lines[1][caret..caret + 2], "qq", "{r}");
 }
@@ -288,7 +362,10 @@ fn render_points_a_caret_at_the_problem() {
 fn params_filled_and_blank() {
     let m = map("x' = sin(a*y) + c; y' = x");
     assert_eq!(m.param_names_used(), vec!['a', 'c']);
-    assert!(m.check_params([true, false, true, false, false, false, false]).is_ok());
+    assert!(
+        m.check_params([true, false, true, false, false, false, false])
+            .is_ok()
+    );
     let e = m.check_params([true; 7].map(|_| false)).unwrap_err();
     assert_eq!(e.kind, ErrorKind::ParamBlank { name: 'a' });
     assert_eq!(e.column, 10);
@@ -326,9 +403,15 @@ fn wgsl_body_has_the_builtin_form() {
     let m = map("t = x^2 + pi; x' = sin(a*y) - t; y' = select(x < 0, pow(y, 1.5), -x)");
     let body = m.wgsl_body();
     assert!(body.contains("let l_t = ((x * x) + 3.1415927);"), "{body}");
-    assert!(body.ends_with("    return vec3<f32>(next_x, next_y, z);\n"), "{body}");
+    assert!(
+        body.ends_with("    return vec3<f32>(next_x, next_y, z);\n"),
+        "{body}"
+    );
     let f = m.map_step_wgsl();
-    assert!(f.starts_with("fn map_step(pin: vec3<f32>) -> vec3<f32> {"), "{f}");
+    assert!(
+        f.starts_with("fn map_step(pin: vec3<f32>) -> vec3<f32> {"),
+        "{f}"
+    );
     assert!(f.contains("let a = params.k0.x;"), "{f}");
     assert!(!f.contains("let b = "), "{f}");
 }
