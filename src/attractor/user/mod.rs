@@ -83,8 +83,9 @@ impl UserMap {
         &self.text
     }
 
-    /// The formula printed back in a canonical form (`; `-separated, fewest parentheses); parsing
-    /// it gives the same tree.
+    /// The formula printed back in a canonical form (`; `-separated, spaces around binary
+    /// operators, fewest parentheses); parsing it gives the same tree. It may be longer than the
+    /// text (spaces), so for a formula near [`MAX_TEXT`] it can exceed the limit.
     pub fn canonical_text(&self) -> String {
         self.ast.to_text()
     }

@@ -415,3 +415,18 @@ fn wgsl_body_has_the_builtin_form() {
     assert!(f.contains("let a = params.k0.x;"), "{f}");
     assert!(!f.contains("let b = "), "{f}");
 }
+
+#[test]
+fn longest_flat_formula_is_handled_on_a_test_thread_stack() {
+    // Left-associative chains are not limited by the nesting limit: 4 KiB of `x + x + ...` is a
+    // tree about 2000 deep, which every pass walks recursively.
+    let body = "x + ".repeat((MAX_TEXT - 20) / 4);
+    let text = format!("x' = {body}x; y' = 0");
+    assert!(text.len() <= MAX_TEXT);
+    let m = map(&text);
+    assert_eq!(m.canonical_text(), text);
+    let n = body.len() / 4 + 1;
+    assert_eq!(m.step_f64([1.0, 0.0, 0.0], &[0.0; 7])[0], n as f64);
+    assert!(m.map_step_wgsl().len() > text.len());
+    assert!(map(&m.canonical_text()).ast().same(m.ast()));
+}
