@@ -103,7 +103,12 @@ fn builtin_formula_texts() {
     );
     // gumowski_mira's local `g` would be the parameter g; its mu becomes c.
     let gm = builtin_formula(Equation::GumowskiMira).unwrap();
-    assert!(gm.starts_with("g1 = c * x + (2.0 * (1.0 - c))"), "{gm}");
+    assert_eq!(
+        gm,
+        "g1 = c * x + (2.0 * (1.0 - c)) * (x * x) / (1.0 + x * x); \
+         xn = y + a * (1.0 - b * (y * y)) * y + g1; \
+         gn = c * xn + (2.0 * (1.0 - c)) * (xn * xn) / (1.0 + xn * xn); x' = xn; y' = -x + gn"
+    );
     assert!(builtin_formula(Equation::SymmetricIcon).is_none());
     assert!(
         builtin_formula(Equation::Pickover)
