@@ -1,8 +1,8 @@
 //! CPU accumulation (sampled and exact) and shading throughput, Clifford at 1024x1024.
 //! `cargo bench --bench cpu`; tiny under `cargo test --benches`.
 
-use attractors::cpu::{accumulate_exact, accumulate_sampled};
-use attractors::job::Control;
+use attractors::cpu::{render_exact, render_sampled};
+use attractors::engine::Control;
 use attractors::shade::{Color, Palette, Shade, Style, shade};
 mod common;
 use common::clifford;
@@ -14,18 +14,18 @@ fn accumulate(c: &mut Criterion) {
     let sampled = clifford(100_000_000);
     g.throughput(Throughput::Elements(sampled.iters));
     g.bench_function("sampled_1e8", |b| {
-        b.iter(|| accumulate_sampled(&sampled, &Control::new()))
+        b.iter(|| render_sampled(&sampled, &Control::new()))
     });
     let exact = clifford(20_000_000);
     g.throughput(Throughput::Elements(exact.iters));
     g.bench_function("exact_2e7", |b| {
-        b.iter(|| accumulate_exact(&exact, &Control::new()))
+        b.iter(|| render_exact(&exact, &Control::new()))
     });
     g.finish();
 }
 
 fn shading(c: &mut Criterion) {
-    let hist = accumulate_sampled(&clifford(10_000_000), &Control::new());
+    let hist = render_sampled(&clifford(10_000_000), &Control::new());
     let mut g = c.benchmark_group("shade_1024");
     g.throughput(Throughput::Elements(hist.counts.len() as u64));
     for s in [Shade::EqHist, Shade::Log] {
@@ -33,6 +33,7 @@ fn shading(c: &mut Criterion) {
             shade: s,
             palette: Palette::from_name("fire").unwrap(),
             background: Color([0, 0, 0, 255]),
+            span: None,
         };
         g.bench_function(s.name(), |b| b.iter(|| shade(&hist, &style)));
     }

@@ -3,25 +3,35 @@
 //! `cargo bench --bench gpu`; tiny under `cargo test --benches`.
 
 use attractors::attractor::Equation;
-use attractors::gpu::accumulate::{AccumulatePass, accumulate};
-use attractors::gpu::{GpuContext, ShadePass};
-use attractors::job::Control;
+use attractors::engine::{Control, drive};
+use attractors::gpu::accumulate::AccumulatePass;
+use attractors::gpu::{GpuContext, GpuEngine, ShadePass};
+use attractors::histogram::Histogram;
+use attractors::job::Job;
 use attractors::shade::{Color, Palette, Shade, Style};
+use std::sync::Arc;
 mod common;
 use common::clifford;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::time::{Duration, Instant};
 
+fn accumulate(ctx: &Arc<GpuContext>, pass: &Arc<AccumulatePass>, job: &Job) -> Histogram {
+    let mut engine = GpuEngine::with_pass(ctx.clone(), pass.clone(), job).expect("gpu engine");
+    drive(&mut engine, job.iters, &Control::new(), None)
+        .expect("gpu accumulate")
+        .hist
+}
+
 fn gpu(c: &mut Criterion) {
     let ctx = match GpuContext::new(None) {
-        Ok(ctx) => ctx,
+        Ok(ctx) => Arc::new(ctx),
         Err(e) => {
             eprintln!("skipping GPU benchmarks: {e}");
             return;
         }
     };
     eprintln!("adapter: {}", ctx.describe());
-    let pass = AccumulatePass::new(&ctx, Equation::Clifford);
+    let pass = Arc::new(AccumulatePass::new(&ctx, Equation::Clifford));
     let iters = if ctx.is_software() {
         100_000_000
     } else {
@@ -36,7 +46,7 @@ fn gpu(c: &mut Criterion) {
             let mut total = Duration::ZERO;
             for _ in 0..n {
                 let t = Instant::now();
-                let h = accumulate(&ctx, &pass, &job, &Control::new()).expect("gpu accumulate");
+                let h = accumulate(&ctx, &pass, &job);
                 total += t.elapsed();
                 assert_eq!(h.tally.total(), job.iters);
             }
@@ -45,13 +55,13 @@ fn gpu(c: &mut Criterion) {
     });
     g.finish();
 
-    let hist =
-        accumulate(&ctx, &pass, &clifford(10_000_000), &Control::new()).expect("gpu accumulate");
+    let hist = accumulate(&ctx, &pass, &clifford(10_000_000));
     let shade = ShadePass::new(&ctx);
     let style = Style {
         shade: Shade::EqHist,
         palette: Palette::from_name("fire").unwrap(),
         background: Color([0, 0, 0, 255]),
+        span: None,
     };
     let mut g = c.benchmark_group("gpu_shade_1024");
     g.throughput(Throughput::Elements(hist.counts.len() as u64));

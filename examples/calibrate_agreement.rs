@@ -4,10 +4,10 @@
 //!
 //!     cargo run --release --example calibrate_agreement -- [POINTS] [SIZE]
 
-use attractors::app::load_presets;
 use attractors::compare::agreement;
-use attractors::cpu::{accumulate_exact, accumulate_sampled};
-use attractors::job::{Control, Job};
+use attractors::cpu::{render_exact, render_sampled};
+use attractors::engine::Control;
+use attractors::job::Job;
 use attractors::pilot;
 
 fn main() {
@@ -16,7 +16,7 @@ fn main() {
         .next()
         .map_or(10_000_000, |v| attractors::cli::parse_count(&v).unwrap());
     let size: u32 = args.next().map_or(256, |v| v.parse().unwrap());
-    let (presets, _) = load_presets(None).unwrap();
+    let (presets, _) = (attractors::Presets::builtin().all().to_vec(), String::new());
     let chosen = attractors::attractor::first_dissipative_per_equation(&presets);
     println!(
         "{:<18} {:>22} {:>22} {:>22} {:>22}",
@@ -25,9 +25,9 @@ fn main() {
     for p in &chosen {
         let bounds = pilot::run(p, 1000, 0).unwrap().bounds;
         let job = Job::new(p.clone(), (size, size), bounds, n, 1000, 1);
-        let exact = accumulate_exact(&job, &Control::new()).counts;
-        let s1 = accumulate_sampled(&job, &Control::new()).counts;
-        let s2 = accumulate_sampled(
+        let exact = render_exact(&job, &Control::new()).counts;
+        let s1 = render_sampled(&job, &Control::new()).counts;
+        let s2 = render_sampled(
             &Job {
                 seed: 2,
                 ..job.clone()
@@ -37,7 +37,7 @@ fn main() {
         .counts;
         let mut off = job.clone();
         off.preset.params[0] *= 1.01;
-        let off = accumulate_sampled(&off, &Control::new()).counts;
+        let off = render_sampled(&off, &Control::new()).counts;
         let s = size as usize;
         let transposed: Vec<u64> = (0..s * s).map(|i| s1[(i % s) * s + i / s]).collect();
         let f = |a| format!("{a}");

@@ -49,48 +49,12 @@ struct Orbit {
 // 64-bit totals: one (lo, hi) per bin, then three for the tally
 @group(0) @binding(4) var<storage, read_write> totals: array<vec2<u32>>;
 
-const DIVERGENCE_LIMIT: f32 = 1e10;
+// Shared pieces (PCG, start points, divergence, binning) come from shaders/common.wgsl and the
+// constants from their Rust definitions; src/gpu/compose.rs puts them where this marker stands.
+// @common@
 
-// PCG hash, bit-identical to src/rng.rs.
-fn pcg(v: u32) -> u32 {
-    let state = v * 747796405u + 2891336453u;
-    let word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
-    return (word >> 22u) ^ word;
-}
-
-fn hash3(a: u32, b: u32, c: u32) -> u32 {
-    return pcg(a ^ pcg(b ^ pcg(c)));
-}
-
-fn signed_unit(h: u32) -> f32 {
-    return f32(h >> 8u) * (2.0 / 16777216.0) - 1.0;
-}
-
-// Same as rng::orbit_start.
-fn orbit_start(id: u32, restart: u32) -> vec3<f32> {
-    let h = hash3(params.key, id, restart);
-    let h2 = pcg(h);
-    let j = params.start.w;
-    return vec3<f32>(params.start.x + j * signed_unit(h), params.start.y + j * signed_unit(h2), params.start.z);
-}
-
-fn is_finite(v: f32) -> bool {
-    return (bitcast<u32>(v) & 0x7f800000u) != 0x7f800000u;
-}
-
-fn diverged(p: vec3<f32>) -> bool {
-    return !(is_finite(p.x) && is_finite(p.y) && abs(p.x) <= DIVERGENCE_LIMIT && abs(p.y) <= DIVERGENCE_LIMIT);
-}
-
-// Datashader's binning rule in f32 (src/histogram.rs, Binner32); -1 when outside.
-fn bin_index(x: f32, y: f32) -> i32 {
-    let b = params.bounds;
-    if !(b.x <= x && x <= b.y && b.z <= y && y <= b.w) {
-        return -1;
-    }
-    let col = min(u32(x * params.scale.x + params.scale.y), params.width - 1u);
-    let row_up = min(u32(y * params.scale.z + params.scale.w), params.height - 1u);
-    return i32((params.height - 1u - row_up) * params.width + col);
+fn bin_of(x: f32, y: f32) -> i32 {
+    return bin_index(x, y, params.bounds, params.scale, params.width, params.height);
 }
 
 // @map_step@
@@ -105,7 +69,7 @@ fn cs_accumulate(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation
     if params.init != 0u {
         o.id = i;
         o.restarts = 0u;
-        o.p = vec4<f32>(orbit_start(o.id, 0u), 0.0);
+        o.p = vec4<f32>(orbit_start(params.key, o.id, 0u, params.start), 0.0);
         o.left = params.orbit_len;
         o.skip_left = params.skip;
     }
@@ -133,7 +97,7 @@ fn cs_accumulate(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation
                 break;
             }
             k += 1u;
-            let b = bin_index(p.x, p.y);
+            let b = bin_of(p.x, p.y);
             if b >= 0 {
                 atomicAdd(&hist[b], 1u);
                 counted += 1u;
@@ -146,12 +110,12 @@ fn cs_accumulate(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation
             lost += 1u;
             todo -= 1u;
             o.restarts += 1u;
-            p = orbit_start(o.id, o.restarts);
+            p = orbit_start(params.key, o.id, o.restarts, params.start);
             o.skip_left = params.skip;
         } else if o.left == 0u {
             o.id += params.invocations;
             o.restarts = 0u;
-            p = orbit_start(o.id, 0u);
+            p = orbit_start(params.key, o.id, 0u, params.start);
             o.left = params.orbit_len;
             o.skip_left = params.skip;
         }

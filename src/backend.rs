@@ -1,84 +1,220 @@
-//! The one seam between the renderers (hyperfine's `Executor` is the model): every backend
-//! accumulates a [`Job`] into a [`Histogram`]; everything after that (shading maths, outputs,
-//! comparisons) is shared. The GPU backend also shades with its fragment pass.
+//! Choosing the engine for a job: one backend enum for every command (render, window, bench, the
+//! library), the GPU fallback of `auto`, and the up-front memory check.
 
-use crate::cpu;
-use crate::gpu::{AccumulatePass, GpuContext, GpuError, ShadePass};
-use crate::histogram::Histogram;
-use crate::job::{Control, Job};
-use crate::shade::{self, Style};
-use anyhow::Result;
+use crate::cpu::{ExactEngine, SampledEngine};
+use crate::engine::Engine;
+use crate::gpu::{AccumulatePass, GpuContext, GpuEngine, GpuError};
+use crate::job::Job;
+use std::sync::Arc;
 
-/// The renderer chosen for a run.
+/// Which renderer accumulates the histogram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Backend {
-    /// Float64 single orbit, bit-exact with datashader.
+    /// The GPU when one can do the job, else the CPU (with a one-line notice).
+    Auto,
+    /// The GPU (wgpu compute shader); refuses when none can do the job.
+    Gpu,
+    /// Float32 orbits on every CPU core.
+    Cpu,
+    /// The float64 single orbit on one core, bit-exact with datashader (same as `--exact`).
     CpuExact,
-    /// Many float32 orbits over all cores.
-    CpuSampled,
-    /// wgpu compute accumulation and fragment shading.
-    Gpu {
-        ctx: Box<GpuContext>,
-        accumulate: AccumulatePass,
-        shade: ShadePass,
-    },
-}
-
-/// A backend run that stopped on an error, with what it had accumulated (if anything).
-#[derive(Debug)]
-pub struct Failure {
-    pub error: anyhow::Error,
-    pub partial: Option<Histogram>,
 }
 
 impl Backend {
-    /// Opens the GPU and builds the pipelines for `job`'s equation (once).
-    pub fn gpu(adapter: Option<&str>, job: &Job) -> Result<Backend, GpuError> {
-        let ctx = GpuContext::new(adapter)?;
-        let accumulate = AccumulatePass::new(&ctx, job.preset.equation);
-        let shade = ShadePass::new(&ctx);
-        ctx.wait()?;
-        Ok(Backend::Gpu {
-            ctx: Box::new(ctx),
-            accumulate,
-            shade,
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Auto => "auto",
+            Backend::Gpu => "gpu",
+            Backend::Cpu => "cpu",
+            Backend::CpuExact => "cpu-exact",
+        }
+    }
+}
+
+/// Why no engine could be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Gpu(#[from] GpuError),
+    #[error("--exact runs on the CPU only (float64 single orbit); drop --backend gpu or --exact")]
+    ExactOnGpu,
+    #[error(
+        "--size {width}x{height} needs about {need_mib} MiB of memory with {engine}, but only {avail_mib} MiB are available; use a smaller --size"
+    )]
+    Memory {
+        width: u32,
+        height: u32,
+        need_mib: u64,
+        avail_mib: u64,
+        engine: String,
+    },
+}
+
+/// Opens the engine for `job`: [`Engines::open`] then [`Engines::engine`].
+///
+/// ```
+/// use attractors::{Backend, Control, Job, Presets, drive, open_engine};
+/// let preset = Presets::builtin().get("De_Jong_1").unwrap().clone();
+/// let job = Job::builder(preset).size(64, 64).points(50_000).build().unwrap();
+/// let mut engine = open_engine(Backend::Cpu, None, &job, |_| {}).unwrap();
+/// let ctl = Control::new();
+/// let half = drive(engine.as_mut(), 25_000, &ctl, None).unwrap();
+/// // Read while it runs (the sampled engine finishes whole groups of orbits) ...
+/// assert!((25_000..30_000).contains(&half.hist.tally.total()));
+/// let all = drive(engine.as_mut(), u64::MAX, &ctl, None).unwrap();
+/// assert_eq!(all.hist.tally.total(), 50_000); // ... and continued to the job's end
+/// assert_eq!(all.hist.sum(), all.hist.tally.counted);
+/// ```
+pub fn open_engine(
+    backend: Backend,
+    adapter: Option<&str>,
+    job: &Job,
+    notice: impl FnOnce(&str),
+) -> Result<Box<dyn Engine>, OpenError> {
+    Engines::open(backend, adapter, job, notice)?.engine(job)
+}
+
+/// A source of engines for many jobs on one backend: the GPU device and its pipelines are made
+/// once (the bench, the window and animations render job after job).
+pub enum Engines {
+    CpuExact,
+    CpuSampled,
+    Gpu {
+        ctx: Arc<GpuContext>,
+        pass: Arc<AccumulatePass>,
+    },
+}
+
+impl Engines {
+    /// Resolves `backend` for jobs like `job` (its mode, equation and canvas). `job.exact` (or
+    /// [`Backend::CpuExact`]) picks the exact orbit. `auto` falls back to the CPU when no GPU
+    /// opens or the GPU cannot hold the canvas, calling `notice` with the reason; an explicit
+    /// `gpu` refuses instead.
+    pub fn open(
+        backend: Backend,
+        adapter: Option<&str>,
+        job: &Job,
+        notice: impl FnOnce(&str),
+    ) -> Result<Engines, OpenError> {
+        let exact = job.exact || backend == Backend::CpuExact;
+        let gpu = || -> Result<Engines, GpuError> {
+            let ctx = GpuContext::new(adapter)?;
+            ctx.check_size(job.width, job.height)?;
+            let pass = AccumulatePass::new(&ctx, job.preset.equation);
+            Ok(Engines::Gpu {
+                ctx: Arc::new(ctx),
+                pass: Arc::new(pass),
+            })
+        };
+        Ok(match backend {
+            Backend::Gpu if exact => return Err(OpenError::ExactOnGpu),
+            _ if exact => Engines::CpuExact,
+            Backend::Cpu => Engines::CpuSampled,
+            Backend::Gpu => gpu()?,
+            Backend::Auto | Backend::CpuExact => match gpu() {
+                Ok(g) => g,
+                Err(e @ GpuError::NoSuchAdapter { .. }) => return Err(e.into()),
+                Err(e) => {
+                    notice(&format!("using the CPU: {e}"));
+                    Engines::CpuSampled
+                }
+            },
         })
     }
 
     /// One line for the user: which renderer, which adapter.
     pub fn describe(&self) -> String {
         match self {
-            Backend::CpuExact => "CPU exact (float64 single orbit)".into(),
-            Backend::CpuSampled => {
+            Engines::CpuExact => "CPU exact (float64 single orbit)".into(),
+            Engines::CpuSampled => {
                 format!("CPU sampled ({} threads)", rayon::current_num_threads())
             }
-            Backend::Gpu { ctx, .. } => format!("GPU {}", ctx.describe()),
+            Engines::Gpu { ctx, .. } => format!("GPU {}", ctx.describe()),
         }
     }
 
-    /// Fills the job's histogram. A cancelled run returns its partial histogram as `Ok`.
-    pub fn accumulate(&self, job: &Job, ctl: &Control) -> Result<Histogram, Failure> {
+    /// An engine for `job`, after checking that the machine has the memory it will take.
+    pub fn engine(&mut self, job: &Job) -> Result<Box<dyn Engine>, OpenError> {
         match self {
-            Backend::CpuExact => Ok(cpu::accumulate_exact(job, ctl)),
-            Backend::CpuSampled => Ok(cpu::accumulate_sampled(job, ctl)),
-            Backend::Gpu {
-                ctx, accumulate, ..
-            } => {
-                crate::gpu::accumulate::accumulate(ctx, accumulate, job, ctl).map_err(|f| Failure {
-                    error: f.error.into(),
-                    partial: f.partial,
-                })
+            Engines::CpuExact => {
+                check_memory(job, Resolved::Exact)?;
+                let mut j = job.clone();
+                j.exact = true;
+                Ok(Box::new(ExactEngine::new(&j)))
+            }
+            Engines::CpuSampled => {
+                check_memory(job, Resolved::Sampled)?;
+                Ok(Box::new(SampledEngine::new(job)))
+            }
+            Engines::Gpu { ctx, pass } => {
+                check_memory(job, Resolved::Gpu)?;
+                ctx.check_size(job.width, job.height)?;
+                if pass.equation != job.preset.equation {
+                    *pass = Arc::new(AccumulatePass::new(ctx, job.preset.equation));
+                }
+                Ok(Box::new(GpuEngine::with_pass(
+                    ctx.clone(),
+                    pass.clone(),
+                    job,
+                )?))
             }
         }
     }
+}
 
-    /// Shades with the GPU pass on the GPU backend, else on the CPU (same maths). After the GPU
-    /// failed (a lost device), the CPU shades what was accumulated.
-    pub fn shade(&self, hist: &Histogram, style: &Style) -> Result<Vec<u8>> {
-        match self {
-            Backend::Gpu { ctx, shade, .. } if ctx.fault().is_none() => {
-                Ok(shade.shade(ctx, hist, style)?)
+#[derive(Clone, Copy)]
+enum Resolved {
+    Exact,
+    Sampled,
+    Gpu,
+}
+
+/// Estimated peak host memory of a render, in bytes: the histogram in a few copies plus small
+/// buffers (no per-point storage at any iteration count), so it depends on the canvas alone.
+fn estimate(job: &Job, engine: Resolved) -> u64 {
+    let bins = job.width as u64 * job.height as u64;
+    // Shading and output: RGBA pixels, the RGB copy the PNG encoder gets, eq_hist's sorted counts.
+    let shade = bins * (4 + 3 + 8);
+    // u64 histograms held at once: the result, a resumed render's earlier counts, a checkpoint
+    // copy, and eq_hist's sorted copy of the counts. (Measured at 8192x8192 on 2 threads: 4.85 GB
+    // peak; this estimate gives 4.8 GB.)
+    let held = 4;
+    let renderer = match engine {
+        // one private histogram per thread, plus the sum
+        Resolved::Sampled => rayon::current_num_threads() as u64 + 1,
+        Resolved::Exact => 0,
+        // totals read back (bytes and histogram) and the shade pass's 64-bit upload
+        Resolved::Gpu => 3,
+    };
+    bins * 8 * (held + renderer) + shade
+}
+
+/// MemAvailable from /proc/meminfo, in bytes (None where it cannot be read).
+pub fn available_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+fn check_memory(job: &Job, engine: Resolved) -> Result<(), OpenError> {
+    let need = estimate(job, engine);
+    if let Some(avail) = available_memory()
+        && need > avail
+    {
+        return Err(OpenError::Memory {
+            width: job.width,
+            height: job.height,
+            need_mib: need >> 20,
+            avail_mib: avail >> 20,
+            engine: match engine {
+                Resolved::Exact => "the exact CPU engine",
+                Resolved::Sampled => "the sampled CPU engine",
+                Resolved::Gpu => "the GPU engine",
             }
-            _ => Ok(shade::shade(hist, style)),
-        }
+            .into(),
+        });
     }
+    Ok(())
 }

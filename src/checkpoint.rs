@@ -8,14 +8,16 @@
 //! or a full disk can lose the newest checkpoint, never the last good one.
 
 use crate::histogram::{Histogram, Tally};
-use crate::job::Job;
+use crate::job::{Job, JobKey};
 use crate::output::{Kind, OutputFile, read_npy_counts};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// Bumped when the sidecar's meaning changes.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
+/// A sidecar is a few hundred bytes; anything far larger is not one.
+const MAX_SIDECAR_BYTES: u64 = 1 << 20;
 
 /// The JSON sidecar.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -23,15 +25,9 @@ pub struct Meta {
     pub format: u32,
     pub program: String,
     pub preset: String,
-    pub equation: String,
-    pub params: Vec<f64>,
-    pub start: [f64; 3],
-    pub bounds: [f64; 4],
-    pub width: u32,
-    pub height: u32,
-    pub seed: u64,
-    pub skip: u64,
-    pub exact: bool,
+    /// What the counts are of (equation, parameters, start, bounds, size, seed, skip, mode).
+    #[serde(flatten)]
+    pub key: JobKey,
     /// The render's target (points asked for).
     pub iters: u64,
     /// Points done: counted + outside + diverged.
@@ -45,6 +41,20 @@ pub struct Meta {
     pub exact_state: Option<[f64; 3]>,
     /// The counts file, relative to the sidecar's directory.
     pub counts: String,
+    /// FNV-1a 64 of the counts (little-endian u64 words), checked on resume.
+    pub counts_hash: String,
+}
+
+/// FNV-1a 64 of the counts, as 16 hex digits.
+pub fn counts_hash(counts: &[u64]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for c in counts {
+        for b in c.to_le_bytes() {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
 }
 
 /// A loaded checkpoint: its sidecar and counts.
@@ -59,6 +69,12 @@ pub fn sidecar_path(output: &Path) -> PathBuf {
     output.with_extension("ckpt.json")
 }
 
+/// Every file of a checkpoint: the sidecar and its two counts files.
+pub fn files_of(sidecar: &Path) -> [PathBuf; 3] {
+    let [a, b] = counts_paths(sidecar);
+    [sidecar.to_path_buf(), a, b]
+}
+
 /// `out.ckpt.json` -> `out.ckpt.a.npy`, `out.ckpt.b.npy`.
 fn counts_paths(sidecar: &Path) -> [PathBuf; 2] {
     let stem = sidecar
@@ -68,16 +84,15 @@ fn counts_paths(sidecar: &Path) -> [PathBuf; 2] {
     ["a", "b"].map(|g| sidecar.with_file_name(format!("{stem}.{g}.npy")))
 }
 
-/// Writes a checkpoint for `job` (its target `target`) holding `hist`.
+/// Writes a checkpoint for `job` (its target `target`) holding `hist`; returns the files written.
 pub fn write(
     sidecar: &Path,
     job: &Job,
-    exact: bool,
     target: u64,
     hist: &Histogram,
     segments: u32,
     exact_state: Option<[f64; 3]>,
-) -> Result<()> {
+) -> Result<Vec<PathBuf>> {
     let current = std::fs::read(sidecar)
         .ok()
         .and_then(|b| serde_json::from_slice::<Meta>(&b).ok())
@@ -99,20 +114,7 @@ pub fn write(
         format: FORMAT,
         program: format!("attractors {}", env!("CARGO_PKG_VERSION")),
         preset: job.preset.name.clone(),
-        equation: job.preset.equation.name().to_string(),
-        params: job.preset.params.clone(),
-        start: job.preset.start,
-        bounds: [
-            job.bounds.xmin,
-            job.bounds.xmax,
-            job.bounds.ymin,
-            job.bounds.ymax,
-        ],
-        width: job.width,
-        height: job.height,
-        seed: job.seed,
-        skip: job.skip,
-        exact,
+        key: job.job_key(),
         iters: target,
         done: t.total(),
         counted: t.counted,
@@ -121,20 +123,21 @@ pub fn write(
         segments,
         exact_state,
         counts: name(&next),
+        counts_hash: counts_hash(&hist.counts),
     };
     let json = serde_json::to_vec_pretty(&meta)?;
     let sidecar_name = sidecar.display().to_string();
     OutputFile::prepare_for(sidecar, Kind::Json, "checkpoint")?
         .write_bytes(&json)
-        .with_context(|| format!("writing checkpoint {sidecar_name}"))
+        .with_context(|| format!("writing checkpoint {sidecar_name}"))?;
+    Ok(vec![next, sidecar.to_path_buf()])
 }
 
 /// Loads a checkpoint (`FILE.ckpt.json`), checking that the counts match the sidecar.
 pub fn load(sidecar: &Path) -> Result<Checkpoint> {
     let shown = sidecar.display();
-    let bytes = std::fs::read(sidecar).with_context(|| {
-        format!("--resume {shown}: cannot read it; give the .ckpt.json file a stopped run wrote")
-    })?;
+    let bytes =
+        crate::input::read_file(sidecar, "--resume", MAX_SIDECAR_BYTES, "checkpoint sidecar")?;
     let meta: Meta = serde_json::from_slice(&bytes).with_context(|| {
         format!(
             "--resume {shown}: not a checkpoint sidecar (expected the JSON a stopped run wrote)"
@@ -154,25 +157,34 @@ pub fn load(sidecar: &Path) -> Result<Checkpoint> {
     let (w, h, counts) = read_npy_counts(&counts_path)
         .with_context(|| format!("--resume {shown}: its counts file"))?;
     let sum: u64 = counts.iter().sum();
-    if (w, h) != (meta.width, meta.height)
-        || sum != meta.counted
-        || meta.counted + meta.outside + meta.diverged != meta.done
-    {
+    let (mw, mh) = (meta.key.width, meta.key.height);
+    if (w, h) != (mw, mh) {
         bail!(
-            "--resume {shown}: the counts in {} do not match the sidecar ({w}x{h} holding {sum}, expected {}x{} holding {}); the checkpoint is damaged",
-            meta.counts,
-            meta.width,
-            meta.height,
-            meta.counted
+            "--resume {shown}: the counts in {} are {w}x{h}, the sidecar says {mw}x{mh}; the checkpoint is damaged, rerun from the start",
+            meta.counts
         );
     }
-    let bounds = crate::histogram::Bounds::new(
-        meta.bounds[0],
-        meta.bounds[1],
-        meta.bounds[2],
-        meta.bounds[3],
-    )
-    .map_err(|e| anyhow::anyhow!("--resume {shown}: {e}"))?;
+    if meta.counted + meta.outside + meta.diverged != meta.done {
+        bail!(
+            "--resume {shown}: its tally does not add up (counted {} + outside {} + diverged {} != done {}); the checkpoint is damaged, rerun from the start",
+            meta.counted,
+            meta.outside,
+            meta.diverged,
+            meta.done
+        );
+    }
+    if sum != meta.counted || counts_hash(&counts) != meta.counts_hash {
+        bail!(
+            "--resume {shown}: the counts in {} are not the ones this sidecar wrote (they hold {sum} points, the sidecar {}; content hash {}, expected {}); the checkpoint is damaged or mixed with another render's, rerun from the start",
+            meta.counts,
+            meta.counted,
+            counts_hash(&counts),
+            meta.counts_hash
+        );
+    }
+    let mb = meta.key.bounds;
+    let bounds = crate::histogram::Bounds::new(mb[0], mb[1], mb[2], mb[3])
+        .map_err(|e| anyhow::anyhow!("--resume {shown}: {e}"))?;
     let hist = Histogram {
         width: w,
         height: h,
@@ -188,53 +200,9 @@ pub fn load(sidecar: &Path) -> Result<Checkpoint> {
 }
 
 /// Refuses a checkpoint whose job differs from `job` (as given by the flags), naming what differs.
-pub fn check_matches(
-    c: &Checkpoint,
-    job: &Job,
-    exact: bool,
-    target: u64,
-    sidecar: &Path,
-) -> Result<()> {
+pub fn check_matches(c: &Checkpoint, job: &Job, target: u64, sidecar: &Path) -> Result<()> {
     let m = &c.meta;
-    let b = &job.bounds;
-    let mut diffs = Vec::new();
-    let mut check = |what: &str, theirs: String, ours: String| {
-        if theirs != ours {
-            diffs.push(format!("{what} {theirs} (this run: {ours})"));
-        }
-    };
-    check(
-        "equation",
-        m.equation.clone(),
-        job.preset.equation.name().to_string(),
-    );
-    check(
-        "parameters",
-        format!("{:?}", m.params),
-        format!("{:?}", job.preset.params),
-    );
-    check(
-        "start",
-        format!("{:?}", m.start),
-        format!("{:?}", job.preset.start),
-    );
-    check(
-        "bounds",
-        format!("{:?}", m.bounds),
-        format!("{:?}", [b.xmin, b.xmax, b.ymin, b.ymax]),
-    );
-    check(
-        "size",
-        format!("{}x{}", m.width, m.height),
-        format!("{}x{}", job.width, job.height),
-    );
-    check("seed", m.seed.to_string(), job.seed.to_string());
-    check("skip", m.skip.to_string(), job.skip.to_string());
-    check(
-        "mode",
-        if m.exact { "--exact" } else { "sampled" }.into(),
-        if exact { "--exact" } else { "sampled" }.into(),
-    );
+    let diffs = m.key.differences(&job.job_key());
     if !diffs.is_empty() {
         bail!(
             "--resume {}: the checkpoint is of another job: {}; rerun with the flags of the stopped render",
@@ -251,12 +219,4 @@ pub fn check_matches(
         );
     }
     Ok(())
-}
-
-/// Removes a checkpoint's files (after the render they belong to finished).
-pub fn remove(sidecar: &Path) {
-    for p in counts_paths(sidecar) {
-        let _ = std::fs::remove_file(p);
-    }
-    let _ = std::fs::remove_file(sidecar);
 }

@@ -176,6 +176,15 @@ impl Tally {
     }
 }
 
+/// Points beyond this magnitude (or non-finite) count as diverged and restart their orbit.
+pub const DIVERGENCE_LIMIT: f64 = 1e10;
+
+/// Whether a point has diverged (non-finite or beyond [`DIVERGENCE_LIMIT`]).
+#[inline(always)]
+pub fn diverged_f64(x: f64, y: f64) -> bool {
+    !(x.abs() <= DIVERGENCE_LIMIT && y.abs() <= DIVERGENCE_LIMIT)
+}
+
 /// Hit counts on a grid, row 0 = top.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Histogram {
@@ -223,14 +232,50 @@ impl Histogram {
         self.counts.iter().filter(|&&c| c > 0).count()
     }
 
+    /// The largest count.
     pub fn max(&self) -> u64 {
         self.counts.iter().copied().max().unwrap_or(0)
+    }
+
+    /// The effective number of lit pixels: exp of the Shannon entropy of the counts. Equals the
+    /// number of lit pixels when they are equally bright, and stays near 1 when one pixel holds
+    /// nearly every point whatever else is touched (a collapsed orbit). 0 for an empty histogram.
+    pub fn effective_pixels(&self) -> f64 {
+        let total = self.sum() as f64;
+        if total == 0.0 {
+            return 0.0;
+        }
+        let h: f64 = self
+            .counts
+            .iter()
+            .filter(|&&c| c > 0)
+            .map(|&c| {
+                let p = c as f64 / total;
+                -p * p.ln()
+            })
+            .sum();
+        h.exp()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn effective_pixels_judge_concentration() {
+        let b = Bounds::new(0.0, 1.0, 0.0, 1.0).unwrap();
+        let mut h = Histogram::new(10, 10, b);
+        assert_eq!(h.effective_pixels(), 0.0);
+        h.counts[..4].fill(5);
+        assert!((h.effective_pixels() - 4.0).abs() < 1e-9);
+        // 99.998% in one pixel while 47 others are touched once: about 1 effective pixel.
+        let mut c = Histogram::new(10, 10, b);
+        c.counts[0] = 2_350_000;
+        c.counts[1..48].fill(1);
+        assert_eq!(c.nonzero_bins(), 48);
+        assert!(c.effective_pixels() < 1.1, "{}", c.effective_pixels());
+    }
 
     #[test]
     fn binning_edges_follow_datashader() {

@@ -1,17 +1,17 @@
-//! A validated render job and the control block a running backend reports to.
-//!
-//! The job is what crosses the one seam between the CLI and the renderers: every backend
-//! ([`crate::cpu`], and the GPU) takes a `&Job` and a `&Control` and returns a [`Histogram`].
+//! A validated render job: what every engine renders (equation, parameters, start, canvas, bounds,
+//! points, seed, mode). Build one with [`JobBuilder`], which checks every value and runs the pilot
+//! for automatic bounds.
 
 use crate::attractor::Preset;
 use crate::histogram::{Binner, Bounds, Histogram};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use serde::{Deserialize, Serialize};
 
-/// Points beyond this magnitude (or non-finite) count as diverged and restart their orbit.
-pub const DIVERGENCE_LIMIT: f64 = 1e10;
+pub use crate::histogram::{DIVERGENCE_LIMIT, diverged_f64};
+/// Largest transient (`skip`) accepted: 1e9 float64 steps take seconds; more is a typo, and the
+/// exact orbit would spend hours before the first counted point.
+pub const MAX_SKIP: u64 = 1_000_000_000;
 
-/// Everything a backend needs to accumulate one histogram.
+/// Everything an engine needs to accumulate one histogram.
 #[derive(Clone, Debug)]
 pub struct Job {
     pub preset: Preset,
@@ -23,6 +23,8 @@ pub struct Job {
     /// Transient points skipped at the start of every orbit.
     pub skip: u64,
     pub seed: u64,
+    /// The float64 single orbit (bit-exact with datashader) instead of sampled float32 orbits.
+    pub exact: bool,
     /// Which run of a resumed render this is (0 for a fresh run). It keys the start points of the
     /// sampled orbits, so a resumed run never repeats the orbits of an earlier one.
     pub segment: u32,
@@ -31,20 +33,62 @@ pub struct Job {
     pub exact_state: Option<[f64; 3]>,
 }
 
+/// What identifies a job's result: two runs with equal keys add up to one render (checkpoints and
+/// shards compare it). Points and segment are not part of it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobKey {
+    pub equation: String,
+    pub params: Vec<f64>,
+    pub start: [f64; 3],
+    pub bounds: [f64; 4],
+    pub width: u32,
+    pub height: u32,
+    pub seed: u64,
+    pub skip: u64,
+    pub exact: bool,
+}
+
+impl JobKey {
+    /// The fields that differ between two keys, as `name theirs (this run: ours)`.
+    pub fn differences(&self, ours: &JobKey) -> Vec<String> {
+        let mut d = Vec::new();
+        let mut check = |what: &str, theirs: String, mine: String| {
+            if theirs != mine {
+                d.push(format!("{what} {theirs} (this run: {mine})"));
+            }
+        };
+        check("equation", self.equation.clone(), ours.equation.clone());
+        check(
+            "parameters",
+            format!("{:?}", self.params),
+            format!("{:?}", ours.params),
+        );
+        check(
+            "start",
+            format!("{:?}", self.start),
+            format!("{:?}", ours.start),
+        );
+        check(
+            "bounds",
+            format!("{:?}", self.bounds),
+            format!("{:?}", ours.bounds),
+        );
+        check(
+            "size",
+            format!("{}x{}", self.width, self.height),
+            format!("{}x{}", ours.width, ours.height),
+        );
+        check("seed", self.seed.to_string(), ours.seed.to_string());
+        check("skip", self.skip.to_string(), ours.skip.to_string());
+        let mode = |e: bool| if e { "--exact" } else { "sampled" }.to_string();
+        check("mode", mode(self.exact), mode(ours.exact));
+        d
+    }
+}
+
 impl Job {
-    pub fn binner(&self) -> Binner {
-        Binner::new(self.bounds, self.width, self.height)
-    }
-    pub fn empty_histogram(&self) -> Histogram {
-        Histogram::new(self.width, self.height, self.bounds)
-    }
-
-    /// The key of the sampled orbits' start points (seed and segment).
-    pub fn key(&self) -> u32 {
-        crate::rng::job_key(self.seed, self.segment)
-    }
-
-    /// A fresh job (segment 0, no exact state).
+    /// A fresh sampled job (segment 0) with explicit bounds; see [`JobBuilder`] for validation
+    /// and automatic bounds.
     pub fn new(
         preset: Preset,
         (width, height): (u32, u32),
@@ -61,72 +105,186 @@ impl Job {
             iters,
             skip,
             seed,
+            exact: false,
             segment: 0,
             exact_state: None,
         }
     }
+
+    /// Starts a validated job for `preset`.
+    pub fn builder(preset: Preset) -> JobBuilder {
+        JobBuilder::new(preset)
+    }
+
+    /// The binning rule of this job's canvas.
+    pub fn binner(&self) -> Binner {
+        Binner::new(self.bounds, self.width, self.height)
+    }
+    /// An empty histogram of this job's canvas.
+    pub fn empty_histogram(&self) -> Histogram {
+        Histogram::new(self.width, self.height, self.bounds)
+    }
+    /// The key of the sampled orbits' start points (seed and segment).
+    pub fn key(&self) -> u32 {
+        crate::rng::job_key(self.seed, self.segment)
+    }
+    /// What identifies this job's result (for checkpoints and shards).
+    pub fn job_key(&self) -> JobKey {
+        let b = &self.bounds;
+        JobKey {
+            equation: self.preset.equation.name().to_string(),
+            params: self.preset.params.clone(),
+            start: self.preset.start,
+            bounds: [b.xmin, b.xmax, b.ymin, b.ymax],
+            width: self.width,
+            height: self.height,
+            seed: self.seed,
+            skip: self.skip,
+            exact: self.exact,
+        }
+    }
 }
 
-/// A consistent copy of a running backend's counts (tally and counts agree), for checkpoints.
+/// How automatic bounds fit the canvas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Aspect {
+    /// One pixel covers the same distance in x and y (true proportions).
+    #[default]
+    Equal,
+    /// x and y scaled independently to fill the canvas.
+    Fill,
+}
+
+/// Why a job could not be built. Each message names the value and a way out.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("--size {width}x{height}: both sides must be at least 1 pixel")]
+    EmptyCanvas { width: u32, height: u32 },
+    #[error(
+        "--skip {skip}: at most {max} transient points; the orbit settles within a few thousand"
+    )]
+    SkipTooLarge { skip: u64, max: u64 },
+    #[error("{preset}: {message}")]
+    Pilot { preset: String, message: String },
+}
+
+/// Builds a validated [`Job`]: defaults of the command line (1024x1024, 1e8 points, skip 1000,
+/// seed 0, sampled, automatic bounds with equal aspect).
+///
+/// ```
+/// use attractors::{Job, Presets};
+/// let presets = Presets::builtin();
+/// let job = Job::builder(presets.get("Clifford").unwrap().clone())
+///     .size(256, 128)
+///     .points(100_000)
+///     .seed(7)
+///     .build()
+///     .unwrap();
+/// assert_eq!((job.width, job.height, job.iters), (256, 128, 100_000));
+/// // Automatic bounds keep true proportions: x spans twice the y range on a 2:1 canvas.
+/// let b = job.bounds;
+/// assert!(((b.xmax - b.xmin) / (b.ymax - b.ymin) - 2.0).abs() < 1e-9);
+/// ```
 #[derive(Clone, Debug)]
-pub struct Snapshot {
-    pub hist: Histogram,
-    /// Exact mode: the next point of the orbit.
-    pub exact_state: Option<[f64; 3]>,
+pub struct JobBuilder {
+    preset: Preset,
+    size: (u32, u32),
+    iters: u64,
+    skip: u64,
+    seed: u64,
+    exact: bool,
+    bounds: Option<Bounds>,
+    aspect: Aspect,
 }
 
-/// Shared between a running backend and whoever watches it (progress bar, Ctrl-C handler).
-#[derive(Debug, Default)]
-pub struct Control {
-    done: AtomicU64,
-    cancel: AtomicBool,
-    snapshot_wanted: AtomicBool,
-    snapshot: Mutex<Option<Snapshot>>,
-}
+impl JobBuilder {
+    /// A builder with the command line's defaults.
+    pub fn new(preset: Preset) -> JobBuilder {
+        JobBuilder {
+            preset,
+            size: (1024, 1024),
+            iters: 100_000_000,
+            skip: 1000,
+            seed: 0,
+            exact: false,
+            bounds: None,
+            aspect: Aspect::Equal,
+        }
+    }
+    /// Canvas size in pixels.
+    pub fn size(mut self, width: u32, height: u32) -> JobBuilder {
+        self.size = (width, height);
+        self
+    }
+    /// Points to count.
+    pub fn points(mut self, n: u64) -> JobBuilder {
+        self.iters = n;
+        self
+    }
+    /// Transient points skipped at the start of every orbit.
+    pub fn skip(mut self, n: u64) -> JobBuilder {
+        self.skip = n;
+        self
+    }
+    /// Seed of the sampled orbits' start points.
+    pub fn seed(mut self, seed: u64) -> JobBuilder {
+        self.seed = seed;
+        self
+    }
+    /// The float64 single orbit, bit-exact with datashader.
+    pub fn exact(mut self, exact: bool) -> JobBuilder {
+        self.exact = exact;
+        self
+    }
+    /// Explicit bounds (used as given); without them the pilot chooses.
+    pub fn bounds(mut self, bounds: Bounds) -> JobBuilder {
+        self.bounds = Some(bounds);
+        self
+    }
+    /// How automatic bounds fit the canvas.
+    pub fn aspect(mut self, aspect: Aspect) -> JobBuilder {
+        self.aspect = aspect;
+        self
+    }
 
-impl Control {
-    pub fn new() -> Control {
-        Control::default()
-    }
-    /// Called by backends as work completes.
-    pub fn add_done(&self, points: u64) {
-        self.done.fetch_add(points, Ordering::Relaxed);
-    }
-    pub fn done(&self) -> u64 {
-        self.done.load(Ordering::Relaxed)
-    }
-    /// Asks the backend to stop soon; it returns what it accumulated so far.
-    pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::Relaxed);
-    }
-    pub fn is_cancelled(&self) -> bool {
-        self.cancel.load(Ordering::Relaxed)
+    /// Checks every value, runs the pilot for automatic bounds, and returns the job with what the
+    /// pilot found.
+    pub fn build_with_pilot(self) -> Result<(Job, crate::pilot::Pilot), JobError> {
+        let (width, height) = self.size;
+        if width == 0 || height == 0 {
+            return Err(JobError::EmptyCanvas { width, height });
+        }
+        if self.skip > MAX_SKIP {
+            return Err(JobError::SkipTooLarge {
+                skip: self.skip,
+                max: MAX_SKIP,
+            });
+        }
+        let pilot = crate::pilot::run(&self.preset, self.skip, self.seed).map_err(|message| {
+            JobError::Pilot {
+                preset: self.preset.name.clone(),
+                message,
+            }
+        })?;
+        let bounds = match (self.bounds, self.aspect) {
+            (Some(b), _) => b,
+            (None, Aspect::Equal) => pilot.bounds.with_equal_aspect(width, height),
+            (None, Aspect::Fill) => pilot.bounds,
+        };
+        let mut job = Job::new(
+            self.preset,
+            (width, height),
+            bounds,
+            self.iters,
+            self.skip,
+            self.seed,
+        );
+        job.exact = self.exact;
+        Ok((job, pilot))
     }
 
-    /// Asks the backend for a [`Snapshot`] at its next consistent point.
-    pub fn request_snapshot(&self) {
-        self.snapshot_wanted.store(true, Ordering::Relaxed);
+    /// [`JobBuilder::build_with_pilot`] without the pilot's findings.
+    pub fn build(self) -> Result<Job, JobError> {
+        self.build_with_pilot().map(|(job, _)| job)
     }
-    /// Whether a snapshot was asked for (backends poll this between chunks of work).
-    pub fn snapshot_wanted(&self) -> bool {
-        self.snapshot_wanted.load(Ordering::Relaxed)
-    }
-    /// Called by a backend: hands over the snapshot that was asked for.
-    pub fn offer_snapshot(&self, s: Snapshot) {
-        *self.snapshot.lock().unwrap_or_else(|p| p.into_inner()) = Some(s);
-        self.snapshot_wanted.store(false, Ordering::Relaxed);
-    }
-    /// Takes the snapshot a backend handed over, if any.
-    pub fn take_snapshot(&self) -> Option<Snapshot> {
-        self.snapshot
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-    }
-}
-
-/// Whether a point has diverged (non-finite or beyond [`DIVERGENCE_LIMIT`]).
-#[inline(always)]
-pub fn diverged_f64(x: f64, y: f64) -> bool {
-    !(x.abs() <= DIVERGENCE_LIMIT && y.abs() <= DIVERGENCE_LIMIT)
 }

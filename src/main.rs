@@ -5,9 +5,9 @@ use clap::Parser;
 fn main() {
     quiet_mesa_wayland_probe();
     let args = attractors::cli::Args::parse();
-    match attractors::app::run(args) {
-        Ok(attractors::app::Outcome::Complete) => {}
-        Ok(attractors::app::Outcome::Interrupted) => std::process::exit(130),
+    match attractors::cmd::run(args) {
+        Ok(attractors::cmd::Outcome::Complete) => {}
+        Ok(attractors::cmd::Outcome::Interrupted) => std::process::exit(130),
         Err(err) => {
             eprintln!("error: {err:#}");
             std::process::exit(2);

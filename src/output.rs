@@ -58,6 +58,14 @@ impl OutputFile {
 
     /// [`OutputFile::prepare`] with the flag named in messages given.
     pub fn prepare_for(path: &Path, kind: Kind, flag: &str) -> Result<OutputFile> {
+        let text = path.to_string_lossy();
+        if text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) {
+            bail!(
+                "{flag} {}: ends with a path separator; give a file name like out.{}",
+                path.display(),
+                kind.extension()
+            );
+        }
         if path.is_dir() {
             bail!(
                 "{flag} {}: is a directory; give a file name inside it",
@@ -86,6 +94,15 @@ impl OutputFile {
                 dir.display()
             );
         }
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.permissions().readonly()
+        {
+            bail!(
+                "{flag} {}: exists and is read-only; make it writable (chmod u+w) or choose another name",
+                path.display()
+            );
+        }
+        probe_name(path, &dir, flag)?;
         let mut builder = tempfile::Builder::new();
         // A finished output gets ordinary file permissions (0666 less the umask), not tempfile's 0600.
         #[cfg(unix)]
@@ -101,6 +118,7 @@ impl OutputFile {
                     dir.display()
                 )
             })?;
+        crate::signals::register_temp(temp.path().to_path_buf());
         Ok(OutputFile {
             path: path.to_path_buf(),
             kind,
@@ -111,6 +129,15 @@ impl OutputFile {
     /// Writes bytes as they are (CSV, SVG, an encoded PNG) and renames into place.
     pub fn write_bytes(self, bytes: &[u8]) -> Result<()> {
         self.finish(|w| Ok(w.write_all(bytes)?))
+    }
+
+    /// Writes whatever `body` streams into the file (a PNG encoded row by row) and renames into
+    /// place.
+    pub fn write_stream(
+        self,
+        body: impl FnOnce(&mut BufWriter<&std::fs::File>) -> Result<()>,
+    ) -> Result<()> {
+        self.finish(body)
     }
 
     /// Writes RGBA8 pixels as PNG (RGB when every pixel is opaque) and renames into place.
@@ -151,6 +178,13 @@ impl OutputFile {
     }
 
     fn finish(self, body: impl FnOnce(&mut BufWriter<&std::fs::File>) -> Result<()>) -> Result<()> {
+        struct Forget(PathBuf);
+        impl Drop for Forget {
+            fn drop(&mut self) {
+                crate::signals::forget_temp(&self.0);
+            }
+        }
+        let _forget = Forget(self.temp.path().to_path_buf());
         let what = format!("writing {}", self.path.display());
         {
             let mut w = BufWriter::new(self.temp.as_file());
@@ -163,6 +197,39 @@ impl OutputFile {
             .map_err(|e| e.error)
             .context(what)?;
         Ok(())
+    }
+}
+
+/// Creates and removes a file in `dir` whose name is as long as `path`'s, so a name the file
+/// system refuses (too long, bad characters) fails before any work, not after it.
+fn probe_name(path: &Path, dir: &Path, flag: &str) -> Result<()> {
+    let len = path.file_name().map_or(0, |n| n.len());
+    let stem = format!(".attractors-probe-{}-", std::process::id());
+    let name = if len > stem.len() {
+        format!("{stem}{}", "x".repeat(len - stem.len()))
+    } else {
+        stem
+    };
+    let probe = dir.join(name);
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidFilename => bail!(
+            "{flag} {}: the file system refuses a file name of {len} bytes ({e}); choose a shorter name",
+            path.display()
+        ),
+        Err(e) => bail!(
+            "{flag} {}: cannot write in {}; choose a writable directory ({e})",
+            path.display(),
+            dir.display()
+        ),
     }
 }
 
@@ -189,7 +256,9 @@ pub fn encode_png(rgba: &[u8], width: u32, height: u32, w: impl Write) -> Result
 
 /// Reads a `.npy` of uint32 or uint64 counts (shape (height, width)) back: (width, height, counts).
 pub fn read_npy_counts(path: &Path) -> Result<(u32, u32, Vec<u64>)> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    // The largest canvas (65536 x 65536) of uint64 counts, plus a header.
+    const LIMIT: u64 = (65536 * 65536 * 8) + (1 << 16);
+    let bytes = crate::input::read_file(path, "counts file", LIMIT, ".npy of counts")?;
     let npy = npyz::NpyFile::new(&bytes[..])
         .with_context(|| format!("{}: not a .npy file", path.display()))?;
     let shape = npy.shape().to_vec();

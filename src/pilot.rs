@@ -4,7 +4,7 @@
 
 use crate::attractor::Preset;
 use crate::histogram::Bounds;
-use crate::job::diverged_f64;
+use crate::histogram::diverged_f64;
 use crate::rng;
 
 pub const PILOT_ORBITS: u32 = 32;

@@ -1,24 +1,40 @@
 //! Shading: histogram -> RGBA8, shared by every output (PNG, window) and mirrored by
 //! `shaders/shade.wgsl`. Pure functions, no GPU or window types.
 //!
-//! The maths, exactly (the GPU pass implements the same steps in f32 and must agree within one
-//! level per channel):
+//! The maths are datashader's `transfer_functions.shade` (0.19.1, `_interpolate` with a list
+//! colormap, `alpha=255`, `span=None` unless `--span` is given), step by step. The CPU follows
+//! numpy's float64 operations one for one (same offset, same transform, `np.linspace` for the
+//! colour stops and `np.interp` between them), so it matches datashader within one level per
+//! channel and usually exactly; the GPU pass implements the same steps in f32 and also agrees
+//! within one level (tests/shade_parity.rs checks both against datashader's own pictures).
 //!
-//! 1. Empty bins (count 0) get the background colour. Everything below is over non-empty bins.
-//! 2. Tone mapping gives each count c a level u in [0, 1]:
-//!    * `linear`: u = (c - cmin) / (cmax - cmin), cmin/cmax over non-empty bins;
-//!    * `log`:    the same with ln(1 + c) in place of c (datashader's `log1p`);
-//!    * `cbrt`:   the same with c^(1/3);
-//!    * `eq_hist` (datashader's histogram equalisation): let v1 < v2 < ... < vk be the distinct
-//!      non-empty counts, n_i how many bins hold v_i, N = sum n_i and cdf_i = (n_1 + ... + n_i)/N.
-//!      Then u(v_i) = (cdf_i - cdf_1) / (1 - cdf_1). This is datashader's `eq_hist` on integer
-//!      counts (exact whenever its 65536-bin histogram is exact, i.e. cmax - cmin < 65536; we stay
-//!      exact beyond that). Datashader then rescales the cdf to its span, which is the division.
+//! 1. Empty bins (count 0) are masked: they get the background colour (datashader: transparent).
+//!    Everything below is over non-empty counts c.
+//! 2. Offset and clip. Without a span the offset is `cmin`, the smallest non-empty count, and
+//!    d = c - cmin. With `span = (smin, smax)` each count is first clipped into [smin, smax] and
+//!    d = clip(c) - smin.
+//! 3. Transform, giving x (datashader's "data" after `how`):
+//!    * `linear`: x = d;
+//!    * `log`:    x = ln(1 + d) (numpy `log1p`);
+//!    * `cbrt`:   x = d^(1/3) (numpy `d ** (1/3.)`, i.e. `pow`, not `cbrt`);
+//!    * `eq_hist` (histogram equalisation): let v1 < v2 < ... < vk be the distinct non-empty
+//!      counts, n_i how many bins hold v_i, N = sum n_i; then x(v_i) = (n_1 + ... + n_i) / N, the
+//!      empirical cdf. Datashader computes exactly this when the counts span fewer than 65536
+//!      values (cmax - cmin < 65536, its `nbins`); beyond that it switches to a 65536-bin
+//!      `np.histogram` and interpolates the cdf between bin centres. We always use the exact cdf,
+//!      so on such histograms the two differ (most in the sparse top bins, where datashader
+//!      merges distinct counts into one bin); below 65536 they are identical.
+//! 4. Span of the colour ramp, [lo, hi]: without a span, the smallest and largest x (so
+//!    lo = 0 and hi = transform(cmax - cmin); for eq_hist lo = n_1 / N and hi = 1); with a span,
+//!    [transform(0), transform(smax - smin)] (datashader refuses a span with eq_hist, and so do we).
+//! 5. Colour: the palette's n >= 2 RGB8 colours are placed at `np.linspace(lo, hi, n)` and each
+//!    channel is `np.interp(x, stops, channel)` truncated to an integer (`.astype(uint8)`). When
+//!    lo == hi every stop is lo and x gets the last colour. Alpha is 255. For 16-bit output the
+//!    interpolated channel v in [0, 255] is kept in float and written as round(v * 257).
 //!
-//!    When all non-empty bins hold the same value (or there is a single level), u = 1.
-//! 3. Colouring: the palette is n >= 2 RGB8 colours; pos = u * (n - 1), i = min(floor(pos), n - 2),
-//!    f = pos - i, channel = c_i + (c_{i+1} - c_i) * f, truncated to an integer (datashader's
-//!    `interp(...).astype(uint8)`). Alpha is 255.
+//! The normalised level u = (x - lo) / (hi - lo) (1 when lo == hi) gives the same colour:
+//! channel = c_i + (c_{i+1} - c_i) * f with pos = u * (n - 1), i = floor(pos), f = pos - i; the
+//! GPU uses that form.
 
 use crate::histogram::Histogram;
 use std::fmt;
@@ -132,10 +148,13 @@ impl Palette {
             return None;
         }
         let map: colorcet::ColorMap = base.parse().ok()?;
+        // Truncated, not rounded: colorcet's Python `palette` lists (what datashader users pass)
+        // are `rgb_to_hex(int(r*255), int(g*255), int(b*255))`; rounding differs by one level in
+        // most entries.
         let colors: Vec<[u8; 3]> = map
             .get_rgb_float::<f64>()
             .into_iter()
-            .map(|c| c.map(|v| (v.clamp(0.0, 1.0) * 255.0).round() as u8))
+            .map(|c| c.map(|v| (v.clamp(0.0, 1.0) * 255.0) as u8))
             .collect();
         (colors.len() >= 2).then_some(colors)
     }
@@ -152,14 +171,51 @@ impl Palette {
         n
     }
 
-    /// Colour at level u in [0, 1] (step 3 of the module docs).
+    /// Colour at level u in [0, 1] (the normalised form of step 5 of the module docs).
     pub fn at(&self, u: f64) -> [u8; 3] {
+        self.channels(u.clamp(0.0, 1.0), 0.0, 1.0).map(|v| v as u8)
+    }
+
+    /// Step 5 of the module docs before truncation: each channel of `np.interp(x,
+    /// np.linspace(lo, hi, n), channel, left=255)`, in [0, 255].
+    pub fn channels(&self, x: f64, lo: f64, hi: f64) -> [f64; 3] {
         let n = self.colors.len();
-        let pos = u.clamp(0.0, 1.0) * (n - 1) as f64;
-        let i = (pos.floor() as usize).min(n - 2);
-        let f = pos - i as f64;
-        let (a, b) = (self.colors[i], self.colors[i + 1]);
-        std::array::from_fn(|c| (a[c] as f64 + (b[c] as f64 - a[c] as f64) * f) as u8)
+        // np.linspace(lo, hi, n): j * step + lo, the last stop exactly hi; (j / div) * delta when
+        // the step is zero.
+        let div = (n - 1) as f64;
+        let (delta, step) = (hi - lo, (hi - lo) / div);
+        let stop = |j: usize| {
+            if j == n - 1 {
+                hi
+            } else if step == 0.0 {
+                j as f64 / div * delta + lo
+            } else {
+                j as f64 * step + lo
+            }
+        };
+        // np.interp: below the first stop `left` (255); at or past the last, the last colour;
+        // at a stop, its colour; between stops j and j + 1, slope * (x - stop_j) + colour_j.
+        if x < stop(0) {
+            return [255.0; 3];
+        }
+        if x >= stop(n - 1) {
+            return self.colors[n - 1].map(f64::from);
+        }
+        // Largest j with stop(j) <= x (stops ascend; x < stop(n - 1) so j <= n - 2).
+        let (mut a, mut b) = (0usize, n - 1);
+        while b - a > 1 {
+            let m = (a + b) / 2;
+            if stop(m) <= x { a = m } else { b = m }
+        }
+        let (x0, x1) = (stop(a), stop(a + 1));
+        let (c0, c1) = (self.colors[a], self.colors[a + 1]);
+        std::array::from_fn(|k| {
+            if x == x0 {
+                return c0[k] as f64;
+            }
+            let slope = (c1[k] as f64 - c0[k] as f64) / (x1 - x0);
+            slope * (x - x0) + c0[k] as f64
+        })
     }
 }
 
@@ -206,98 +262,265 @@ pub struct Style {
     pub shade: Shade,
     pub palette: Palette,
     pub background: Color,
+    /// Fixed normalisation (datashader's `span`), or `None` to span the histogram's own counts.
+    pub span: Option<Span>,
 }
 
-/// The tone mapping of one histogram, precomputed (step 2). For eq_hist it holds the sorted
-/// distinct counts and their levels; for the others the span.
+impl Default for Style {
+    /// The command line's default: eq_hist, fire, black background.
+    fn default() -> Style {
+        Style {
+            shade: Shade::EqHist,
+            palette: Palette::from_name("fire").expect("fire is built in"),
+            background: Color([0, 0, 0, 255]),
+            span: None,
+        }
+    }
+}
+
+/// Datashader's `span`: counts are clipped into `[min, max]` and the colour ramp covers exactly
+/// that range, whatever the histogram holds (so frames of an animation shade alike).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub min: u64,
+    pub max: u64,
+}
+
+impl FromStr for Span {
+    type Err = String;
+    /// `MIN,MAX`: whole counts, 0 <= MIN < MAX (`1,5e4` works).
+    fn from_str(s: &str) -> Result<Span, String> {
+        let bad = |why: &str| {
+            format!(
+                "span '{s}': {why}; expected MIN,MAX with whole counts 0 <= MIN < MAX, like 1,5000"
+            )
+        };
+        let (a, b) = s.split_once(',').ok_or_else(|| bad("not two values"))?;
+        let num = |v: &str| -> Result<u64, String> {
+            let v = v.trim().replace('_', "");
+            let f: f64 = v
+                .parse()
+                .map_err(|_| bad(&format!("'{v}' is not a number")))?;
+            if !f.is_finite() || f < 0.0 || f.fract() != 0.0 || f > 1.8e19 {
+                return Err(bad(&format!("'{v}' is not a whole count")));
+            }
+            Ok(v.parse::<u64>().unwrap_or(f as u64))
+        };
+        let (min, max) = (num(a)?, num(b)?);
+        if min >= max {
+            return Err(bad("MIN is not below MAX"));
+        }
+        Ok(Span { min, max })
+    }
+}
+
+/// Error of a tone map that datashader would refuse too.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShadeError {
+    #[error(
+        "--span does not apply to eq_hist (datashader refuses it too); use --shade linear, log or cbrt with --span, or drop --span"
+    )]
+    SpanWithEqHist,
+}
+
+/// Summary of a histogram's non-empty counts that a [`ToneMap`] is built from, gathered in one
+/// pass (so a file can be streamed twice instead of held).
+#[derive(Clone, Debug, Default)]
+pub struct CountStats {
+    /// Smallest and largest non-empty count (`u64::MAX`, 0 while empty).
+    pub cmin: u64,
+    pub cmax: u64,
+    /// eq_hist only: how many bins hold each distinct non-empty count.
+    pub distinct: std::collections::HashMap<u64, u64>,
+    /// Empty bins seen.
+    pub zeros: u64,
+    eq_hist: bool,
+}
+
+impl CountStats {
+    pub fn new(shade: Shade) -> CountStats {
+        CountStats {
+            cmin: u64::MAX,
+            cmax: 0,
+            distinct: Default::default(),
+            zeros: 0,
+            eq_hist: shade == Shade::EqHist,
+        }
+    }
+    pub fn add(&mut self, c: u64) {
+        if c == 0 {
+            self.zeros += 1;
+            return;
+        }
+        self.cmin = self.cmin.min(c);
+        self.cmax = self.cmax.max(c);
+        if self.eq_hist {
+            *self.distinct.entry(c).or_insert(0) += 1;
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.cmax == 0
+    }
+}
+
+/// The tone mapping of one histogram, precomputed (steps 2-4 of the module docs).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ToneMap {
     pub shade: Shade,
     /// Smallest and largest non-empty count (0, 0 when the histogram is empty).
     pub cmin: u64,
     pub cmax: u64,
-    /// eq_hist only: distinct non-empty counts, ascending, and the level of each.
+    /// Counts are clipped into `[clip.0, clip.1]`, then `offset` is subtracted (step 2).
+    pub clip: (u64, u64),
+    pub offset: u64,
+    /// The colour ramp's span in transformed units (step 4).
+    pub lo: f64,
+    pub hi: f64,
+    /// eq_hist only: distinct non-empty counts, ascending, and the cdf x of each (step 3).
     pub values: Vec<u64>,
-    pub levels: Vec<f64>,
+    pub cdf: Vec<f64>,
 }
 
 impl ToneMap {
+    /// The tone map of `counts` without a span (cannot fail).
     pub fn new(shade: Shade, counts: &[u64]) -> ToneMap {
-        let mut nonzero: Vec<u64> = counts.iter().copied().filter(|&c| c > 0).collect();
-        let (cmin, cmax) = (
-            nonzero.iter().copied().min().unwrap_or(0),
-            nonzero.iter().copied().max().unwrap_or(0),
-        );
-        let (mut values, mut levels) = (Vec::new(), Vec::new());
-        if shade == Shade::EqHist && !nonzero.is_empty() {
-            nonzero.sort_unstable();
-            let n = nonzero.len() as f64;
-            let mut cum = 0usize;
-            let mut cdf = Vec::new();
-            for run in nonzero.chunk_by(|a, b| a == b) {
-                cum += run.len();
-                values.push(run[0]);
-                cdf.push(cum as f64 / n);
-            }
-            let first = cdf[0];
-            levels = cdf
-                .iter()
-                .map(|c| {
-                    if values.len() > 1 {
-                        (c - first) / (1.0 - first)
-                    } else {
-                        1.0
-                    }
-                })
-                .collect();
+        let mut stats = CountStats::new(shade);
+        counts.iter().for_each(|&c| stats.add(c));
+        ToneMap::from_stats(shade, &stats, None).expect("no span, no error")
+    }
+
+    /// The tone map of `hist` under `style`. Commands refuse a span with eq_hist up front
+    /// ([`check_style`]); here (the window can switch to eq_hist with a span set) eq_hist ignores it.
+    pub fn of(hist: &Histogram, style: &Style) -> ToneMap {
+        let mut stats = CountStats::new(style.shade);
+        hist.counts.iter().for_each(|&c| stats.add(c));
+        let span = style.span.filter(|_| style.shade != Shade::EqHist);
+        ToneMap::from_stats(style.shade, &stats, span).expect("no span with eq_hist")
+    }
+
+    /// The tone map of a histogram whose counts `stats` summarises, with an optional span.
+    pub fn from_stats(
+        shade: Shade,
+        stats: &CountStats,
+        span: Option<Span>,
+    ) -> Result<ToneMap, ShadeError> {
+        if shade == Shade::EqHist && span.is_some() {
+            return Err(ShadeError::SpanWithEqHist);
         }
-        ToneMap {
+        let (cmin, cmax) = if stats.is_empty() {
+            (0, 0)
+        } else {
+            (stats.cmin, stats.cmax)
+        };
+        let (mut values, mut cdf) = (Vec::new(), Vec::new());
+        let (lo, hi, clip, offset);
+        if shade == Shade::EqHist {
+            let mut pairs: Vec<(u64, u64)> = stats.distinct.iter().map(|(&v, &n)| (v, n)).collect();
+            pairs.sort_unstable();
+            let total: u64 = pairs.iter().map(|p| p.1).sum();
+            let mut cum = 0u64;
+            for (v, n) in pairs {
+                cum += n;
+                values.push(v);
+                cdf.push(cum as f64 / total as f64);
+            }
+            (lo, hi) = (
+                cdf.first().copied().unwrap_or(0.0),
+                cdf.last().copied().unwrap_or(0.0),
+            );
+            (clip, offset) = ((0, u64::MAX), cmin);
+        } else if let Some(s) = span {
+            (clip, offset) = ((s.min, s.max), s.min);
+            (lo, hi) = (0.0, ToneMap::transform(shade, (s.max - s.min) as f64));
+        } else {
+            (clip, offset) = ((0, u64::MAX), cmin);
+            (lo, hi) = (0.0, ToneMap::transform(shade, (cmax - cmin) as f64));
+        }
+        Ok(ToneMap {
             shade,
             cmin,
             cmax,
+            clip,
+            offset,
+            lo,
+            hi,
             values,
-            levels,
-        }
+            cdf,
+        })
     }
 
-    /// The transform of the linear span shades (module docs, step 2).
-    pub fn transform(shade: Shade, c: f64) -> f64 {
+    /// The transform of the linear, log and cbrt shades (step 3), of an offset count.
+    pub fn transform(shade: Shade, d: f64) -> f64 {
         match shade {
-            Shade::Log => c.ln_1p(),
-            Shade::Cbrt => c.cbrt(),
-            Shade::Linear | Shade::EqHist => c,
+            Shade::Log => d.ln_1p(),
+            Shade::Cbrt => d.powf(1.0 / 3.0),
+            Shade::Linear | Shade::EqHist => d,
         }
     }
 
-    /// Level of a non-empty count.
-    pub fn level(&self, c: u64) -> f64 {
+    /// Datashader's transformed value x of a non-empty count (steps 2 and 3).
+    pub fn value(&self, c: u64) -> f64 {
         if self.shade == Shade::EqHist {
             return match self.values.binary_search(&c) {
-                Ok(i) => self.levels[i],
-                Err(_) => 1.0, // not a count of this histogram; cannot happen for its own bins
+                Ok(i) => self.cdf[i],
+                Err(_) => self.hi, // not a count of this histogram; cannot happen for its own bins
             };
         }
-        if self.cmax == self.cmin {
+        let d = c.clamp(self.clip.0, self.clip.1) - self.offset;
+        ToneMap::transform(self.shade, d as f64)
+    }
+
+    /// The normalised level u = (x - lo) / (hi - lo) in [0, 1] of a non-empty count (1 when the
+    /// span is a single value).
+    pub fn level(&self, c: u64) -> f64 {
+        if self.hi == self.lo {
             return 1.0;
         }
-        let t = |v: u64| ToneMap::transform(self.shade, v as f64);
-        ((t(c) - t(self.cmin)) / (t(self.cmax) - t(self.cmin))).clamp(0.0, 1.0)
+        ((self.value(c) - self.lo) / (self.hi - self.lo)).clamp(0.0, 1.0)
+    }
+
+    /// The colour channels (step 5, before truncation) of a non-empty count.
+    pub fn channels(&self, palette: &Palette, c: u64) -> [f64; 3] {
+        palette.channels(self.value(c), self.lo, self.hi)
     }
 }
 
 /// Shades a histogram into RGBA8 pixels, row 0 = top, `width * height * 4` bytes.
 pub fn shade(hist: &Histogram, style: &Style) -> Vec<u8> {
-    let tone = ToneMap::new(style.shade, &hist.counts);
+    let tone = ToneMap::of(hist, style);
     let mut out = Vec::with_capacity(hist.counts.len() * 4);
     for &c in &hist.counts {
-        if c == 0 {
-            out.extend_from_slice(&style.background.0);
-        } else {
-            let [r, g, b] = style.palette.at(tone.level(c));
-            out.extend_from_slice(&[r, g, b, 255]);
-        }
+        out.extend_from_slice(&pixel8(&tone, style, c));
     }
     out
+}
+
+/// Refuses a style datashader would refuse (a span with eq_hist).
+pub fn check_style(style: &Style) -> Result<(), ShadeError> {
+    if style.shade == Shade::EqHist && style.span.is_some() {
+        return Err(ShadeError::SpanWithEqHist);
+    }
+    Ok(())
+}
+
+/// One RGBA8 pixel of count `c`.
+pub fn pixel8(tone: &ToneMap, style: &Style, c: u64) -> [u8; 4] {
+    if c == 0 {
+        return style.background.0;
+    }
+    let [r, g, b] = tone.channels(&style.palette, c).map(|v| v as u8);
+    [r, g, b, 255]
+}
+
+/// One RGBA16 pixel of count `c` (the float channel scaled by 257 and rounded: no 8-bit banding).
+pub fn pixel16(tone: &ToneMap, style: &Style, c: u64) -> [u16; 4] {
+    if c == 0 {
+        return style.background.0.map(|v| v as u16 * 257);
+    }
+    let [r, g, b] = tone
+        .channels(&style.palette, c)
+        .map(|v| (v * 257.0).round().clamp(0.0, 65535.0) as u16);
+    [r, g, b, 65535]
 }
 
 #[cfg(test)]
@@ -358,7 +581,9 @@ mod tests {
         // counts 1,1,2,5: distinct 1 (x2), 2, 5; cdf = 0.5, 0.75, 1; u = 0, 0.5, 1
         let t = ToneMap::new(Shade::EqHist, &[1, 1, 2, 5, 0]);
         assert_eq!(t.values, vec![1, 2, 5]);
-        assert_eq!(t.levels, vec![0.0, 0.5, 1.0]);
+        assert_eq!(t.cdf, vec![0.5, 0.75, 1.0]);
+        assert_eq!((t.lo, t.hi), (0.5, 1.0));
+        assert_eq!([1, 2, 5].map(|c| t.level(c)), [0.0, 0.5, 1.0]);
     }
 
     #[test]
@@ -389,7 +614,60 @@ mod tests {
             shade: Shade::EqHist,
             palette: Palette::from_name("gray").unwrap(),
             background: Color([1, 2, 3, 255]),
+            span: None,
         };
-        assert_eq!(shade(&h, &style), vec![1, 2, 3, 255, 255, 255, 255, 255]);
+        // colorcet's gray ends at (254, 255, 255) once truncated as colorcet's Python does.
+        assert_eq!(shade(&h, &style), vec![1, 2, 3, 255, 254, 255, 255, 255]);
+    }
+
+    #[test]
+    fn log_and_cbrt_transform_the_count_above_the_smallest() {
+        // datashader: log1p(c - cmin), cbrt as (c - cmin) ** (1/3), spanned over [0, max].
+        let t = ToneMap::new(Shade::Log, &[0, 3, 4, 10]);
+        assert_eq!((t.offset, t.lo, t.hi), (3, 0.0, 8f64.ln()));
+        assert_eq!(t.value(3), 0.0);
+        assert!((t.level(4) - 1.0 / 3.0).abs() < 1e-12, "{}", t.level(4));
+        let t = ToneMap::new(Shade::Cbrt, &[2, 3, 10, 0]);
+        assert!((t.level(3) - 0.5).abs() < 1e-12, "{}", t.level(3));
+        let t = ToneMap::new(Shade::Linear, &[7, 7, 0]);
+        assert_eq!((t.lo, t.hi, t.level(7)), (0.0, 0.0, 1.0));
+    }
+
+    #[test]
+    fn a_span_clips_offsets_and_fixes_the_ramp() {
+        let span = Some("3,11".parse::<Span>().unwrap());
+        let mut stats = CountStats::new(Shade::Linear);
+        [0, 1, 5, 20].iter().for_each(|&c| stats.add(c));
+        let t = ToneMap::from_stats(Shade::Linear, &stats, span).unwrap();
+        assert_eq!((t.offset, t.lo, t.hi), (3, 0.0, 8.0));
+        assert_eq!([1, 5, 20].map(|c| t.level(c)), [0.0, 0.25, 1.0]);
+        assert_eq!(stats.zeros, 1);
+        assert_eq!(
+            ToneMap::from_stats(Shade::EqHist, &CountStats::new(Shade::EqHist), span),
+            Err(ShadeError::SpanWithEqHist)
+        );
+        for bad in ["5", "5,5", "9,1", "-1,3", "1.5,3", "a,b"] {
+            assert!(bad.parse::<Span>().is_err(), "{bad}");
+        }
+        assert_eq!("1,5e4".parse::<Span>(), Ok(Span { min: 1, max: 50000 }));
+    }
+
+    #[test]
+    fn colours_interpolate_like_np_interp_on_np_linspace() {
+        let p = Palette {
+            name: "t".into(),
+            colors: vec![[0, 0, 0], [100, 200, 50], [255, 255, 255]],
+        };
+        // stops at 2, 4, 6
+        assert_eq!(p.channels(3.0, 2.0, 6.0), [50.0, 100.0, 25.0]);
+        assert_eq!(p.channels(4.0, 2.0, 6.0), [100.0, 200.0, 50.0]);
+        assert_eq!(p.channels(7.0, 2.0, 6.0), [255.0; 3]);
+        assert_eq!(p.channels(1.0, 2.0, 6.0), [255.0; 3], "np.interp left=255");
+        assert_eq!(
+            p.channels(2.0, 2.0, 2.0),
+            [255.0; 3],
+            "one value: last colour"
+        );
+        assert_eq!(p.at(0.75), [177, 227, 152]);
     }
 }

@@ -131,7 +131,7 @@ fn malformed_atr_files() {
             "--png",
             d.join("o.png").to_str().unwrap(),
         ],
-        "big.atr:1: file is 100000000 bytes, expected a preset file under",
+        "big.atr: is larger than 8388608 bytes, the most a preset file can be",
     );
     fails(
         &[
@@ -140,7 +140,7 @@ fn malformed_atr_files() {
             "--png",
             d.join("o.png").to_str().unwrap(),
         ],
-        "is a directory; expected a .atr file",
+        "is a directory, not a regular file; give a file",
     );
 }
 

@@ -2,7 +2,6 @@
 //! (exit code 2, a one-line message naming the input, no panic, no output file).
 
 use assert_cmd::Command;
-use std::path::Path;
 
 mod common;
 use common::{bin, fails};
@@ -55,11 +54,7 @@ fn renders_png_and_npy() {
 #[test]
 fn every_shipped_preset_renders() {
     let dir = tempfile::tempdir().unwrap();
-    let (presets, _) = attractors::app::load_presets(Some(Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/attractors.atr"
-    ))))
-    .unwrap();
+    let (presets, _) = (attractors::Presets::builtin().all().to_vec(), String::new());
     assert!(presets.len() >= 83);
     for p in &presets {
         let png = dir.path().join(format!("{}.png", p.name));
@@ -159,39 +154,64 @@ fn runs_from_any_directory_with_the_built_in_presets() {
     assert!(dir.path().join("h.png").is_file());
 }
 
+/// SIGINT (Ctrl-C), SIGTERM (a batch scheduler) and SIGHUP (a closed terminal) all stop the
+/// render, write what was accumulated and a checkpoint, print the resume command, exit 130 and
+/// leave no temporary file. The signal is sent once the render has started (its "backend:" line),
+/// not after a sleep.
 #[test]
-fn ctrl_c_stops_and_writes_what_was_accumulated() {
-    let dir = tempfile::tempdir().unwrap();
-    let npy = dir.path().join("partial.npy");
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("attractors"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "--iters",
-            "1e12",
-            "--size",
-            "64x64",
-            "--hist",
-            npy.to_str().unwrap(),
-        ])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{err}");
-    let (_, _, counts) = attractors::output::read_npy_counts(&npy).unwrap();
-    let held: u64 = counts.iter().sum();
-    assert!(held > 0);
-    assert!(
-        err.contains(&format!("the outputs hold {held} counted points")),
-        "{err}"
-    );
+fn termination_signals_keep_the_work() {
+    use std::io::{BufRead, BufReader, Read};
+    for sig in ["INT", "TERM", "HUP"] {
+        let dir = tempfile::tempdir().unwrap();
+        let npy = dir.path().join("partial.npy");
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("attractors"))
+            .current_dir(dir.path())
+            .args([
+                "--backend",
+                "cpu",
+                "--iters",
+                "1e12",
+                "--size",
+                "64x64",
+                "--hist",
+                npy.to_str().unwrap(),
+            ])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut err = BufReader::new(child.stderr.take().unwrap());
+        let mut text = String::new();
+        while !text.contains("backend:") {
+            let mut line = String::new();
+            assert!(err.read_line(&mut line).unwrap() > 0, "ended early: {text}");
+            text += &line;
+        }
+        let status = std::process::Command::new("kill")
+            .args([&format!("-{sig}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        err.read_to_string(&mut text).unwrap();
+        let code = child.wait().unwrap().code();
+        assert_eq!(code, Some(130), "SIG{sig}: {text}");
+        let (_, _, counts) = attractors::output::read_npy_counts(&npy).unwrap();
+        let held: u64 = counts.iter().sum();
+        assert!(
+            text.contains(&format!("with the {held} counted points")),
+            "SIG{sig}: {text}"
+        );
+        assert!(text.contains("--resume"), "SIG{sig}: {text}");
+        assert!(dir.path().join("partial.ckpt.json").is_file(), "SIG{sig}");
+        let temps: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(
+            temps.is_empty(),
+            "SIG{sig}: temporary files left: {temps:?}"
+        );
+    }
 }
 
 #[test]

@@ -3,9 +3,10 @@
 //! have row 0 at the BOTTOM, ours at the top.
 
 use attractors::attractor::{Equation, Preset};
-use attractors::cpu::accumulate_exact;
+use attractors::cpu::render_exact;
+use attractors::engine::Control;
 use attractors::histogram::Bounds;
-use attractors::job::{Control, Job};
+use attractors::job::Job;
 use attractors::output::read_npy_counts;
 use std::path::Path;
 
@@ -34,10 +35,11 @@ fn exact_mode_matches_datashader_bit_for_bit() {
             iters: num(5) as u64,
             skip: num(4) as u64,
             seed: 0,
+            exact: true,
             segment: 0,
             exact_state: None,
         };
-        let hist = accumulate_exact(&job, &Control::new());
+        let hist = render_exact(&job, &Control::new());
         let (w, h, ds_counts) = read_npy_counts(&dir.join(format!("{}.npy", &r[0]))).unwrap();
         assert_eq!((w, h), (job.width, job.height));
         // flip datashader's bottom-up rows

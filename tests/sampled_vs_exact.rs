@@ -12,10 +12,10 @@
 //!
 //! Thresholds: log-corr >= 0.93 and TVD <= 0.06.
 
-use attractors::app::load_presets;
 use attractors::compare::agreement;
-use attractors::cpu::{accumulate_exact, accumulate_sampled};
-use attractors::job::{Control, Job};
+use attractors::cpu::{render_exact, render_sampled};
+use attractors::engine::Control;
+use attractors::job::Job;
 use attractors::pilot;
 
 const MIN_LOG_CORR: f64 = 0.93;
@@ -23,18 +23,14 @@ const MAX_TVD: f64 = 0.06;
 
 #[test]
 fn sampled_mode_agrees_with_exact_for_every_dissipative_equation() {
-    let (presets, _) = load_presets(Some(std::path::Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/attractors.atr"
-    ))))
-    .unwrap();
+    let (presets, _) = (attractors::Presets::builtin().all().to_vec(), String::new());
     let chosen = attractors::attractor::first_dissipative_per_equation(&presets);
     let mut failures = Vec::new();
     for p in &chosen {
         let bounds = pilot::run(p, 1000, 0).unwrap().bounds;
         let job = Job::new(p.clone(), (256, 256), bounds, 10_000_000, 1000, 1);
-        let exact = accumulate_exact(&job, &Control::new());
-        let sampled = accumulate_sampled(&job, &Control::new());
+        let exact = render_exact(&job, &Control::new());
+        let sampled = render_sampled(&job, &Control::new());
         assert_eq!(sampled.tally.total(), job.iters);
         let a = agreement(&sampled.counts, &exact.counts);
         println!("{:<18} {a}", p.name);

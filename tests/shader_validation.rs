@@ -2,7 +2,8 @@
 //! adapter needed), and the uniform structs match naga's layout.
 
 use attractors::attractor::Equation;
-use attractors::gpu::accumulate::{AccumulateParams, compose_accumulate_shader};
+use attractors::gpu::accumulate::AccumulateParams;
+use attractors::gpu::compose_accumulate_shader;
 use attractors::gpu::shade::ShadeParams;
 use wgpu::naga;
 

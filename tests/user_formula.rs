@@ -5,25 +5,14 @@
 use attractors::attractor::Equation;
 use attractors::attractor::user::{MAX_TEXT, Origin, UserMap, builtin_formula};
 use proptest::prelude::*;
-use wgpu::naga;
 
-/// `shaders/accumulate.wgsl` with the formula's `fn map_step` at the marker, as the program
-/// composes it for a built-in map.
+/// The accumulate shader composed with the formula's `fn map_step`, as the program composes it.
 fn compose(map: &UserMap) -> String {
-    let shader = include_str!("../shaders/accumulate.wgsl");
-    assert!(shader.contains("// @map_step@"));
-    shader.replace("// @map_step@", &map.map_step_wgsl())
+    attractors::gpu::compose_accumulate_with(&map.map_step_wgsl())
 }
 
 fn validate(src: &str) -> Result<(), String> {
-    let module = naga::front::wgsl::parse_str(src).map_err(|e| e.emit_to_string(src))?;
-    naga::valid::Validator::new(
-        naga::valid::ValidationFlags::all(),
-        naga::valid::Capabilities::all(),
-    )
-    .validate(&module)
-    .map_err(|e| e.emit_to_string(src))?;
-    Ok(())
+    attractors::gpu::validate_wgsl(src)
 }
 
 fn parse(text: &str) -> UserMap {

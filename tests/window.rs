@@ -20,12 +20,18 @@ fn xvfb() -> bool {
 
 /// Runs the binary in a virtual X display; returns stderr.
 fn in_xvfb(args: &[&str]) -> String {
+    in_xvfb_with(args, &[], env!("CARGO_MANIFEST_DIR").as_ref())
+}
+
+/// [`in_xvfb`] with test hooks (environment variables) and a working directory.
+fn in_xvfb_with(args: &[&str], env: &[(&str, &str)], dir: &Path) -> String {
     let bin = assert_cmd::cargo::cargo_bin("attractors");
     let out = Command::new("xvfb-run")
         .args(["-a", "-s", "-screen 0 1280x800x24"])
         .arg(bin)
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .envs(env.iter().copied())
+        .current_dir(dir)
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr).to_string();
@@ -125,16 +131,18 @@ fn resizing_recreates_the_targets() {
     }
     let dir = tempfile::tempdir().unwrap();
     let shot = dir.path().join("resized.png");
-    in_xvfb(&[
-        "--size",
-        "320x240",
-        "--frames",
-        "40",
-        "--resize-at",
-        "10:400x300",
-        "--screenshot",
-        shot.to_str().unwrap(),
-    ]);
+    in_xvfb_with(
+        &[
+            "--size",
+            "320x240",
+            "--frames",
+            "40",
+            "--screenshot",
+            shot.to_str().unwrap(),
+        ],
+        &[("ATTRACTORS_TEST_RESIZE_AT", "10:400x300")],
+        env!("CARGO_MANIFEST_DIR").as_ref(),
+    );
     let (frac, _, size) = lit(&shot);
     assert_eq!(size, (400, 300), "the screenshot has the new window size");
     assert!(frac > 0.1, "blank after resizing: {frac}");
@@ -156,4 +164,41 @@ fn without_a_display_it_says_how_to_render_headless() {
         "{err}"
     );
     assert!(!err.contains("panicked"));
+}
+
+/// "Save PNG" renders in the background: the window keeps presenting frames while it saves, and
+/// the file is written (with a fresh name) before the window exits.
+#[test]
+fn saving_runs_in_the_background() {
+    if !xvfb() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for backend in ["gpu", "cpu"] {
+        let err = in_xvfb_with(
+            &["--size", "256x256", "--frames", "60", "--backend", backend],
+            &[("ATTRACTORS_TEST_SAVE_AT_FRAME", "5")],
+            dir.path(),
+        );
+        let line = err
+            .lines()
+            .find(|l| l.starts_with("saved "))
+            .unwrap_or_else(|| panic!("{backend}: no save reported: {err}"));
+        let frames: u64 = line
+            .split("; ")
+            .nth(1)
+            .and_then(|t| t.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{line}"));
+        assert!(
+            frames > 0,
+            "{backend}: no frame presented during the save: {line}"
+        );
+        let name = line.split_whitespace().nth(1).unwrap();
+        let img = image::open(dir.path().join(name)).unwrap();
+        assert_eq!((img.width(), img.height()), (256, 256));
+    }
+    // Two saves of the same view got two names.
+    let pngs = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(pngs, 2);
 }

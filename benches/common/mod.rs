@@ -1,15 +1,10 @@
 //! The job both benchmark files time: Clifford at 1024x1024.
 
-use attractors::app::load_presets;
 use attractors::histogram::Bounds;
 use attractors::job::Job;
 
 pub fn clifford(iters: u64) -> Job {
-    let (presets, _) = load_presets(Some(std::path::Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/attractors.atr"
-    ))))
-    .unwrap();
+    let (presets, _) = (attractors::Presets::builtin().all().to_vec(), String::new());
     let preset = presets.into_iter().find(|p| p.name == "Clifford").unwrap();
     Job::new(
         preset,

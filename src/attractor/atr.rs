@@ -332,22 +332,45 @@ pub fn format_row(p: &Preset, palette_col: bool) -> String {
     cols.join(",")
 }
 
-/// Appends `preset` as a new last row of the `.atr` file at `path`. Every existing byte is kept:
-/// the new content (old content, a line break if it lacked one, the row) is checked to parse back
-/// to the old presets plus this one, then replaces the file atomically. Refuses a duplicate name or
-/// an unwritable file with a message.
+/// Appends `preset` as a new last row of the `.atr` file at `path`; see [`append_presets`].
 pub fn append_preset(path: &std::path::Path, preset: &Preset) -> Result<(), String> {
+    append_presets(path, std::slice::from_ref(preset), false)
+}
+
+/// Appends `presets` as new last rows of the `.atr` file at `path` (created with a header and a
+/// palette column when missing and `create` is set). Every existing byte is kept: the new content
+/// (old content, a line break if it lacked one, the rows) is checked to parse back to the old
+/// presets plus these, then replaces the file atomically. Refuses a duplicate name or an
+/// unwritable file with a message.
+pub fn append_presets(
+    path: &std::path::Path,
+    presets: &[Preset],
+    create: bool,
+) -> Result<(), String> {
     let shown = path.display();
-    let old = std::fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
-    let existing = parse(&old, &shown.to_string()).map_err(|e| e.to_string())?;
-    if existing
-        .iter()
-        .any(|p| p.name.eq_ignore_ascii_case(&preset.name))
-    {
-        return Err(format!(
-            "{shown} already has a preset named '{}'; choose another name",
-            preset.name
-        ));
+    let (old, existing) = match std::fs::read(path) {
+        // A new file: the header alone (which would not parse as a preset file by itself).
+        Err(e) if create && e.kind() == std::io::ErrorKind::NotFound => (
+            format!("{},{PALETTE_COLUMN}\n", COLUMNS.join(",")).into_bytes(),
+            Vec::new(),
+        ),
+        Err(e) => return Err(format!("cannot read {shown}: {e}")),
+        Ok(old) => {
+            let existing = parse(&old, &shown.to_string()).map_err(|e| e.to_string())?;
+            (old, existing)
+        }
+    };
+    for (i, preset) in presets.iter().enumerate() {
+        if existing
+            .iter()
+            .chain(&presets[..i])
+            .any(|p| p.name.eq_ignore_ascii_case(&preset.name))
+        {
+            return Err(format!(
+                "{shown} already has a preset named '{}'; choose another name",
+                preset.name
+            ));
+        }
     }
     let text = String::from_utf8_lossy(&old);
     let palette_col = text
@@ -359,11 +382,13 @@ pub fn append_preset(path: &std::path::Path, preset: &Preset) -> Result<(), Stri
     if !new.is_empty() && !new.ends_with(b"\n") {
         new.extend_from_slice(eol.as_bytes());
     }
-    new.extend_from_slice(format_row(preset, palette_col).as_bytes());
-    new.extend_from_slice(eol.as_bytes());
+    for preset in presets {
+        new.extend_from_slice(format_row(preset, palette_col).as_bytes());
+        new.extend_from_slice(eol.as_bytes());
+    }
     let back = parse(&new, &shown.to_string())
-        .map_err(|e| format!("the new row would not read back: {e}"))?;
-    if back.len() != existing.len() + 1 || back[..existing.len()] != existing[..] {
+        .map_err(|e| format!("the new rows would not read back: {e}"))?;
+    if back.len() != existing.len() + presets.len() || back[..existing.len()] != existing[..] {
         return Err(format!(
             "appending to {shown} would change its existing rows; not written"
         ));

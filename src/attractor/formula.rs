@@ -6,6 +6,9 @@
 //! * the WGSL body of `fn map_step` (via `stringify!`), which the GPU issue composes into the
 //!   accumulate shader.
 //!
+//! Each map is declared as `Variant "name" [param: lo..hi, ...] { body }`: the parameter names in
+//! the order they fill the `.atr` columns, each with the range `attractors search` draws it from.
+//!
 //! Statements (all end in `;`):
 //! * `let name = expr;` declares a mutable local (`let mut` in Rust, `var` in WGSL);
 //! * `name = expr;` assigns;
@@ -74,7 +77,7 @@ macro_rules! formula_wgsl {
 macro_rules! define_maps {
     (state($x:ident, $y:ident, $z:ident); $(
         $(#[doc = $doc:literal])*
-        $variant:ident $name:literal [$($p:ident),*] { $($body:tt)* }
+        $variant:ident $name:literal [$($p:ident : $lo:literal .. $hi:literal),*] { $($body:tt)* }
     )*) => {
         /// A built-in map. Parameters fill the `.atr` columns a..g in the order of [`Equation::params`].
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -92,6 +95,12 @@ macro_rules! define_maps {
             /// Parameter names, in the order they fill the columns a..g.
             pub fn params(self) -> &'static [&'static str] {
                 match self { $(Equation::$variant => &[$(stringify!($p)),*],)* }
+            }
+
+            /// The range `attractors search` draws each parameter from (same order as
+            /// [`Equation::params`]), written beside the formula: `[a: -3.0..3.0, ...]`.
+            pub fn search_range(self) -> &'static [(f64, f64)] {
+                match self { $(Equation::$variant => &[$(($lo, $hi)),*],)* }
             }
 
             /// The formula exactly as written in the single source (shown by `list --equations`).

@@ -9,9 +9,11 @@
 pub mod formula;
 pub mod atr;
 mod preset;
+mod presets;
 pub mod user;
 
 pub use preset::{Preset, check_params, lookup_equation};
+pub use presets::{BUILTIN_ATR, PresetError, Presets};
 
 /// Float64 prelude of the formula language: std functions (no FMA), numpy's sign.
 pub mod prelude_f64 {
@@ -115,42 +117,43 @@ define_maps! {
     state(x, y, z);
 
     /// Clifford Pickover's "Clifford" map.
-    Clifford "clifford" [a, b, c, d] {
+    Clifford "clifford" [a: -3.0..3.0, b: -3.0..3.0, c: -3.0..3.0, d: -3.0..3.0] {
         return (sin(a * y) + c * cos(a * x), sin(b * x) + d * cos(b * y), z);
     }
     /// Peter de Jong's map.
-    DeJong "de_jong" [a, b, c, d] {
+    DeJong "de_jong" [a: -3.0..3.0, b: -3.0..3.0, c: -3.0..3.0, d: -3.0..3.0] {
         return (sin(a * y) - cos(b * x), sin(c * x) - cos(d * y), z);
     }
     /// Johnny Svensson's map.
-    Svensson "svensson" [a, b, c, d] {
+    Svensson "svensson" [a: -3.0..3.0, b: -3.0..3.0, c: -3.0..3.0, d: -7.0..7.0] {
         return (d * sin(a * x) - sin(b * y), c * cos(a * x) + cos(b * y), z);
     }
     /// Ivan Emrich's "Bedhead" (b == 0 is replaced by 3 machine epsilons before rendering).
-    Bedhead "bedhead" [a, b] {
+    Bedhead "bedhead" [a: -1.0..1.0, b: -1.0..1.0] {
         return (sin(x * y / b) * y + cos(a * x - y), x + sin(y) / b, z);
     }
     /// Pickover's "Fractal Dream".
-    FractalDream "fractal_dream" [a, b, c, d] {
+    FractalDream "fractal_dream" [a: -3.0..3.0, b: -3.0..3.0, c: -3.0..3.0, d: -3.0..3.0] {
         return (sin(y * b) + c * sin(x * b), sin(x * a) + d * sin(y * a), z);
     }
     /// Barry Martin's Hopalong (area-preserving).
-    Hopalong1 "hopalong1" [a, b, c] {
+    Hopalong1 "hopalong1" [a: 0.0..10.0, b: 0.0..10.0, c: 0.0..10.0] {
         return (y - sqrt(abs(b * x - c)) * sign(x), a - x, z);
     }
     /// Hopalong variant of the datashader example.
-    Hopalong2 "hopalong2" [a, b, c] {
+    Hopalong2 "hopalong2" [a: 0.0..10.0, b: 0.0..10.0, c: 0.0..10.0] {
         return (y - 1.0 - sqrt(abs(b * x - 1.0 - c)) * sign(x - 1.0), a - x - 1.0, z);
     }
     /// Gumowski-Mira, G(u) = mu*u + 2*(1-mu)*u^2/(1+u^2) (area-preserving when a = 0).
-    GumowskiMira "gumowski_mira" [a, b, mu] {
+    GumowskiMira "gumowski_mira" [a: 0.0..0.01, b: 0.0..0.5, mu: -1.0..1.0] {
         let g = mu * x + (2.0 * (1.0 - mu)) * (x * x) / (1.0 + x * x);
         let xn = y + a * (1.0 - b * (y * y)) * y + g;
         let gn = mu * xn + (2.0 * (1.0 - mu)) * (xn * xn) / (1.0 + xn * xn);
         return (xn, -x + gn, z);
     }
-    /// Field and Golubitsky's symmetric icon of the given degree.
-    SymmetricIcon "symmetric_icon" [a, b, g, om, l, degree] {
+    /// Field and Golubitsky's symmetric icon of the given degree (a search rounds the degree
+    /// down to a whole number).
+    SymmetricIcon "symmetric_icon" [a: -3.0..3.0, b: -1.0..1.0, g: -1.0..1.0, om: -0.2..0.2, l: -3.0..3.0, degree: 3.0..8.0] {
         let zzbar = x * x + y * y;
         let p = a * zzbar + l;
         let zr = x;
@@ -164,20 +167,20 @@ define_maps! {
         return (p * x + g * zr - om * y, p * y - g * zi + om * x, z);
     }
     /// Pickover's 3-D attractor, drawn as its x-y projection.
-    Pickover "pickover" [a, b, c, d] {
+    Pickover "pickover" [a: -3.0..3.0, b: -3.0..3.0, c: -3.0..3.0, d: -3.0..3.0] {
         return (sin(a * y) - z * cos(b * x), z * sin(c * x) - cos(d * y), sin(x));
     }
     /// The Henon map.
-    Henon "henon" [a, b] {
+    Henon "henon" [a: 0.0..2.0, b: -1.0..1.0] {
         return (1.0 - a * x * x + y, b * x, z);
     }
     /// The Ikeda map (laser cavity), parameter u.
-    Ikeda "ikeda" [u] {
+    Ikeda "ikeda" [u: 0.5..1.0] {
         let t = 0.4 - 6.0 / (1.0 + x * x + y * y);
         return (1.0 + u * (x * cos(t) - y * sin(t)), u * (x * sin(t) + y * cos(t)), z);
     }
     /// The Tinkerbell map.
-    Tinkerbell "tinkerbell" [a, b, c, d] {
+    Tinkerbell "tinkerbell" [a: -1.0..1.0, b: -1.0..1.0, c: -3.0..3.0, d: -1.0..1.0] {
         return (x * x - y * y + a * x + b * y, 2.0 * x * y + c * x + d * y, z);
     }
     /// Devaney's Gingerbreadman map (area-preserving, no parameters).
@@ -185,11 +188,11 @@ define_maps! {
         return (1.0 - y + abs(x), x, z);
     }
     /// The Duffing map (Holmes map).
-    Duffing "duffing" [a, b] {
+    Duffing "duffing" [a: 0.0..3.0, b: -0.5..0.5] {
         return (y, -b * x + a * y - y * y * y, z);
     }
     /// The Lozi map (piecewise-linear Henon).
-    Lozi "lozi" [a, b] {
+    Lozi "lozi" [a: 1.0..2.0, b: -1.0..1.0] {
         return (1.0 + y - a * abs(x), b * x, z);
     }
 }

@@ -6,77 +6,20 @@
 //! [`crate::compare::agreement_coarse`]), so a fast wrong answer shows.
 
 pub mod plot;
+mod report;
 
-use crate::backend::Backend;
+pub use report::{CSV_COLUMNS, table, write_csv};
+
+use crate::backend::{Backend, Engines};
 use crate::compare::{Agreement, agreement_coarse};
+use crate::engine::{self, Control};
 use crate::histogram::Histogram;
-use crate::job::{Control, Job};
+use crate::job::Job;
 use crate::output;
 use crate::shade::Style;
 use anyhow::{Context, Result, bail};
 use std::fmt::Write as _;
 use std::time::Instant;
-
-/// A renderer as the bench names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BenchBackend {
-    Gpu,
-    Cpu,
-    CpuExact,
-}
-
-impl BenchBackend {
-    pub fn name(self) -> &'static str {
-        match self {
-            BenchBackend::Gpu => "gpu",
-            BenchBackend::Cpu => "cpu",
-            BenchBackend::CpuExact => "cpu-exact",
-        }
-    }
-
-    /// `gpu,cpu,cpu-exact` -> the list (no duplicates).
-    pub fn parse_list(s: &str) -> Result<Vec<BenchBackend>, String> {
-        let mut out = Vec::new();
-        for name in s.split(',').map(str::trim) {
-            let b = match name.to_ascii_lowercase().as_str() {
-                "gpu" => BenchBackend::Gpu,
-                "cpu" => BenchBackend::Cpu,
-                "cpu-exact" | "cpu_exact" | "exact" => BenchBackend::CpuExact,
-                _ => {
-                    return Err(format!(
-                        "backends '{s}': unknown backend '{name}'; expected a list of gpu, cpu, cpu-exact"
-                    ));
-                }
-            };
-            if !out.contains(&b) {
-                out.push(b);
-            }
-        }
-        Ok(out)
-    }
-}
-
-/// `1e2..1e9` (every power of ten from the first to the last), or a list `1e6,5e6,1e7`.
-pub fn parse_iters_list(s: &str) -> Result<Vec<u64>, String> {
-    let mut v = if let Some((a, b)) = s.split_once("..") {
-        let (a, b) = (crate::cli::parse_count(a)?, crate::cli::parse_count(b)?);
-        if a > b {
-            return Err(format!("iters '{s}': the range must go up, like 1e2..1e9"));
-        }
-        let mut v = vec![a];
-        while let Some(n) = v.last().unwrap().checked_mul(10).filter(|&n| n <= b) {
-            v.push(n);
-        }
-        v
-    } else {
-        s.split(',')
-            .map(crate::cli::parse_count)
-            .collect::<Result<Vec<u64>, String>>()?
-    };
-    v.sort_unstable();
-    v.dedup();
-    Ok(v)
-}
 
 /// What the bench was asked to do (validated).
 pub struct BenchPlan {
@@ -84,7 +27,7 @@ pub struct BenchPlan {
     pub style: Style,
     pub iters: Vec<u64>,
     pub reps: u32,
-    pub backends: Vec<BenchBackend>,
+    pub backends: Vec<Backend>,
     pub max_seconds: f64,
     pub no_skip: bool,
     pub adapter: Option<String>,
@@ -109,7 +52,7 @@ impl Sample {
 #[derive(Clone, Debug)]
 pub struct Cell {
     pub iters: u64,
-    pub backend: BenchBackend,
+    pub backend: Backend,
     pub samples: Vec<Sample>,
     /// Agreement with the reference CPU histogram of the same size (1e6 points and more).
     pub agreement: Option<Agreement>,
@@ -162,22 +105,23 @@ fn cpu_model() -> String {
         .unwrap_or_else(|| std::env::consts::ARCH.to_string())
 }
 
-fn timed_run(backend: &Backend, job: &Job, style: &Style) -> Result<(Sample, Histogram)> {
+fn timed_run(engines: &mut Engines, job: &Job, style: &Style) -> Result<(Sample, Histogram)> {
+    let mut engine = engines.engine(job)?;
     let t = Instant::now();
-    let hist = backend
-        .accumulate(job, &Control::new())
-        .map_err(|f| f.error)?;
+    let hist = engine::drive(engine.as_mut(), job.iters, &Control::new(), None)
+        .map_err(|f| f.error)?
+        .hist;
     let calc = t.elapsed().as_secs_f64();
     if hist.tally.total() != job.iters {
         bail!(
             "{} stopped after {} of {} points",
-            backend.describe(),
+            engines.describe(),
             hist.tally.total(),
             job.iters
         );
     }
     let t = Instant::now();
-    let rgba = backend.shade(&hist, style)?;
+    let rgba = engine.shade(&hist, style)?;
     let render = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let mut png = Vec::new();
@@ -196,15 +140,10 @@ fn timed_run(backend: &Backend, job: &Job, style: &Style) -> Result<(Sample, His
 /// Runs the sweep, size by size. Backends that cannot start (no GPU) become cells with a note,
 /// never vanish.
 pub fn run(plan: &BenchPlan) -> Result<Report> {
-    let mut backends: Vec<(BenchBackend, Result<Backend, String>)> = Vec::new();
+    let mut backends: Vec<(Backend, Result<Engines, String>)> = Vec::new();
     for &b in &plan.backends {
-        let made = match b {
-            BenchBackend::Gpu => {
-                Backend::gpu(plan.adapter.as_deref(), &plan.job).map_err(|e| e.to_string())
-            }
-            BenchBackend::Cpu => Ok(Backend::CpuSampled),
-            BenchBackend::CpuExact => Ok(Backend::CpuExact),
-        };
+        let made =
+            Engines::open(b, plan.adapter.as_deref(), &plan.job, |_| {}).map_err(|e| e.to_string());
         backends.push((b, made));
     }
     let mut header = format!(
@@ -222,7 +161,7 @@ pub fn run(plan: &BenchPlan) -> Result<Report> {
         eprint!("{header}");
     }
     // Warm-up, not counted: pipelines, thread pool, caches.
-    for (b, made) in &backends {
+    for (b, made) in &mut backends {
         if let Ok(be) = made {
             let warm = Job {
                 iters: plan.iters[0].min(100_000),
@@ -234,17 +173,17 @@ pub fn run(plan: &BenchPlan) -> Result<Report> {
     // The reference of each size runs first: the CPU sampled histogram, else the exact one.
     let mut order: Vec<usize> = (0..backends.len()).collect();
     order.sort_by_key(|&i| match backends[i].0 {
-        BenchBackend::Cpu => 0,
-        BenchBackend::CpuExact => 1,
-        BenchBackend::Gpu => 2,
+        Backend::Cpu => 0,
+        Backend::CpuExact => 1,
+        _ => 2,
     });
     let mut last: Vec<Option<(u64, f64)>> = vec![None; backends.len()];
     let mut cells = Vec::new();
     for &n in &plan.iters {
-        let mut reference: Option<(BenchBackend, Histogram)> = None;
+        let mut reference: Option<(Backend, Histogram)> = None;
         let mut row: Vec<(usize, Cell)> = Vec::new();
         for &i in &order {
-            let (b, made) = &backends[i];
+            let (b, made) = &mut backends[i];
             let mut cell = Cell {
                 iters: n,
                 backend: *b,
@@ -327,174 +266,13 @@ pub fn run(plan: &BenchPlan) -> Result<Report> {
     })
 }
 
-/// The table printed on stdout.
-pub fn table(r: &Report) -> String {
-    let mut s = String::new();
-    let _ = writeln!(s, "# {} at {}x{}", r.preset, r.size.0, r.size.1);
-    let _ = writeln!(
-        s,
-        "{:>8} {:<9} {:>10} {:>10} {:>10} {:>10} {:>12}  agreement (rep 1, on 256x256 blocks)",
-        "iters", "backend", "calc s", "render s", "png s", "total s", "points/s"
-    );
-    for c in &r.cells {
-        let Some(total) = c.median(Sample::total) else {
-            let _ = writeln!(
-                s,
-                "{:>8.0e} {:<9} {}",
-                c.iters as f64,
-                c.backend.name(),
-                c.note.as_deref().unwrap_or("")
-            );
-            continue;
-        };
-        let calc = c.median(|x| x.calc).unwrap_or(0.0);
-        let agree = match (&c.agreement, &c.note) {
-            (Some(a), Some(n)) => format!("{a} ({n})"),
-            (None, Some(n)) => n.clone(),
-            _ => String::new(),
-        };
-        let _ = writeln!(
-            s,
-            "{:>8.0e} {:<9} {:>10.4} {:>10.4} {:>10.4} {:>10.4} {:>12.3e}  {}",
-            c.iters as f64,
-            c.backend.name(),
-            calc,
-            c.median(|x| x.render).unwrap_or(0.0),
-            c.median(|x| x.png).unwrap_or(0.0),
-            total,
-            c.iters as f64 / calc.max(1e-12),
-            agree
-        );
-    }
-    s
-}
-
-/// The CSV columns, in order.
-pub const CSV_COLUMNS: [&str; 14] = [
-    "row",
-    "iters",
-    "backend",
-    "rep",
-    "stat",
-    "calc_s",
-    "render_s",
-    "png_s",
-    "total_s",
-    "points_per_s",
-    "log_corr",
-    "tvd",
-    "note",
-    "preset",
-];
-
-/// One row per size x backend x rep, then summary rows (min, median, mean) per size x backend.
-pub fn write_csv(r: &Report, out: output::OutputFile) -> Result<()> {
-    let mut buf = Vec::new();
-    {
-        let mut w = csv::Writer::from_writer(&mut buf);
-        w.write_record(CSV_COLUMNS)?;
-        let f = |v: f64| format!("{v:.6e}");
-        for c in &r.cells {
-            let (lc, tvd) = c.agreement.map_or((String::new(), String::new()), |a| {
-                (format!("{:.5}", a.log_corr), format!("{:.5}", a.tvd))
-            });
-            let note = c.note.clone().unwrap_or_default();
-            if c.samples.is_empty() {
-                w.write_record([
-                    "skipped",
-                    &c.iters.to_string(),
-                    c.backend.name(),
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    &note,
-                    &r.preset,
-                ])?;
-            }
-            for (i, s) in c.samples.iter().enumerate() {
-                w.write_record([
-                    "rep",
-                    &c.iters.to_string(),
-                    c.backend.name(),
-                    &(i + 1).to_string(),
-                    "",
-                    &f(s.calc),
-                    &f(s.render),
-                    &f(s.png),
-                    &f(s.total()),
-                    &f(c.iters as f64 / s.calc.max(1e-12)),
-                    &lc,
-                    &tvd,
-                    &note,
-                    &r.preset,
-                ])?;
-            }
-            if !c.samples.is_empty() {
-                let col =
-                    |g: fn(&Sample) -> f64| stats(&c.samples.iter().map(g).collect::<Vec<_>>());
-                let (calc, render, png, total) = (
-                    col(|s| s.calc),
-                    col(|s| s.render),
-                    col(|s| s.png),
-                    col(Sample::total),
-                );
-                for (name, pick) in [("min", 0usize), ("median", 1), ("mean", 2)] {
-                    let p = |t: (f64, f64, f64)| [t.0, t.1, t.2][pick];
-                    w.write_record([
-                        "summary",
-                        &c.iters.to_string(),
-                        c.backend.name(),
-                        "",
-                        name,
-                        &f(p(calc)),
-                        &f(p(render)),
-                        &f(p(png)),
-                        &f(p(total)),
-                        &f(c.iters as f64 / p(calc).max(1e-12)),
-                        &lc,
-                        &tvd,
-                        &note,
-                        &r.preset,
-                    ])?;
-                }
-            }
-        }
-        w.flush()?;
-    }
-    out.write_bytes(&buf)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn iteration_lists_and_ranges() {
-        assert_eq!(
-            parse_iters_list("1e2..1e5"),
-            Ok(vec![100, 1000, 10_000, 100_000])
-        );
-        assert_eq!(
-            parse_iters_list("1e6,1e5,1e6"),
-            Ok(vec![100_000, 1_000_000])
-        );
-        assert!(parse_iters_list("1e5..1e2").is_err());
-        assert!(parse_iters_list("1e2..1e40").is_err());
-        assert_eq!(
-            BenchBackend::parse_list("gpu, cpu,cpu"),
-            Ok(vec![BenchBackend::Gpu, BenchBackend::Cpu])
-        );
-        assert!(
-            BenchBackend::parse_list("tpu")
-                .unwrap_err()
-                .contains("unknown backend 'tpu'")
-        );
+    fn medians() {
         assert_eq!(stats(&[3.0, 1.0, 2.0, 10.0]), (1.0, 2.5, 4.0));
+        assert_eq!(stats(&[3.0, 1.0, 2.0]), (1.0, 2.0, 2.0));
     }
 }

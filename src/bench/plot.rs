@@ -2,7 +2,7 @@
 //! backend (as the original study's figures), the calc/render split, and the GPU speedup over the
 //! CPU. Optionally the seed notebook's published timings as dashed reference lines.
 
-use super::{BenchBackend, Cell, Report, Sample};
+use super::{Backend as BenchBackend, Cell, Report, Sample};
 use anyhow::{Result, anyhow};
 use plotters::coord::Shift;
 use plotters::coord::combinators::LogCoord;
@@ -40,7 +40,7 @@ const SEED_ITERS: [f64; 8] = [1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 
 fn color(b: BenchBackend) -> RGBColor {
     match b {
-        BenchBackend::Gpu => RGBColor(220, 50, 32),
+        BenchBackend::Gpu | BenchBackend::Auto => RGBColor(220, 50, 32),
         BenchBackend::Cpu => RGBColor(0, 90, 181),
         BenchBackend::CpuExact => RGBColor(26, 133, 40),
     }

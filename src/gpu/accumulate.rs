@@ -1,54 +1,19 @@
-//! Driver of `shaders/accumulate.wgsl`: composes the shader for an equation, runs batches of
-//! bounded work, folds u32 counts into 64-bit totals on the GPU after every batch, and reads the
-//! totals back into a [`Histogram`].
+//! Driver of `shaders/accumulate.wgsl`: the pipelines of an equation and the [`Accumulator`] that
+//! runs dispatches of bounded work, folds u32 counts into 64-bit totals on the GPU after every
+//! dispatch, and reads the totals back into a [`Histogram`].
 
+use super::compose::compose_accumulate_shader;
 use super::{GpuContext, GpuError, readback};
 use crate::attractor::Equation;
 use crate::histogram::{Histogram, Tally};
-use crate::job::{Control, Job, Snapshot};
+use crate::job::Job;
 use crate::{cpu, rng};
 use bytemuck::{Pod, Zeroable};
 use std::time::{Duration, Instant};
 
-const SHADER: &str = include_str!("../../shaders/accumulate.wgsl");
-const MARKER: &str = "// @map_step@";
 const WORKGROUP: u32 = 64;
-/// Wall time one batch should take: well under any driver watchdog, short enough for progress.
-const BATCH_TARGET: Duration = Duration::from_millis(40);
-/// How often the totals are copied to the host while rendering, so a lost device loses at most
-/// this much work.
-const SNAPSHOT_EVERY: Duration = Duration::from_secs(2);
-
-/// The WGSL `fn map_step` of an equation, from the single formula source.
-pub fn map_step_wgsl(eq: Equation) -> String {
-    let mut s = String::from(
-        "fn map_step(pin: vec3<f32>) -> vec3<f32> {\n    let x = pin.x;\n    let y = pin.y;\n    let z = pin.z;\n",
-    );
-    let slots = [
-        "params.k0.x",
-        "params.k0.y",
-        "params.k0.z",
-        "params.k0.w",
-        "params.k1.x",
-        "params.k1.y",
-        "params.k1.z",
-    ];
-    for (name, slot) in eq.params().iter().zip(slots) {
-        s.push_str(&format!("    let {name} = {slot};\n"));
-    }
-    s.push_str(eq.wgsl_body());
-    s.push_str("}\n");
-    s
-}
-
-/// The complete accumulate shader for one equation.
-pub fn compose_accumulate_shader(eq: Equation) -> String {
-    assert!(
-        SHADER.contains(MARKER),
-        "accumulate.wgsl lost its map marker"
-    );
-    SHADER.replace(MARKER, &map_step_wgsl(eq))
-}
+/// Wall time one dispatch should take: well under any driver watchdog.
+pub const DISPATCH_TARGET: Duration = Duration::from_millis(40);
 
 /// Uniforms of `accumulate.wgsl` (`struct Params`); layout checked against naga in the tests.
 #[repr(C)]
@@ -71,50 +36,6 @@ pub struct AccumulateParams {
     pub stride_x: u32,
     pub _pad0: u32,
     pub _pad1: u32,
-}
-
-/// Bytes of GPU storage a `width x height` job needs in its largest binding (the 64-bit totals).
-pub fn totals_bytes(width: u32, height: u32) -> u64 {
-    (width as u64 * height as u64 + 3) * 8
-}
-
-/// Refuses sizes the adapter cannot hold, naming the limit and the largest square that fits.
-pub fn check_size(ctx: &GpuContext, width: u32, height: u32) -> Result<(), GpuError> {
-    let (limit, limit_name) =
-        if ctx.limits.max_storage_buffer_binding_size <= ctx.limits.max_buffer_size {
-            (
-                ctx.limits.max_storage_buffer_binding_size,
-                "max storage buffer binding",
-            )
-        } else {
-            (ctx.limits.max_buffer_size, "max buffer size")
-        };
-    let needed = totals_bytes(width, height);
-    let tex = ctx.limits.max_texture_dimension_2d;
-    if needed > limit || width > tex || height > tex {
-        let largest = (((limit / 8).saturating_sub(3)) as f64).sqrt().floor() as u32;
-        let (needed, limit, limit_name, what) = if needed > limit {
-            (needed, limit, limit_name, "its 64-bit histogram")
-        } else {
-            (
-                width.max(height) as u64 * 4,
-                tex as u64 * 4,
-                "max texture side",
-                "its output texture",
-            )
-        };
-        return Err(GpuError::TooLarge {
-            width,
-            height,
-            what,
-            needed_mib: needed.div_ceil(1 << 20),
-            limit_mib: limit >> 20,
-            limit_name,
-            largest: largest.min(tex),
-            adapter: ctx.describe(),
-        });
-    }
-    Ok(())
 }
 
 /// The compute pipelines of one equation (accumulate + fold) and their bind group layout.
@@ -225,7 +146,7 @@ impl Targets {
         let totals = buffer(
             "gpu.accumulate.totals",
             (bins + 3) * 8,
-            storage | wgpu::BufferUsages::COPY_SRC,
+            storage | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
         );
         if let Some(e) = pollster::block_on(scope.pop()) {
             return Err(GpuError::Other(format!(
@@ -285,22 +206,6 @@ impl Targets {
     }
 }
 
-/// A GPU run that stopped on an error; `partial` holds the last counts read back, if any.
-#[derive(Debug)]
-pub struct GpuFailure {
-    pub error: GpuError,
-    pub partial: Option<Histogram>,
-}
-
-impl From<GpuError> for GpuFailure {
-    fn from(error: GpuError) -> GpuFailure {
-        GpuFailure {
-            error,
-            partial: None,
-        }
-    }
-}
-
 /// Invocations (trajectories) in flight: enough to fill a big GPU; fewer on a software adapter,
 /// whose few cores gain nothing from more.
 pub fn invocations_for(ctx: &GpuContext) -> u32 {
@@ -340,7 +245,7 @@ impl Accumulator {
             pass.equation, job.preset.equation,
             "pipeline built for another equation"
         );
-        check_size(ctx, job.width, job.height)?;
+        ctx.check_size(job.width, job.height)?;
         let invocations = invocations_for(ctx);
         let bins = job.width as u64 * job.height as u64;
         let targets = Targets::new(ctx, pass, bins, invocations)?;
@@ -440,44 +345,29 @@ impl Accumulator {
     pub fn read(&self, ctx: &GpuContext, job: &Job) -> Result<Histogram, GpuError> {
         self.targets.read(ctx, job)
     }
-}
 
-/// Accumulates `job` on the GPU. Cancellation (Ctrl-C) returns the partial histogram as `Ok`.
-pub fn accumulate(
-    ctx: &GpuContext,
-    pass: &AccumulatePass,
-    job: &Job,
-    ctl: &Control,
-) -> Result<Histogram, GpuFailure> {
-    let mut acc = Accumulator::new(ctx, pass, job)?;
-    let mut left = job.iters;
-    let mut snapshot: Option<Histogram> = None;
-    let mut last_snapshot = Instant::now();
-    let fail = |error: GpuError, partial: Option<Histogram>| GpuFailure { error, partial };
-    while left > 0 && !ctl.is_cancelled() {
-        let batch = acc.next_batch(left);
-        if let Err(e) = acc.run_batch(ctx, pass, batch, BATCH_TARGET) {
-            return Err(fail(e, snapshot));
+    /// Replaces the 64-bit totals with `hist` (counts and tally), e.g. to continue from counts
+    /// made elsewhere; later batches fold on top of them.
+    pub fn preload(&self, ctx: &GpuContext, hist: &Histogram) -> Result<(), GpuError> {
+        if hist.counts.len() as u64 != self.targets.bins {
+            return Err(GpuError::Other(format!(
+                "preloading {} bins into a histogram of {}",
+                hist.counts.len(),
+                self.targets.bins
+            )));
         }
-        left -= batch;
-        ctl.add_done(batch);
-        if (last_snapshot.elapsed() > SNAPSHOT_EVERY || ctl.snapshot_wanted()) && left > 0 {
-            match acc.read(ctx, job) {
-                Ok(h) => {
-                    if ctl.snapshot_wanted() {
-                        ctl.offer_snapshot(Snapshot {
-                            hist: h.clone(),
-                            exact_state: None,
-                        });
-                    }
-                    snapshot = Some(h);
-                }
-                Err(e) => return Err(fail(e, snapshot)),
-            }
-            last_snapshot = Instant::now();
-        }
+        let t = hist.tally;
+        let words: Vec<u64> = hist
+            .counts
+            .iter()
+            .copied()
+            .chain([t.counted, t.outside, t.diverged])
+            .collect();
+        // (lo, hi) pairs are the little-endian bytes of each u64.
+        let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+        ctx.queue.write_buffer(&self.targets.totals, 0, &bytes);
+        ctx.wait()
     }
-    acc.read(ctx, job).map_err(|e| fail(e, snapshot))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 /// Instance, adapter, device and queue, plus the first device error seen (uncaptured errors and
 /// device loss are recorded here and turned into [`GpuError`]s by the passes).
+#[derive(Clone)]
 pub struct GpuContext {
     pub instance: wgpu::Instance,
     pub adapter: wgpu::Adapter,
@@ -166,6 +167,46 @@ impl GpuContext {
         }
     }
 
+    /// Refuses sizes the adapter cannot hold, naming the limit and the largest square that fits.
+    pub fn check_size(&self, width: u32, height: u32) -> Result<(), GpuError> {
+        let ctx = self;
+        let (limit, limit_name) =
+            if ctx.limits.max_storage_buffer_binding_size <= ctx.limits.max_buffer_size {
+                (
+                    ctx.limits.max_storage_buffer_binding_size,
+                    "max storage buffer binding",
+                )
+            } else {
+                (ctx.limits.max_buffer_size, "max buffer size")
+            };
+        let needed = totals_bytes(width, height);
+        let tex = ctx.limits.max_texture_dimension_2d;
+        if needed > limit || width > tex || height > tex {
+            let largest = (((limit / 8).saturating_sub(3)) as f64).sqrt().floor() as u32;
+            let (needed, limit, limit_name, what) = if needed > limit {
+                (needed, limit, limit_name, "its 64-bit histogram")
+            } else {
+                (
+                    width.max(height) as u64 * 4,
+                    tex as u64 * 4,
+                    "max texture side",
+                    "its output texture",
+                )
+            };
+            return Err(GpuError::TooLarge {
+                width,
+                height,
+                what,
+                needed_mib: needed.div_ceil(1 << 20),
+                limit_mib: limit >> 20,
+                limit_name,
+                largest: largest.min(tex),
+                adapter: ctx.describe(),
+            });
+        }
+        Ok(())
+    }
+
     /// Waits for all submitted work.
     pub fn wait(&self) -> Result<(), GpuError> {
         self.device
@@ -176,6 +217,11 @@ impl GpuContext {
             .map_err(|e| GpuError::DeviceLost(e.to_string()))?;
         self.check()
     }
+}
+
+/// Bytes of GPU storage a `width x height` job needs in its largest binding (the 64-bit totals).
+pub fn totals_bytes(width: u32, height: u32) -> u64 {
+    (width as u64 * height as u64 + 3) * 8
 }
 
 fn describe(i: &wgpu::AdapterInfo) -> String {

@@ -4,12 +4,16 @@
 //! pipelines per pass; targets per job size. Every object is labelled with its Rust path.
 
 pub mod accumulate;
+pub mod compose;
 pub mod context;
+mod engine;
 pub mod readback;
 pub mod shade;
 
-pub use accumulate::{AccumulatePass, compose_accumulate_shader};
+pub use accumulate::AccumulatePass;
+pub use compose::{compose_accumulate_shader, compose_accumulate_with, validate_wgsl};
 pub use context::GpuContext;
+pub use engine::GpuEngine;
 pub use shade::ShadePass;
 
 /// What can go wrong on the GPU, with what the user can do about it.

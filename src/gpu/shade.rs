@@ -1,6 +1,7 @@
 //! Driver of `shaders/shade.wgsl`: shades a [`Histogram`] with a [`Style`] into an RGBA8 texture
-//! and reads it back. The tone-map tables come from [`crate::shade::ToneMap`], so the GPU and CPU
-//! apply the same levels; the GPU interpolates the palette in f32 (within one level of the CPU).
+//! and reads it back. The tone map (offset, clip, span, eq_hist levels) comes from
+//! [`crate::shade::ToneMap`], so the GPU and CPU apply the same rules; the GPU transforms and
+//! interpolates the palette in f32 (within one level of the CPU and of datashader).
 
 use super::{GpuContext, GpuError, readback};
 use crate::histogram::Histogram;
@@ -19,10 +20,14 @@ pub struct ShadeParams {
     pub height: u32,
     pub shade: u32,
     pub n_colors: u32,
-    pub t_min: f32,
-    pub t_max: f32,
+    pub lo: f32,
+    pub hi: f32,
     pub n_levels: u32,
     pub _pad: u32,
+    pub offset: [u32; 2],
+    pub clip_lo: [u32; 2],
+    pub clip_hi: [u32; 2],
+    pub _pad2: [u32; 2],
 }
 
 /// The shade pipeline (made once).
@@ -115,23 +120,26 @@ impl ShadePass {
         hist: &Histogram,
         style: &Style,
     ) -> Result<wgpu::BindGroup, GpuError> {
-        super::accumulate::check_size(ctx, hist.width, hist.height)?;
+        ctx.check_size(hist.width, hist.height)?;
         let device = &ctx.device;
-        let tone = ToneMap::new(style.shade, &hist.counts);
-        let t = |c: u64| ToneMap::transform(style.shade, c as f64) as f32;
+        let tone = ToneMap::of(hist, style);
         let bg = style.background.0.map(|v| v as f32 / 255.0);
+        let split = |c: u64| [c as u32, (c >> 32) as u32];
         let params = ShadeParams {
             background: bg,
             width: hist.width,
             height: hist.height,
             shade: style.shade.index(),
             n_colors: style.palette.colors.len() as u32,
-            t_min: t(tone.cmin),
-            t_max: t(tone.cmax),
+            lo: tone.lo as f32,
+            hi: tone.hi as f32,
             n_levels: tone.values.len() as u32,
             _pad: 0,
+            offset: split(tone.offset),
+            clip_lo: split(tone.clip.0),
+            clip_hi: split(tone.clip.1),
+            _pad2: [0; 2],
         };
-        let split = |c: u64| [c as u32, (c >> 32) as u32];
         let counts: Vec<[u32; 2]> = hist.counts.iter().map(|&c| split(c)).collect();
         let palette: Vec<[f32; 4]> = style
             .palette
@@ -141,7 +149,7 @@ impl ShadePass {
             .collect();
         // Bindings may not be empty: non-eq_hist shades get one unused entry.
         let mut values: Vec<[u32; 2]> = tone.values.iter().map(|&c| split(c)).collect();
-        let mut levels: Vec<f32> = tone.levels.iter().map(|&l| l as f32).collect();
+        let mut levels: Vec<f32> = tone.values.iter().map(|&c| tone.level(c) as f32).collect();
         if values.is_empty() {
             values.push([0, 0]);
             levels.push(0.0);
@@ -258,7 +266,7 @@ impl ShadePass {
         style: &Style,
     ) -> Result<Vec<u8>, GpuError> {
         assert_eq!(self.format, FORMAT, "PNG readback needs the RGBA8 pass");
-        super::accumulate::check_size(ctx, hist.width, hist.height)?;
+        ctx.check_size(hist.width, hist.height)?;
         let device = &ctx.device;
         let texture = device.create_texture(&wgpu::TextureDescriptor {
             label: Some("gpu.shade.target"),

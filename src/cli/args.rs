@@ -1,7 +1,9 @@
-//! Command-line flags (clap) and the parsers that turn them into validated values. Raw flags live
-//! in [`Args`]; [`crate::app`] turns them into a [`crate::job::Job`] and a [`crate::shade::Style`].
-//! Every parser returns a message that names the input and what was expected.
+//! The raw command-line flags (clap) of every command and the parsers of their values. Every
+//! parser returns a message that names the input and what was expected. [`super::config`] turns
+//! these into a validated job and style.
 
+pub use crate::backend::Backend;
+pub use crate::job::Aspect;
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -28,6 +30,85 @@ pub enum Command {
     Info,
     /// Time calculation and rendering from 100 to 1e9 points (or more) per backend; table, CSV, plots.
     Bench(BenchArgs),
+    /// Re-colour a saved histogram (.npy, or a checkpoint's .ckpt.json) without re-rendering.
+    Shade(ShadeArgs),
+    /// Discover new attractors: random parameters screened for chaos and coverage; or --score presets.
+    Search(SearchArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct ShadeArgs {
+    /// The counts: a 2-D uint32/uint64 .npy (row 0 = top), or a checkpoint's FILE.ckpt.json.
+    pub file: PathBuf,
+    /// Write the picture as PNG (default: FILE with .png in place of .npy).
+    #[arg(long, value_name = "FILE.png")]
+    pub png: Option<PathBuf>,
+    /// Tone mapping.
+    #[arg(long, value_enum, default_value = "eq_hist")]
+    pub shade: ShadeArg,
+    /// Colormap (default the preset's when a checkpoint names one, else fire).
+    #[arg(long, value_name = "NAME")]
+    pub palette: Option<String>,
+    /// Colour of empty bins: a name or #rrggbb[aa].
+    #[arg(long, value_name = "COLOR", default_value = "black")]
+    pub background: String,
+    /// Fixed normalisation MIN,MAX in counts (datashader's span; not with eq_hist).
+    #[arg(long, value_name = "MIN,MAX", value_parser = parse_span)]
+    pub span: Option<crate::shade::Span>,
+    /// Bits per channel of the PNG: 8, or 16 (tone map kept in float, no 8-bit banding).
+    #[arg(long, default_value_t = 8, value_parser = parse_depth)]
+    pub depth: u8,
+    /// Preset file used to look up a checkpoint's preset palette.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// No summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `MIN,MAX` for `--span`.
+pub fn parse_span(s: &str) -> Result<crate::shade::Span, String> {
+    s.parse()
+}
+
+fn parse_depth(s: &str) -> Result<u8, String> {
+    match s.trim() {
+        "8" => Ok(8),
+        "16" => Ok(16),
+        _ => Err(format!("depth '{s}': expected 8 or 16")),
+    }
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct SearchArgs {
+    /// Equation to search (attractors list --equations shows all).
+    #[arg(required_unless_present = "score")]
+    pub equation: Option<String>,
+    /// Accepted results wanted.
+    #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub count: u32,
+    /// Seed of the candidate generator (default: from the clock, printed so the run can be repeated).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Give up after screening this many candidates.
+    #[arg(long, value_name = "MAX", default_value = "1M", value_parser = parse_count)]
+    pub tries: u64,
+    /// Append the results to this .atr file (created when missing) as new rows with unique names.
+    #[arg(long, value_name = "FILE.atr")]
+    pub atr: Option<PathBuf>,
+    /// Draw a contact sheet of the results (thumbnails labelled with name and score) as PNG.
+    #[arg(long, value_name = "FILE.png")]
+    pub sheet: Option<PathBuf>,
+    /// Screen these presets instead of searching (`all` for every preset) and show why each passes
+    /// or fails.
+    #[arg(long, value_name = "NAME", num_args = 1.., conflicts_with_all = ["equation", "atr", "count", "seed", "tries"])]
+    pub score: Vec<String>,
+    /// Preset file for --score (default ./attractors.atr, else the built-in copy).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Only the table (no summary on stderr).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(ClapArgs, Debug)]
@@ -54,7 +135,7 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub reps: u32,
     /// Backends to compare: gpu, cpu, cpu-exact.
-    #[arg(long, value_name = "LIST", default_value = "gpu,cpu,cpu-exact", value_parser = parse_backends_arg)]
+    #[arg(long, value_name = "LIST", default_value = "gpu,cpu,cpu-exact", value_parser = parse_backends)]
     pub backends: BackendList,
     /// Canvas size.
     #[arg(long, value_name = "WxH", default_value = "1024x1024", value_parser = parse_size)]
@@ -92,16 +173,49 @@ pub struct BenchArgs {
 #[derive(Clone, Debug, PartialEq)]
 pub struct IterList(pub Vec<u64>);
 
-fn parse_iters_arg(s: &str) -> Result<IterList, String> {
-    crate::bench::parse_iters_list(s).map(IterList)
+/// `1e2..1e9` (every power of ten from the first to the last), or a list `1e6,5e6,1e7`.
+pub fn parse_iters_arg(s: &str) -> Result<IterList, String> {
+    let mut v = if let Some((a, b)) = s.split_once("..") {
+        let (a, b) = (parse_count(a)?, parse_count(b)?);
+        if a > b {
+            return Err(format!("iters '{s}': the range must go up, like 1e2..1e9"));
+        }
+        let mut v = vec![a];
+        while let Some(n) = v.last().and_then(|l| l.checked_mul(10)).filter(|&n| n <= b) {
+            v.push(n);
+        }
+        v
+    } else {
+        s.split(',')
+            .map(parse_count)
+            .collect::<Result<Vec<u64>, String>>()?
+    };
+    v.sort_unstable();
+    v.dedup();
+    Ok(IterList(v))
 }
 
 /// Backends of a bench sweep.
 #[derive(Clone, Debug, PartialEq)]
-pub struct BackendList(pub Vec<crate::bench::BenchBackend>);
+pub struct BackendList(pub Vec<Backend>);
 
-fn parse_backends_arg(s: &str) -> Result<BackendList, String> {
-    crate::bench::BenchBackend::parse_list(s).map(BackendList)
+/// `gpu,cpu,cpu-exact` (no duplicates; `auto` is not a backend to time).
+pub fn parse_backends(s: &str) -> Result<BackendList, String> {
+    let mut out = Vec::new();
+    for name in s.split(',').map(str::trim) {
+        let b = match Backend::from_str(name, true) {
+            Ok(Backend::Auto) | Err(_) => {
+                return Err(format!(
+                    "backends '{s}': '{name}' is not a backend; expected a list of gpu, cpu, cpu-exact"
+                ));
+            }
+            Ok(b) => b,
+        };
+        if !out.contains(&b) {
+            out.push(b);
+        }
+    }
+    Ok(BackendList(out))
 }
 
 /// Tone mapping choices (see `shade.rs`).
@@ -112,21 +226,6 @@ pub enum ShadeArg {
     Log,
     Cbrt,
     Linear,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum BackendArg {
-    Auto,
-    Gpu,
-    Cpu,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum AspectArg {
-    /// Fill the canvas (x and y scaled independently).
-    Fill,
-    /// One pixel covers the same distance in x and y.
-    Equal,
 }
 
 #[derive(ClapArgs, Debug)]
@@ -161,8 +260,8 @@ pub struct RenderArgs {
     #[arg(long, value_name = "XMIN,XMAX,YMIN,YMAX", allow_hyphen_values = true, value_parser = parse_bounds)]
     pub bounds: Option<[f64; 4]>,
     /// Aspect ratio of automatic bounds.
-    #[arg(long, value_enum, default_value = "fill")]
-    pub aspect: AspectArg,
+    #[arg(long, value_enum, default_value = "equal")]
+    pub aspect: Aspect,
     /// Override the equation.
     #[arg(long, value_name = "NAME")]
     pub equation: Option<String>,
@@ -181,9 +280,12 @@ pub struct RenderArgs {
     /// Colour of empty bins: a name or #rrggbb[aa].
     #[arg(long, value_name = "COLOR", default_value = "black")]
     pub background: String,
+    /// Fixed normalisation MIN,MAX in counts (datashader's span; not with eq_hist).
+    #[arg(long, value_name = "MIN,MAX", value_parser = parse_span)]
+    pub span: Option<crate::shade::Span>,
     /// Which renderer accumulates the histogram: the GPU when an adapter exists (auto), or forced.
     #[arg(long, value_enum, default_value = "auto")]
-    pub backend: BackendArg,
+    pub backend: Backend,
     /// Pick the GPU adapter whose name contains NAME (attractors info lists them).
     #[arg(long, value_name = "NAME")]
     pub adapter: Option<String>,
@@ -206,21 +308,6 @@ pub struct RenderArgs {
     /// Window: on exit, write the last frame's picture as PNG.
     #[arg(long, value_name = "FILE.png")]
     pub screenshot: Option<PathBuf>,
-    /// Testing aid: at frame N, ask the window manager for a new window size.
-    #[arg(long, hide = true, value_name = "N:WxH", value_parser = parse_resize_at)]
-    pub resize_at: Option<(u64, u32, u32)>,
-    /// Testing aid: destroy the GPU device after SECONDS, to exercise the device-loss path.
-    #[arg(long, hide = true, value_name = "SECONDS")]
-    pub simulate_device_loss: Option<f64>,
-}
-
-fn parse_resize_at(s: &str) -> Result<(u64, u32, u32), String> {
-    let (n, size) = s
-        .split_once(':')
-        .ok_or_else(|| format!("'{s}': expected N:WxH"))?;
-    let n: u64 = n.parse().map_err(|_| format!("'{s}': expected N:WxH"))?;
-    let (w, h) = parse_size(size)?;
-    Ok((n, w, h))
 }
 
 /// `1024x768` -> (1024, 768); each side 1..=65536.
@@ -248,7 +335,7 @@ pub fn parse_count(s: &str) -> Result<u64, String> {
     parse_count_in(s, 1)
 }
 
-fn parse_skip(s: &str) -> Result<u64, String> {
+pub fn parse_skip(s: &str) -> Result<u64, String> {
     parse_count_in(s, 0).map_err(|e| e.replace("from 1", "from 0"))
 }
 
@@ -335,7 +422,8 @@ pub fn parse_start(s: &str) -> Result<StartPoint, String> {
 pub struct ParamList(pub Vec<(String, f64)>);
 
 pub fn parse_params(s: &str) -> Result<ParamList, String> {
-    s.split(',')
+    let list = s
+        .split(',')
         .map(|kv| {
             let (k, v) = kv.split_once('=').ok_or_else(|| {
                 format!("params '{s}': '{kv}' is not NAME=VALUE; expected a=-1.3,b=-1.3")
@@ -349,8 +437,15 @@ pub fn parse_params(s: &str) -> Result<ParamList, String> {
             }
             Ok((k.trim().to_string(), v))
         })
-        .collect::<Result<Vec<_>, String>>()
-        .map(ParamList)
+        .collect::<Result<Vec<_>, String>>()?;
+    for (i, (k, _)) in list.iter().enumerate() {
+        if list[..i].iter().any(|(j, _)| j == k) {
+            return Err(format!(
+                "params '{s}': '{k}' is given twice; give each parameter once"
+            ));
+        }
+    }
+    Ok(ParamList(list))
 }
 
 #[cfg(test)]
@@ -409,6 +504,30 @@ mod tests {
         );
         assert!(parse_params("a:1").is_err());
         assert!(parse_params("a=nan").is_err());
+        assert!(parse_params("a=1,a=2").unwrap_err().contains("given twice"));
+    }
+
+    #[test]
+    fn iteration_lists_and_backends() {
+        assert_eq!(
+            parse_iters_arg("1e2..1e5"),
+            Ok(IterList(vec![100, 1000, 10_000, 100_000]))
+        );
+        assert_eq!(
+            parse_iters_arg("1e6,1e5,1e6"),
+            Ok(IterList(vec![100_000, 1_000_000]))
+        );
+        assert!(parse_iters_arg("1e5..1e2").is_err());
+        assert!(parse_iters_arg("1e2..1e40").is_err());
+        assert_eq!(
+            parse_backends("gpu, cpu,cpu"),
+            Ok(BackendList(vec![Backend::Gpu, Backend::Cpu]))
+        );
+        assert!(
+            parse_backends("tpu")
+                .unwrap_err()
+                .contains("'tpu' is not a backend")
+        );
     }
 
     #[test]

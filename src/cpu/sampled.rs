@@ -1,23 +1,21 @@
-//! The CPU renderers: the float64 single-orbit reference (`--exact`) and the multi-threaded sampled
-//! mode (default).
+//! The multi-threaded sampled mode (default CPU engine).
 //!
-//! * Exact: one orbit p0 = start, p1, ...; skip p0..p(S-1), count the next N points. Same float64
-//!   operations in the same order as datashader's example (std sin/cos, no FMA), so with the same
-//!   bounds the histogram equals datashader's `Canvas.points` aggregate bit for bit.
-//! * Sampled: N points split into independent float32 orbits of at most [`MAX_ORBIT_LEN`] points
-//!   (float32 orbits fall into cycles, so long orbits would only repeat themselves). Orbit `i`
-//!   starts at [`crate::rng::orbit_start`]`(seed, i, restart)`, skips `S` transient points and
-//!   counts its share. Orbits run [`LANES`] at a time in lock-step so the map vectorises; groups of
-//!   lanes are spread over all cores by rayon and their private histograms summed. The partition
-//!   into orbits depends only on N, so the same seed gives the same histogram on any thread count.
-//!   A point that diverges costs one point (tallied as diverged) and restarts its orbit.
+//! N points are split into independent float32 orbits of at most [`MAX_ORBIT_LEN`] points
+//! (float32 orbits fall into cycles, so long orbits would only repeat themselves). Orbit `i`
+//! starts at [`crate::rng::orbit_start`]`(seed, i, restart)`, skips `S` transient points and counts
+//! its share. Orbits run [`LANES`] at a time in lock-step so the map vectorises; groups of lanes are
+//! spread over all cores by rayon into per-thread histograms that are summed when read. The
+//! partition into orbits depends only on N, so the same seed gives the same histogram on any thread
+//! count. A point that diverges costs one point (tallied as diverged) and restarts its orbit.
 
 use crate::attractor::F32Kernel;
+use crate::engine::{Control, Engine, EngineError};
 use crate::histogram::{Histogram, Tally};
-use crate::job::{Control, DIVERGENCE_LIMIT, Job, Snapshot, diverged_f64};
+use crate::job::{DIVERGENCE_LIMIT, Job};
 use crate::rng;
 use rayon::prelude::*;
-
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 /// Longest run of one float32 orbit before it is reseeded (CPU and GPU). Float32 orbits fall into
 /// cycles, and thin attractors show it: against the exact orbit, duffing's TVD is 0.13 with orbits
 /// of 2^16 points and 0.043 with 2^12 (examples/calibrate_agreement.rs). The transient skipped by
@@ -29,63 +27,6 @@ pub const LANES: usize = 8;
 /// How often (in steps) a running orbit group checks for cancellation.
 const CHECK_EVERY: u64 = 1 << 16;
 
-/// Exact float64 single-orbit accumulation (`--exact`).
-pub fn accumulate_exact(job: &Job, ctl: &Control) -> Histogram {
-    let mut hist = job.empty_histogram();
-    let binner = job.binner();
-    let eq = job.preset.equation;
-    let k = job.preset.kernel_params();
-    // p is p_S, the first point counted (or, resuming, the next point of the stopped orbit).
-    let p = match job.exact_state {
-        Some(state) => state,
-        None => (0..job.skip).fold(job.preset.start, |p, _| eq.step_f64(p, &k)),
-    };
-    let mut p = p;
-    let mut t = Tally::default();
-    let mut left = job.iters;
-    while left > 0 {
-        if ctl.is_cancelled() {
-            // The checkpoint of a stopped exact render needs the orbit's next point.
-            let mut snap = hist.clone();
-            snap.tally = t;
-            ctl.offer_snapshot(Snapshot {
-                hist: snap,
-                exact_state: Some(p),
-            });
-            break;
-        }
-        let chunk = left.min(CHECK_EVERY);
-        for _ in 0..chunk {
-            if diverged_f64(p[0], p[1]) {
-                // A diverged float64 orbit cannot come back: the rest of it is lost.
-                t.diverged += left;
-                left = 0;
-                break;
-            }
-            match binner.bin(p[0], p[1]) {
-                Some(i) => {
-                    hist.counts[i] += 1;
-                    t.counted += 1;
-                }
-                None => t.outside += 1,
-            }
-            p = eq.step_f64(p, &k);
-            left -= 1;
-        }
-        ctl.add_done(chunk);
-        if ctl.snapshot_wanted() {
-            let mut snap = hist.clone();
-            snap.tally = t;
-            ctl.offer_snapshot(Snapshot {
-                hist: snap,
-                exact_state: Some(p),
-            });
-        }
-    }
-    hist.tally = t;
-    hist
-}
-
 /// How the sampled mode splits `iters` points into orbits: (orbit count, points per orbit).
 /// At least 64 orbits where there are enough points, so every core gets work.
 pub fn orbit_plan(iters: u64) -> (u64, u64) {
@@ -93,56 +34,91 @@ pub fn orbit_plan(iters: u64) -> (u64, u64) {
     (iters.div_ceil(len), len)
 }
 
-/// Points per chunk of the sampled mode: between chunks the private histograms are merged, so a
-/// snapshot (checkpoint) can be taken and Ctrl-C returns promptly. Larger for large canvases, where
-/// merging costs more.
-fn chunk_points(bins: u64) -> u64 {
-    (1u64 << 27).max(bins * 64)
+/// The sampled engine: orbit groups are handed out in id order, each group's counts go to the
+/// private histogram of the thread that ran it, and the histograms are summed when read. Counts
+/// are integers, so the sum does not depend on which thread ran which group: the same seed gives
+/// the same histogram on any thread count and for any split into batches.
+pub struct SampledEngine {
+    job: Job,
+    /// Points per orbit.
+    len: u64,
+    /// Orbit groups of the whole job, and the next one to run.
+    groups: u64,
+    next_group: u64,
+    /// One private histogram per worker thread (made on first use).
+    slots: Vec<Mutex<Histogram>>,
 }
 
-/// Multi-threaded sampled accumulation (default CPU mode).
-pub fn accumulate_sampled(job: &Job, ctl: &Control) -> Histogram {
-    let (orbits, len) = orbit_plan(job.iters);
-    let groups = orbits.div_ceil(LANES as u64);
-    let per_chunk =
-        (chunk_points(job.width as u64 * job.height as u64) / (LANES as u64 * len)).max(1);
-    let empty = || job.empty_histogram();
-    let mut total = empty();
-    let mut first = 0;
-    while first < groups && !ctl.is_cancelled() {
-        let last = (first + per_chunk).min(groups);
-        let chunk = (first..last)
-            .into_par_iter()
-            .fold(empty, |mut h, g| {
-                if !ctl.is_cancelled() {
-                    let lanes: [u64; LANES] = std::array::from_fn(|l| {
-                        let orbit = g * LANES as u64 + l as u64;
-                        job.iters.saturating_sub(orbit * len).min(len)
-                    });
-                    job.preset.equation.dispatch_f32(GroupKernel {
-                        job,
-                        ctl,
-                        group: g,
-                        lanes: &lanes,
-                        hist: &mut h,
-                    });
-                }
-                h
-            })
-            .reduce(empty, |mut a, b| {
-                a.merge(&b);
-                a
-            });
-        total.merge(&chunk);
-        first = last;
-        if ctl.snapshot_wanted() {
-            ctl.offer_snapshot(Snapshot {
-                hist: total.clone(),
-                exact_state: None,
-            });
+impl SampledEngine {
+    /// The engine for `job` (no memory is taken until the first batch).
+    pub fn new(job: &Job) -> SampledEngine {
+        let (orbits, len) = orbit_plan(job.iters);
+        SampledEngine {
+            job: job.clone(),
+            len,
+            groups: orbits.div_ceil(LANES as u64),
+            next_group: 0,
+            slots: Vec::new(),
         }
     }
-    total
+
+    /// Points the lanes of group `g` count (0 = lane unused).
+    fn lanes(&self, g: u64) -> [u64; LANES] {
+        std::array::from_fn(|l| {
+            let orbit = g * LANES as u64 + l as u64;
+            self.job
+                .iters
+                .saturating_sub(orbit.saturating_mul(self.len))
+                .min(self.len)
+        })
+    }
+}
+
+impl Engine for SampledEngine {
+    fn describe(&self) -> String {
+        format!("CPU sampled ({} threads)", rayon::current_num_threads())
+    }
+
+    fn advance(&mut self, points: u64, ctl: &Control) -> Result<u64, EngineError> {
+        if self.slots.is_empty() {
+            let threads = rayon::current_num_threads().max(1);
+            self.slots = (0..threads)
+                .map(|_| Mutex::new(self.job.empty_histogram()))
+                .collect();
+        }
+        let per_group = LANES as u64 * self.len;
+        let first = self.next_group;
+        let last = (first + points.div_ceil(per_group)).min(self.groups);
+        let done = AtomicU64::new(0);
+        let slots = &self.slots;
+        let this = &*self;
+        (first..last).into_par_iter().for_each(|g| {
+            if ctl.is_cancelled() {
+                return;
+            }
+            let slot = rayon::current_thread_index().unwrap_or(0) % slots.len();
+            let mut hist = slots[slot].lock().unwrap_or_else(|p| p.into_inner());
+            let lanes = this.lanes(g);
+            let n = this.job.preset.equation.dispatch_f32(GroupKernel {
+                job: &this.job,
+                ctl,
+                group: g,
+                lanes: &lanes,
+                hist: &mut hist,
+            });
+            done.fetch_add(n, Ordering::Relaxed);
+        });
+        self.next_group = last;
+        Ok(done.into_inner())
+    }
+
+    fn histogram(&mut self) -> Result<Histogram, EngineError> {
+        let mut total = self.job.empty_histogram();
+        for s in &self.slots {
+            total.merge(&s.lock().unwrap_or_else(|p| p.into_inner()));
+        }
+        Ok(total)
+    }
 }
 
 /// One group of [`LANES`] orbits, run with the equation's step inlined.
@@ -156,7 +132,8 @@ struct GroupKernel<'a> {
 }
 
 impl F32Kernel for GroupKernel<'_> {
-    type Output = ();
+    /// Points done (all the lanes' points unless cancelled).
+    type Output = u64;
 
     fn run<S: Fn([f32; 3], &[f32; 7]) -> [f32; 3] + Copy>(self, step: S) -> Self::Output {
         let job = self.job;
@@ -173,13 +150,7 @@ impl F32Kernel for GroupKernel<'_> {
         let mut skip_left = [0u64; LANES];
         let mut t = Tally::default();
         let total: u64 = remaining.iter().sum();
-        let mut reported = 0u64;
         let ctl = self.ctl;
-        let report = |remaining: &[u64; LANES], reported: &mut u64| {
-            let done = total - remaining.iter().sum::<u64>();
-            ctl.add_done(done - *reported);
-            *reported = done;
-        };
         let mut pts: [[f32; 3]; LANES] =
             std::array::from_fn(|l| rng::orbit_start(key, orbit_id(l), 0, start));
         // Lanes are stepped from structure-of-arrays copies so LLVM vectorises across them.
@@ -195,9 +166,14 @@ impl F32Kernel for GroupKernel<'_> {
                 pts[l] = [xs[l], ys[l], zs[l]];
             }
         };
-        // Transient: all lanes skip together.
-        for _ in 0..job.skip {
-            step_all(&mut pts);
+        // Transient: all lanes skip together (cancellable).
+        let mut skipped = 0;
+        while skipped < job.skip && !ctl.is_cancelled() {
+            let n = (job.skip - skipped).min(CHECK_EVERY);
+            for _ in 0..n {
+                step_all(&mut pts);
+            }
+            skipped += n;
         }
 
         while remaining.iter().any(|&r| r > 0) && !ctl.is_cancelled() {
@@ -232,7 +208,6 @@ impl F32Kernel for GroupKernel<'_> {
                 t.outside += steps * LANES as u64 - inside_sum;
                 remaining.iter_mut().for_each(|r| *r -= steps);
                 if steps == n {
-                    report(&remaining, &mut reported);
                     continue;
                 }
             } else {
@@ -263,9 +238,9 @@ impl F32Kernel for GroupKernel<'_> {
                     }
                 }
             }
-            report(&remaining, &mut reported);
         }
         self.hist.tally.add(&t);
+        total - remaining.iter().sum::<u64>()
     }
 }
 
@@ -273,6 +248,7 @@ impl F32Kernel for GroupKernel<'_> {
 mod tests {
     use super::*;
     use crate::attractor::{Equation, Preset};
+    use crate::cpu::{render_exact, render_sampled};
     use crate::histogram::Bounds;
 
     fn job(iters: u64) -> Job {
@@ -291,6 +267,7 @@ mod tests {
             iters,
             skip: 100,
             seed: 7,
+            exact: false,
             segment: 0,
             exact_state: None,
         }
@@ -309,10 +286,10 @@ mod tests {
     fn tallies_add_up_in_both_modes() {
         for n in [1u64, 7, 1000, 100_003] {
             let j = job(n);
-            let h = accumulate_sampled(&j, &Control::new());
+            let h = render_sampled(&j, &Control::new());
             assert_eq!(h.tally.total(), n);
             assert_eq!(h.sum(), h.tally.counted);
-            let e = accumulate_exact(&j, &Control::new());
+            let e = render_exact(&j, &Control::new());
             assert_eq!(e.tally.total(), n);
             assert_eq!(e.sum(), e.tally.counted);
         }
@@ -329,12 +306,12 @@ mod tests {
             .num_threads(3)
             .build()
             .unwrap();
-        let a = one.install(|| accumulate_sampled(&j, &Control::new()));
-        let b = three.install(|| accumulate_sampled(&j, &Control::new()));
+        let a = one.install(|| render_sampled(&j, &Control::new()));
+        let b = three.install(|| render_sampled(&j, &Control::new()));
         assert_eq!(a, b);
         let mut j2 = j.clone();
         j2.seed = 8;
-        assert_ne!(a.counts, accumulate_sampled(&j2, &Control::new()).counts);
+        assert_ne!(a.counts, render_sampled(&j2, &Control::new()).counts);
     }
 
     #[test]
@@ -343,21 +320,40 @@ mod tests {
         j.preset.equation = Equation::Henon;
         j.preset.params = vec![3.0, 0.3]; // escapes to infinity from everywhere near 0
         j.skip = 5;
-        let h = accumulate_sampled(&j, &Control::new());
+        let h = render_sampled(&j, &Control::new());
         assert_eq!(h.tally.total(), 10_000);
         assert!(h.tally.diverged > 0);
-        let e = accumulate_exact(&j, &Control::new());
+        let e = render_exact(&j, &Control::new());
         assert_eq!(e.tally.total(), 10_000);
         assert!(e.tally.diverged > 0);
     }
 
     #[test]
-    fn cancelled_run_returns_a_consistent_partial_histogram() {
+    fn cancelled_before_start_does_no_work() {
         let j = job(50_000_000);
         let ctl = Control::new();
         ctl.cancel();
-        let h = accumulate_sampled(&j, &ctl);
-        assert!(h.tally.total() < j.iters);
+        let h = render_sampled(&j, &ctl);
+        assert_eq!(h.tally.total(), 0);
+        assert_eq!(ctl.done(), 0);
+        let e = render_exact(&j, &ctl);
+        assert_eq!(e.tally.total(), 0);
+    }
+
+    #[test]
+    fn batches_add_up_to_the_one_shot_render() {
+        // The same job run in uneven batches gives the same histogram as in one go.
+        let j = job(1_000_003);
+        let mut e = SampledEngine::new(&j);
+        let ctl = Control::new();
+        let mut done = 0;
+        for n in [1u64, 70_000, 3, 500_000, u64::MAX] {
+            done += e.advance(n, &ctl).unwrap();
+        }
+        assert_eq!(done, j.iters);
+        let h = e.histogram().unwrap();
+        assert_eq!(h, render_sampled(&j, &Control::new()));
         assert_eq!(h.sum(), h.tally.counted);
+        assert_eq!(e.advance(1000, &ctl).unwrap(), 0, "no work beyond the job");
     }
 }

@@ -1,0 +1,149 @@
+//! The sweep's report: the table on stdout and the CSV of every run with its summary.
+
+use super::{Report, Sample, stats};
+use crate::output;
+use anyhow::Result;
+use std::fmt::Write as _;
+
+/// The table printed on stdout.
+pub fn table(r: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# {} at {}x{}", r.preset, r.size.0, r.size.1);
+    let _ = writeln!(
+        s,
+        "{:>8} {:<9} {:>10} {:>10} {:>10} {:>10} {:>12}  agreement (rep 1, on 256x256 blocks)",
+        "iters", "backend", "calc s", "render s", "png s", "total s", "points/s"
+    );
+    for c in &r.cells {
+        let Some(total) = c.median(Sample::total) else {
+            let _ = writeln!(
+                s,
+                "{:>8.0e} {:<9} {}",
+                c.iters as f64,
+                c.backend.name(),
+                c.note.as_deref().unwrap_or("")
+            );
+            continue;
+        };
+        let calc = c.median(|x| x.calc).unwrap_or(0.0);
+        let agree = match (&c.agreement, &c.note) {
+            (Some(a), Some(n)) => format!("{a} ({n})"),
+            (None, Some(n)) => n.clone(),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            s,
+            "{:>8.0e} {:<9} {:>10.4} {:>10.4} {:>10.4} {:>10.4} {:>12.3e}  {}",
+            c.iters as f64,
+            c.backend.name(),
+            calc,
+            c.median(|x| x.render).unwrap_or(0.0),
+            c.median(|x| x.png).unwrap_or(0.0),
+            total,
+            c.iters as f64 / calc.max(1e-12),
+            agree
+        );
+    }
+    s
+}
+
+/// The CSV columns, in order.
+pub const CSV_COLUMNS: [&str; 14] = [
+    "row",
+    "iters",
+    "backend",
+    "rep",
+    "stat",
+    "calc_s",
+    "render_s",
+    "png_s",
+    "total_s",
+    "points_per_s",
+    "log_corr",
+    "tvd",
+    "note",
+    "preset",
+];
+
+/// One row per size x backend x rep, then summary rows (min, median, mean) per size x backend.
+pub fn write_csv(r: &Report, out: output::OutputFile) -> Result<()> {
+    let mut buf = Vec::new();
+    {
+        let mut w = csv::Writer::from_writer(&mut buf);
+        w.write_record(CSV_COLUMNS)?;
+        let f = |v: f64| format!("{v:.6e}");
+        for c in &r.cells {
+            let (lc, tvd) = c.agreement.map_or((String::new(), String::new()), |a| {
+                (format!("{:.5}", a.log_corr), format!("{:.5}", a.tvd))
+            });
+            let note = c.note.clone().unwrap_or_default();
+            if c.samples.is_empty() {
+                w.write_record([
+                    "skipped",
+                    &c.iters.to_string(),
+                    c.backend.name(),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    &note,
+                    &r.preset,
+                ])?;
+            }
+            for (i, s) in c.samples.iter().enumerate() {
+                w.write_record([
+                    "rep",
+                    &c.iters.to_string(),
+                    c.backend.name(),
+                    &(i + 1).to_string(),
+                    "",
+                    &f(s.calc),
+                    &f(s.render),
+                    &f(s.png),
+                    &f(s.total()),
+                    &f(c.iters as f64 / s.calc.max(1e-12)),
+                    &lc,
+                    &tvd,
+                    &note,
+                    &r.preset,
+                ])?;
+            }
+            if !c.samples.is_empty() {
+                let col =
+                    |g: fn(&Sample) -> f64| stats(&c.samples.iter().map(g).collect::<Vec<_>>());
+                let (calc, render, png, total) = (
+                    col(|s| s.calc),
+                    col(|s| s.render),
+                    col(|s| s.png),
+                    col(Sample::total),
+                );
+                for (name, pick) in [("min", 0usize), ("median", 1), ("mean", 2)] {
+                    let p = |t: (f64, f64, f64)| [t.0, t.1, t.2][pick];
+                    w.write_record([
+                        "summary",
+                        &c.iters.to_string(),
+                        c.backend.name(),
+                        "",
+                        name,
+                        &f(p(calc)),
+                        &f(p(render)),
+                        &f(p(png)),
+                        &f(p(total)),
+                        &f(c.iters as f64 / p(calc).max(1e-12)),
+                        &lc,
+                        &tvd,
+                        &note,
+                        &r.preset,
+                    ])?;
+                }
+            }
+        }
+        w.flush()?;
+    }
+    out.write_bytes(&buf)
+}

@@ -1,0 +1,139 @@
+//! Flags -> validated configuration: the preset with its overrides, the job (pilot and automatic
+//! bounds included) and the style. Nothing here touches an output or a GPU.
+
+use super::args::{RenderArgs, ShadeArg, StartPoint};
+use crate::attractor::{self, Preset, Presets};
+use crate::histogram::Bounds;
+use crate::job::Job;
+use crate::shade::{Color, Palette, Shade, Style};
+use anyhow::{Result, anyhow, bail};
+
+/// A render's validated configuration.
+pub struct RenderConfig {
+    pub presets: Presets,
+    pub job: Job,
+    pub style: Style,
+    /// Fraction of pilot orbits that diverged.
+    pub pilot_diverged: f64,
+}
+
+/// Validates the flags and runs the pilot; no output is touched.
+pub fn render_config(r: &RenderArgs) -> Result<RenderConfig> {
+    let presets = Presets::load(r.config.as_deref())?;
+    let name = r.name.as_deref().unwrap_or("Clifford");
+    let preset = apply_overrides(presets.get(name)?.clone(), r)?;
+    let style = style(
+        r.palette.as_deref(),
+        &preset,
+        r.shade,
+        &r.background,
+        r.span,
+    )?;
+    let mut builder = Job::builder(preset)
+        .size(r.size.0, r.size.1)
+        .points(r.iters)
+        .skip(r.skip)
+        .seed(r.seed)
+        .exact(r.exact || r.backend == crate::Backend::CpuExact)
+        .aspect(r.aspect);
+    if let Some([a, b, c, d]) = r.bounds {
+        builder = builder.bounds(Bounds::new(a, b, c, d).map_err(|e| anyhow!("--bounds: {e}"))?);
+    }
+    let (job, pilot) = builder.build_with_pilot()?;
+    Ok(RenderConfig {
+        presets,
+        job,
+        style,
+        pilot_diverged: pilot.diverged_fraction,
+    })
+}
+
+/// The style from `--palette` (else the preset's, else fire), `--shade` and `--background`.
+pub fn style(
+    palette: Option<&str>,
+    preset: &Preset,
+    shade: ShadeArg,
+    background: &str,
+    span: Option<crate::shade::Span>,
+) -> Result<Style> {
+    let palette_name = palette
+        .map(str::to_string)
+        .or_else(|| preset.palette.clone())
+        .unwrap_or_else(|| "fire".into());
+    let palette = Palette::from_name(&palette_name).map_err(|e| anyhow!("--palette: {e}"))?;
+    let background: Color = background
+        .parse()
+        .map_err(|e| anyhow!("--background: {e}"))?;
+    let style = Style {
+        shade: shade_of(shade),
+        palette,
+        background,
+        span,
+    };
+    crate::shade::check_style(&style)?;
+    Ok(style)
+}
+
+/// Applies `--equation`, `--start` and `--params` to a preset.
+pub fn apply_overrides(mut p: Preset, r: &RenderArgs) -> Result<Preset> {
+    if let Some(eq) = &r.equation {
+        let eq = attractor::lookup_equation(eq)
+            .map_err(|e| anyhow!("--equation: {e} (attractors list --equations shows all)"))?;
+        if eq != p.equation {
+            p.equation = eq;
+            p.params = vec![f64::NAN; eq.params().len()];
+        }
+    }
+    if let Some(StartPoint(s)) = &r.start {
+        p.start = [s[0], s[1], s.get(2).copied().unwrap_or(0.0)];
+    }
+    let names = p.equation.params();
+    for (k, v) in r.params.iter().flat_map(|p| &p.0) {
+        let i = names.iter().position(|n| n == k).ok_or_else(|| {
+            anyhow!(
+                "--params: '{}' has no parameter '{k}'; its parameters are {}",
+                p.equation.name(),
+                list_or_none(names)
+            )
+        })?;
+        p.params[i] = *v;
+    }
+    let missing: Vec<&str> = names
+        .iter()
+        .zip(&p.params)
+        .filter(|(_, v)| v.is_nan())
+        .map(|(n, _)| *n)
+        .collect();
+    if !missing.is_empty() {
+        bail!(
+            "--equation {}: give its parameters with --params ({} missing), for example --params {}",
+            p.equation.name(),
+            missing.join(", "),
+            names
+                .iter()
+                .map(|n| format!("{n}=1"))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+    }
+    attractor::check_params(p.equation, &p.params).map_err(|e| anyhow!("--params: {e}"))?;
+    Ok(p)
+}
+
+/// `a, b, c` or `none`.
+pub fn list_or_none(names: &[&str]) -> String {
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+fn shade_of(s: ShadeArg) -> Shade {
+    match s {
+        ShadeArg::EqHist => Shade::EqHist,
+        ShadeArg::Log => Shade::Log,
+        ShadeArg::Cbrt => Shade::Cbrt,
+        ShadeArg::Linear => Shade::Linear,
+    }
+}

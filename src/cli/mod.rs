@@ -1,0 +1,7 @@
+//! The command line: raw clap flags ([`args`]) and the validated configuration built from them
+//! ([`config`]), ripgrep's low-level / high-level split.
+
+pub mod args;
+pub mod config;
+
+pub use args::*;

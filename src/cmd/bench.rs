@@ -1,0 +1,93 @@
+//! `attractors bench`: the scaling sweep (see [`crate::bench`]) with its table, CSV and plots.
+
+use crate::attractor::Presets;
+use crate::bench::{self, BenchPlan};
+use crate::cli::BenchArgs;
+use crate::job::Job;
+use crate::output::{Kind, OutputFile};
+use crate::shade::{Color, Palette, Shade, Style};
+use anyhow::{Result, anyhow, bail};
+
+pub fn run(b: &BenchArgs) -> Result<()> {
+    if b.max_seconds.is_nan() || b.max_seconds <= 0.0 {
+        bail!(
+            "--max-seconds {}: expected a positive number of seconds",
+            b.max_seconds
+        );
+    }
+    let presets = Presets::load(b.config.as_deref())?;
+    let preset = presets
+        .get(b.name.as_deref().unwrap_or("Clifford"))?
+        .clone();
+    let palette = Palette::from_name(preset.palette.as_deref().unwrap_or("fire"))
+        .map_err(|e| anyhow!("{e}"))?;
+    // Outputs are checked (and their temporary files made) before the sweep starts.
+    let csv = b
+        .csv
+        .as_deref()
+        .map(|p| OutputFile::prepare(p, Kind::Csv))
+        .transpose()?;
+    let plot_png = b
+        .plot
+        .as_deref()
+        .map(|p| OutputFile::prepare_for(p, Kind::Png, "--plot"))
+        .transpose()?;
+    let plot_svg = b
+        .plot
+        .as_deref()
+        .map(|p| OutputFile::prepare_for(&p.with_extension("svg"), Kind::Svg, "--plot"))
+        .transpose()?;
+    let (width, height) = b.size;
+    // Bench runs keep the pilot's bounds as they are (fill), as the published study did.
+    let job = Job::builder(preset)
+        .size(width, height)
+        .points(1)
+        .skip(b.skip)
+        .aspect(crate::job::Aspect::Fill)
+        .build()?;
+    let plan = BenchPlan {
+        job,
+        style: Style {
+            shade: Shade::EqHist,
+            palette,
+            background: Color([0, 0, 0, 255]),
+            span: None,
+        },
+        iters: b.iters.0.clone(),
+        reps: b.reps,
+        backends: b.backends.0.clone(),
+        max_seconds: b.max_seconds,
+        no_skip: b.no_skip,
+        adapter: b.adapter.clone(),
+        quiet: b.quiet,
+    };
+    let report = bench::run(&plan)?;
+    let _ = std::io::Write::write_all(
+        &mut std::io::stdout().lock(),
+        format!("{}{}", report.header, bench::table(&report)).as_bytes(),
+    );
+    if let Some(out) = csv {
+        let path = out.path.clone();
+        bench::write_csv(&report, out)?;
+        if !b.quiet {
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    if let (Some(png), Some(svg)) = (plot_png, plot_svg) {
+        const PLOT_SIZE: (u32, u32) = (1600, 1200);
+        let rgb = bench::plot::render_rgb(&report, b.with_seed_figures, PLOT_SIZE)?;
+        let rgba: Vec<u8> = rgb
+            .chunks_exact(3)
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .collect();
+        let (png_path, svg_path) = (png.path.clone(), svg.path.clone());
+        png.write_png(&rgba, PLOT_SIZE.0, PLOT_SIZE.1)?;
+        svg.write_bytes(
+            bench::plot::render_svg(&report, b.with_seed_figures, PLOT_SIZE)?.as_bytes(),
+        )?;
+        if !b.quiet {
+            eprintln!("wrote {} and {}", png_path.display(), svg_path.display());
+        }
+    }
+    Ok(())
+}

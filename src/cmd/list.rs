@@ -1,0 +1,68 @@
+//! `attractors list`: the presets of the .atr file, the equations, or the palettes.
+
+use crate::attractor::{Equation, Presets};
+use crate::cli::ListArgs;
+use crate::cli::config::list_or_none;
+use crate::shade::Palette;
+use anyhow::Result;
+use std::fmt::Write as _;
+
+pub fn run(l: &ListArgs) -> Result<()> {
+    let mut out = String::new();
+    if l.palettes {
+        out = Palette::names().join("\n") + "\n";
+    } else if l.equations {
+        for e in Equation::ALL {
+            let _ = writeln!(out, "{} ({})", e.name(), list_or_none(e.params()));
+            for line in e.formula_readable().lines() {
+                let _ = writeln!(out, "  {}", line.trim());
+            }
+        }
+    } else {
+        let presets = Presets::load(l.config.as_deref())?;
+        let _ = writeln!(
+            out,
+            "# {}: {} presets",
+            printable(&presets.source),
+            presets.all().len()
+        );
+        let _ = writeln!(
+            out,
+            "{:<22} {:<15} {:<10} parameters",
+            "name", "equation", "palette"
+        );
+        for p in presets.all() {
+            let params: Vec<String> = p
+                .equation
+                .params()
+                .iter()
+                .zip(&p.params)
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "{:<22} {:<15} {:<10} {}",
+                printable(&p.name),
+                p.equation.name(),
+                p.palette.as_deref().map_or("-".into(), printable),
+                params.join(" ")
+            );
+        }
+    }
+    // A closed pipe (`attractors list | head`) is not an error worth a message.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes());
+    Ok(())
+}
+
+/// A name with control characters escaped, so a preset file cannot drive the terminal.
+pub fn printable(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,36 @@
+//! One file per command; each turns its flags into a configuration and runs it through the
+//! library. `main.rs` calls [`run`].
+
+mod bench;
+mod info;
+mod list;
+mod render;
+mod search;
+mod shade;
+mod window;
+
+use crate::cli::{Args, Command};
+use anyhow::Result;
+
+/// How a run ended, for the exit code.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Complete,
+    /// Stopped early (Ctrl-C, SIGTERM, SIGHUP); what was accumulated was written.
+    Interrupted,
+}
+
+/// Runs the command the flags name.
+pub fn run(args: Args) -> Result<Outcome> {
+    match args.command {
+        Some(Command::List(l)) => list::run(&l).map(|_| Outcome::Complete),
+        Some(Command::Bench(b)) => bench::run(&b).map(|_| Outcome::Complete),
+        Some(Command::Info) => info::run().map(|_| Outcome::Complete),
+        Some(Command::Shade(s)) => shade::run(&s).map(|_| Outcome::Complete),
+        Some(Command::Search(s)) => search::run(&s).map(|_| Outcome::Complete),
+        None if args.render.png.is_none() && args.render.hist.is_none() => {
+            window::run(&args.render).map(|_| Outcome::Complete)
+        }
+        None => render::run(&args.render),
+    }
+}

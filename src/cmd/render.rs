@@ -1,0 +1,365 @@
+//! The headless render (`--png`, `--hist`): outputs checked first, then the engine runs through
+//! the one driver loop on a worker thread while this thread draws progress and forwards signals;
+//! then the summary, the outputs, and the checkpoint kept or removed. A resumed render adds the
+//! checkpoint's counts to the new ones.
+
+use super::Outcome;
+use crate::backend::Engines;
+use crate::checkpoint::{self, Checkpoint};
+use crate::cli::RenderArgs;
+use crate::cli::config::render_config;
+use crate::engine::{self, Checkpointing, Control, Engine, Snapshot};
+use crate::histogram::Histogram;
+use crate::job::Job;
+use crate::output::{Kind, OutputFile};
+use crate::progress::Bar;
+use crate::signals;
+use anyhow::{Result, anyhow, bail};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Where checkpoints go, what they add to, and which files this run made.
+struct Checkpoints {
+    sidecar: PathBuf,
+    every: Option<Duration>,
+    /// Counts of the earlier segments (resumed renders).
+    prior: Option<Histogram>,
+    segments: u32,
+    target: u64,
+    /// Files this run created or took over (a resumed checkpoint's); only these are removed.
+    owned: Vec<PathBuf>,
+    wrote: bool,
+    /// Print a line per checkpoint (not while the progress bar is drawn).
+    verbose: bool,
+}
+
+impl Checkpoints {
+    /// Earlier counts plus this run's.
+    fn with_prior(&self, h: &Histogram) -> Histogram {
+        let mut total = h.clone();
+        if let Some(p) = &self.prior {
+            total.merge(p);
+        }
+        total
+    }
+
+    fn write(&mut self, job: &Job, snap: &Snapshot) {
+        let total = self.with_prior(&snap.hist);
+        match checkpoint::write(
+            &self.sidecar,
+            job,
+            self.target,
+            &total,
+            self.segments + 1,
+            snap.exact_state,
+        ) {
+            Ok(files) => {
+                self.wrote = true;
+                for f in files {
+                    if !self.owned.contains(&f) {
+                        self.owned.push(f);
+                    }
+                }
+                if self.verbose {
+                    eprintln!(
+                        "checkpoint: {} points in {}",
+                        total.tally.total(),
+                        self.sidecar.display()
+                    );
+                }
+            }
+            // Rendering goes on; the last good checkpoint is still in place.
+            Err(e) => eprintln!(
+                "warning: could not write a checkpoint ({e:#}); the previous one is intact"
+            ),
+        }
+    }
+
+    /// Removes the files this run made or continued (never a file it did not create).
+    fn remove(&self) {
+        for f in &self.owned {
+            let _ = std::fs::remove_file(f);
+        }
+    }
+}
+
+pub fn run(r: &RenderArgs) -> Result<Outcome> {
+    signals::install();
+    let cfg = render_config(r)?;
+    let mut job = cfg.job;
+    let target = job.iters;
+    let quiet = r.quiet;
+    // Every output is checked (its temporary file made) before any work or GPU start.
+    let png = r
+        .png
+        .as_deref()
+        .map(|p| OutputFile::prepare(p, Kind::Png))
+        .transpose()?;
+    let npy = r
+        .hist
+        .as_deref()
+        .map(|p| OutputFile::prepare(p, Kind::Npy))
+        .transpose()?;
+    let first_output = r
+        .hist
+        .as_deref()
+        .or(r.png.as_deref())
+        .expect("a headless render has an output");
+    let sidecar = r
+        .resume
+        .clone()
+        .unwrap_or_else(|| checkpoint::sidecar_path(first_output));
+    for out in [&r.png, &r.hist].into_iter().flatten() {
+        if checkpoint::files_of(&sidecar)
+            .iter()
+            .any(|f| same_file(f, out))
+        {
+            bail!(
+                "{}: is a file of the checkpoint {}; write the output under another name",
+                out.display(),
+                sidecar.display()
+            );
+        }
+    }
+    let prior: Option<Checkpoint> = match &r.resume {
+        Some(path) => {
+            let c = checkpoint::load(path)?;
+            checkpoint::check_matches(&c, &job, target, path)?;
+            Some(c)
+        }
+        None if r.checkpoint > 0 && sidecar.exists() => bail!(
+            "checkpoint {} exists from a stopped render: continue it with --resume {}, or delete it to start over",
+            sidecar.display(),
+            sidecar.display()
+        ),
+        None => None,
+    };
+    if let Some(c) = &prior {
+        job.iters = target - c.meta.done;
+        job.segment = c.meta.segments;
+        job.exact_state = c.meta.exact_state;
+        if !quiet {
+            eprintln!(
+                "resuming: {} of {} points done in {} earlier run(s)",
+                c.meta.done, target, c.meta.segments
+            );
+        }
+    }
+    let show_bar = !quiet && std::io::stderr().is_terminal();
+    let mut ckpt = Checkpoints {
+        every: (r.checkpoint > 0).then(|| Duration::from_secs(r.checkpoint)),
+        segments: prior.as_ref().map_or(0, |c| c.meta.segments),
+        owned: if prior.is_some() {
+            checkpoint::files_of(&sidecar).to_vec()
+        } else {
+            Vec::new()
+        },
+        prior: prior.map(|c| c.hist),
+        sidecar,
+        target,
+        wrote: false,
+        verbose: !quiet && !show_bar,
+    };
+    let mut engines = Engines::open(r.backend, r.adapter.as_deref(), &job, |n| {
+        eprintln!("note: {n}")
+    })?;
+    let mut engine = engines.engine(&job)?;
+    if !quiet {
+        eprintln!("backend: {}", engine.describe());
+    }
+    if !quiet && job.preset.equation.is_area_preserving(&job.preset.params) && !job.exact {
+        eprintln!(
+            "note: {} is area-preserving: its picture depends on the exact orbit; --exact reproduces datashader's single orbit",
+            job.preset.equation.name()
+        );
+    }
+    if cfg.pilot_diverged > 0.5 {
+        eprintln!(
+            "warning: {:.0}% of pilot orbits diverged for {}",
+            cfg.pilot_diverged * 100.0,
+            job.preset.describe_params()
+        );
+    }
+
+    let ctl = Control::new();
+    let t0 = Instant::now();
+    let job_ref = &job;
+    let every = ckpt.every;
+    let result = std::thread::scope(|s| {
+        let ckpt = &mut ckpt;
+        let engine: &mut dyn Engine = engine.as_mut();
+        let ctl = &ctl;
+        let worker = s.spawn(move || {
+            let mut write = |snap: &Snapshot| ckpt.write(job_ref, snap);
+            let checkpoints = every.map(|every| Checkpointing {
+                every,
+                write: &mut write,
+            });
+            engine::drive(engine, job_ref.iters, ctl, checkpoints)
+        });
+        watch(ctl, job_ref.iters, quiet, show_bar, || worker.is_finished());
+        worker.join().map_err(|_| anyhow!("the renderer crashed"))
+    })?;
+    let secs = t0.elapsed().as_secs_f64();
+    let (snap, failure) = match result.map_err(|f| *f) {
+        Ok(s) => (s, None),
+        Err(engine::Failure {
+            error,
+            partial: Some(s),
+        }) => (s, Some(error)),
+        Err(engine::Failure {
+            error,
+            partial: None,
+        }) => {
+            return Err(anyhow::Error::new(error).context(
+                "the render stopped before any counts could be saved; run it again, on the GPU or with --backend cpu",
+            ));
+        }
+    };
+    let this_run = &snap.hist;
+    let interrupted = failure.is_none() && this_run.tally.total() < job.iters;
+    report(this_run, &job, secs, quiet);
+    let hist = ckpt.with_prior(this_run);
+    crate::warnings::check_result(&hist, &job)
+        .iter()
+        .for_each(|w| eprintln!("warning: {w}"));
+    if (interrupted || failure.is_some()) && ckpt.every.is_some() {
+        ckpt.write(&job, &snap);
+    }
+    if interrupted {
+        eprintln!(
+            "stopped after {} of {} points; writing the outputs with the {} counted points (partial)",
+            hist.tally.total(),
+            target,
+            hist.tally.counted
+        );
+    }
+    if let Some(e) = &failure {
+        eprintln!(
+            "error: {e}; writing the {} points accumulated before it (partial)",
+            hist.tally.counted
+        );
+    }
+    write_outputs(&hist, engine.as_mut(), &cfg.style, npy, png, quiet)?;
+    if interrupted && ckpt.wrote {
+        eprintln!("to continue: {}", resume_command(&ckpt.sidecar));
+    }
+    if let Some(e) = failure {
+        let how = if ckpt.wrote {
+            format!("continue with {}", resume_command(&ckpt.sidecar))
+        } else {
+            "run it again".into()
+        };
+        return Err(anyhow::Error::new(e).context(format!(
+            "the render stopped after {} of {target} points (the outputs hold what was done); {how}, on the GPU or with --backend cpu",
+            hist.tally.total()
+        )));
+    }
+    if interrupted {
+        return Ok(Outcome::Interrupted);
+    }
+    if ckpt.wrote || r.resume.is_some() {
+        ckpt.remove();
+        if !quiet {
+            eprintln!(
+                "removed checkpoint {} (the outputs hold the finished render)",
+                ckpt.sidecar.display()
+            );
+        }
+    }
+    Ok(Outcome::Complete)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    let canon = |p: &Path| {
+        let dir = p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        dir.canonicalize()
+            .ok()
+            .map(|d| d.join(p.file_name().unwrap_or_default()))
+    };
+    a == b || (canon(a).is_some() && canon(a) == canon(b))
+}
+
+/// This command line with `--resume SIDECAR` (added once).
+fn resume_command(sidecar: &Path) -> String {
+    let mut args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--resume") {
+        args.drain(i..(i + 2).min(args.len()));
+    }
+    args.retain(|a| !a.starts_with("--resume="));
+    format!("{} --resume {}", args.join(" "), sidecar.display())
+}
+
+fn write_outputs(
+    hist: &Histogram,
+    engine: &mut dyn Engine,
+    style: &crate::shade::Style,
+    npy: Option<OutputFile>,
+    png: Option<OutputFile>,
+    quiet: bool,
+) -> Result<()> {
+    if let Some(out) = npy {
+        let path = out.path.clone();
+        out.write_npy(hist)?;
+        if !quiet {
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    if let Some(out) = png {
+        let path = out.path.clone();
+        let rgba = engine.shade(hist, style)?;
+        out.write_png(&rgba, hist.width, hist.height)?;
+        if !quiet {
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+/// Until `finished()`: forwards a signal to the run and draws the progress bar (after the first
+/// second, where stderr is a terminal).
+fn watch(ctl: &Control, total: u64, quiet: bool, show_bar: bool, finished: impl Fn() -> bool) {
+    let t0 = Instant::now();
+    let mut bar: Option<Bar> = None;
+    while !finished() {
+        std::thread::sleep(Duration::from_millis(20));
+        if signals::interrupted() && !ctl.is_cancelled() {
+            ctl.cancel();
+            if !quiet {
+                eprintln!("\ninterrupted: stopping and keeping what was accumulated");
+            }
+        }
+        if show_bar && bar.is_none() && t0.elapsed() > Duration::from_secs(1) {
+            bar = Some(Bar::new(total));
+        }
+        if let Some(b) = &mut bar {
+            b.set(ctl.done());
+        }
+    }
+    if let Some(b) = bar {
+        b.finish();
+    }
+}
+
+/// The run's summary line (this run's points only).
+fn report(hist: &Histogram, job: &Job, secs: f64, quiet: bool) {
+    if quiet {
+        return;
+    }
+    let t = hist.tally;
+    eprintln!(
+        "{}: {} points in {:.2} s ({} points/s): {} counted, {} outside the bounds, {} lost to divergence; bounds {}",
+        job.preset.name,
+        t.total(),
+        secs,
+        crate::progress::si(t.total() as f64 / secs.max(1e-9)),
+        t.counted,
+        t.outside,
+        t.diverged,
+        job.bounds
+    );
+}

@@ -1,0 +1,251 @@
+//! `attractors search EQUATION`: find attractors with random parameters, show their metrics, and
+//! optionally append them to an `.atr` file and draw a contact sheet. `attractors search --score
+//! NAME...` screens existing presets and shows the verdict.
+
+use crate::attractor::{Preset, atr, lookup_equation};
+use crate::cli::SearchArgs;
+use crate::output::{Kind, OutputFile};
+use crate::search::screen::MIN_LYAPUNOV;
+use crate::search::sheet::{self, Tile};
+use crate::search::{Verdict, find, screen};
+use anyhow::{Context, Result, anyhow, bail};
+use std::fmt::Write as _;
+use std::time::Instant;
+
+pub fn run(args: &SearchArgs) -> Result<()> {
+    if args.score.is_empty() {
+        search(args)
+    } else {
+        score(args)
+    }
+}
+
+/// The table header shared by both modes.
+fn header() -> String {
+    format!(
+        "{:<4} {:<22} {:>6} {:>8} {:>6} {:>7} {:>5}  {:<28} parameters",
+        "rank", "name", "score", "lyapunov", "cover%", "eff.px", "D2", "verdict"
+    )
+}
+
+fn row(rank: &str, p: &Preset, v: &Verdict) -> String {
+    let m = &v.metrics;
+    let opt = |x: Option<f64>, prec: usize| x.map_or("-".to_string(), |v| format!("{v:.prec$}"));
+    let verdict = match &v.reject {
+        None => "accept".to_string(),
+        Some(r) => format!("reject: {r}"),
+    };
+    let params: Vec<String> = p
+        .equation
+        .params()
+        .iter()
+        .zip(&p.params)
+        .map(|(n, v)| format!("{n}={v}"))
+        .collect();
+    format!(
+        "{:<4} {:<22} {:>6.1} {:>8} {:>6.1} {:>7.0} {:>5}  {:<28} {} start={},{}",
+        rank,
+        p.name,
+        m.score(),
+        opt(m.lyapunov, 4),
+        m.coverage * 100.0,
+        m.effective_pixels,
+        opt(m.dimension, 2),
+        verdict,
+        params.join(" "),
+        p.start[0],
+        p.start[1],
+    )
+}
+
+fn search(args: &SearchArgs) -> Result<()> {
+    let name = args.equation.as_deref().unwrap_or_default();
+    let equation = lookup_equation(name)
+        .map_err(|e| anyhow!("{e} (attractors list --equations shows all)"))?;
+    let seed = args.seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64 % 1_000_000)
+            .unwrap_or(0)
+    });
+    // Check output paths before any work.
+    let sheet_out = args
+        .sheet
+        .as_deref()
+        .map(|p| OutputFile::prepare_for(p, Kind::Png, "--sheet"))
+        .transpose()?;
+    if let Some(path) = &args.atr
+        && path.is_dir()
+    {
+        bail!(
+            "--atr {}: is a directory; give a .atr file name",
+            path.display()
+        );
+    }
+    let started = Instant::now();
+    let outcome = find(equation, seed, args.count as usize, args.tries);
+    let secs = started.elapsed().as_secs_f64();
+    let mut ranked: Vec<(Preset, Verdict)> = outcome
+        .ranked()
+        .into_iter()
+        .map(|f| (f.preset.clone(), f.verdict))
+        .collect();
+    if let Some(path) = &args.atr {
+        unique_names(&mut ranked, path)?;
+    }
+
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# {}, seed {seed}: {} accepted of {} candidates",
+        equation.name(),
+        outcome.found.len(),
+        outcome.tried
+    );
+    let _ = writeln!(out, "{}", header());
+    for (i, (p, v)) in ranked.iter().enumerate() {
+        let _ = writeln!(out, "{}", row(&(i + 1).to_string(), p, v));
+    }
+    print!("{out}");
+    if !args.quiet {
+        let rejected: Vec<String> = outcome
+            .rejected
+            .iter()
+            .map(|(n, c)| format!("{c} {n}"))
+            .collect();
+        eprintln!(
+            "screened {} candidates in {:.3} s ({:.0} candidates/s on {} threads); of the first {}: rejected {}",
+            outcome.screened,
+            secs,
+            outcome.screened as f64 / secs.max(1e-9),
+            rayon::current_num_threads(),
+            outcome.tried,
+            if rejected.is_empty() {
+                "none".to_string()
+            } else {
+                rejected.join(", ")
+            }
+        );
+    }
+
+    if !ranked.is_empty() {
+        if let Some(path) = &args.atr {
+            let presets: Vec<Preset> = ranked.iter().map(|(p, _)| p.clone()).collect();
+            atr::append_presets(path, &presets, true).map_err(|e| anyhow!("--atr: {e}"))?;
+            if !args.quiet {
+                eprintln!("appended {} presets to {}", presets.len(), path.display());
+            }
+        }
+        if let Some(file) = sheet_out {
+            write_sheet(file, &ranked)?;
+        }
+    }
+    if outcome.found.len() < args.count as usize {
+        bail!(
+            "found {} of {} {} attractors in {} candidates (seed {seed}); raise --tries or try another --seed",
+            outcome.found.len(),
+            args.count,
+            equation.name(),
+            outcome.tried
+        );
+    }
+    Ok(())
+}
+
+/// Renames results whose generated name is already in the `.atr` file (`_2`, `_3`, ...).
+fn unique_names(results: &mut [(Preset, Verdict)], path: &std::path::Path) -> Result<()> {
+    let existing: Vec<String> = match std::fs::read(path) {
+        Ok(bytes) => atr::parse(&bytes, &path.display().to_string())
+            .with_context(|| format!("--atr {}", path.display()))?
+            .into_iter()
+            .map(|p| p.name.to_ascii_lowercase())
+            .collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => bail!("--atr {}: cannot read it ({e})", path.display()),
+    };
+    for (p, _) in results.iter_mut() {
+        let base = p.name.clone();
+        let mut n = 2;
+        while existing.contains(&p.name.to_ascii_lowercase()) {
+            p.name = format!("{base}_{n}");
+            n += 1;
+        }
+    }
+    Ok(())
+}
+
+fn write_sheet(file: OutputFile, results: &[(Preset, Verdict)]) -> Result<()> {
+    let tiles: Vec<Tile> = results
+        .iter()
+        .map(|(p, v)| Tile {
+            preset: p.clone(),
+            title: p.name.clone(),
+            caption: caption(v),
+        })
+        .collect();
+    let (rgb, w, h) = sheet::render(&tiles)?;
+    file.write_png(&sheet::to_rgba(&rgb), w, h)
+}
+
+/// The second label line of a tile: score, Lyapunov exponent, dimension, or the reject reason.
+fn caption(v: &Verdict) -> String {
+    let m = &v.metrics;
+    match &v.reject {
+        None => format!(
+            "score {:.1}  λ {:.3}  D2 {}",
+            m.score(),
+            m.lyapunov.unwrap_or(f64::NAN),
+            m.dimension.map_or("-".into(), |d| format!("{d:.2}"))
+        ),
+        Some(r) => format!("{} (score {:.1})", r.name(), m.score()),
+    }
+}
+
+fn score(args: &SearchArgs) -> Result<()> {
+    let presets = crate::attractor::Presets::load(args.config.as_deref())?;
+    let chosen: Vec<Preset> = if args.score.iter().any(|n| n.eq_ignore_ascii_case("all")) {
+        presets.all().to_vec()
+    } else {
+        args.score
+            .iter()
+            .map(|name| {
+                presets
+                    .get(name)
+                    .cloned()
+                    .map_err(|e| anyhow!("--score: {e}"))
+            })
+            .collect::<Result<_>>()?
+    };
+    let sheet_out = args
+        .sheet
+        .as_deref()
+        .map(|p| OutputFile::prepare_for(p, Kind::Png, "--sheet"))
+        .transpose()?;
+    let results: Vec<(Preset, Verdict)> = {
+        use rayon::prelude::*;
+        chosen.par_iter().map(|p| (p.clone(), screen(p))).collect()
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# {}: {} presets screened",
+        presets.source,
+        results.len()
+    );
+    let _ = writeln!(out, "{}", header());
+    for (p, v) in &results {
+        let _ = writeln!(out, "{}", row("-", p, v));
+    }
+    print!("{out}");
+    if !args.quiet {
+        let pass = results.iter().filter(|(_, v)| v.accepted()).count();
+        eprintln!(
+            "{pass} of {} pass (lyapunov in nats/iteration, accepted above {MIN_LYAPUNOV}; see README \"Discovering attractors\")",
+            results.len()
+        );
+    }
+    if let Some(file) = sheet_out {
+        write_sheet(file, &results)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,37 @@
+//! Without `--png`/`--hist`: the live window on the chosen preset.
+
+use crate::cli::RenderArgs;
+use crate::cli::config::render_config;
+use anyhow::{Result, bail};
+use std::path::PathBuf;
+
+pub fn run(r: &RenderArgs) -> Result<()> {
+    if r.exact {
+        bail!("--exact renders headless only; add --png FILE or --hist FILE.npy");
+    }
+    if r.resume.is_some() {
+        bail!("--resume continues a headless render; add the --png/--hist of the stopped render");
+    }
+    let cfg = render_config(r)?;
+    let mut presets = cfg.presets.all().to_vec();
+    let index = cfg.presets.index_of(&cfg.job.preset.name).unwrap_or(0);
+    presets[index] = cfg.job.preset.clone();
+    crate::window::run(crate::window::WindowOptions {
+        presets,
+        index,
+        config_path: r
+            .config
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("attractors.atr")),
+        style: cfg.style,
+        size: (cfg.job.width, cfg.job.height),
+        skip: cfg.job.skip,
+        seed: cfg.job.seed,
+        cpu: r.backend == crate::Backend::Cpu,
+        adapter: r.adapter.clone(),
+        frames: r.frames,
+        screenshot: r.screenshot.clone(),
+        panel: r.panel,
+        quiet: r.quiet,
+    })
+}

@@ -1,0 +1,307 @@
+//! The one progressive engine seam and the one loop that drives it.
+//!
+//! Every renderer (CPU exact, CPU sampled, GPU) implements [`Engine`]: "add this much more work",
+//! "give me the histogram so far". [`drive`] is the only loop around it: it sizes batches from the
+//! measured time, honours cancellation and pause, reports progress, answers snapshot requests and
+//! writes checkpoints on time, and keeps a recent copy of the counts for engines that can lose
+//! their state (a GPU device). The headless render, the live window (both modes), the window's
+//! background save, the bench and library users all go through it ([`spawn`] runs it on a thread).
+
+use crate::histogram::Histogram;
+use crate::shade::{self, Style};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Wall time one batch should take: long enough to amortise the per-batch cost, short enough that
+/// progress, cancellation and checkpoints stay prompt at any canvas size.
+pub const BATCH_TARGET: Duration = Duration::from_millis(200);
+/// How often the driver copies the counts of an engine that can lose them (a GPU device), so a
+/// lost device loses at most this much work.
+const SAFE_COPY_EVERY: Duration = Duration::from_secs(2);
+
+/// What can stop an engine. The message names the cause and a way out.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The GPU failed (device lost, out of memory, ...).
+    #[error(transparent)]
+    Gpu(#[from] crate::gpu::GpuError),
+}
+
+/// A progressive renderer of one [`crate::job::Job`].
+///
+/// `advance` may be called any number of times; the histogram is the sum of all work done. An
+/// engine never does more work than its job's `iters`.
+pub trait Engine: Send {
+    /// One line for the user: which renderer, which adapter.
+    fn describe(&self) -> String;
+    /// Adds about `points` more points and returns how many were done: `points` (rounded up to
+    /// the engine's unit of work, e.g. a group of orbits, and capped at what is left of the job),
+    /// or fewer when `ctl` was cancelled meanwhile.
+    fn advance(&mut self, points: u64, ctl: &Control) -> Result<u64, EngineError>;
+    /// The counts and tally of all work done so far.
+    fn histogram(&mut self) -> Result<Histogram, EngineError>;
+    /// Exact mode: the next point of the float64 orbit (checkpoints resume from it).
+    fn exact_state(&self) -> Option<[f64; 3]> {
+        None
+    }
+    /// Whether the engine can lose its counts (a GPU device can be lost); the driver then keeps a
+    /// recent copy.
+    fn volatile(&self) -> bool {
+        false
+    }
+    /// Shades a histogram into RGBA8: the GPU's fragment pass on the GPU (the CPU after a lost
+    /// device), the CPU otherwise. Same maths either way.
+    fn shade(&mut self, hist: &Histogram, style: &Style) -> Result<Vec<u8>, EngineError> {
+        Ok(shade::shade(hist, style))
+    }
+}
+
+/// A consistent copy of a running engine's counts (tally and counts agree), for checkpoints.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    pub hist: Histogram,
+    /// Exact mode: the next point of the orbit.
+    pub exact_state: Option<[f64; 3]>,
+}
+
+/// Shared between a running engine and whoever watches it (progress bar, signal handler, window).
+#[derive(Debug, Default)]
+pub struct Control {
+    done: AtomicU64,
+    cancel: AtomicBool,
+    paused: AtomicBool,
+    snapshot_wanted: AtomicBool,
+    snapshot: Mutex<Option<Snapshot>>,
+}
+
+impl Control {
+    /// A fresh control block: nothing done, not cancelled.
+    pub fn new() -> Control {
+        Control::default()
+    }
+    /// Called by the driver as work completes.
+    pub fn add_done(&self, points: u64) {
+        self.done.fetch_add(points, Ordering::Relaxed);
+    }
+    /// Points done so far by this run.
+    pub fn done(&self) -> u64 {
+        self.done.load(Ordering::Relaxed)
+    }
+    /// Asks the run to stop soon; it returns what it accumulated so far. Honoured even when set
+    /// before the run starts.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+    /// Whether [`Control::cancel`] was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+    /// Pauses (true) or resumes (false) the run between batches.
+    pub fn set_paused(&self, paused: bool) {
+        self.paused.store(paused, Ordering::Relaxed);
+    }
+    /// Whether the run is paused.
+    pub fn is_paused(&self) -> bool {
+        self.paused.load(Ordering::Relaxed)
+    }
+    /// Asks the driver for a [`Snapshot`] after its current batch.
+    pub fn request_snapshot(&self) {
+        self.snapshot_wanted.store(true, Ordering::Relaxed);
+    }
+    fn snapshot_wanted(&self) -> bool {
+        self.snapshot_wanted.load(Ordering::Relaxed)
+    }
+    fn offer_snapshot(&self, s: Snapshot) {
+        *self.snapshot.lock().unwrap_or_else(|p| p.into_inner()) = Some(s);
+        self.snapshot_wanted.store(false, Ordering::Relaxed);
+    }
+    /// Takes the snapshot the driver handed over, if any.
+    pub fn take_snapshot(&self) -> Option<Snapshot> {
+        self.snapshot
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+    }
+}
+
+/// A run that stopped on an error, with the counts it could save (the last safe copy).
+#[derive(Debug)]
+pub struct Failure {
+    pub error: EngineError,
+    pub partial: Option<Snapshot>,
+}
+
+/// Checkpoints: how often, and where they go.
+pub struct Checkpointing<'a> {
+    pub every: Duration,
+    /// Called with each snapshot on the driving thread; it writes the checkpoint.
+    pub write: &'a mut (dyn FnMut(&Snapshot) + Send),
+}
+
+/// Drives `engine` until `points` more points are done or `ctl` is cancelled, and returns the
+/// engine's histogram (all of its work, this run's and earlier). The only loop around an engine.
+pub fn drive(
+    engine: &mut dyn Engine,
+    points: u64,
+    ctl: &Control,
+    mut checkpoints: Option<Checkpointing<'_>>,
+) -> Result<Snapshot, Box<Failure>> {
+    let hooks = crate::testing::hooks();
+    let mut left = points;
+    let mut batch = 1u64 << 16;
+    let mut last_checkpoint = Instant::now();
+    let mut next_checkpoint_at = hooks.checkpoint_every.unwrap_or(u64::MAX);
+    let mut safe: Option<Snapshot> = None;
+    let mut last_safe = Instant::now();
+    let fail = |error: EngineError, safe: Option<Snapshot>| {
+        Box::new(Failure {
+            error,
+            partial: safe,
+        })
+    };
+    while left > 0 && !ctl.is_cancelled() {
+        if ctl.is_paused() {
+            if ctl.snapshot_wanted() {
+                match engine.histogram() {
+                    Ok(hist) => ctl.offer_snapshot(Snapshot {
+                        hist,
+                        exact_state: engine.exact_state(),
+                    }),
+                    Err(e) => return Err(fail(e, safe)),
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
+        }
+        let mut n = batch.min(left);
+        for at in [
+            hooks.interrupt_at,
+            hooks.checkpoint_every.map(|_| next_checkpoint_at),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if at > ctl.done() {
+                n = n.min(at - ctl.done());
+            }
+        }
+        let t0 = Instant::now();
+        let done = match engine.advance(n, ctl) {
+            Ok(d) => d,
+            Err(e) => return Err(fail(e, safe)),
+        };
+        let dt = t0.elapsed().as_secs_f64().max(1e-6);
+        left -= done.min(left);
+        ctl.add_done(done);
+        if done == 0 && !ctl.is_cancelled() {
+            break; // the job is finished (an engine never does more than its job)
+        }
+        if hooks.interrupt_at.is_some_and(|at| ctl.done() >= at) {
+            crate::testing::interrupt();
+            ctl.cancel();
+        }
+        // Aim the next batch at BATCH_TARGET, changing by at most 4x at a time.
+        let ratio = (BATCH_TARGET.as_secs_f64() / dt).clamp(0.25, 4.0);
+        batch = ((done.max(1) as f64 * ratio) as u64).max(1);
+        let checkpoint_due = checkpoints.as_ref().is_some_and(|c| {
+            left > 0
+                && match hooks.checkpoint_every {
+                    Some(_) => ctl.done() >= next_checkpoint_at,
+                    None => last_checkpoint.elapsed() >= c.every,
+                }
+        });
+        let safe_due = engine.volatile() && last_safe.elapsed() >= SAFE_COPY_EVERY && left > 0;
+        if checkpoint_due || safe_due || ctl.snapshot_wanted() {
+            let snap = match engine.histogram() {
+                Ok(hist) => Snapshot {
+                    hist,
+                    exact_state: engine.exact_state(),
+                },
+                Err(e) => return Err(fail(e, safe)),
+            };
+            if checkpoint_due && let Some(c) = checkpoints.as_mut() {
+                (c.write)(&snap);
+                last_checkpoint = Instant::now();
+                if let Some(every) = hooks.checkpoint_every {
+                    next_checkpoint_at = ctl.done() + every;
+                }
+            }
+            if ctl.snapshot_wanted() {
+                ctl.offer_snapshot(snap.clone());
+            }
+            if engine.volatile() {
+                last_safe = Instant::now();
+                safe = Some(snap);
+            }
+        }
+    }
+    match engine.histogram() {
+        Ok(hist) => Ok(Snapshot {
+            hist,
+            exact_state: engine.exact_state(),
+        }),
+        Err(e) => Err(fail(e, safe)),
+    }
+}
+
+/// What a background run hands back: its result and the engine (to shade with it).
+pub type Finished = (Result<Snapshot, Box<Failure>>, Box<dyn Engine>);
+
+/// What [`Background::join`] returns: the result, and the engine unless its thread crashed.
+pub type Joined = (Result<Snapshot, Box<Failure>>, Option<Box<dyn Engine>>);
+
+/// A run of [`drive`] on its own thread: the window's CPU mode and its background save use it.
+pub struct Background {
+    ctl: Arc<Control>,
+    thread: Option<std::thread::JoinHandle<Finished>>,
+}
+
+/// Starts `engine` on a thread for `points` points (`u64::MAX`: until cancelled).
+pub fn spawn(mut engine: Box<dyn Engine>, points: u64) -> Background {
+    let ctl = Arc::new(Control::new());
+    let c = ctl.clone();
+    let thread = std::thread::spawn(move || {
+        let r = drive(engine.as_mut(), points, &c, None);
+        (r, engine)
+    });
+    Background {
+        ctl,
+        thread: Some(thread),
+    }
+}
+
+impl Background {
+    /// The run's control block (progress, pause, cancel, snapshots).
+    pub fn control(&self) -> &Control {
+        &self.ctl
+    }
+    /// Whether the run has ended (finished, cancelled or failed).
+    pub fn is_finished(&self) -> bool {
+        self.thread.as_ref().is_none_or(|t| t.is_finished())
+    }
+    /// Waits for the run's end; returns its result and the engine (to shade with it).
+    pub fn join(mut self) -> Joined {
+        match self.thread.take().map(|t| t.join()) {
+            Some(Ok((r, engine))) => (r, Some(engine)),
+            _ => (
+                Err(Box::new(Failure {
+                    error: EngineError::Gpu(crate::gpu::GpuError::Other(
+                        "the renderer thread crashed".into(),
+                    )),
+                    partial: None,
+                })),
+                None,
+            ),
+        }
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        self.ctl.cancel();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}

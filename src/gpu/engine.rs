@@ -1,0 +1,100 @@
+//! The GPU engine: the accumulate pass behind the [`Engine`] seam, and the fragment pass for
+//! shading.
+
+use super::accumulate::{AccumulatePass, Accumulator, DISPATCH_TARGET};
+use super::{GpuContext, GpuError, ShadePass};
+use crate::engine::{Control, Engine, EngineError};
+use crate::histogram::Histogram;
+use crate::job::Job;
+use crate::shade::Style;
+use std::sync::Arc;
+
+/// Accumulates a job on one GPU device.
+pub struct GpuEngine {
+    ctx: Arc<GpuContext>,
+    pass: Arc<AccumulatePass>,
+    acc: Accumulator,
+    job: Job,
+    left: u64,
+    done: u64,
+    shade: Option<ShadePass>,
+}
+
+impl GpuEngine {
+    /// Opens the GPU (`adapter`: a name substring) and builds the pipelines for `job`.
+    pub fn open(adapter: Option<&str>, job: &Job) -> Result<GpuEngine, GpuError> {
+        let ctx = Arc::new(GpuContext::new(adapter)?);
+        ctx.check_size(job.width, job.height)?;
+        let pass = Arc::new(AccumulatePass::new(&ctx, job.preset.equation));
+        GpuEngine::with_pass(ctx, pass, job)
+    }
+
+    /// An engine on an open device with pipelines already built for the job's equation (the
+    /// window keeps both across restarts).
+    pub fn with_pass(
+        ctx: Arc<GpuContext>,
+        pass: Arc<AccumulatePass>,
+        job: &Job,
+    ) -> Result<GpuEngine, GpuError> {
+        let acc = Accumulator::new(&ctx, &pass, job)?;
+        ctx.wait()?;
+        Ok(GpuEngine {
+            ctx,
+            pass,
+            acc,
+            job: job.clone(),
+            left: job.iters,
+            done: 0,
+            shade: None,
+        })
+    }
+
+    /// The device this engine runs on.
+    pub fn context(&self) -> &Arc<GpuContext> {
+        &self.ctx
+    }
+    /// The pipelines this engine runs.
+    pub fn pass(&self) -> &Arc<AccumulatePass> {
+        &self.pass
+    }
+}
+
+impl Engine for GpuEngine {
+    fn describe(&self) -> String {
+        format!("GPU {}", self.ctx.describe())
+    }
+
+    fn advance(&mut self, points: u64, ctl: &Control) -> Result<u64, EngineError> {
+        let want = points.min(self.left);
+        let mut done = 0;
+        let lose_at = crate::testing::hooks().lose_device_at;
+        while done < want && !ctl.is_cancelled() {
+            if lose_at.is_some_and(|at| self.done >= at) {
+                self.ctx.device.destroy();
+            }
+            let n = self.acc.next_batch(want - done);
+            self.acc
+                .run_batch(&self.ctx, &self.pass, n, DISPATCH_TARGET)?;
+            done += n;
+            self.done += n;
+        }
+        self.left -= done;
+        Ok(done)
+    }
+
+    fn histogram(&mut self) -> Result<Histogram, EngineError> {
+        Ok(self.acc.read(&self.ctx, &self.job)?)
+    }
+
+    fn volatile(&self) -> bool {
+        true
+    }
+
+    fn shade(&mut self, hist: &Histogram, style: &Style) -> Result<Vec<u8>, EngineError> {
+        if self.ctx.fault().is_some() {
+            return Ok(crate::shade::shade(hist, style));
+        }
+        let pass = self.shade.get_or_insert_with(|| ShadePass::new(&self.ctx));
+        Ok(pass.shade(&self.ctx, hist, style)?)
+    }
+}

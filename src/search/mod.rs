@@ -1,0 +1,19 @@
+//! Discovery: random candidates of an equation, screened on the CPU in float64 for divergence,
+//! fixed points and cycles, chaos (largest Lyapunov exponent), coverage and concentration of a
+//! thumbnail, and a correlation-dimension estimate.
+//!
+//! * [`screen`]: the screen of one candidate, and [`screen::judge_histogram`], the same coverage and
+//!   collapse checks applied to any rendered histogram (the render warnings use it, so a render and
+//!   a search never disagree);
+//! * [`candidates`]: candidate `i` of (equation, seed), counter-based, so results do not depend on
+//!   threads;
+//! * [`find`]: the parallel search loop and the ranking;
+//! * [`sheet`]: the contact sheet of results.
+
+pub mod candidates;
+pub mod find;
+pub mod screen;
+pub mod sheet;
+
+pub use find::{Found, Outcome, find};
+pub use screen::{HistogramReport, Metrics, Reason, Verdict, judge_histogram, screen};

@@ -1,0 +1,52 @@
+//! Test hooks, read once from the environment in this one place, so no test-only flag threads
+//! through production code. Each is inert unless its variable is set.
+//!
+//! * `ATTRACTORS_TEST_INTERRUPT_AT=N`: after N points of a run, behave exactly as on Ctrl-C.
+//!   Tests stop renders at a point count instead of after a sleep, so the verdict is the same on
+//!   a 2-core and a 64-core machine.
+//! * `ATTRACTORS_TEST_CHECKPOINT_EVERY=N`: checkpoints every N points instead of every
+//!   `--checkpoint` seconds (a test sees the same number of checkpoints on any machine).
+//! * `ATTRACTORS_TEST_LOSE_DEVICE_AT=N`: the GPU engine destroys its device after N points (a
+//!   simulated device loss).
+//! * `ATTRACTORS_TEST_RESIZE_AT=FRAME:WxH`: the window asks for a new inner size at that frame.
+//! * `ATTRACTORS_TEST_SAVE_AT_FRAME=N`: the window starts a "save PNG" at frame N, as the S key.
+
+use std::sync::OnceLock;
+
+/// The hooks of this process.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Hooks {
+    pub interrupt_at: Option<u64>,
+    pub checkpoint_every: Option<u64>,
+    pub lose_device_at: Option<u64>,
+    pub resize_at: Option<(u64, u32, u32)>,
+    pub save_at_frame: Option<u64>,
+}
+
+fn number(var: &str) -> Option<u64> {
+    std::env::var(var).ok()?.trim().parse().ok()
+}
+
+fn resize(var: &str) -> Option<(u64, u32, u32)> {
+    let v = std::env::var(var).ok()?;
+    let (frame, size) = v.split_once(':')?;
+    let (w, h) = size.split_once('x')?;
+    Some((frame.parse().ok()?, w.parse().ok()?, h.parse().ok()?))
+}
+
+/// The hooks, read from the environment on first use.
+pub fn hooks() -> Hooks {
+    static HOOKS: OnceLock<Hooks> = OnceLock::new();
+    *HOOKS.get_or_init(|| Hooks {
+        interrupt_at: number("ATTRACTORS_TEST_INTERRUPT_AT"),
+        checkpoint_every: number("ATTRACTORS_TEST_CHECKPOINT_EVERY"),
+        lose_device_at: number("ATTRACTORS_TEST_LOSE_DEVICE_AT"),
+        resize_at: resize("ATTRACTORS_TEST_RESIZE_AT"),
+        save_at_frame: number("ATTRACTORS_TEST_SAVE_AT_FRAME"),
+    })
+}
+
+/// Raises the same flag a Ctrl-C or SIGTERM raises.
+pub fn interrupt() {
+    crate::signals::raise();
+}

@@ -1,0 +1,37 @@
+//! Problems with a finished render's result, shown even under `--quiet` (quiet hides progress and
+//! the summary, not problems with the picture). The rules are the search's
+//! ([`crate::search::screen::judge_histogram`]), so a render and the search never disagree.
+
+use crate::histogram::Histogram;
+use crate::job::Job;
+use crate::search::screen::{Reason, judge_histogram};
+
+/// The warnings for `hist`, the result of `job` (empty when the picture is fine).
+pub fn check_result(hist: &Histogram, job: &Job) -> Vec<String> {
+    let t = hist.tally;
+    let what = job.preset.describe_params();
+    let mut w = Vec::new();
+    if t.total() == 0 {
+        return w;
+    }
+    let report = judge_histogram(hist);
+    if matches!(report.problem, Some(Reason::Diverged { .. })) {
+        w.push(format!(
+            "{:.0}% of points were lost to divergence for {what}; check the parameters and --start",
+            100.0 * report.diverged_fraction
+        ));
+    }
+    if t.counted == 0 {
+        w.push(format!(
+            "no point fell inside the bounds {} for {what}: the picture is blank; drop --bounds for automatic bounds, or check --start",
+            job.bounds
+        ));
+    } else if matches!(report.problem, Some(Reason::Collapsed { .. })) {
+        w.push(format!(
+            "the orbit collapses to about {:.1} effective pixel(s), {} lit (a fixed point or a short cycle) for {what}; try other parameters",
+            hist.effective_pixels(),
+            hist.nonzero_bins()
+        ));
+    }
+    w
+}

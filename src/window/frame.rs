@@ -1,0 +1,191 @@
+//! One frame of the window: accumulate, re-read and re-shade now and then, draw the picture and
+//! the panel; plus the exit screenshot and resizing.
+
+use super::{App, RESHADE_EVERY, panel};
+use crate::gpu::ShadePass;
+use crate::histogram::Bounds;
+use crate::output::{Kind, OutputFile};
+use anyhow::{Result, anyhow};
+use std::time::{Duration, Instant};
+use winit::event_loop::ActiveEventLoop;
+
+impl App {
+    pub(super) fn frame(&mut self, event_loop: &ActiveEventLoop) -> Result<()> {
+        if self.size.0 == 0 || self.size.1 == 0 {
+            return Ok(()); // minimised: nothing to draw, no redraw requested
+        }
+        if self.live.as_ref().is_some_and(|l| l.dirty) {
+            self.restart()?;
+        }
+        self.poll_saves();
+        let live = self.live.as_mut().expect("live");
+        let gfx = self.gfx.as_mut().expect("graphics");
+        // Accumulate: a frame's budget on the GPU; the CPU run goes on by itself.
+        let source = self.source.as_mut().expect("source");
+        let t = Instant::now();
+        let added = source.step(live.budget.points, live.paused)?;
+        if added > 0 {
+            live.budget.update(t.elapsed().as_secs_f64());
+            live.points += added;
+        }
+        // Read back and re-shade at most every RESHADE_EVERY: the tone map sorts the counts, which
+        // costs more than a frame at large sizes; frames in between redraw the same binding.
+        let stale = match &self.shaded {
+            None => true,
+            Some((_, style, at)) => at.elapsed() >= RESHADE_EVERY || *style != live.style,
+        };
+        if stale {
+            let hist = source.read()?;
+            live.points = hist.tally.total();
+            let binding = gfx.shade.prepare(&gfx.ctx, &hist, &live.style)?;
+            self.shaded = Some((binding, live.style.clone(), Instant::now()));
+            self.last_hist = Some(hist);
+        }
+        let hist_size = self
+            .last_hist
+            .as_ref()
+            .map_or((0, 0), |h| (h.width, h.height));
+        // Rate over the last second, for the title.
+        let (t0, p0, rate) = self.rate;
+        if t0.elapsed() > Duration::from_secs(1) {
+            self.rate = (
+                Instant::now(),
+                live.points,
+                (live.points.saturating_sub(p0)) as f64 / t0.elapsed().as_secs_f64(),
+            );
+        } else {
+            self.rate.2 = rate;
+        }
+        let saving = match self.saves.first() {
+            Some(s) => format!(" - saving {}%", 100 * s.done() / s.points.max(1)),
+            None => String::new(),
+        };
+        gfx.window.set_title(&format!(
+            "attractors: {}{} - {:.3e} points, {:.1} M points/s - {}{}{saving}",
+            live.preset.name,
+            if live.paused { " (paused)" } else { "" },
+            live.points as f64,
+            self.rate.2 / 1e6,
+            if self.opts.cpu { "CPU" } else { "GPU " },
+            if self.opts.cpu {
+                String::new()
+            } else {
+                gfx.ctx.info.name.clone()
+            }
+        ));
+        // Draw: the attractor, then the panel.
+        let frame = match gfx.surface.get_current_texture() {
+            wgpu::CurrentSurfaceTexture::Success(f)
+            | wgpu::CurrentSurfaceTexture::Suboptimal(f) => f,
+            wgpu::CurrentSurfaceTexture::Timeout | wgpu::CurrentSurfaceTexture::Occluded => {
+                gfx.window.request_redraw();
+                return Ok(());
+            }
+            wgpu::CurrentSurfaceTexture::Outdated | wgpu::CurrentSurfaceTexture::Lost => {
+                gfx.surface.configure(&gfx.ctx.device, &gfx.config);
+                gfx.window.request_redraw();
+                return Ok(());
+            }
+            other => return Err(anyhow!("the window's surface failed ({other:?})")),
+        };
+        if (frame.texture.width(), frame.texture.height()) != hist_size {
+            // a resize is on its way; draw it next frame
+            gfx.window.request_redraw();
+            return Ok(());
+        }
+        let view = frame
+            .texture
+            .create_view(&wgpu::TextureViewDescriptor::default());
+        let binding = &self.shaded.as_ref().expect("prepared above").0;
+        gfx.shade.draw_bound(&gfx.ctx, binding, &view)?;
+        let mut requests = panel::Requests::default();
+        if live.panel {
+            gfx.draw_panel(&view, |ui| panel::show(ui, live, &mut requests));
+        }
+        gfx.ctx.queue.present(frame);
+        gfx.ctx.check()?;
+        self.frames += 1;
+        for s in &mut self.saves {
+            s.frames_during += 1;
+        }
+        self.handle_requests(requests)?;
+        let hooks = crate::testing::hooks();
+        if hooks.save_at_frame == Some(self.frames) {
+            self.save_png()?;
+        }
+        if let Some((at, w, h)) = hooks.resize_at
+            && self.frames == at
+        {
+            let _ = self
+                .gfx
+                .as_ref()
+                .expect("graphics")
+                .window
+                .request_inner_size(winit::dpi::PhysicalSize::new(w, h));
+        }
+        if self.opts.frames.is_some_and(|n| self.frames >= n) {
+            event_loop.exit();
+            return Ok(());
+        }
+        self.gfx.as_ref().expect("graphics").window.request_redraw();
+        Ok(())
+    }
+
+    /// Writes the last presented frame's picture (the attractor layer, as drawn) to --screenshot.
+    pub(super) fn screenshot(&self) -> Result<()> {
+        let (Some(path), Some(hist), Some(gfx), Some(live)) = (
+            &self.opts.screenshot,
+            &self.last_hist,
+            &self.gfx,
+            &self.live,
+        ) else {
+            return Ok(());
+        };
+        let out = OutputFile::prepare_for(path, Kind::Png, "--screenshot")?;
+        let rgba = ShadePass::new(&gfx.ctx).shade(&gfx.ctx, hist, &live.style)?;
+        out.write_png(&rgba, hist.width, hist.height)?;
+        if !self.opts.quiet {
+            eprintln!(
+                "wrote {} ({} frames, {} points)",
+                path.display(),
+                self.frames,
+                hist.tally.total()
+            );
+        }
+        Ok(())
+    }
+
+    pub(super) fn resized(&mut self, w: u32, h: u32) {
+        self.size = (w, h);
+        // Minimised (0x0): nothing is drawn and no frame is requested; the CPU worker rests too.
+        if let (Some(source), Some(live)) = (&self.source, &self.live) {
+            source.rest(live.paused || w == 0 || h == 0);
+        }
+        if let Some(gfx) = self.gfx.as_mut()
+            && w > 0
+            && h > 0
+        {
+            gfx.config.width = w;
+            gfx.config.height = h;
+            gfx.surface.configure(&gfx.ctx.device, &gfx.config);
+            gfx.window.request_redraw();
+        }
+        if let Some(live) = self.live.as_mut() {
+            // Keep the centre and the scale (map units per pixel); show more or less around it.
+            let b = live.view.bounds;
+            let (cx, cy) = ((b.xmin + b.xmax) / 2.0, (b.ymin + b.ymax) / 2.0);
+            let per_px = (b.xmax - b.xmin) / live.save_size.0.max(1) as f64;
+            if w > 0 && h > 0 {
+                let (hw, hh) = (per_px * w as f64 / 2.0, per_px * h as f64 / 2.0);
+                live.view.bounds = Bounds {
+                    xmin: cx - hw,
+                    xmax: cx + hw,
+                    ymin: cy - hh,
+                    ymax: cy + hh,
+                };
+                live.save_size = (w, h);
+                live.dirty = true;
+            }
+        }
+    }
+}

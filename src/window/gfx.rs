@@ -1,0 +1,130 @@
+//! The wgpu side of the window: the surface, the shade pass drawing into it, and egui.
+
+use crate::gpu::{GpuContext, ShadePass};
+use anyhow::{Result, anyhow};
+use std::sync::Arc;
+use winit::event_loop::ActiveEventLoop;
+use winit::window::Window;
+
+pub struct Gfx {
+    pub window: Arc<Window>,
+    pub ctx: Arc<GpuContext>,
+    pub surface: wgpu::Surface<'static>,
+    pub config: wgpu::SurfaceConfiguration,
+    pub shade: ShadePass,
+    pub egui_state: egui_winit::State,
+    pub egui_renderer: egui_wgpu::Renderer,
+}
+
+impl Gfx {
+    /// Opens the window (`size` in pixels) and its GPU surface.
+    pub fn new(
+        event_loop: &ActiveEventLoop,
+        size: (u32, u32),
+        adapter: Option<&str>,
+    ) -> Result<Gfx> {
+        let attrs = Window::default_attributes()
+            .with_title("attractors")
+            .with_inner_size(winit::dpi::PhysicalSize::new(size.0, size.1));
+        let window = Arc::new(event_loop.create_window(attrs).map_err(|e| {
+            anyhow!("cannot open a window ({e}); use --png FILE for headless export")
+        })?);
+        let ctx = Arc::new(GpuContext::new(adapter)?);
+        let surface = ctx
+            .instance
+            .create_surface(window.clone())
+            .map_err(|e| anyhow!("cannot draw into the window: {e}; use --png FILE"))?;
+        let inner = window.inner_size();
+        let caps = surface.get_capabilities(&ctx.adapter);
+        // The palette bytes are sRGB already: draw into a non-sRGB format.
+        let format = caps
+            .formats
+            .iter()
+            .copied()
+            .find(|f| !f.is_srgb())
+            .or(caps.formats.first().copied())
+            .ok_or_else(|| anyhow!("the window's surface offers no format"))?;
+        let config = wgpu::SurfaceConfiguration {
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT,
+            format,
+            width: inner.width.max(1),
+            height: inner.height.max(1),
+            present_mode: wgpu::PresentMode::AutoVsync,
+            desired_maximum_frame_latency: 2,
+            alpha_mode: caps.alpha_modes[0],
+            view_formats: vec![],
+            color_space: wgpu::SurfaceColorSpace::Auto,
+        };
+        surface.configure(&ctx.device, &config);
+        let shade = ShadePass::with_format(&ctx, format);
+        let egui_state = egui_winit::State::new(
+            egui::Context::default(),
+            egui::ViewportId::ROOT,
+            &window,
+            Some(window.scale_factor() as f32),
+            None,
+            None,
+        );
+        let egui_renderer =
+            egui_wgpu::Renderer::new(&ctx.device, format, egui_wgpu::RendererOptions::default());
+        Ok(Gfx {
+            window,
+            ctx,
+            surface,
+            config,
+            shade,
+            egui_state,
+            egui_renderer,
+        })
+    }
+
+    /// Runs the panel's UI and draws it over `view`.
+    pub fn draw_panel(&mut self, view: &wgpu::TextureView, ui_fn: impl FnMut(&mut egui::Ui)) {
+        let raw = self.egui_state.take_egui_input(&self.window);
+        let egui_ctx = self.egui_state.egui_ctx().clone();
+        let out = egui_ctx.run_ui(raw, ui_fn);
+        self.egui_state
+            .handle_platform_output(&self.window, out.platform_output);
+        let jobs = egui_ctx.tessellate(out.shapes, out.pixels_per_point);
+        let screen = egui_wgpu::ScreenDescriptor {
+            size_in_pixels: [self.config.width, self.config.height],
+            pixels_per_point: out.pixels_per_point,
+        };
+        let (device, queue) = (&self.ctx.device, &self.ctx.queue);
+        for (id, deltas) in &out.textures_delta.set {
+            for delta in deltas {
+                self.egui_renderer.update_texture(device, queue, *id, delta);
+            }
+        }
+        let mut enc = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
+            label: Some("window.egui"),
+        });
+        let cmds = self
+            .egui_renderer
+            .update_buffers(device, queue, &mut enc, &jobs, &screen);
+        {
+            let rp = enc.begin_render_pass(&wgpu::RenderPassDescriptor {
+                label: Some("window.egui.pass"),
+                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                    view,
+                    depth_slice: None,
+                    resolve_target: None,
+                    ops: wgpu::Operations {
+                        load: wgpu::LoadOp::Load,
+                        store: wgpu::StoreOp::Store,
+                    },
+                })],
+                depth_stencil_attachment: None,
+                timestamp_writes: None,
+                occlusion_query_set: None,
+                multiview_mask: None,
+            });
+            self.egui_renderer
+                .render(&mut rp.forget_lifetime(), &jobs, &screen);
+        }
+        queue.submit(cmds.into_iter().chain([enc.finish()]));
+        for id in &out.textures_delta.free {
+            self.egui_renderer.free_texture(id);
+        }
+    }
+}

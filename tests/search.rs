@@ -1,0 +1,178 @@
+//! `attractors search`: accepted results render, the shipped presets pass the screen, known bad
+//! sets are rejected with the right reason, and the same seed gives the same results.
+
+use attractors::attractor::{Equation, Preset, atr};
+use attractors::cpu::render_sampled;
+use attractors::engine::Control;
+use attractors::job::Job;
+use attractors::search::screen::MIN_COVERAGE;
+use attractors::search::{Reason, find, judge_histogram, screen};
+
+mod common;
+use common::{bin, fails};
+
+/// Renders `p` as `attractors NAME --backend cpu` would (pilot bounds, sampled orbits), small.
+fn render_report(p: &Preset) -> attractors::search::HistogramReport {
+    let pilot = attractors::pilot::run(p, 1000, 0).expect("pilot");
+    let job = Job::new(p.clone(), (256, 256), pilot.bounds, 1_000_000, 1000, 0);
+    judge_histogram(&render_sampled(&job, &Control::new()))
+}
+
+#[test]
+fn every_accepted_result_renders() {
+    for &eq in Equation::ALL {
+        let o = find(eq, 11, 3, 200_000);
+        assert_eq!(o.found.len(), 3, "{}: {o:?}", eq.name());
+        for f in &o.found {
+            let r = render_report(&f.preset);
+            assert_eq!(r.problem, None, "{}: {r:?}", f.preset.describe_params());
+            assert!(r.diverged_fraction < 0.5, "{r:?}");
+            assert!(r.coverage >= MIN_COVERAGE, "{r:?}");
+        }
+    }
+}
+
+fn shipped() -> Vec<Preset> {
+    atr::parse(
+        &std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/attractors.atr")).unwrap(),
+        "attractors.atr",
+    )
+    .unwrap()
+}
+
+#[test]
+fn dissipative_datashader_presets_pass_the_screen() {
+    let all = shipped();
+    // The datashader rows run from Svensson_1 to the row before the first classic map (Henon).
+    let first = all.iter().position(|p| p.name == "Svensson_1").unwrap();
+    let last = all.iter().position(|p| p.name == "Henon").unwrap();
+    let set: Vec<&Preset> = all[first..last]
+        .iter()
+        .filter(|p| {
+            !matches!(p.equation, Equation::Hopalong1 | Equation::Hopalong2)
+                && !p.equation.is_area_preserving(&p.params)
+        })
+        .collect();
+    let failed: Vec<String> = set
+        .iter()
+        .filter_map(|p| {
+            let v = screen(p);
+            v.reject.map(|r| format!("{}: {r}", p.name))
+        })
+        .collect();
+    let rate = 1.0 - failed.len() as f64 / set.len() as f64;
+    println!(
+        "{} of {} dissipative datashader presets pass ({:.0}%); failing: {failed:?}",
+        set.len() - failed.len(),
+        set.len(),
+        rate * 100.0
+    );
+    assert!(set.len() >= 40, "{}", set.len());
+    assert!(rate >= 0.9, "{failed:?}");
+}
+
+#[test]
+fn known_bad_sets_are_rejected_with_their_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.atr");
+    std::fs::write(
+        &file,
+        "Attractor,Equation,x,y,z,a,b,c,d,e,f,g\n\
+         Fixed,henon,0,0,0,0.2,0.3,,,,,\n\
+         Two,henon,0,0,0,0.6,0.3,,,,,\n\
+         Away,henon,0,0,0,5,0.3,,,,,\n\
+         Good,henon,0,0,0,1.4,0.3,,,,,\n",
+    )
+    .unwrap();
+    let out = bin()
+        .args(["search", "--score", "all", "--config"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let table = String::from_utf8_lossy(&out.stdout);
+    let line = |name: &str| {
+        table
+            .lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(name))
+            .unwrap_or_else(|| panic!("{name} missing from {table}"))
+            .to_string()
+    };
+    assert!(line("Fixed").contains("reject: fixed point"), "{table}");
+    assert!(line("Two").contains("reject: period-2 cycle"), "{table}");
+    assert!(
+        line("Away").contains("reject: diverged at iteration"),
+        "{table}"
+    );
+    assert!(line("Good").contains("accept"), "{table}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1 of 4 pass"), "{err}");
+    // the library agrees
+    let p = &atr::parse(&std::fs::read(&file).unwrap(), "bad.atr").unwrap();
+    assert_eq!(screen(&p[1]).reject, Some(Reason::Cycle { period: 2 }));
+}
+
+#[test]
+fn search_writes_rows_and_a_sheet_and_repeats_on_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let atr_path = dir.path().join("found.atr");
+    let sheet = dir.path().join("sheet.png");
+    let run = |threads: &str, extra: &[&std::ffi::OsStr]| {
+        let out = bin()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["search", "de_jong", "--count", "5", "--seed", "9"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let one = run("1", &[]);
+    let three = run(
+        "3",
+        &[
+            "--atr".as_ref(),
+            atr_path.as_os_str(),
+            "--sheet".as_ref(),
+            sheet.as_os_str(),
+        ],
+    );
+    assert_eq!(one, three);
+    assert!(one.contains("De_Jong_s9_n"), "{one}");
+    assert_eq!(one.lines().filter(|l| l.contains(" accept ")).count(), 5);
+    let rows = atr::parse(&std::fs::read(&atr_path).unwrap(), "found.atr").unwrap();
+    assert_eq!(rows.len(), 5);
+    for r in &rows {
+        assert!(r.palette.is_some());
+        assert!(screen(r).accepted(), "{} does not reproduce", r.name);
+        assert!(one.contains(&r.name));
+    }
+    let img = image::open(&sheet).unwrap();
+    assert!(img.width() > 4 * 200 && img.height() > 2 * 200);
+    // appending again keeps the old rows and gives the new ones unique names
+    run("2", &["--atr".as_ref(), atr_path.as_os_str()]);
+    let rows2 = atr::parse(&std::fs::read(&atr_path).unwrap(), "found.atr").unwrap();
+    assert_eq!(rows2.len(), 10);
+    assert_eq!(rows2[..5], rows[..]);
+    assert!(rows2[5].name.ends_with("_2"), "{}", rows2[5].name);
+}
+
+#[test]
+fn giving_up_and_bad_input_are_clear() {
+    fails(
+        &[
+            "search", "clifford", "--count", "50", "--tries", "20", "--seed", "1",
+        ],
+        "raise --tries or try another --seed",
+    );
+    fails(&["search", "cliford"], "did you mean clifford");
+    fails(&["search", "--score", "Clifort"], "no preset 'Clifort'");
+    fails(
+        &["search", "clifford", "--sheet", "out.jpg"],
+        "--sheet out.jpg: expected a file name ending in .png",
+    );
+}

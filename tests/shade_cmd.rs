@@ -1,0 +1,240 @@
+//! `attractors shade`: bad input (exit 2, one error line naming the input, no output written),
+//! 16-bit output, spans, and the palette taken from a checkpoint's sidecar.
+
+mod common;
+use common::{bin, fails};
+use std::path::Path;
+
+/// A hand-written .npy: `descr` like '<u4', `shape` like "(2, 3)", then `data`.
+fn npy(path: &Path, descr: &str, shape: &str, data: &[u8]) {
+    let mut header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
+    while (10 + header.len() + 1) % 64 != 0 {
+        header.push(' ');
+    }
+    header.push('\n');
+    let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+    bytes.extend((header.len() as u16).to_le_bytes());
+    bytes.extend(header.as_bytes());
+    bytes.extend(data);
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn u32s(v: &[u32]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+fn shade_fails(input: &str, extra: &[&str], want: &str, out: &Path) {
+    let mut args = vec!["shade", input, "--png", out.to_str().unwrap()];
+    args.extend(extra);
+    fails(&args, want);
+    assert!(!out.exists(), "{input}: an output was written");
+}
+
+#[test]
+fn bad_inputs_exit_2_with_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = d.join("out.png");
+    let p = |n: &str| d.join(n).to_str().unwrap().to_string();
+    shade_fails(&p("missing.npy"), &[], "missing.npy: cannot read it", &out);
+    shade_fails(d.to_str().unwrap(), &[], "is a directory", &out);
+    shade_fails("/dev/zero", &[], "/dev/zero: not a regular file", &out);
+    std::fs::write(d.join("text.npy"), b"hello, not numpy").unwrap();
+    shade_fails(&p("text.npy"), &[], "text.npy: not a .npy file", &out);
+    npy(&d.join("f8.npy"), "<f8", "(1, 2)", &[0; 16]);
+    shade_fails(
+        &p("f8.npy"),
+        &[],
+        "expected uint32 or uint64 counts, found dtype '<f8'",
+        &out,
+    );
+    npy(&d.join("i4.npy"), "<i4", "(1, 2)", &[0; 8]);
+    shade_fails(&p("i4.npy"), &[], "found dtype '<i4'", &out);
+    npy(&d.join("1d.npy"), "<u4", "(4,)", &[0; 16]);
+    shade_fails(
+        &p("1d.npy"),
+        &[],
+        "expected a 2-D array of counts, found shape [4]",
+        &out,
+    );
+    npy(&d.join("3d.npy"), "<u4", "(1, 2, 2)", &[0; 16]);
+    shade_fails(&p("3d.npy"), &[], "found shape [1, 2, 2]", &out);
+    npy(&d.join("short.npy"), "<u4", "(3, 3)", &u32s(&[1, 2, 3]));
+    shade_fails(
+        &p("short.npy"),
+        &[],
+        "the file is truncated or damaged",
+        &out,
+    );
+    // A header claiming a huge array is refused by its size, not by trying to allocate it.
+    npy(
+        &d.join("huge.npy"),
+        "<u8",
+        "(4000000000, 4000000000)",
+        &[0; 8],
+    );
+    shade_fails(&p("huge.npy"), &[], "truncated or damaged", &out);
+    npy(&d.join("ok.npy"), "<u4", "(1, 2)", &u32s(&[0, 5]));
+    shade_fails(
+        &p("ok.npy"),
+        &["--shade", "eq_hist", "--span", "1,9"],
+        "--span does not apply to eq_hist",
+        &out,
+    );
+    shade_fails(
+        &p("ok.npy"),
+        &["--palette", "fier"],
+        "did you mean fire",
+        &out,
+    );
+    shade_fails(
+        &p("ok.npy"),
+        &[],
+        "expected a file name ending in .png",
+        &d.join("x.jpg"),
+    );
+    let err = bin()
+        .args(["shade", &p("ok.npy"), "--span", "9,1", "--shade", "log"])
+        .output()
+        .unwrap();
+    assert_eq!(err.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&err.stderr).contains("MIN is not below MAX"));
+}
+
+#[test]
+fn sixteen_bit_and_span_and_big_endian() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // 2x3, one empty bin; counts 1..=5 (big-endian uint64 to exercise the byte order).
+    let counts: [u64; 6] = [0, 1, 2, 3, 4, 5];
+    let data: Vec<u8> = counts.iter().flat_map(|c| c.to_be_bytes()).collect();
+    npy(&d.join("c.npy"), ">u8", "(2, 3)", &data);
+    let input = d.join("c.npy");
+    let png16 = d.join("c16.png");
+    bin()
+        .args([
+            "shade",
+            input.to_str().unwrap(),
+            "--shade",
+            "linear",
+            "--palette",
+            "gray",
+        ])
+        .args(["--depth", "16", "--png", png16.to_str().unwrap(), "-q"])
+        .assert()
+        .success();
+    let img = image::open(&png16).unwrap();
+    assert_eq!(
+        img.color(),
+        image::ColorType::Rgb16,
+        "opaque background: RGB"
+    );
+    let px = img.to_rgb16().into_raw();
+    // Linear levels (c - 1) / 4 = 0, 0.25, 0.5, 0.75, 1; 16-bit keeps the interpolated channel
+    // (within one 8-bit level of the 8-bit colour, times 257).
+    let gray = attractors::shade::Palette::from_name("gray").unwrap();
+    for (i, u) in [(1, 0.0), (2, 0.25), (3, 0.5), (4, 0.75), (5, 1.0)] {
+        let want = gray.at(u)[0] as u16 * 257;
+        assert!(
+            px[i * 3].abs_diff(want) <= 257,
+            "pixel {i}: {} vs {want}",
+            px[i * 3]
+        );
+    }
+    assert_eq!(px[0], 0, "empty bin: black background");
+    // The default output name: c.png beside the input; 8-bit; a span clips 5 to 3.
+    bin()
+        .args([
+            "shade",
+            input.to_str().unwrap(),
+            "--shade",
+            "linear",
+            "--palette",
+            "gray",
+        ])
+        .args(["--span", "1,3", "-q"])
+        .assert()
+        .success();
+    let px = image::open(d.join("c.png")).unwrap().to_rgb8().into_raw();
+    let g: Vec<u8> = px.chunks(3).map(|p| p[0]).collect();
+    let top = gray.at(1.0)[0];
+    assert_eq!(g, vec![0, 0, gray.at(0.5)[0], top, top, top]);
+}
+
+#[test]
+fn palette_comes_from_the_checkpoint_sidecar() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let atr = d.join("p.atr");
+    std::fs::write(
+        &atr,
+        "Attractor,Equation,x,y,z,a,b,c,d,e,f,g,palette\nMine,clifford,0,0,0,-1.3,-1.3,-1.8,-1.9,,,,gray\n",
+    )
+    .unwrap();
+    npy(&d.join("out.ckpt.a.npy"), "<u4", "(1, 2)", &u32s(&[1, 9]));
+    let meta = serde_json::json!({
+        "format": 2, "program": "attractors test", "preset": "Mine", "equation": "clifford",
+        "params": [-1.3, -1.3, -1.8, -1.9], "start": [0.0, 0.0, 0.0], "bounds": [-3.0, 3.0, -3.0, 3.0],
+        "width": 2, "height": 1, "seed": 0, "skip": 0, "exact": false, "iters": 100, "done": 10,
+        "counted": 10, "outside": 0, "diverged": 0, "segments": 1, "exact_state": null,
+        "counts": "out.ckpt.a.npy",
+        "counts_hash": attractors::checkpoint::counts_hash(&[1, 9])
+    });
+    std::fs::write(d.join("out.ckpt.json"), meta.to_string()).unwrap();
+    for input in ["out.ckpt.json", "out.ckpt.a.npy"] {
+        let png = d.join(format!("{input}.png"));
+        bin()
+            .args([
+                "shade",
+                d.join(input).to_str().unwrap(),
+                "--config",
+                atr.to_str().unwrap(),
+            ])
+            .args(["--shade", "linear", "--png", png.to_str().unwrap(), "-q"])
+            .assert()
+            .success();
+        let px = image::open(&png).unwrap().to_rgb8().into_raw();
+        // fire would end white; colorcet's gray ends at (254, 255, 255) once truncated.
+        let gray = attractors::shade::Palette::from_name("gray").unwrap();
+        let want: Vec<u8> = [gray.at(0.0), gray.at(1.0)].concat();
+        assert_eq!(px, want, "{input}: gray from the preset, not fire");
+        assert_ne!(gray.at(1.0), [255, 255, 255]);
+    }
+}
+
+#[test]
+fn render_takes_a_span_but_not_with_eq_hist() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("r.png");
+    let base = [
+        "--iters",
+        "1e4",
+        "--size",
+        "32x32",
+        "--backend",
+        "cpu",
+        "-q",
+    ];
+    fails(
+        &[
+            &base[..],
+            &["--span", "1,50", "--png", png.to_str().unwrap()],
+        ]
+        .concat(),
+        "--span does not apply to eq_hist",
+    );
+    assert!(!png.exists());
+    bin()
+        .args(base)
+        .args([
+            "--shade",
+            "log",
+            "--span",
+            "1,50",
+            "--png",
+            png.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    assert!(png.exists());
+}
