@@ -42,6 +42,10 @@ pub enum GpuError {
         largest: u32,
         adapter: String,
     },
+    #[error(
+        "the formula's shader does not validate: {0}; simplify the formula or use --backend cpu"
+    )]
+    Shader(String),
     #[error("the GPU device was lost ({0})")]
     DeviceLost(String),
     #[error("GPU error: {0}")]

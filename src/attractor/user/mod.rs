@@ -58,6 +58,12 @@ pub struct UserMap {
     program: Program,
 }
 
+impl PartialEq for UserMap {
+    fn eq(&self, other: &UserMap) -> bool {
+        self.text == other.text
+    }
+}
+
 impl UserMap {
     /// Parses and checks a formula. Any text gives `Ok` or a located error, never a panic.
     pub fn parse(text: &str) -> Result<UserMap, FormulaError> {
