@@ -314,3 +314,42 @@ fn list_equations_as_formula_prints_the_builtin_texts() {
         }
     }
 }
+
+/// Each dissipative built-in written as a formula, on the GPU, against the built-in's `--exact`
+/// histogram (thresholds of tests/gpu.rs: log-corr >= 0.93, TVD <= 0.06; 2e6 points, 128x128).
+#[test]
+fn builtins_as_formulas_on_the_gpu_agree_with_the_builtins() {
+    let Some(ctx) = gpu() else { return };
+    let all = attractors::Presets::builtin().all().to_vec();
+    let chosen = attractors::attractor::first_dissipative_per_equation(&all);
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for p in &chosen {
+        let Some(text) = builtin_formula(p.equation) else {
+            continue;
+        };
+        let bounds = pilot::run(p, 1000, 0).unwrap().bounds;
+        let job = Job::new(p.clone(), (128, 128), bounds, 2_000_000, 1000, 3);
+        let user = Job {
+            preset: as_formula(p, &text),
+            ..job.clone()
+        };
+        let pass = Arc::new(AccumulatePass::for_preset(&ctx, &user.preset).unwrap());
+        let mut engine = GpuEngine::with_pass(ctx.clone(), pass, &user).unwrap();
+        let g = drive(&mut engine, user.iters, &Control::new(), None)
+            .unwrap_or_else(|f| panic!("{}", f.error))
+            .hist;
+        let exact = render_exact(&job, &Control::new());
+        let a = agreement(&g.counts, &exact.counts);
+        println!("{:<18} formula on GPU vs built-in exact: {a}", p.name);
+        if a.log_corr < 0.93 || a.tvd > 0.06 {
+            failures.push(format!("{}: {a}", p.name));
+        }
+        checked += 1;
+    }
+    assert!(checked >= 12, "checked {checked}");
+    assert!(
+        failures.is_empty(),
+        "formula on GPU disagrees: {failures:?}"
+    );
+}
