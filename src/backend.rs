@@ -101,7 +101,7 @@ impl Engines {
         let gpu = || -> Result<Engines, GpuError> {
             let ctx = GpuContext::new(adapter)?;
             ctx.check_size(job.width, job.height)?;
-            let pass = AccumulatePass::new(&ctx, job.preset.equation);
+            let pass = AccumulatePass::for_preset(&ctx, &job.preset)?;
             Ok(Engines::Gpu {
                 ctx: Arc::new(ctx),
                 pass: Arc::new(pass),
@@ -150,8 +150,8 @@ impl Engines {
             Engines::Gpu { ctx, pass } => {
                 check_memory(job, Resolved::Gpu)?;
                 ctx.check_size(job.width, job.height)?;
-                if pass.equation != job.preset.equation {
-                    *pass = Arc::new(AccumulatePass::new(ctx, job.preset.equation));
+                if pass.map != job.preset.map_key() {
+                    *pass = Arc::new(AccumulatePass::for_preset(ctx, &job.preset)?);
                 }
                 Ok(Box::new(GpuEngine::with_pass(
                     ctx.clone(),

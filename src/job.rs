@@ -132,7 +132,7 @@ impl Job {
     pub fn job_key(&self) -> JobKey {
         let b = &self.bounds;
         JobKey {
-            equation: self.preset.equation.name().to_string(),
+            equation: self.preset.map_key(),
             params: self.preset.params.clone(),
             start: self.preset.start,
             bounds: [b.xmin, b.xmax, b.ymin, b.ymax],

@@ -32,6 +32,11 @@ pub struct Pilot {
 pub fn run(preset: &Preset, skip: u64, seed: u64) -> Result<Pilot, String> {
     let eq = preset.equation;
     let k = preset.kernel_params();
+    let mut user = preset.formula.as_ref().map(|m| m.eval_f64(&k));
+    let mut step = |p: [f64; 3]| match &mut user {
+        Some(e) => e.step(p),
+        None => eq.step_f64(p, &k),
+    };
     let key = rng::seed_key(seed);
     let start32 = preset.start.map(|v| v as f32);
     let mut xs = Vec::with_capacity(PILOT_ORBITS as usize * PILOT_POINTS);
@@ -44,7 +49,7 @@ pub fn run(preset: &Preset, skip: u64, seed: u64) -> Result<Pilot, String> {
             rng::orbit_start(key, orbit, 0, start32).map(f64::from)
         };
         for _ in 0..skip.min(PILOT_MAX_SKIP) {
-            p = eq.step_f64(p, &k);
+            p = step(p);
         }
         let (x0, y0) = (xs.len(), ys.len());
         for _ in 0..PILOT_POINTS {
@@ -56,7 +61,7 @@ pub fn run(preset: &Preset, skip: u64, seed: u64) -> Result<Pilot, String> {
             }
             xs.push(p[0]);
             ys.push(p[1]);
-            p = eq.step_f64(p, &k);
+            p = step(p);
         }
     }
     if xs.is_empty() {
@@ -101,6 +106,7 @@ mod tests {
 
     fn preset(eq: Equation, params: Vec<f64>) -> Preset {
         Preset {
+            formula: None,
             name: "t".into(),
             equation: eq,
             start: [0.0; 3],

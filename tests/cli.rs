@@ -122,6 +122,7 @@ fn exact_mode_and_overrides() {
         params: vec![-2.24, 0.43, -0.65, -2.43],
         palette: None,
         line: 0,
+        formula: None,
     };
     let job = attractors::Job::builder(preset)
         .size(32, 32)

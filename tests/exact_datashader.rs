@@ -22,6 +22,7 @@ fn exact_mode_matches_datashader_bit_for_bit() {
         let params: Vec<f64> = r[12].split(' ').map(|v| v.parse().unwrap()).collect();
         let job = Job {
             preset: Preset {
+                formula: None,
                 name: r[0].to_string(),
                 equation,
                 start: [num(2), num(3), 0.0],

@@ -124,6 +124,7 @@ fn the_fold_carries_past_two_to_the_32() {
     // Ikeda with u = 0.5 falls onto a fixed point: every point lands in the single bin, which is
     // preloaded just below 2^32 so the batch's u32 counts must carry into the high word.
     let p = Preset {
+        formula: None,
         name: "fixed".into(),
         equation: Equation::Ikeda,
         start: [0.0; 3],

@@ -3,7 +3,10 @@
 //! accepted. Every problem is an [`AtrError`] that names file:line, the column, what was found and
 //! what was expected: no row is ever skipped silently.
 
+use std::sync::Arc;
+
 use super::preset::{check_params, lookup_equation};
+use super::user::{Origin, UserMap};
 use super::{Equation, Preset};
 use std::collections::HashMap;
 use std::fmt;
@@ -37,10 +40,15 @@ pub struct AtrError {
     /// 1-based character position in the line, when the problem is at one character.
     pub position: Option<usize>,
     pub message: String,
+    /// The message already names file, line and column (a formula error with its caret).
+    pub located: bool,
 }
 
 impl fmt::Display for AtrError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.located {
+            return f.write_str(&self.message);
+        }
         write!(f, "{}:{}", self.file, self.line)?;
         if let Some(p) = self.position {
             write!(f, ":{p}")?;
@@ -61,6 +69,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
         column: column.map(str::to_string),
         position: None,
         message,
+        located: false,
     };
     if bytes.len() > MAX_FILE_BYTES {
         return Err(err(
@@ -155,7 +164,34 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
                 ),
             ));
         }
-        let preset = parse_row(&record, line, palette_col).map_err(|(col, m)| err(line, col, m))?;
+        let preset = parse_row(&record, line, palette_col).map_err(|(col, m)| {
+            if col == Some(FORMULA_ERROR) {
+                // locate the formula in the raw line: the column where its text starts
+                let at = raw.find(&record[1]).unwrap_or(0);
+                let column = raw[..at].chars().count() + 1;
+                let message = match UserMap::parse(&record[1]) {
+                    Err(e) => e.render(
+                        &record[1],
+                        Origin::File {
+                            path: file,
+                            line,
+                            column,
+                        },
+                    ),
+                    Ok(_) => m,
+                };
+                AtrError {
+                    file: file.to_string(),
+                    line,
+                    column: Some("Equation".into()),
+                    position: None,
+                    message,
+                    located: true,
+                }
+            } else {
+                err(line, col, m)
+            }
+        })?;
         if let Some(first) = seen.insert(preset.name.to_ascii_lowercase(), line) {
             return Err(err(
                 line,
@@ -230,6 +266,9 @@ fn check_header(record: &csv::StringRecord) -> Result<bool, String> {
 
 type RowError = (Option<&'static str>, String);
 
+/// The "column" of a formula error, which is rendered with file, line, column and caret.
+const FORMULA_ERROR: &str = "formula";
+
 fn parse_row(
     record: &csv::StringRecord,
     line: usize,
@@ -242,25 +281,36 @@ fn parse_row(
             "found an empty name, expected the preset's name".into(),
         ));
     }
-    let equation = lookup_equation(&record[1]).map_err(|m| {
-        (
-            Some("Equation"),
-            format!("{m} (attractors list --equations shows all)"),
-        )
-    })?;
     let number = |i: usize, required: bool| -> Result<Option<f64>, RowError> {
         parse_number(&record[i], required).map_err(|m| (Some(COLUMNS[i]), m))
+    };
+    // A formula (it has an `=`, which no equation name has) or a built-in equation's name.
+    let (equation, formula) = if record[1].contains('=') {
+        let map = UserMap::parse(&record[1]).map_err(|e| (Some(FORMULA_ERROR), e.to_string()))?;
+        (Equation::Clifford, Some(Arc::new(map)))
+    } else {
+        let eq = lookup_equation(&record[1]).map_err(|m| {
+            (
+                Some("Equation"),
+                format!("{m} (attractors list --equations shows all)"),
+            )
+        })?;
+        (eq, None)
     };
     let x = number(2, true)?.unwrap_or(0.0);
     let y = number(3, true)?.unwrap_or(0.0);
     let z = number(4, false)?.unwrap_or(0.0);
-    let params = parse_params(equation, |i| &record[5 + i])?;
+    let params = match &formula {
+        Some(m) => formula_params(m, |i| &record[5 + i])?,
+        None => parse_params(equation, |i| &record[5 + i])?,
+    };
     let palette = if palette_col && !record[12].is_empty() {
         Some(record[12].to_string())
     } else {
         None
     };
     Ok(Preset {
+        formula,
         name,
         equation,
         start: [x, y, z],
@@ -268,6 +318,39 @@ fn parse_row(
         palette,
         line,
     })
+}
+
+/// Reads a formula's parameters a..g: those it uses must be numbers, the others blank; the result
+/// has seven values (unused ones zero).
+fn formula_params<'a>(
+    map: &UserMap,
+    field: impl Fn(usize) -> &'a str,
+) -> Result<Vec<f64>, RowError> {
+    let used = map.params_used();
+    let mut params = vec![0.0; 7];
+    for (i, value) in params.iter_mut().enumerate() {
+        let col = COLUMNS[5 + i];
+        let text = field(i);
+        if used[i] {
+            if text.is_empty() {
+                return Err((
+                    Some(col),
+                    format!("the formula uses {col}, but column {col} is empty: give its value"),
+                ));
+            }
+            *value = parse_number(text, true)
+                .map_err(|m| (Some(col), m))?
+                .unwrap_or(0.0);
+        } else if !text.is_empty() {
+            return Err((
+                Some(col),
+                format!(
+                    "found '{text}', but the formula does not use {col}: expected this column to be blank"
+                ),
+            ));
+        }
+    }
+    Ok(params)
 }
 
 /// Reads an equation's parameters from the columns a..g (`field(i)` is column a+i): the first n

@@ -11,6 +11,7 @@ pub mod append;
 pub mod atr;
 mod preset;
 mod presets;
+pub mod user;
 
 pub use preset::{Preset, check_params, lookup_equation};
 pub use presets::{BUILTIN_ATR, PresetError, Presets};

@@ -1,12 +1,18 @@
 //! A preset: one named parameter set of one equation (a row of an `.atr` file).
 
+use std::sync::Arc;
+
 use super::Equation;
+use super::user::UserMap;
 
 /// One attractor to render: equation, start point and parameters (validated, see [`super::atr`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Preset {
     pub name: String,
     pub equation: Equation,
+    /// A user formula that replaces `equation` when present (`equation` is then only a
+    /// placeholder); `params` then holds the seven values a..g (unused ones zero).
+    pub formula: Option<Arc<UserMap>>,
     /// Start point (x, y, z); z is used by 3-D maps only.
     pub start: [f64; 3],
     /// Exactly `equation.params().len()` finite values, in the order of `equation.params()`.
@@ -23,8 +29,9 @@ impl Preset {
     /// datashader example, to avoid dividing by zero).
     pub fn kernel_params(&self) -> [f64; 7] {
         let mut k = [0.0; 7];
-        k[..self.params.len()].copy_from_slice(&self.params);
-        if self.equation == Equation::Bedhead && k[1] == 0.0 {
+        let n = self.params.len().min(7);
+        k[..n].copy_from_slice(&self.params[..n]);
+        if self.formula.is_none() && self.equation == Equation::Bedhead && k[1] == 0.0 {
             k[1] = 3.0 * f64::EPSILON;
         }
         k
@@ -32,14 +39,52 @@ impl Preset {
 
     /// `a=-1.3, b=-1.3, ...`: the parameters with their names, for messages.
     pub fn describe_params(&self) -> String {
-        let named: Vec<String> = self
-            .equation
-            .params()
+        let names: Vec<String> = match &self.formula {
+            Some(m) => m.param_names_used().iter().map(|c| c.to_string()).collect(),
+            None => self
+                .equation
+                .params()
+                .iter()
+                .map(|n| n.to_string())
+                .collect(),
+        };
+        let values: Vec<f64> = match &self.formula {
+            Some(m) => (0..7)
+                .filter(|&i| m.params_used()[i])
+                .map(|i| self.params.get(i).copied().unwrap_or(0.0))
+                .collect(),
+            None => self.params.clone(),
+        };
+        let named: Vec<String> = names
             .iter()
-            .zip(&self.params)
+            .zip(&values)
             .map(|(n, v)| format!("{n}={}", crate::histogram::show_f64(*v)))
             .collect();
-        format!("{} {}", self.equation.name(), named.join(", "))
+        format!("{} {}", self.map_name(), named.join(", "))
+    }
+
+    /// The map's name: the built-in equation's, or `formula` for a user formula.
+    pub fn map_name(&self) -> &str {
+        match self.formula {
+            Some(_) => "formula",
+            None => self.equation.name(),
+        }
+    }
+
+    /// What identifies the map in a job key: the equation's name, or the formula's text.
+    pub fn map_key(&self) -> String {
+        match &self.formula {
+            Some(m) => format!("formula:{}", m.text()),
+            None => self.equation.name().to_string(),
+        }
+    }
+
+    /// The map's WGSL `fn map_step`.
+    pub fn map_step_wgsl(&self) -> String {
+        match &self.formula {
+            Some(m) => m.map_step_wgsl(),
+            None => crate::gpu::compose::map_step_wgsl(self.equation),
+        }
     }
 }
 

@@ -147,6 +147,9 @@ pub struct ListArgs {
     /// Show every built-in equation with its parameters and formula.
     #[arg(long)]
     pub equations: bool,
+    /// With --equations: each built-in as a user formula (parameters renamed a..g in order).
+    #[arg(long, requires = "equations")]
+    pub as_formula: bool,
     /// Show every palette name.
     #[arg(long)]
     pub palettes: bool,
@@ -303,6 +306,14 @@ pub struct RenderArgs {
     /// Override the equation.
     #[arg(long, value_name = "NAME")]
     pub equation: Option<String>,
+    /// A user formula instead of a built-in equation: "x' = ...; y' = ..." (see README).
+    #[arg(
+        long,
+        value_name = "TEXT",
+        allow_hyphen_values = true,
+        conflicts_with = "equation"
+    )]
+    pub formula: Option<String>,
     /// Override the start point.
     #[arg(long, value_name = "X,Y[,Z]", allow_hyphen_values = true, value_parser = parse_start)]
     pub start: Option<StartPoint>,

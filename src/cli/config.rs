@@ -74,7 +74,9 @@ pub fn style(
     Ok(style)
 }
 
-/// Applies `--equation`, `--start` and `--params` to a preset.
+use crate::attractor::user::{Origin, UserMap};
+
+/// Applies `--equation`/`--formula`, `--start` and `--params` to a preset.
 pub fn apply_overrides(mut p: Preset, r: &RenderArgs) -> Result<Preset> {
     if let Some(eq) = &r.equation {
         let eq = attractor::lookup_equation(eq)
@@ -87,27 +89,61 @@ pub fn apply_overrides(mut p: Preset, r: &RenderArgs) -> Result<Preset> {
     if let Some(StartPoint(s)) = &r.start {
         p.start = [s[0], s[1], s.get(2).copied().unwrap_or(0.0)];
     }
-    let names = p.equation.params();
+    if let Some(text) = &r.formula {
+        let map = UserMap::parse(text)
+            .map_err(|e| anyhow!("{}", e.render(text, Origin::Flag("--formula"))))?;
+        let used = map.params_used();
+        p.params = (0..7)
+            .map(|i| if used[i] { f64::NAN } else { 0.0 })
+            .collect();
+        p.formula = Some(std::sync::Arc::new(map));
+        if r.name.is_none() {
+            p.name = "Formula".into();
+        }
+    }
+    let owned: Vec<String> = match &p.formula {
+        Some(m) => m.param_names_used().iter().map(|c| c.to_string()).collect(),
+        None => p.equation.params().iter().map(|n| n.to_string()).collect(),
+    };
+    let names: Vec<&str> = owned.iter().map(String::as_str).collect();
+    // Index of a parameter name in `p.params` (a..g map to 0..6 for a formula).
+    let index = |p: &Preset, k: &str| -> Option<usize> {
+        match &p.formula {
+            Some(_) => names
+                .contains(&k)
+                .then(|| {
+                    attractor::user::PARAM_NAMES
+                        .iter()
+                        .position(|n| n.to_string() == k)
+                })
+                .flatten(),
+            None => p.equation.params().iter().position(|n| *n == k),
+        }
+    };
     for (k, v) in r.params.iter().flat_map(|p| &p.0) {
-        let i = names.iter().position(|n| n == k).ok_or_else(|| {
+        let i = index(&p, k).ok_or_else(|| {
             anyhow!(
                 "--params: '{}' has no parameter '{k}'; its parameters are {}",
-                p.equation.name(),
-                list_or_none(names)
+                p.map_name(),
+                list_or_none(&names)
             )
         })?;
         p.params[i] = *v;
     }
     let missing: Vec<&str> = names
         .iter()
-        .zip(&p.params)
-        .filter(|(_, v)| v.is_nan())
-        .map(|(n, _)| *n)
+        .filter(|n| index(&p, n).is_some_and(|i| p.params[i].is_nan()))
+        .copied()
         .collect();
     if !missing.is_empty() {
         bail!(
-            "--equation {}: give its parameters with --params ({} missing), for example --params {}",
-            p.equation.name(),
+            "{} {}: give its parameters with --params ({} missing), for example --params {}",
+            if p.formula.is_some() {
+                "--formula"
+            } else {
+                "--equation"
+            },
+            p.map_name(),
             missing.join(", "),
             names
                 .iter()
@@ -115,6 +151,9 @@ pub fn apply_overrides(mut p: Preset, r: &RenderArgs) -> Result<Preset> {
                 .collect::<Vec<_>>()
                 .join(",")
         );
+    }
+    if p.formula.is_some() {
+        return Ok(p);
     }
     attractor::check_params(p.equation, &p.params).map_err(|e| anyhow!("--params: {e}"))?;
     Ok(p)

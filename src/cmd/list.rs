@@ -1,5 +1,6 @@
 //! `attractors list`: the presets of the .atr file, the equations, or the palettes.
 
+use crate::attractor::user::builtin_formula;
 use crate::attractor::{Equation, Presets};
 use crate::cli::ListArgs;
 use crate::cli::config::list_or_none;
@@ -14,6 +15,21 @@ pub fn run(l: &ListArgs) -> Result<()> {
     let mut out = String::new();
     if l.palettes {
         out = Palette::names().join("\n") + "\n";
+    } else if l.equations && l.as_formula {
+        for e in Equation::ALL {
+            match builtin_formula(*e) {
+                Some(text) => {
+                    let _ = writeln!(out, "{}: {text}", e.name());
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "# {}: no user formula (it loops over its degree)",
+                        e.name()
+                    );
+                }
+            }
+        }
     } else if l.equations {
         for e in Equation::ALL {
             let _ = writeln!(out, "{} ({})", e.name(), list_or_none(e.params()));
@@ -35,18 +51,15 @@ pub fn run(l: &ListArgs) -> Result<()> {
             "name", "equation", "palette"
         );
         for p in presets.all() {
-            let params: Vec<String> = p
-                .equation
-                .params()
-                .iter()
-                .zip(&p.params)
-                .map(|(n, v)| format!("{n}={v}"))
-                .collect();
+            let described = p.describe_params();
+            let params: Vec<&str> = described
+                .split_once(' ')
+                .map_or(vec![], |(_, rest)| rest.split(", ").collect());
             let _ = writeln!(
                 out,
                 "{:<22} {:<15} {:<10} {}",
                 printable(&p.name),
-                p.equation.name(),
+                p.map_name(),
                 p.palette.as_deref().map_or("-".into(), printable),
                 params.join(" ")
             );

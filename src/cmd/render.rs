@@ -199,7 +199,11 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
     if !quiet {
         eprintln!("backend: {}", engine.describe());
     }
-    if !quiet && job.preset.equation.is_area_preserving(&job.preset.params) && !job.exact {
+    if !quiet
+        && job.preset.formula.is_none()
+        && job.preset.equation.is_area_preserving(&job.preset.params)
+        && !job.exact
+    {
         eprintln!(
             "note: {} is area-preserving: its picture depends on the exact orbit; --exact reproduces datashader's single orbit",
             job.preset.equation.name()

@@ -10,6 +10,29 @@ use crate::job::{Job, diverged_f64};
 /// How often (in points) the orbit checks for cancellation, in the transient too.
 const CHECK_EVERY: u64 = 1 << 16;
 
+/// One float64 step of the job's map: a built-in equation or a user formula's evaluator.
+enum Stepper<'a> {
+    Builtin(crate::attractor::Equation),
+    User(crate::attractor::user::Eval64<'a>),
+}
+
+impl<'a> Stepper<'a> {
+    fn new(job: &'a Job, k: &[f64; 7]) -> Stepper<'a> {
+        match &job.preset.formula {
+            Some(m) => Stepper::User(m.eval_f64(k)),
+            None => Stepper::Builtin(job.preset.equation),
+        }
+    }
+
+    #[inline]
+    fn step(&mut self, p: [f64; 3], k: &[f64; 7]) -> [f64; 3] {
+        match self {
+            Stepper::Builtin(eq) => eq.step_f64(p, k),
+            Stepper::User(e) => e.step(p),
+        }
+    }
+}
+
 /// The exact engine: the orbit's current point and its counts.
 pub struct ExactEngine {
     job: Job,
@@ -43,8 +66,8 @@ impl ExactEngine {
         if let Some(p) = self.p {
             return Some(p);
         }
-        let eq = self.job.preset.equation;
         let k = self.job.preset.kernel_params();
+        let mut map = Stepper::new(&self.job, &k);
         let mut p = self.job.preset.start;
         while self.skip_left > 0 {
             if ctl.is_cancelled() {
@@ -53,7 +76,7 @@ impl ExactEngine {
             }
             let n = self.skip_left.min(CHECK_EVERY);
             for _ in 0..n {
-                p = eq.step_f64(p, &k);
+                p = map.step(p, &k);
             }
             self.skip_left -= n;
         }
@@ -71,8 +94,9 @@ impl Engine for ExactEngine {
         let Some(mut p) = self.transient(ctl) else {
             return Ok(0);
         };
-        let eq = self.job.preset.equation;
         let k = self.job.preset.kernel_params();
+        let job = self.job.clone();
+        let mut map = Stepper::new(&job, &k);
         let mut t = Tally::default();
         let want = points.min(self.left);
         let mut done = 0;
@@ -92,7 +116,7 @@ impl Engine for ExactEngine {
                     }
                     None => t.outside += 1,
                 }
-                p = eq.step_f64(p, &k);
+                p = map.step(p, &k);
                 done += 1;
             }
         }

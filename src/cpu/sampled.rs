@@ -99,13 +99,31 @@ impl Engine for SampledEngine {
             let slot = rayon::current_thread_index().unwrap_or(0) % slots.len();
             let mut hist = slots[slot].lock().unwrap_or_else(|p| p.into_inner());
             let lanes = this.lanes(g);
-            let n = this.job.preset.equation.dispatch_f32(GroupKernel {
+            let kernel = GroupKernel {
                 job: &this.job,
                 ctl,
                 group: g,
                 lanes: &lanes,
                 hist: &mut hist,
-            });
+            };
+            let n = match &this.job.preset.formula {
+                Some(m) => {
+                    let k = this.job.preset.kernel_params().map(|v| v as f32);
+                    let mut eval = m.eval_f32::<LANES>(&k);
+                    kernel.run_lanes(|pts: &mut [[f32; 3]; LANES]| {
+                        let (mut xs, mut ys, mut zs) =
+                            ([0f32; LANES], [0f32; LANES], [0f32; LANES]);
+                        for l in 0..LANES {
+                            [xs[l], ys[l], zs[l]] = pts[l];
+                        }
+                        eval.step(&mut xs, &mut ys, &mut zs);
+                        for l in 0..LANES {
+                            pts[l] = [xs[l], ys[l], zs[l]];
+                        }
+                    })
+                }
+                None => this.job.preset.equation.dispatch_f32(kernel),
+            };
             done.fetch_add(n, Ordering::Relaxed);
         });
         self.next_group = last;
@@ -136,8 +154,28 @@ impl F32Kernel for GroupKernel<'_> {
     type Output = u64;
 
     fn run<S: Fn([f32; 3], &[f32; 7]) -> [f32; 3] + Copy>(self, step: S) -> Self::Output {
+        let k = self.job.preset.kernel_params().map(|v| v as f32);
+        // Lanes are stepped from structure-of-arrays copies so LLVM vectorises across them.
+        self.run_lanes(|pts: &mut [[f32; 3]; LANES]| {
+            let (mut xs, mut ys, mut zs) = ([0f32; LANES], [0f32; LANES], [0f32; LANES]);
+            for l in 0..LANES {
+                [xs[l], ys[l], zs[l]] = pts[l];
+            }
+            for l in 0..LANES {
+                [xs[l], ys[l], zs[l]] = step([xs[l], ys[l], zs[l]], &k);
+            }
+            for l in 0..LANES {
+                pts[l] = [xs[l], ys[l], zs[l]];
+            }
+        })
+    }
+}
+
+impl GroupKernel<'_> {
+    /// Runs the group's lanes with `step_all` advancing every lane by one step.
+    #[inline(always)]
+    fn run_lanes<F: FnMut(&mut [[f32; 3]; LANES])>(self, mut step_all: F) -> u64 {
         let job = self.job;
-        let k = job.preset.kernel_params().map(|v| v as f32);
         let start = job.preset.start.map(|v| v as f32);
         let key = job.key();
         let bin = job.binner().to_f32();
@@ -153,19 +191,6 @@ impl F32Kernel for GroupKernel<'_> {
         let ctl = self.ctl;
         let mut pts: [[f32; 3]; LANES] =
             std::array::from_fn(|l| rng::orbit_start(key, orbit_id(l), 0, start));
-        // Lanes are stepped from structure-of-arrays copies so LLVM vectorises across them.
-        let step_all = |pts: &mut [[f32; 3]; LANES]| {
-            let (mut xs, mut ys, mut zs) = ([0f32; LANES], [0f32; LANES], [0f32; LANES]);
-            for l in 0..LANES {
-                [xs[l], ys[l], zs[l]] = pts[l];
-            }
-            for l in 0..LANES {
-                [xs[l], ys[l], zs[l]] = step([xs[l], ys[l], zs[l]], &k);
-            }
-            for l in 0..LANES {
-                pts[l] = [xs[l], ys[l], zs[l]];
-            }
-        };
         // Transient: all lanes skip together (cancellable).
         let mut skipped = 0;
         while skipped < job.skip && !ctl.is_cancelled() {
@@ -254,6 +279,7 @@ mod tests {
     fn job(iters: u64) -> Job {
         Job {
             preset: Preset {
+                formula: None,
                 name: "t".into(),
                 equation: Equation::Clifford,
                 start: [0.0; 3],

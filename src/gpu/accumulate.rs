@@ -2,9 +2,9 @@
 //! runs dispatches of bounded work, folds u32 counts into 64-bit totals on the GPU after every
 //! dispatch, and reads the totals back into a [`Histogram`].
 
-use super::compose::compose_accumulate_shader;
+use super::compose::{compose_accumulate_shader, compose_accumulate_with, validate_wgsl};
 use super::{GpuContext, GpuError, readback};
-use crate::attractor::Equation;
+use crate::attractor::{Equation, Preset};
 use crate::histogram::{Histogram, Tally};
 use crate::job::Job;
 use crate::{cpu, rng};
@@ -41,6 +41,8 @@ pub struct AccumulateParams {
 /// The compute pipelines of one equation (accumulate + fold) and their bind group layout.
 pub struct AccumulatePass {
     pub equation: Equation,
+    /// The map's key ([`crate::attractor::Preset::map_key`]): the pass serves jobs of this map only.
+    pub map: String,
     layout: wgpu::BindGroupLayout,
     accumulate: wgpu::ComputePipeline,
     fold: wgpu::ComputePipeline,
@@ -60,11 +62,41 @@ fn storage_entry(binding: u32, read_only: bool) -> wgpu::BindGroupLayoutEntry {
 }
 
 impl AccumulatePass {
+    /// The pipelines of a built-in equation.
     pub fn new(ctx: &GpuContext, equation: Equation) -> AccumulatePass {
+        AccumulatePass::build(
+            ctx,
+            equation,
+            equation.name().to_string(),
+            compose_accumulate_shader(equation),
+        )
+    }
+
+    /// The pipelines of a preset's map (a built-in equation or a user formula). A formula's shader
+    /// is validated with naga first, so no formula can make wgpu panic.
+    pub fn for_preset(ctx: &GpuContext, preset: &Preset) -> Result<AccumulatePass, GpuError> {
+        match &preset.formula {
+            None => Ok(AccumulatePass::new(ctx, preset.equation)),
+            Some(m) => {
+                let src = compose_accumulate_with(&m.map_step_wgsl());
+                validate_wgsl(&src).map_err(|e| {
+                    GpuError::Shader(e.lines().next().unwrap_or_default().to_string())
+                })?;
+                Ok(AccumulatePass::build(
+                    ctx,
+                    preset.equation,
+                    preset.map_key(),
+                    src,
+                ))
+            }
+        }
+    }
+
+    fn build(ctx: &GpuContext, equation: Equation, map: String, src: String) -> AccumulatePass {
         let device = &ctx.device;
         let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some("gpu.accumulate.shader"),
-            source: wgpu::ShaderSource::Wgsl(compose_accumulate_shader(equation).into()),
+            source: wgpu::ShaderSource::Wgsl(src.into()),
         });
         let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some("gpu.accumulate.layout"),
@@ -102,6 +134,7 @@ impl AccumulatePass {
         };
         AccumulatePass {
             equation,
+            map,
             accumulate: pipeline("cs_accumulate", "gpu.accumulate.cs_accumulate"),
             fold: pipeline("cs_fold", "gpu.accumulate.cs_fold"),
             layout,
@@ -242,8 +275,9 @@ impl Accumulator {
         job: &Job,
     ) -> Result<Accumulator, GpuError> {
         assert_eq!(
-            pass.equation, job.preset.equation,
-            "pipeline built for another equation"
+            pass.map,
+            job.preset.map_key(),
+            "pipeline built for another map"
         );
         ctx.check_size(job.width, job.height)?;
         let invocations = invocations_for(ctx);

@@ -45,11 +45,30 @@ pub fn map_step_wgsl(eq: Equation) -> String {
 
 /// The complete accumulate shader for one equation.
 pub fn compose_accumulate_shader(eq: Equation) -> String {
+    compose_accumulate_with(&map_step_wgsl(eq))
+}
+
+/// The complete accumulate shader around any WGSL `fn map_step` (a built-in's or a user formula's).
+pub fn compose_accumulate_with(map_step: &str) -> String {
     assert!(
         ACCUMULATE.contains(MAP_MARKER) && ACCUMULATE.contains(COMMON_MARKER),
         "accumulate.wgsl lost a marker"
     );
     ACCUMULATE
         .replace(COMMON_MARKER, &common_wgsl())
-        .replace(MAP_MARKER, &map_step_wgsl(eq))
+        .replace(MAP_MARKER, map_step)
+}
+
+/// Parses and validates composed WGSL with naga, so that no input reaches wgpu's shader module
+/// creation (which panics on invalid WGSL) without being checked; the error is naga's report.
+pub fn validate_wgsl(src: &str) -> Result<(), String> {
+    use wgpu::naga;
+    let module = naga::front::wgsl::parse_str(src).map_err(|e| e.emit_to_string(src))?;
+    naga::valid::Validator::new(
+        naga::valid::ValidationFlags::all(),
+        naga::valid::Capabilities::all(),
+    )
+    .validate(&module)
+    .map_err(|e| e.emit_to_string(src))?;
+    Ok(())
 }

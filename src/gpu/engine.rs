@@ -25,7 +25,7 @@ impl GpuEngine {
     pub fn open(adapter: Option<&str>, job: &Job) -> Result<GpuEngine, GpuError> {
         let ctx = Arc::new(GpuContext::new(adapter)?);
         ctx.check_size(job.width, job.height)?;
-        let pass = Arc::new(AccumulatePass::new(&ctx, job.preset.equation));
+        let pass = Arc::new(AccumulatePass::for_preset(&ctx, &job.preset)?);
         GpuEngine::with_pass(ctx, pass, job)
     }
 

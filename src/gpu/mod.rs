@@ -11,7 +11,7 @@ pub mod readback;
 pub mod shade;
 
 pub use accumulate::AccumulatePass;
-pub use compose::compose_accumulate_shader;
+pub use compose::{compose_accumulate_shader, compose_accumulate_with, validate_wgsl};
 pub use context::GpuContext;
 pub use engine::GpuEngine;
 pub use shade::ShadePass;
@@ -51,6 +51,10 @@ pub enum GpuError {
         side: u32,
         adapter: String,
     },
+    #[error(
+        "the formula's shader does not validate: {0}; simplify the formula or use --backend cpu"
+    )]
+    Shader(String),
     #[error("the GPU device was lost ({0})")]
     DeviceLost(String),
     #[error("GPU error: {0}")]

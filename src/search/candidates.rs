@@ -61,6 +61,7 @@ pub fn candidate(equation: Equation, seed: u64, index: u32) -> Preset {
     };
     let palette = PALETTES[(unit(key, index, 32) * PALETTES.len() as f64) as usize];
     Preset {
+        formula: None,
         name: name(equation, seed, index),
         equation,
         start: [start(0), start(1), z],

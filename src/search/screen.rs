@@ -249,6 +249,7 @@ mod tests {
 
     fn preset(equation: Equation, params: &[f64], start: [f64; 3]) -> Preset {
         Preset {
+            formula: None,
             name: "t".into(),
             equation,
             start,

@@ -175,10 +175,10 @@ impl App {
             } else {
                 Engines::Gpu {
                     ctx: gfx.ctx.clone(),
-                    pass: std::sync::Arc::new(crate::gpu::AccumulatePass::new(
+                    pass: std::sync::Arc::new(crate::gpu::AccumulatePass::for_preset(
                         &gfx.ctx,
-                        job.preset.equation,
-                    )),
+                        &job.preset,
+                    )?),
                 }
             });
         }

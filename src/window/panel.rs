@@ -38,9 +38,17 @@ pub fn show(ui: &mut egui::Ui, live: &mut Live, req: &mut Requests) {
             }
         });
         ui.separator();
-        ui.label(format!("{} parameters", live.preset.equation.name()));
-        let names = live.preset.equation.params();
-        for (i, name) in names.iter().enumerate() {
+        ui.label(format!("{} parameters", live.preset.map_name()));
+        // (index into params, name): a formula's used parameters among a..g, or the equation's
+        const ALL: [&str; 7] = ["a", "b", "c", "d", "e", "f", "g"];
+        let slots: Vec<(usize, &&str)> = match &live.preset.formula {
+            Some(m) => {
+                let used = m.params_used();
+                ALL.iter().enumerate().filter(|(i, _)| used[*i]).collect()
+            }
+            None => live.preset.equation.params().iter().enumerate().collect(),
+        };
+        for (i, name) in slots {
             let v = &mut live.preset.params[i];
             let range = range_for(*v);
             let changed = if *name == "degree" {
