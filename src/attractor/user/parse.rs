@@ -22,6 +22,9 @@ use super::lex::{Tok, Token, lex};
 use std::fmt::Write as _;
 use std::ops::Range;
 
+/// Largest |n| for which `u ^ n` is expanded into multiplications.
+pub const MAX_INT_POWER: i32 = 32;
+
 /// Longest formula text accepted, in bytes.
 pub const MAX_TEXT: usize = 4096;
 /// Deepest nesting of parentheses, calls, unary minus and `^` exponents.
@@ -173,7 +176,7 @@ impl Expr {
             },
             _ => return None,
         };
-        (v.fract() == 0.0 && v.abs() <= super::program::MAX_INT_POWER as f64).then_some(v as i32)
+        (v.fract() == 0.0 && v.abs() <= MAX_INT_POWER as f64).then_some(v as i32)
     }
 }
 

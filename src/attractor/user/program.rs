@@ -11,11 +11,9 @@
 //! is bit for bit `x*x`. Every other power is `powf` (NaN for a negative base and a fractional
 //! exponent, as in C's `pow`).
 
+pub use super::parse::MAX_INT_POWER;
 use super::parse::{Ast, BinOp, Expr, ExprKind, Func, Target, Var};
 use crate::attractor::{prelude_f32, prelude_f64};
-
-/// Largest |n| for which `u ^ n` is expanded into multiplications.
-pub const MAX_INT_POWER: i32 = 32;
 
 /// A register index.
 pub type Reg = u16;
