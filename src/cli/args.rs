@@ -1,7 +1,8 @@
-//! The raw command-line flags (clap) of every command and the parsers of their values. Every
-//! parser returns a message that names the input and what was expected. [`super::config`] turns
+//! The raw command-line flags (clap) of every command; their value parsers are in
+//! [`super::parse`]. [`super::config`] turns
 //! these into a validated job and style.
 
+pub use super::parse::*;
 pub use crate::backend::Backend;
 pub use crate::job::Aspect;
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
@@ -92,19 +93,6 @@ pub struct ShadeArgs {
     /// No summary line.
     #[arg(long, short)]
     pub quiet: bool,
-}
-
-/// `MIN,MAX` for `--span`.
-pub fn parse_span(s: &str) -> Result<crate::shade::Span, String> {
-    s.parse()
-}
-
-fn parse_depth(s: &str) -> Result<u8, String> {
-    match s.trim() {
-        "8" => Ok(8),
-        "16" => Ok(16),
-        _ => Err(format!("depth '{s}': expected 8 or 16")),
-    }
 }
 
 #[derive(ClapArgs, Debug)]
@@ -210,55 +198,6 @@ pub struct BenchArgs {
     pub json: bool,
 }
 
-/// Iteration counts of a bench sweep.
-#[derive(Clone, Debug, PartialEq)]
-pub struct IterList(pub Vec<u64>);
-
-/// `1e2..1e9` (every power of ten from the first to the last), or a list `1e6,5e6,1e7`.
-pub fn parse_iters_arg(s: &str) -> Result<IterList, String> {
-    let mut v = if let Some((a, b)) = s.split_once("..") {
-        let (a, b) = (parse_count(a)?, parse_count(b)?);
-        if a > b {
-            return Err(format!("iters '{s}': the range must go up, like 1e2..1e9"));
-        }
-        let mut v = vec![a];
-        while let Some(n) = v.last().and_then(|l| l.checked_mul(10)).filter(|&n| n <= b) {
-            v.push(n);
-        }
-        v
-    } else {
-        s.split(',')
-            .map(parse_count)
-            .collect::<Result<Vec<u64>, String>>()?
-    };
-    v.sort_unstable();
-    v.dedup();
-    Ok(IterList(v))
-}
-
-/// Backends of a bench sweep.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BackendList(pub Vec<Backend>);
-
-/// `gpu,cpu,cpu-exact` (no duplicates; `auto` is not a backend to time).
-pub fn parse_backends(s: &str) -> Result<BackendList, String> {
-    let mut out = Vec::new();
-    for name in s.split(',').map(str::trim) {
-        let b = match Backend::from_str(name, true) {
-            Ok(Backend::Auto) | Err(_) => {
-                return Err(format!(
-                    "backends '{s}': '{name}' is not a backend; expected a list of gpu, cpu, cpu-exact"
-                ));
-            }
-            Ok(b) => b,
-        };
-        if !out.contains(&b) {
-            out.push(b);
-        }
-    }
-    Ok(BackendList(out))
-}
-
 /// Tone mapping choices (see `shade.rs`).
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum ShadeArg {
@@ -361,179 +300,6 @@ pub struct RenderArgs {
     /// Window: on exit, write the last frame's picture as PNG.
     #[arg(long, value_name = "FILE.png")]
     pub screenshot: Option<PathBuf>,
-}
-
-/// `1024x768` -> (1024, 768); each side 1..=65536.
-pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
-    let bad = || {
-        format!(
-            "size '{s}': expected WIDTHxHEIGHT with whole numbers from 1 to 65536, like 1024x1024"
-        )
-    };
-    let (w, h) = s.trim().split_once(['x', 'X']).ok_or_else(bad)?;
-    let side = |v: &str| {
-        v.trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|v| (1..=65536).contains(v))
-    };
-    Ok((side(w).ok_or_else(bad)?, side(h).ok_or_else(bad)?))
-}
-
-/// Largest point count accepted (1e15: about a day at 1e10 points/s).
-pub const MAX_COUNT: u64 = 1_000_000_000_000_000;
-
-/// `1e9`, `2.5e6`, `1_000_000`, `250M`, `3k`, `2G`, `1T` -> whole number of points, 1..=1e15.
-pub fn parse_count(s: &str) -> Result<u64, String> {
-    parse_count_in(s, 1)
-}
-
-pub fn parse_skip(s: &str) -> Result<u64, String> {
-    parse_count_in(s, 0).map_err(|e| e.replace("from 1", "from 0"))
-}
-
-fn parse_count_in(s: &str, min: u64) -> Result<u64, String> {
-    let bad = |why: &str| {
-        format!(
-            "count '{s}': {why}; expected a whole number from {min} to 1e15 like 1e9, 250M or 1_000_000"
-        )
-    };
-    let t = s.trim().replace('_', "");
-    let (num, mult) = match t.chars().last() {
-        Some(c @ ('k' | 'K' | 'M' | 'G' | 'T')) => (
-            &t[..t.len() - 1],
-            match c {
-                'k' | 'K' => 1e3,
-                'M' => 1e6,
-                'G' => 1e9,
-                _ => 1e12,
-            },
-        ),
-        _ => (&t[..], 1.0),
-    };
-    if num.is_empty()
-        || !num
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+'))
-    {
-        return Err(bad("not a number"));
-    }
-    let v = num.parse::<f64>().map_err(|_| bad("not a number"))? * mult;
-    if !v.is_finite() || v > MAX_COUNT as f64 {
-        return Err(bad("too large"));
-    }
-    if v.fract() != 0.0 {
-        return Err(bad("not a whole number"));
-    }
-    let v = v as u64;
-    if v < min {
-        return Err(bad("too small"));
-    }
-    Ok(v)
-}
-
-/// A whole number from `min` to `max` for `flag`, with a message naming the accepted range
-/// (clap's own parser says only "invalid digit found in string").
-fn parse_whole(s: &str, flag: &str, what: &str, min: u64, max: u64) -> Result<u64, String> {
-    match s.trim().parse::<u64>() {
-        Ok(v) if (min..=max).contains(&v) => Ok(v),
-        _ => Err(format!(
-            "{flag} '{s}': expected {what}, a whole number from {min} to {max}"
-        )),
-    }
-}
-
-/// Longest checkpoint interval: a year (longer is the same as never).
-pub const MAX_CHECKPOINT_SECS: u64 = 365 * 24 * 3600;
-
-/// `--checkpoint SECONDS`: 0 (never) to a year.
-pub fn parse_checkpoint_secs(s: &str) -> Result<u64, String> {
-    parse_whole(
-        s,
-        "--checkpoint",
-        "seconds between checkpoints (0: never)",
-        0,
-        MAX_CHECKPOINT_SECS,
-    )
-}
-
-/// `--seed S`: any unsigned 64-bit number.
-pub fn parse_seed(s: &str) -> Result<u64, String> {
-    parse_whole(s, "--seed", "a seed", 0, u64::MAX)
-}
-
-/// `--frames N`: at least one frame.
-pub fn parse_frames(s: &str) -> Result<u64, String> {
-    parse_whole(s, "--frames", "a number of frames", 1, u64::MAX)
-}
-
-fn parse_floats(s: &str, what: &str, n: &[usize]) -> Result<Vec<f64>, String> {
-    let vals: Result<Vec<f64>, _> = s.split(',').map(|v| v.trim().parse::<f64>()).collect();
-    let expected = match what {
-        "bounds" => "xmin,xmax,ymin,ymax like -3,3,-3,3",
-        _ => "x,y or x,y,z like -0.5,0",
-    };
-    match vals {
-        Ok(v) if n.contains(&v.len()) && v.iter().all(|x| x.is_finite()) => Ok(v),
-        Ok(v) if n.contains(&v.len()) => Err(format!(
-            "{what} '{s}': values must be finite; expected {expected}"
-        )),
-        Ok(v) => Err(format!(
-            "{what} '{s}': found {} values; expected {expected}",
-            v.len()
-        )),
-        Err(_) => Err(format!(
-            "{what} '{s}': not a list of numbers; expected {expected}"
-        )),
-    }
-}
-
-/// `xmin,xmax,ymin,ymax`, finite, xmin < xmax, ymin < ymax.
-pub fn parse_bounds(s: &str) -> Result<[f64; 4], String> {
-    let v = parse_floats(s, "bounds", &[4])?;
-    crate::histogram::Bounds::new(v[0], v[1], v[2], v[3])
-        .map_err(|e| format!("bounds '{s}': {e}"))?;
-    Ok([v[0], v[1], v[2], v[3]])
-}
-
-/// A start point given on the command line: x, y and optionally z.
-#[derive(Clone, Debug, PartialEq)]
-pub struct StartPoint(pub Vec<f64>);
-
-/// `x,y` or `x,y,z`.
-pub fn parse_start(s: &str) -> Result<StartPoint, String> {
-    parse_floats(s, "start", &[2, 3]).map(StartPoint)
-}
-
-/// Named parameter overrides: `a=1.5,b=-2` -> [("a", 1.5), ("b", -2.0)].
-#[derive(Clone, Debug, PartialEq)]
-pub struct ParamList(pub Vec<(String, f64)>);
-
-pub fn parse_params(s: &str) -> Result<ParamList, String> {
-    let list = s
-        .split(',')
-        .map(|kv| {
-            let (k, v) = kv.split_once('=').ok_or_else(|| {
-                format!("params '{s}': '{kv}' is not NAME=VALUE; expected a=-1.3,b=-1.3")
-            })?;
-            let v: f64 = v
-                .trim()
-                .parse()
-                .map_err(|_| format!("params '{s}': '{v}' is not a number"))?;
-            if !v.is_finite() {
-                return Err(format!("params '{s}': {} must be finite", k.trim()));
-            }
-            Ok((k.trim().to_string(), v))
-        })
-        .collect::<Result<Vec<_>, String>>()?;
-    for (i, (k, _)) in list.iter().enumerate() {
-        if list[..i].iter().any(|(j, _)| j == k) {
-            return Err(format!(
-                "params '{s}': '{k}' is given twice; give each parameter once"
-            ));
-        }
-    }
-    Ok(ParamList(list))
 }
 
 #[cfg(test)]

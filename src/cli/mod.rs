@@ -3,5 +3,6 @@
 
 pub mod args;
 pub mod config;
+pub mod parse;
 
 pub use args::*;

@@ -6,6 +6,7 @@ mod info;
 mod json;
 mod list;
 mod render;
+mod render_files;
 mod search;
 mod shade;
 mod shell;
