@@ -31,6 +31,7 @@
 //! `origin:line:column: message`, the formula line and a caret, with the expected token or the
 //! names that come close (`sinn` -> `sin`).
 
+mod ast;
 mod error;
 mod eval32;
 mod eval64;
