@@ -108,6 +108,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
     let mut has_palette = None;
     let mut presets: Vec<Preset> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut splitter = LineSplitter::new();
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
         // `lines()` takes CRLF as a line end; a CR anywhere else would end the CSV record early
@@ -125,29 +126,20 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
         if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
             continue;
         }
-        if raw.matches('"').count() % 2 == 1 {
+        if raw.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
             return Err(err(
                 line,
                 None,
                 "found an unterminated quote, expected a closing \" on the same line".into(),
             ));
         }
-        let record = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .from_reader(raw.as_bytes())
-            .records()
-            .next()
-            .transpose()
-            .map_err(|e| {
-                err(
-                    line,
-                    None,
-                    format!("found malformed CSV ({e}), expected comma-separated fields"),
-                )
-            })?
-            .unwrap_or_default();
+        let record = splitter.split(raw).map_err(|e| {
+            err(
+                line,
+                None,
+                format!("found malformed CSV ({e}), expected comma-separated fields"),
+            )
+        })?;
         let Some(palette_col) = has_palette else {
             has_palette = Some(check_header(&record).map_err(|m| err(line, None, m))?);
             continue;
@@ -222,6 +214,62 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
         ));
     }
     Ok(presets)
+}
+
+/// Splits one line into trimmed CSV fields. The CSV state machine is built once per file and
+/// reset per line: building it costs far more than splitting a line.
+struct LineSplitter {
+    reader: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    record: csv::StringRecord,
+}
+
+impl LineSplitter {
+    fn new() -> Self {
+        LineSplitter {
+            reader: csv_core::ReaderBuilder::new().build(),
+            out: Vec::new(),
+            ends: Vec::new(),
+            record: csv::StringRecord::new(),
+        }
+    }
+
+    fn split(&mut self, line: &str) -> Result<&csv::StringRecord, String> {
+        self.reader.reset();
+        // A field's text is never longer than the line, and there is at most one field per comma.
+        self.out.resize(line.len() + 1, 0);
+        self.ends
+            .resize(line.bytes().filter(|&b| b == b',').count() + 2, 0);
+        let (mut input, mut written, mut fields) = (line.as_bytes(), 0, 0);
+        loop {
+            let (result, read, out, ends) =
+                self.reader
+                    .read_record(input, &mut self.out[written..], &mut self.ends[fields..]);
+            input = &input[read..];
+            written += out;
+            fields += ends;
+            match result {
+                csv_core::ReadRecordResult::InputEmpty => continue,
+                csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => break,
+                csv_core::ReadRecordResult::OutputFull
+                | csv_core::ReadRecordResult::OutputEndsFull => {
+                    return Err("a field longer than its line".into());
+                }
+            }
+        }
+        let record = &mut self.record;
+        record.clear();
+        let mut start = 0;
+        for &end in &self.ends[..fields] {
+            let field = std::str::from_utf8(&self.out[start..end])
+                .map_err(|_| "a field that is not UTF-8".to_string())?;
+            record.push_field(field);
+            start = end;
+        }
+        record.trim();
+        Ok(record)
+    }
 }
 
 fn header_text(palette: bool) -> String {

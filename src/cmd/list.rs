@@ -72,15 +72,15 @@ pub fn run(l: &ListArgs) -> Result<()> {
 
 /// A name with control characters escaped, so a preset file cannot drive the terminal.
 pub fn printable(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `list --json`: `{"palettes": [..]}`, `{"equations": [{name, params, formula}]}`, or
