@@ -141,7 +141,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
             )
         })?;
         let Some(palette_col) = has_palette else {
-            has_palette = Some(check_header(&record).map_err(|m| err(line, None, m))?);
+            has_palette = Some(check_header(record).map_err(|m| err(line, None, m))?);
             continue;
         };
         let want = COLUMNS.len() + usize::from(palette_col);
@@ -156,7 +156,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
                 ),
             ));
         }
-        let preset = parse_row(&record, line, palette_col).map_err(|(col, m)| {
+        let preset = parse_row(record, line, palette_col).map_err(|(col, m)| {
             if col == Some(FORMULA_ERROR) {
                 // locate the formula in the raw line: the column where its text starts
                 let at = raw.find(&record[1]).unwrap_or(0);
