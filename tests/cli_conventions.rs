@@ -271,3 +271,74 @@ fn output_errors_come_before_any_backend() {
         );
     }
 }
+
+/// When every output is `-`, a stopped render's checkpoint is named after the preset in the
+/// current directory (characters outside letters, digits, `_` and `-` become `_`), and its resume
+/// command finishes the job with the PNG again on standard output.
+#[test]
+fn checkpoints_of_a_render_to_stdout_are_named_after_the_preset() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let formula = "x' = sin(a*y) + c*cos(a*x); y' = sin(b*x) + d*cos(b*y)";
+    for (args, name) in [
+        (vec!["Clifford"], "Clifford"),
+        (
+            vec![
+                "--formula",
+                formula,
+                "--params",
+                "a=-1.3,b=-1.3,c=-1.8,d=-1.9",
+                "--start",
+                "0,0",
+            ],
+            "Formula",
+        ),
+    ] {
+        let mut all = args.clone();
+        all.extend([
+            "--png",
+            "-",
+            "--backend",
+            "cpu",
+            "--iters",
+            "2e7",
+            "--size",
+            "32x32",
+            "--checkpoint",
+            "1",
+        ]);
+        let out = bin()
+            .current_dir(d)
+            .args(&all)
+            .env("ATTRACTORS_TEST_INTERRUPT_AT", "100000")
+            .env("ATTRACTORS_TEST_CHECKPOINT_EVERY", "1000000")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(130), "{err}");
+        let ckpt = d.join(format!("{name}.ckpt.json"));
+        assert!(ckpt.is_file(), "no {} after {all:?}: {err}", ckpt.display());
+        assert!(
+            err.contains(&format!("{name}.ckpt.json")),
+            "the resume command names the checkpoint: {err}"
+        );
+        // The stopped run's partial picture still went to stdout.
+        image::load_from_memory_with_format(&out.stdout, image::ImageFormat::Png)
+            .expect("the stopped run's PNG on stdout");
+        // The printed command, pasted into a shell as it is, finishes the job.
+        let command = err
+            .lines()
+            .find_map(|l| l.strip_prefix("to continue: "))
+            .unwrap_or_else(|| panic!("no resume command: {err}"));
+        let out = std::process::Command::new("sh")
+            .current_dir(d)
+            .args(["-c", command])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{command}: {err}");
+        assert!(err.contains("resuming: "), "{command}: {err}");
+        image::load_from_memory_with_format(&out.stdout, image::ImageFormat::Png)
+            .expect("the resumed run's PNG on stdout");
+    }
+}

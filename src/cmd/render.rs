@@ -266,12 +266,15 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
 
 /// This command line with `--resume SIDECAR` (added once).
 fn resume_command(sidecar: &Path) -> String {
-    let mut args: Vec<String> = std::env::args().collect();
+    let mut args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     if let Some(i) = args.iter().position(|a| a == "--resume") {
         args.drain(i..(i + 2).min(args.len()));
     }
     args.retain(|a| !a.starts_with("--resume="));
-    format!("{} --resume {}", args.join(" "), sidecar.display())
+    args.extend(["--resume".into(), sidecar.display().to_string()]);
+    super::shell::shell_line(&args)
 }
 
 fn write_outputs(

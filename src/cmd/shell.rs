@@ -70,3 +70,39 @@ fn write_stdout(bytes: &[u8]) -> Result<()> {
         r => r.context("writing to standard output"),
     }
 }
+
+/// One word for a POSIX shell: kept as is when it holds only characters no shell treats
+/// specially, else single-quoted (a `'` inside becomes `'\''`).
+pub fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./=,:+@%".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// The words of a command line, quoted for a POSIX shell and joined by spaces.
+pub fn shell_line<S: AsRef<str>>(words: &[S]) -> String {
+    words
+        .iter()
+        .map(|w| shell_word(w.as_ref()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_quoted_only_when_a_shell_would_split_or_expand_them() {
+        assert_eq!(shell_word("--size"), "--size");
+        assert_eq!(shell_word("a=-1.3,b=2"), "a=-1.3,b=2");
+        assert_eq!(shell_word(""), "''");
+        assert_eq!(shell_word("x' = y"), r"'x'\'' = y'");
+        assert_eq!(shell_word("my file.png"), "'my file.png'");
+        assert_eq!(shell_word("$HOME"), "'$HOME'");
+        assert_eq!(shell_line(&["a", "b c"]), "a 'b c'");
+    }
+}
