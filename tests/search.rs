@@ -6,7 +6,7 @@ use attractors::cpu::render_sampled;
 use attractors::engine::Control;
 use attractors::job::Job;
 use attractors::search::screen::MIN_COVERAGE;
-use attractors::search::{Reason, find, judge_histogram, screen};
+use attractors::search::{Reason, Space, find, judge_histogram, screen};
 
 mod common;
 use common::{bin, fails};
@@ -21,7 +21,7 @@ fn render_report(p: &Preset) -> attractors::search::HistogramReport {
 #[test]
 fn every_accepted_result_renders() {
     for &eq in Equation::ALL {
-        let o = find(eq, 11, 3, 200_000);
+        let o = find(&Space::builtin(eq), 11, 3, 200_000);
         assert_eq!(o.found.len(), 3, "{}: {o:?}", eq.name());
         for f in &o.found {
             let r = render_report(&f.preset);
@@ -174,5 +174,96 @@ fn giving_up_and_bad_input_are_clear() {
     fails(
         &["search", "clifford", "--sheet", "out.jpg"],
         "--sheet out.jpg: expected a file name ending in .png",
+    );
+}
+
+/// Every built-in written as a user formula screens exactly as the built-in (the screen steps the
+/// preset's own map), so `search --score` judges formula presets by their formula.
+#[test]
+fn a_builtin_as_a_formula_screens_like_the_builtin() {
+    for p in shipped().iter().filter(|p| p.formula.is_none()) {
+        let Some(text) = attractors::attractor::user::builtin_formula(p.equation) else {
+            continue;
+        };
+        if p.equation == Equation::Bedhead && p.params[1] == 0.0 {
+            continue; // the built-in replaces b = 0 by 3 epsilons; the formula divides by zero
+        }
+        let map = attractors::attractor::user::UserMap::parse(&text).unwrap();
+        let mut params = p.params.clone();
+        params.resize(7, 0.0);
+        let as_formula = Preset {
+            formula: Some(std::sync::Arc::new(map)),
+            params,
+            ..p.clone()
+        };
+        let (a, b) = (screen(p), screen(&as_formula));
+        assert_eq!(a.reject, b.reject, "{}", p.name);
+        assert_eq!(a.metrics.lyapunov, b.metrics.lyapunov, "{}", p.name);
+        assert_eq!(a.metrics.coverage, b.metrics.coverage, "{}", p.name);
+    }
+}
+
+/// `search --formula` draws the parameters the formula uses from -2..2 (or `--range`), and the
+/// rows it appends render from the file.
+#[test]
+fn search_a_formula_and_render_its_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = bin()
+        .current_dir(d)
+        .args([
+            "search",
+            "--formula",
+            "x' = sin(a*y) + c*cos(a*x); y' = sin(b*x) + d*cos(b*y)",
+            "--range",
+            "c=0.5:1.5",
+            "--count",
+            "3",
+            "--seed",
+            "5",
+            "--atr",
+            "found.atr",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.starts_with("# formula, seed 5: 3 accepted"),
+        "{stdout}"
+    );
+    let rows = atr::parse(&std::fs::read(d.join("found.atr")).unwrap(), "found.atr").unwrap();
+    assert_eq!(rows.len(), 3);
+    for p in &rows {
+        assert!(p.formula.is_some(), "{p:?}");
+        assert!((0.5..=1.5).contains(&p.params[2]), "{p:?}");
+        assert_eq!(p.params[4..], [0.0; 3]);
+        let r = render_report(p);
+        assert_eq!(r.problem, None, "{}: {r:?}", p.name);
+        let out = bin()
+            .current_dir(d)
+            .args(["--config", "found.atr", &p.name, "--backend", "cpu"])
+            .args(["--size", "64x64", "--iters", "1e5", "--png", "f.png"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    fails(
+        &[
+            "search",
+            "--formula",
+            "x' = sin(a*y); y' = b*x",
+            "--range",
+            "e=0:1",
+        ],
+        "--range e: not a parameter of formula; expected one of a, b",
     );
 }

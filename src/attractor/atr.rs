@@ -476,9 +476,22 @@ pub fn format_row(p: &Preset, palette_col: bool) -> String {
             v.to_string()
         }
     };
-    let mut cols = vec![quote(&p.name), p.equation.name().to_string()];
+    // A formula is always quoted; a row is one line, so a formula written over several lines (or
+    // with comments) is written in its canonical one-line form.
+    let equation = match &p.formula {
+        Some(m) if m.text().contains(['\n', '\r', '#']) => {
+            format!("\"{}\"", m.canonical_text().replace('"', "\"\""))
+        }
+        Some(m) => format!("\"{}\"", m.text().replace('"', "\"\"")),
+        None => p.equation.name().to_string(),
+    };
+    let used = |i: usize| p.formula.as_ref().is_none_or(|m| m.params_used()[i]);
+    let mut cols = vec![quote(&p.name), equation];
     cols.extend(p.start.iter().map(|v| v.to_string()));
-    cols.extend((0..7).map(|i| p.params.get(i).map(|v| v.to_string()).unwrap_or_default()));
+    cols.extend((0..7).map(|i| match p.params.get(i) {
+        Some(v) if used(i) => v.to_string(),
+        _ => String::new(),
+    }));
     if palette_col {
         cols.push(quote(p.palette.as_deref().unwrap_or("")));
     }
@@ -723,5 +736,40 @@ mod tests {
     fn a_parameterless_equation_takes_blank_columns() {
         let p = parse_str(&format!("{HEADER}G,gingerbreadman,-0.1,0,,,,,,,,\n")).unwrap();
         assert!(p[0].params.is_empty());
+    }
+
+    #[test]
+    fn a_formula_preset_writes_a_row_that_reads_back() {
+        for text in [
+            "x' = sin(a*y) + c*cos(a*x); y' = sin(b*x) + d*cos(b*y)",
+            "x' = sin(a*y) # comment\ny' = b*x",
+        ] {
+            let map = UserMap::parse(text).unwrap();
+            let p = Preset {
+                formula: Some(Arc::new(map)),
+                name: "F, one".into(),
+                equation: Equation::Clifford,
+                start: [0.5, -0.25, 0.0],
+                params: vec![-1.3, 1.5, -1.8, 0.7, 0.0, 0.0, 0.0],
+                palette: Some("kbc".into()),
+                line: 0,
+            };
+            let row = format_row(&p, true);
+            let back = parse_str(&format!("{},palette\n{row}\n", HEADER.trim_end()))
+                .unwrap_or_else(|e| panic!("{row}: {e}"));
+            let q = &back[0];
+            assert_eq!(q.name, p.name);
+            assert_eq!(q.start, p.start);
+            assert_eq!(q.palette, p.palette);
+            let used = p.formula.as_ref().unwrap().params_used();
+            for (i, &u) in used.iter().enumerate() {
+                let want = if u { p.params[i] } else { 0.0 };
+                assert_eq!(q.params[i], want, "{row}");
+            }
+            assert_eq!(
+                q.formula.as_ref().unwrap().canonical_text(),
+                p.formula.as_ref().unwrap().canonical_text()
+            );
+        }
     }
 }

@@ -37,30 +37,44 @@ impl Preset {
         k
     }
 
+    /// The preset's map in float64 for the kernel parameters `k` (from [`Preset::kernel_params`]):
+    /// the built-in equation, or the user formula's evaluator. The one place that tells them apart.
+    pub fn map_f64(&self, k: &[f64; 7]) -> MapF64<'_> {
+        match &self.formula {
+            Some(m) => MapF64::User(m.eval_f64(k)),
+            None => MapF64::Builtin(self.equation),
+        }
+    }
+
     /// `a=-1.3, b=-1.3, ...`: the parameters with their names, for messages.
     pub fn describe_params(&self) -> String {
-        let names: Vec<String> = match &self.formula {
-            Some(m) => m.param_names_used().iter().map(|c| c.to_string()).collect(),
+        let named: Vec<String> = self
+            .named_params()
+            .iter()
+            .map(|(n, v)| format!("{n}={}", crate::histogram::show_f64(*v)))
+            .collect();
+        format!("{} {}", self.map_name(), named.join(", "))
+    }
+
+    /// The parameters the map uses, with their names: a built-in's in its order, a formula's
+    /// a..g that it uses.
+    pub fn named_params(&self) -> Vec<(String, f64)> {
+        match &self.formula {
+            Some(m) => (0..7)
+                .filter(|&i| m.params_used()[i])
+                .map(|i| {
+                    let name = super::user::PARAM_NAMES[i].to_string();
+                    (name, self.params.get(i).copied().unwrap_or(0.0))
+                })
+                .collect(),
             None => self
                 .equation
                 .params()
                 .iter()
-                .map(|n| n.to_string())
+                .zip(&self.params)
+                .map(|(n, v)| (n.to_string(), *v))
                 .collect(),
-        };
-        let values: Vec<f64> = match &self.formula {
-            Some(m) => (0..7)
-                .filter(|&i| m.params_used()[i])
-                .map(|i| self.params.get(i).copied().unwrap_or(0.0))
-                .collect(),
-            None => self.params.clone(),
-        };
-        let named: Vec<String> = names
-            .iter()
-            .zip(&values)
-            .map(|(n, v)| format!("{n}={}", crate::histogram::show_f64(*v)))
-            .collect();
-        format!("{} {}", self.map_name(), named.join(", "))
+        }
     }
 
     /// The map's name: the built-in equation's, or `formula` for a user formula.
@@ -111,4 +125,21 @@ pub fn check_params(equation: Equation, params: &[f64]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// One float64 step of a preset's map: a built-in equation or a user formula's evaluator.
+pub enum MapF64<'a> {
+    Builtin(Equation),
+    User(super::user::Eval64<'a>),
+}
+
+impl MapF64<'_> {
+    /// The next point; `k` are the kernel parameters the map was made with.
+    #[inline]
+    pub fn step(&mut self, p: [f64; 3], k: &[f64; 7]) -> [f64; 3] {
+        match self {
+            MapF64::Builtin(eq) => eq.step_f64(p, k),
+            MapF64::User(e) => e.step(p),
+        }
+    }
 }

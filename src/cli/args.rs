@@ -98,8 +98,15 @@ pub struct ShadeArgs {
 #[derive(ClapArgs, Debug)]
 pub struct SearchArgs {
     /// Equation to search (attractors list --equations shows all).
-    #[arg(required_unless_present = "score")]
+    #[arg(required_unless_present_any = ["score", "formula"])]
     pub equation: Option<String>,
+    /// Search a user formula instead of a built-in equation (`x' = ...; y' = ...`); each parameter
+    /// it uses is drawn from -2..2 unless --range says otherwise.
+    #[arg(long, value_name = "TEXT", conflicts_with = "equation")]
+    pub formula: Option<String>,
+    /// Parameter ranges to draw from, replacing the defaults: `a=-3:3,d=0.5:1`.
+    #[arg(long, value_name = "NAME=LO:HI,..", value_parser = parse_ranges)]
+    pub range: Option<RangeList>,
     /// Accepted results wanted.
     #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub count: u32,
@@ -117,7 +124,7 @@ pub struct SearchArgs {
     pub sheet: Option<PathBuf>,
     /// Screen these presets instead of searching (`all` for every preset) and show why each passes
     /// or fails.
-    #[arg(long, value_name = "NAME", num_args = 1.., conflicts_with_all = ["equation", "atr", "count", "seed", "tries"])]
+    #[arg(long, value_name = "NAME", num_args = 1.., conflicts_with_all = ["equation", "formula", "range", "atr", "count", "seed", "tries"])]
     pub score: Vec<String>,
     /// Preset file for --score (default ./attractors.atr, else the built-in copy).
     #[arg(long, value_name = "FILE")]

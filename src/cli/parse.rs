@@ -239,3 +239,42 @@ pub fn parse_params(s: &str) -> Result<ParamList, String> {
     }
     Ok(ParamList(list))
 }
+
+/// Parameter ranges for `search`: `a=-3:3,d=0.5:1` -> [("a", -3, 3), ("d", 0.5, 1)].
+#[derive(Clone, Debug, PartialEq)]
+pub struct RangeList(pub Vec<(String, f64, f64)>);
+
+pub fn parse_ranges(s: &str) -> Result<RangeList, String> {
+    let list = s
+        .split(',')
+        .map(|kv| {
+            let bad = || format!("range '{s}': '{kv}' is not NAME=LO:HI; expected a=-2:2,b=0:1.5");
+            let (k, v) = kv.split_once('=').ok_or_else(bad)?;
+            let (lo, hi) = v.split_once(':').ok_or_else(bad)?;
+            let num = |t: &str| -> Result<f64, String> {
+                t.trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite())
+                    .ok_or_else(|| format!("range '{s}': '{t}' is not a finite number"))
+            };
+            let (lo, hi) = (num(lo)?, num(hi)?);
+            if lo >= hi {
+                return Err(format!(
+                    "range '{s}': {} has LO >= HI; expected LO < HI, e.g. {}=-2:2",
+                    k.trim(),
+                    k.trim()
+                ));
+            }
+            Ok((k.trim().to_string(), lo, hi))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    for (i, (k, ..)) in list.iter().enumerate() {
+        if list[..i].iter().any(|(j, ..)| j == k) {
+            return Err(format!(
+                "range '{s}': '{k}' is given twice; give each parameter once"
+            ));
+        }
+    }
+    Ok(RangeList(list))
+}

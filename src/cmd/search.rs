@@ -2,14 +2,17 @@
 //! optionally append them to an `.atr` file and draw a contact sheet. `attractors search --score
 //! NAME...` screens existing presets and shows the verdict.
 
+use crate::attractor::user::{Origin, UserMap};
 use crate::attractor::{Preset, atr, lookup_equation};
 use crate::cli::SearchArgs;
 use crate::output::{Kind, OutputFile};
+use crate::search::Space;
 use crate::search::screen::MIN_LYAPUNOV;
 use crate::search::sheet::{self, Tile};
 use crate::search::{Verdict, find, screen};
 use anyhow::{Context, Result, anyhow, bail};
 use std::fmt::Write as _;
+use std::sync::Arc;
 use std::time::Instant;
 
 pub fn run(args: &SearchArgs) -> Result<()> {
@@ -36,10 +39,8 @@ fn row(rank: &str, p: &Preset, v: &Verdict) -> String {
         Some(r) => format!("reject: {r}"),
     };
     let params: Vec<String> = p
-        .equation
-        .params()
+        .named_params()
         .iter()
-        .zip(&p.params)
         .map(|(n, v)| format!("{n}={v}"))
         .collect();
     format!(
@@ -58,10 +59,29 @@ fn row(rank: &str, p: &Preset, v: &Verdict) -> String {
     )
 }
 
+/// What to search: the equation or `--formula`, with `--range` applied.
+fn space_of(args: &SearchArgs) -> Result<Space> {
+    let mut space = match &args.formula {
+        Some(text) => {
+            let map = UserMap::parse(text)
+                .map_err(|e| anyhow!("{}", e.render(text, Origin::Flag("--formula"))))?;
+            Space::formula(Arc::new(map))
+        }
+        None => {
+            let name = args.equation.as_deref().unwrap_or_default();
+            let equation = lookup_equation(name)
+                .map_err(|e| anyhow!("{e} (attractors list --equations shows all)"))?;
+            Space::builtin(equation)
+        }
+    };
+    for (name, lo, hi) in args.range.iter().flat_map(|r| &r.0) {
+        space.set_range(name, *lo, *hi).map_err(|e| anyhow!(e))?;
+    }
+    Ok(space)
+}
+
 fn search(args: &SearchArgs) -> Result<()> {
-    let name = args.equation.as_deref().unwrap_or_default();
-    let equation = lookup_equation(name)
-        .map_err(|e| anyhow!("{e} (attractors list --equations shows all)"))?;
+    let space = space_of(args)?;
     let seed = args.seed.unwrap_or_else(|| {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -83,7 +103,7 @@ fn search(args: &SearchArgs) -> Result<()> {
         );
     }
     let started = Instant::now();
-    let outcome = find(equation, seed, args.count as usize, args.tries);
+    let outcome = find(&space, seed, args.count as usize, args.tries);
     let secs = started.elapsed().as_secs_f64();
     let mut ranked: Vec<(Preset, Verdict)> = outcome
         .ranked()
@@ -98,7 +118,7 @@ fn search(args: &SearchArgs) -> Result<()> {
     let _ = writeln!(
         out,
         "# {}, seed {seed}: {} accepted of {} candidates",
-        equation.name(),
+        space.label(),
         outcome.found.len(),
         outcome.tried
     );
@@ -109,7 +129,7 @@ fn search(args: &SearchArgs) -> Result<()> {
     if args.json {
         super::json::print(&serde_json::json!({
             "mode": "search",
-            "equation": equation.name(),
+            "equation": space.label(),
             "seed": seed,
             "accepted": outcome.found.len(),
             "tried": outcome.tried,
@@ -158,7 +178,7 @@ fn search(args: &SearchArgs) -> Result<()> {
             "found {} of {} {} attractors in {} candidates (seed {seed}); raise --tries or try another --seed",
             outcome.found.len(),
             args.count,
-            equation.name(),
+            space.label(),
             outcome.tried
         );
     }

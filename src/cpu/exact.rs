@@ -10,29 +10,6 @@ use crate::job::{Job, diverged_f64};
 /// How often (in points) the orbit checks for cancellation, in the transient too.
 const CHECK_EVERY: u64 = 1 << 16;
 
-/// One float64 step of the job's map: a built-in equation or a user formula's evaluator.
-enum Stepper<'a> {
-    Builtin(crate::attractor::Equation),
-    User(crate::attractor::user::Eval64<'a>),
-}
-
-impl<'a> Stepper<'a> {
-    fn new(job: &'a Job, k: &[f64; 7]) -> Stepper<'a> {
-        match &job.preset.formula {
-            Some(m) => Stepper::User(m.eval_f64(k)),
-            None => Stepper::Builtin(job.preset.equation),
-        }
-    }
-
-    #[inline]
-    fn step(&mut self, p: [f64; 3], k: &[f64; 7]) -> [f64; 3] {
-        match self {
-            Stepper::Builtin(eq) => eq.step_f64(p, k),
-            Stepper::User(e) => e.step(p),
-        }
-    }
-}
-
 /// The exact engine: the orbit's current point and its counts.
 pub struct ExactEngine {
     job: Job,
@@ -67,7 +44,7 @@ impl ExactEngine {
             return Some(p);
         }
         let k = self.job.preset.kernel_params();
-        let mut map = Stepper::new(&self.job, &k);
+        let mut map = self.job.preset.map_f64(&k);
         let mut p = self.job.preset.start;
         while self.skip_left > 0 {
             if ctl.is_cancelled() {
@@ -96,7 +73,7 @@ impl Engine for ExactEngine {
         };
         let k = self.job.preset.kernel_params();
         let job = self.job.clone();
-        let mut map = Stepper::new(&job, &k);
+        let mut map = job.preset.map_f64(&k);
         let mut t = Tally::default();
         let want = points.min(self.left);
         let mut done = 0;

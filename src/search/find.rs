@@ -3,9 +3,9 @@
 //! every statistic counts only the candidates up to the last one taken, so the outcome depends on
 //! (equation, seed, count, tries) alone, never on the number of threads.
 
-use super::candidates::candidate;
+use super::candidates::{Space, candidate};
 use super::screen::{Verdict, screen};
-use crate::attractor::{Equation, Preset};
+use crate::attractor::Preset;
 use rayon::prelude::*;
 
 /// Candidates screened per parallel batch, at least and at most.
@@ -50,9 +50,9 @@ impl Outcome {
     }
 }
 
-/// Screens candidates 0, 1, 2, ... of `equation` with `seed` until `count` are accepted or `tries`
+/// Screens candidates 0, 1, 2, ... of `space` with `seed` until `count` are accepted or `tries`
 /// candidates were screened (at most `u32::MAX`).
-pub fn find(equation: Equation, seed: u64, count: usize, tries: u64) -> Outcome {
+pub fn find(space: &Space, seed: u64, count: usize, tries: u64) -> Outcome {
     let tries = tries.min(u32::MAX as u64) as u32;
     let mut out = Outcome {
         found: Vec::new(),
@@ -70,7 +70,7 @@ pub fn find(equation: Equation, seed: u64, count: usize, tries: u64) -> Outcome 
         let batch: Vec<(Preset, Verdict)> = (next..end)
             .into_par_iter()
             .map(|i| {
-                let c = candidate(equation, seed, i);
+                let c = candidate(space, seed, i);
                 let v = screen(&c);
                 (c, v)
             })
@@ -101,6 +101,7 @@ pub fn find(equation: Equation, seed: u64, count: usize, tries: u64) -> Outcome 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::attractor::Equation;
 
     fn in_pool(threads: usize, f: impl FnOnce() -> Outcome + Send) -> Outcome {
         rayon::ThreadPoolBuilder::new()
@@ -112,18 +113,24 @@ mod tests {
 
     #[test]
     fn same_seed_same_results_on_any_thread_count() {
-        let one = in_pool(1, || find(Equation::Clifford, 3, 6, 100_000));
-        let three = in_pool(3, || find(Equation::Clifford, 3, 6, 100_000));
+        let one = in_pool(1, || {
+            find(&Space::builtin(Equation::Clifford), 3, 6, 100_000)
+        });
+        let three = in_pool(3, || {
+            find(&Space::builtin(Equation::Clifford), 3, 6, 100_000)
+        });
         assert_eq!(one.found.len(), 6);
         assert_eq!(one.found, three.found);
         assert_eq!((one.tried, &one.rejected), (three.tried, &three.rejected));
-        let other = in_pool(3, || find(Equation::Clifford, 4, 6, 100_000));
+        let other = in_pool(3, || {
+            find(&Space::builtin(Equation::Clifford), 4, 6, 100_000)
+        });
         assert_ne!(one.found[0].preset.params, other.found[0].preset.params);
     }
 
     #[test]
     fn stops_at_tries() {
-        let o = find(Equation::Henon, 0, 1000, 700);
+        let o = find(&Space::builtin(Equation::Henon), 0, 1000, 700);
         assert_eq!(o.tried, 700);
         let total: u64 = o.rejected.iter().map(|(_, n)| n).sum::<u64>() + o.found.len() as u64;
         assert_eq!(total, 700);
@@ -131,7 +138,7 @@ mod tests {
 
     #[test]
     fn ranked_is_by_score() {
-        let o = find(Equation::DeJong, 1, 5, 100_000);
+        let o = find(&Space::builtin(Equation::DeJong), 1, 5, 100_000);
         let r = o.ranked();
         for w in r.windows(2) {
             assert!(w[0].verdict.metrics.score() >= w[1].verdict.metrics.score());

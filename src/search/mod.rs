@@ -5,7 +5,7 @@
 //! * [`mod@screen`]: the screen of one candidate, and [`screen::judge_histogram`], the same coverage and
 //!   collapse checks applied to any rendered histogram (the render warnings use it, so a render and
 //!   a search never disagree);
-//! * [`candidates`]: candidate `i` of (equation, seed), counter-based, so results do not depend on
+//! * [`candidates`]: candidate `i` of (space, seed): an equation or a formula, counter-based, so results do not depend on
 //!   threads;
 //! * [`mod@find`]: the parallel search loop and the ranking;
 //! * [`sheet`]: the contact sheet of results.
@@ -17,5 +17,6 @@ pub mod rules;
 pub mod screen;
 pub mod sheet;
 
+pub use candidates::Space;
 pub use find::{Found, Outcome, find};
 pub use screen::{HistogramReport, Metrics, Reason, Verdict, judge_histogram, screen};

@@ -70,8 +70,8 @@ impl Verdict {
 
 /// Screens one candidate: a single float64 orbit from its start point (see the module docs).
 pub fn screen(p: &Preset) -> Verdict {
-    let eq = p.equation;
     let k = p.kernel_params();
+    let mut map = p.map_f64(&k);
     let mut pt = p.start;
     let empty = Metrics {
         lyapunov: None,
@@ -89,7 +89,7 @@ pub fn screen(p: &Preset) -> Verdict {
     let mut tail = [[0.0; 3]; MAX_CYCLE];
     for i in 0..TRANSIENT {
         tail[i % MAX_CYCLE] = pt;
-        pt = eq.step_f64(pt, &k);
+        pt = map.step(pt, &k);
         if diverged_f64(pt[0], pt[1]) || !pt[2].is_finite() {
             return reject(empty, Reason::Diverged { iteration: i + 1 });
         }
@@ -114,7 +114,7 @@ pub fn screen(p: &Preset) -> Verdict {
         xs.push(pt[0]);
         ys.push(pt[1]);
         zs.push(pt[2]);
-        pt = eq.step_f64(pt, &k);
+        pt = map.step(pt, &k);
         if diverged_f64(pt[0], pt[1]) || !pt[2].is_finite() {
             return reject(
                 empty,
@@ -127,7 +127,7 @@ pub fn screen(p: &Preset) -> Verdict {
             continue;
         }
         lyapunov_points += 1;
-        near = eq.step_f64(near, &k);
+        near = map.step(near, &k);
         let d = [near[0] - pt[0], near[1] - pt[1], near[2] - pt[2]];
         let dist = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
         if dist > 0.0 && dist.is_finite() {
