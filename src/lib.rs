@@ -27,6 +27,7 @@
 //! assert!(path.is_file());
 //! ```
 
+pub mod animate;
 pub mod attractor;
 pub mod backend;
 pub mod bench;

@@ -1,6 +1,7 @@
 //! One file per command; each turns its flags into a configuration and runs it through the
 //! library. `main.rs` calls [`run`].
 
+mod animate;
 mod bench;
 mod info;
 mod json;
@@ -33,6 +34,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         Some(Command::Man) => shell::man().map(|_| Outcome::Complete),
         Some(Command::Shade(s)) => shade::run(&s).map(|_| Outcome::Complete),
         Some(Command::Search(s)) => search::run(&s).map(|_| Outcome::Complete),
+        Some(Command::Animate(a)) => animate::run(&a),
         None if args.render.png.is_none() && args.render.hist.is_none() => {
             window::run(&args.render).map(|_| Outcome::Complete)
         }

@@ -1,0 +1,7 @@
+//! Animation: what moves over time ([`timeline`]), a tone mapping that does not flicker
+//! ([`tone`]), and the animated outputs ([`sink`]). The `animate` command drives them with the
+//! same engines as a still render.
+
+pub mod sink;
+pub mod timeline;
+pub mod tone;

@@ -1,0 +1,301 @@
+//! Where an animation's frames go: an animated GIF, an APNG, or a video through `ffmpeg`. Each is
+//! written to a temporary file beside its name and renamed into place when the last frame is in,
+//! so a stopped animation never leaves a half-written file under the final name. (Numbered PNG
+//! frames are written one by one by the command, each atomically.)
+
+use crate::output::{Kind, OutputFile};
+use anyhow::{Context, Result, anyhow, bail};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+
+/// One frame in, in order.
+pub trait Sink: Send {
+    fn frame(&mut self, rgba: &[u8]) -> Result<()>;
+    /// Finishes the file and renames it into place.
+    fn finish(self: Box<Self>) -> Result<()>;
+    fn path(&self) -> &Path;
+}
+
+/// Checks that `path` can take a `flag` output with one of `extensions`.
+fn check_extension(path: &Path, flag: &str, extensions: &[&str]) -> Result<()> {
+    let ok = path.extension().is_some_and(|e| {
+        extensions
+            .iter()
+            .any(|x| e.to_string_lossy().eq_ignore_ascii_case(x))
+    });
+    if !ok {
+        bail!(
+            "{flag} {}: expected a file name ending in .{}",
+            path.display(),
+            extensions.join(" or .")
+        );
+    }
+    Ok(())
+}
+
+/// A file written through a temporary file beside it: checked, then renamed into place.
+struct Staged {
+    out: OutputFile,
+}
+
+impl Staged {
+    fn new(path: &Path, flag: &str, extensions: &[&str]) -> Result<Staged> {
+        check_extension(path, flag, extensions)?;
+        // The path checks of every output (directory, permissions, name length); any extension.
+        Ok(Staged {
+            out: OutputFile::prepare_for(path, Kind::Atr, flag)?,
+        })
+    }
+}
+
+/// An animated GIF (each frame quantised to its own 256-colour palette), looping forever.
+pub struct Gif {
+    path: PathBuf,
+    staged: Option<Staged>,
+    encoder: Option<gif::Encoder<Vec<u8>>>,
+    size: (u16, u16),
+    /// Frame delay in hundredths of a second.
+    delay: u16,
+}
+
+impl Gif {
+    pub fn new(path: &Path, width: u32, height: u32, fps: f64) -> Result<Gif> {
+        let (Ok(w), Ok(h)) = (u16::try_from(width), u16::try_from(height)) else {
+            bail!(
+                "--gif {}: a GIF is at most 65535x65535 pixels, the frames are {width}x{height}; use --video or --out",
+                path.display()
+            );
+        };
+        let staged = Staged::new(path, "--gif", &["gif"])?;
+        let mut encoder = gif::Encoder::new(Vec::new(), w, h, &[])
+            .map_err(|e| anyhow!("--gif {}: {e}", path.display()))?;
+        encoder
+            .set_repeat(gif::Repeat::Infinite)
+            .map_err(|e| anyhow!("--gif {}: {e}", path.display()))?;
+        Ok(Gif {
+            path: path.to_path_buf(),
+            staged: Some(staged),
+            encoder: Some(encoder),
+            size: (w, h),
+            delay: (100.0 / fps).round().clamp(2.0, 65535.0) as u16,
+        })
+    }
+}
+
+impl Sink for Gif {
+    fn frame(&mut self, rgba: &[u8]) -> Result<()> {
+        let mut pixels = rgba.to_vec();
+        let mut frame = gif::Frame::from_rgba_speed(self.size.0, self.size.1, &mut pixels, 10);
+        frame.delay = self.delay;
+        self.encoder
+            .as_mut()
+            .expect("open until finish")
+            .write_frame(&frame)
+            .map_err(|e| anyhow!("--gif {}: {e}", self.path.display()))
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<()> {
+        let bytes = self
+            .encoder
+            .take()
+            .expect("finished once")
+            .into_inner()
+            .map_err(|e| anyhow!("--gif {}: {e}", self.path.display()))?;
+        self.staged
+            .take()
+            .expect("finished once")
+            .out
+            .write_bytes(&bytes)
+    }
+
+    fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// An animated PNG (lossless, 8-bit RGBA), looping forever. Frames are kept until the end: the
+/// APNG header states the frame count.
+pub struct Apng {
+    path: PathBuf,
+    staged: Option<Staged>,
+    frames: Vec<Vec<u8>>,
+    size: (u32, u32),
+    fps: f64,
+}
+
+impl Apng {
+    pub fn new(path: &Path, width: u32, height: u32, fps: f64) -> Result<Apng> {
+        Ok(Apng {
+            path: path.to_path_buf(),
+            staged: Some(Staged::new(path, "--apng", &["png", "apng"])?),
+            frames: Vec::new(),
+            size: (width, height),
+            fps,
+        })
+    }
+}
+
+impl Sink for Apng {
+    fn frame(&mut self, rgba: &[u8]) -> Result<()> {
+        self.frames.push(rgba.to_vec());
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<()> {
+        let shown = self.path.display().to_string();
+        let fail = |e: png::EncodingError| anyhow!("--apng {shown}: {e}");
+        let mut bytes = Vec::new();
+        {
+            let mut enc = png::Encoder::new(&mut bytes, self.size.0, self.size.1);
+            enc.set_color(png::ColorType::Rgba);
+            enc.set_depth(png::BitDepth::Eight);
+            enc.set_animated(self.frames.len() as u32, 0)
+                .map_err(fail)?;
+            // delay = 1000 / (fps * 1000) seconds, as a fraction
+            enc.set_frame_delay(1000, (self.fps * 1000.0).round().clamp(1.0, 65535.0) as u16)
+                .map_err(fail)?;
+            let mut writer = enc.write_header().map_err(fail)?;
+            for f in &self.frames {
+                writer.write_image_data(f).map_err(fail)?;
+            }
+            writer.finish().map_err(fail)?;
+        }
+        self.staged
+            .take()
+            .expect("finished once")
+            .out
+            .write_bytes(&bytes)
+    }
+
+    fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// A video encoded by `ffmpeg` from raw RGBA frames on its standard input.
+pub struct Video {
+    path: PathBuf,
+    temp: PathBuf,
+    child: Option<Child>,
+    stdin: Option<BufWriter<ChildStdin>>,
+}
+
+/// The containers `--video` accepts (ffmpeg picks the codec from the extension).
+pub const VIDEO_EXTENSIONS: [&str; 4] = ["mp4", "webm", "mkv", "mov"];
+
+impl Video {
+    /// Checks the path and that ffmpeg runs, before any frame is rendered.
+    pub fn new(path: &Path, width: u32, height: u32, fps: f64) -> Result<Video> {
+        check_extension(path, "--video", &VIDEO_EXTENSIONS)?;
+        // Reuse the output checks (directory, permissions, name length) for the final name.
+        let probe = OutputFile::prepare_for(path, Kind::Atr, "--video")?;
+        drop(probe);
+        match Command::new("ffmpeg")
+            .arg("-version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+        {
+            Ok(s) if s.success() => {}
+            _ => bail!(
+                "--video {}: needs ffmpeg on PATH, which was not found; install it (Debian/Ubuntu: apt install ffmpeg), or write --gif FILE.gif, --apng FILE.png or numbered frames with --out DIR",
+                path.display()
+            ),
+        }
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let ext = path.extension().unwrap_or_default().to_string_lossy();
+        let temp = dir.join(format!(".attractors-{}.{ext}", std::process::id()));
+        crate::signals::register_temp(temp.clone());
+        let mut child = Command::new("ffmpeg")
+            .args([
+                "-loglevel",
+                "error",
+                "-y",
+                "-f",
+                "rawvideo",
+                "-pix_fmt",
+                "rgba",
+            ])
+            .args(["-s", &format!("{width}x{height}"), "-r", &fps.to_string()])
+            .args(["-i", "-"])
+            // Most players need 4:2:0 chroma, which needs an even size.
+            .args([
+                "-vf",
+                "pad=ceil(iw/2)*2:ceil(ih/2)*2",
+                "-pix_fmt",
+                "yuv420p",
+            ])
+            .arg(&temp)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("--video {}: cannot start ffmpeg", path.display()))?;
+        let stdin = child.stdin.take().map(BufWriter::new);
+        Ok(Video {
+            path: path.to_path_buf(),
+            temp,
+            child: Some(child),
+            stdin,
+        })
+    }
+}
+
+impl Sink for Video {
+    fn frame(&mut self, rgba: &[u8]) -> Result<()> {
+        let stdin = self.stdin.as_mut().expect("open until finish");
+        if stdin.write_all(rgba).is_err() {
+            bail!(
+                "--video {}: ffmpeg stopped reading frames (see its message above)",
+                self.path.display()
+            );
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<()> {
+        if let Some(mut s) = self.stdin.take() {
+            let _ = s.flush();
+        }
+        let out = self
+            .child
+            .take()
+            .expect("finished once")
+            .wait_with_output()
+            .with_context(|| format!("--video {}: ffmpeg", self.path.display()))?;
+        if !out.status.success() {
+            let _ = std::fs::remove_file(&self.temp);
+            bail!(
+                "--video {}: ffmpeg failed: {}",
+                self.path.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        std::fs::rename(&self.temp, &self.path).with_context(|| {
+            format!("--video {}: cannot move it into place", self.path.display())
+        })?;
+        crate::signals::forget_temp(&self.temp);
+        Ok(())
+    }
+
+    fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Video {
+    fn drop(&mut self) {
+        // Not finished (an error or a stop): end ffmpeg and remove its partial file.
+        if let Some(mut child) = self.child.take() {
+            drop(self.stdin.take());
+            let _ = child.kill();
+            let _ = child.wait();
+            let _ = std::fs::remove_file(&self.temp);
+            crate::signals::forget_temp(&self.temp);
+        }
+    }
+}

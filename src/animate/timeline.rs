@@ -1,0 +1,425 @@
+//! What changes over an animation: sweeps (`--sweep a=-1.3:-1.1`) or keyframes (`--keys FILE`),
+//! evaluated at a frame's position. Every frame's preset is a pure function of its index, so frames
+//! can be rendered in any order and a stopped animation continues where it left off.
+
+use crate::attractor::{Preset, atr};
+
+/// How a sweep moves between its ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Ease {
+    /// Constant speed.
+    Linear,
+    /// Slow at both ends (the cosine ease: 0.5 - 0.5 cos(pi u)).
+    Smooth,
+}
+
+impl Ease {
+    fn apply(self, u: f64) -> f64 {
+        match self {
+            Ease::Linear => u,
+            Ease::Smooth => 0.5 - 0.5 * (std::f64::consts::PI * u).cos(),
+        }
+    }
+}
+
+/// What a sweep moves: a parameter slot, a start coordinate, or the zoom.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    Param(usize),
+    Start(usize),
+    /// Magnification around the centre of the bounds (1 = the animation's bounds).
+    Zoom,
+}
+
+/// One `--sweep NAME=FROM:TO`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sweep {
+    pub name: String,
+    pub from: f64,
+    pub to: f64,
+}
+
+/// Parses `NAME=FROM:TO` (clap value parser).
+pub fn parse_sweep(s: &str) -> Result<Sweep, String> {
+    let bad =
+        || format!("sweep '{s}': expected NAME=FROM:TO, e.g. a=-1.3:-1.1, x=0:0.5 or zoom=1:4");
+    let (name, range) = s.split_once('=').ok_or_else(bad)?;
+    let (from, to) = range.split_once(':').ok_or_else(bad)?;
+    let num = |t: &str| -> Result<f64, String> {
+        t.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| format!("sweep '{s}': '{t}' is not a finite number"))
+    };
+    Ok(Sweep {
+        name: name.trim().to_string(),
+        from: num(from)?,
+        to: num(to)?,
+    })
+}
+
+/// How the segment after a keyframe is interpolated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Interp {
+    Linear,
+    /// Catmull-Rom through the neighbouring keyframes.
+    Smooth,
+}
+
+/// One keyframe: the preset at `time` seconds.
+#[derive(Clone, Debug)]
+pub struct Key {
+    pub time: f64,
+    pub preset: Preset,
+    pub interp: Interp,
+}
+
+/// The animation's course: the base preset moved by sweeps, or keyframes.
+#[derive(Clone, Debug)]
+pub enum Timeline {
+    Sweeps {
+        base: Preset,
+        sweeps: Vec<(Target, f64, f64)>,
+        ease: Ease,
+    },
+    Keys(Vec<Key>),
+}
+
+/// A frame's state: its preset and its zoom (1 unless swept).
+#[derive(Clone, Debug)]
+pub struct FrameState {
+    pub preset: Preset,
+    pub zoom: f64,
+}
+
+impl Timeline {
+    /// Sweeps of `base`; names are its parameters, `x`, `y`, `z` or `zoom`.
+    pub fn sweeps(base: Preset, sweeps: &[Sweep], ease: Ease) -> Result<Timeline, String> {
+        let named = base.named_params();
+        let mut out: Vec<(Target, f64, f64)> = Vec::new();
+        for s in sweeps {
+            let target = match s.name.as_str() {
+                "x" => Target::Start(0),
+                "y" => Target::Start(1),
+                "z" => Target::Start(2),
+                "zoom" => {
+                    if s.from <= 0.0 || s.to <= 0.0 {
+                        return Err(format!(
+                            "--sweep zoom={}:{}: a zoom is a magnification; expected values > 0, e.g. zoom=1:4",
+                            s.from, s.to
+                        ));
+                    }
+                    Target::Zoom
+                }
+                name => {
+                    let slot = match &base.formula {
+                        Some(_) => crate::attractor::user::PARAM_NAMES
+                            .iter()
+                            .position(|c| c.to_string() == name)
+                            .filter(|_| named.iter().any(|(n, _)| n == name)),
+                        None => base.equation.params().iter().position(|n| *n == name),
+                    };
+                    let names: Vec<&str> = named.iter().map(|(n, _)| n.as_str()).collect();
+                    Target::Param(slot.ok_or_else(|| {
+                        format!(
+                            "--sweep {name}: '{}' has no parameter '{name}'; expected one of {}, x, y, z or zoom",
+                            base.map_name(),
+                            names.join(", ")
+                        )
+                    })?)
+                }
+            };
+            if out.iter().any(|(t, ..)| *t == target) {
+                return Err(format!(
+                    "--sweep {}: given twice; sweep each value once",
+                    s.name
+                ));
+            }
+            out.push((target, s.from, s.to));
+        }
+        let tl = Timeline::Sweeps {
+            base,
+            sweeps: out,
+            ease,
+        };
+        // Both ends must be valid presets (a symmetric_icon degree, for example).
+        for u in [0.0, 1.0] {
+            let state = tl.at(u);
+            if state.preset.formula.is_none() {
+                crate::attractor::check_params(state.preset.equation, &state.preset.params)
+                    .map_err(|e| format!("--sweep: {e}"))?;
+            }
+        }
+        Ok(tl)
+    }
+
+    /// The keyframes of a `--keys` file: the `.atr` columns plus `time` (seconds, increasing) and
+    /// an optional `interp` (`linear` or `smooth`, for the segment that starts at the row).
+    pub fn keys(bytes: &[u8], file: &str) -> Result<Timeline, String> {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| format!("{file}: not UTF-8 text; expected a CSV keyframe file"))?;
+        let mut atr_text = String::new();
+        let mut extra: Vec<(usize, f64, Interp)> = Vec::new();
+        let mut header: Option<(usize, Option<usize>)> = None;
+        for (i, raw) in text.lines().enumerate() {
+            let line = i + 1;
+            if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
+                atr_text.push('\n');
+                continue;
+            }
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .trim(csv::Trim::All)
+                .from_reader(raw.as_bytes());
+            let record = reader
+                .records()
+                .next()
+                .transpose()
+                .map_err(|e| format!("{file}:{line}: malformed CSV ({e})"))?
+                .unwrap_or_default();
+            let fields: Vec<&str> = record.iter().collect();
+            let Some((time_col, interp_col)) = header else {
+                let find = |n: &str| fields.iter().position(|f| f.eq_ignore_ascii_case(n));
+                let time = find("time").ok_or_else(|| {
+                    format!(
+                        "{file}:{line}: no 'time' column; expected the .atr header ({}) plus time[,interp]",
+                        atr::COLUMNS.join(",")
+                    )
+                })?;
+                let interp = find("interp");
+                header = Some((time, interp));
+                atr_text.push_str(&keep(&fields, time, interp));
+                atr_text.push('\n');
+                continue;
+            };
+            let time: f64 = fields
+                .get(time_col)
+                .and_then(|t| t.parse().ok())
+                .filter(|t: &f64| t.is_finite() && *t >= 0.0)
+                .ok_or_else(|| {
+                    format!("{file}:{line}: column time: expected seconds >= 0, e.g. 2.5")
+                })?;
+            let interp = match interp_col.and_then(|c| fields.get(c)).copied() {
+                None | Some("") | Some("linear") => Interp::Linear,
+                Some("smooth") => Interp::Smooth,
+                Some(other) => {
+                    return Err(format!(
+                        "{file}:{line}: column interp: '{other}'; expected linear or smooth"
+                    ));
+                }
+            };
+            if let Some((prev_line, prev, _)) = extra.last()
+                && time <= *prev
+            {
+                return Err(format!(
+                    "{file}:{line}: column time: {time} is not after {prev} (line {prev_line}); keyframes go forward in time"
+                ));
+            }
+            extra.push((line, time, interp));
+            atr_text.push_str(&keep(&fields, time_col, interp_col));
+            atr_text.push('\n');
+        }
+        let presets = atr::parse(atr_text.as_bytes(), file).map_err(|e| e.to_string())?;
+        if presets.len() < 2 {
+            return Err(format!(
+                "{file}: {} keyframe(s); expected at least two rows",
+                presets.len()
+            ));
+        }
+        let first = &presets[0];
+        if let Some(p) = presets.iter().find(|p| p.map_key() != first.map_key()) {
+            return Err(format!(
+                "{file}:{}: column Equation: '{}' differs from the first keyframe's '{}'; keyframes animate one map",
+                p.line,
+                p.map_name(),
+                first.map_name()
+            ));
+        }
+        let keys = presets
+            .into_iter()
+            .zip(extra)
+            .map(|(preset, (_, time, interp))| Key {
+                time,
+                preset,
+                interp,
+            })
+            .collect();
+        Ok(Timeline::Keys(keys))
+    }
+
+    /// Seconds a keyframe animation lasts (None for sweeps).
+    pub fn duration(&self) -> Option<f64> {
+        match self {
+            Timeline::Keys(k) => k.last().map(|k| k.time),
+            Timeline::Sweeps { .. } => None,
+        }
+    }
+
+    /// The state at position `u` in [0, 1] of the whole animation.
+    pub fn at(&self, u: f64) -> FrameState {
+        let u = u.clamp(0.0, 1.0);
+        match self {
+            Timeline::Sweeps { base, sweeps, ease } => {
+                let e = ease.apply(u);
+                let mut preset = base.clone();
+                let mut zoom = 1.0;
+                for (target, from, to) in sweeps {
+                    match target {
+                        Target::Param(i) => preset.params[*i] = from + (to - from) * e,
+                        Target::Start(i) => preset.start[*i] = from + (to - from) * e,
+                        // Geometric, so equal steps look like equal magnifications.
+                        Target::Zoom => zoom = from * (to / from).powf(e),
+                    }
+                }
+                FrameState { preset, zoom }
+            }
+            Timeline::Keys(keys) => {
+                let t = u * keys.last().map_or(0.0, |k| k.time);
+                let i = keys
+                    .iter()
+                    .rposition(|k| k.time <= t)
+                    .unwrap_or(0)
+                    .min(keys.len() - 2);
+                let (a, b) = (&keys[i], &keys[i + 1]);
+                let w = ((t - a.time) / (b.time - a.time)).clamp(0.0, 1.0);
+                let before = &keys[i.saturating_sub(1)].preset;
+                let after = &keys[(i + 2).min(keys.len() - 1)].preset;
+                let mix = |p0: f64, p1: f64, p2: f64, p3: f64| match a.interp {
+                    Interp::Linear => p1 + (p2 - p1) * w,
+                    Interp::Smooth => catmull_rom(p0, p1, p2, p3, w),
+                };
+                let mut preset = a.preset.clone();
+                for j in 0..preset.params.len() {
+                    preset.params[j] = mix(
+                        before.params[j],
+                        a.preset.params[j],
+                        b.preset.params[j],
+                        after.params[j],
+                    );
+                }
+                for j in 0..3 {
+                    preset.start[j] = mix(
+                        before.start[j],
+                        a.preset.start[j],
+                        b.preset.start[j],
+                        after.start[j],
+                    );
+                }
+                FrameState { preset, zoom: 1.0 }
+            }
+        }
+    }
+}
+
+/// The row without the time and interp columns, CSV-quoted as needed.
+fn keep(fields: &[&str], time: usize, interp: Option<usize>) -> String {
+    fields
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != time && Some(*i) != interp)
+        .map(|(_, f)| {
+            if f.contains([',', '"']) {
+                format!("\"{}\"", f.replace('"', "\"\""))
+            } else {
+                f.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The uniform Catmull-Rom spline through p1 (w = 0) and p2 (w = 1), with tangents from p0, p3.
+fn catmull_rom(p0: f64, p1: f64, p2: f64, p3: f64, w: f64) -> f64 {
+    let (w2, w3) = (w * w, w * w * w);
+    0.5 * (2.0 * p1
+        + (p2 - p0) * w
+        + (2.0 * p0 - 5.0 * p1 + 4.0 * p2 - p3) * w2
+        + (3.0 * (p1 - p2) + p3 - p0) * w3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attractor::Presets;
+
+    fn clifford() -> Preset {
+        Presets::builtin().get("Clifford").unwrap().clone()
+    }
+
+    #[test]
+    fn sweeps_move_parameters_start_and_zoom() {
+        let sweeps = [
+            parse_sweep("a=-1.3:-1.1").unwrap(),
+            parse_sweep("x=0:0.5").unwrap(),
+            parse_sweep("zoom=1:4").unwrap(),
+        ];
+        let tl = Timeline::sweeps(clifford(), &sweeps, Ease::Linear).unwrap();
+        let end = tl.at(1.0);
+        assert_eq!(end.preset.params[0], -1.1);
+        assert_eq!(end.preset.start[0], 0.5);
+        assert!((end.zoom - 4.0).abs() < 1e-12);
+        let mid = tl.at(0.5);
+        assert!((mid.preset.params[0] + 1.2).abs() < 1e-12);
+        assert!((mid.zoom - 2.0).abs() < 1e-12, "zoom is geometric");
+        let smooth = Timeline::sweeps(clifford(), &sweeps, Ease::Smooth).unwrap();
+        assert!((smooth.at(0.5).preset.params[0] + 1.2).abs() < 1e-12);
+        assert!(smooth.at(0.1).preset.params[0] < tl.at(0.1).preset.params[0]);
+    }
+
+    #[test]
+    fn bad_sweeps_name_the_problem() {
+        let err = |s: &str| {
+            Timeline::sweeps(clifford(), &[parse_sweep(s).unwrap()], Ease::Linear).unwrap_err()
+        };
+        assert!(err("q=0:1").contains("has no parameter 'q'; expected one of a, b, c, d"));
+        assert!(err("zoom=0:2").contains("expected values > 0"));
+        assert!(
+            parse_sweep("a=1")
+                .unwrap_err()
+                .contains("expected NAME=FROM:TO")
+        );
+        assert!(
+            parse_sweep("a=1:x")
+                .unwrap_err()
+                .contains("'x' is not a finite number")
+        );
+    }
+
+    const KEYS: &str = "Attractor,Equation,x,y,z,a,b,c,d,e,f,g,time,interp\n\
+        k0,clifford,0,0,,-1.3,-1.3,-1.8,-1.9,,,,0,smooth\n\
+        k1,clifford,0,0,,-1.2,-1.3,-1.8,-1.9,,,,1,linear\n\
+        k2,clifford,0,0,,-1.0,-1.3,-1.8,-1.9,,,,3,\n";
+
+    #[test]
+    fn keyframes_interpolate_by_time() {
+        let tl = Timeline::keys(KEYS.as_bytes(), "k.csv").unwrap();
+        assert_eq!(tl.duration(), Some(3.0));
+        assert_eq!(tl.at(0.0).preset.params[0], -1.3);
+        assert!((tl.at(1.0 / 3.0).preset.params[0] + 1.2).abs() < 1e-12);
+        // the linear segment 1..3 s: halfway at 2 s
+        assert!((tl.at(2.0 / 3.0).preset.params[0] + 1.1).abs() < 1e-12);
+        assert_eq!(tl.at(1.0).preset.params[0], -1.0);
+        // the smooth segment passes through its keys and stays between neighbours here
+        let v = tl.at(1.0 / 6.0).preset.params[0];
+        assert!(v > -1.3 && v < -1.2, "{v}");
+    }
+
+    #[test]
+    fn bad_keyframes_name_file_line_and_column() {
+        let err = |s: &str| Timeline::keys(s.as_bytes(), "k.csv").unwrap_err();
+        let swap = KEYS.replace(",1,linear", ",0,linear");
+        assert!(err(&swap).contains("k.csv:3: column time: 0 is not after 0"));
+        let interp = KEYS.replace(",1,linear", ",1,cubic");
+        assert!(err(&interp).contains("k.csv:3: column interp: 'cubic'"));
+        let no_time = KEYS.replace(",time,", ",when,");
+        assert!(err(&no_time).contains("no 'time' column"));
+        let other = KEYS.replace(
+            "k2,clifford,0,0,,-1.0,-1.3,-1.8,-1.9",
+            "k2,de_jong,0,0,,-1.0,-1.3,-1.8,-1.9",
+        );
+        assert!(err(&other).contains("k.csv:4: column Equation: 'de_jong' differs"));
+        let bad_row = KEYS.replace("-1.2,-1.3", "oops,-1.3");
+        assert!(err(&bad_row).contains("k.csv:3"), "{}", err(&bad_row));
+    }
+}

@@ -1,0 +1,520 @@
+//! `attractors animate`: a sweep or keyframes rendered frame by frame on one engine (the GPU
+//! device and pipelines made once), with bounds fixed over the whole animation, the same orbit
+//! seeds every frame, and a tone mapping interpolated between reference frames so brightness does
+//! not flicker. Frames go to numbered PNGs (each atomic; existing ones are kept, so running the
+//! same command again continues a stopped animation), a GIF, an APNG or a video (ffmpeg). The
+//! encoding runs on its own thread while the next frame renders.
+
+use super::Outcome;
+use crate::animate::sink::{Apng, Gif, Sink, Video};
+use crate::animate::timeline::Timeline;
+use crate::animate::tone::StableTone;
+use crate::attractor::Presets;
+use crate::backend::Engines;
+use crate::cli::config::{apply_overrides, style};
+use crate::cli::{AnimateArgs, ToneMode};
+use crate::engine;
+use crate::histogram::{Bounds, Histogram};
+use crate::job::{Aspect, Job};
+use crate::output::{Kind, OutputFile};
+use crate::progress::Bar;
+use crate::shade::shade;
+use crate::signals;
+use anyhow::{Context, Result, anyhow, bail};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// Frames of a sweep when neither --frames nor --duration is given (2 s at 24 fps).
+const DEFAULT_FRAMES: u64 = 48;
+/// Reference frames the stable tone is interpolated between.
+const REFERENCES: u64 = 5;
+/// Positions the pilot runs at to find bounds that hold every frame.
+const PILOT_POSITIONS: u64 = 9;
+/// The largest animation: enough for ten minutes at 60 fps, with room.
+const MAX_FRAMES: u64 = 100_000;
+
+/// The manifest that ties a frame directory to one animation.
+const MANIFEST: &str = "animation.json";
+/// The reference frames' count distributions, kept beside the frames.
+const TONE: &str = "tone.json";
+
+pub fn run(a: &AnimateArgs) -> Result<Outcome> {
+    signals::install();
+    let r = &a.render;
+    for (given, flag, instead) in [
+        (
+            r.png.is_some(),
+            "--png",
+            "--out DIR, --gif, --apng or --video",
+        ),
+        (r.hist.is_some(), "--hist", "--out DIR for the frames"),
+        (
+            r.resume.is_some(),
+            "--resume",
+            "the same command again: frames already in --out are kept",
+        ),
+        (r.json, "--json", "the summary on stderr"),
+        (
+            r.panel || r.screenshot.is_some(),
+            "--panel/--screenshot",
+            "a render without the window",
+        ),
+    ] {
+        if given {
+            bail!("animate: {flag} does not apply to an animation; use {instead}");
+        }
+    }
+    if a.out.is_none() && a.gif.is_none() && a.apng.is_none() && a.video.is_none() {
+        bail!(
+            "animate: no output; give --out DIR (numbered PNG frames), --gif FILE.gif, --apng FILE.png or --video FILE.mp4"
+        );
+    }
+    if !(a.fps.is_finite() && a.fps > 0.0 && a.fps <= 1000.0) {
+        bail!(
+            "--fps {}: expected frames per second in (0, 1000], e.g. 24",
+            a.fps
+        );
+    }
+
+    // What moves, frame by frame.
+    let presets = Presets::load(r.config.as_deref())?;
+    let base = apply_overrides(
+        presets
+            .get(r.name.as_deref().unwrap_or("Clifford"))?
+            .clone(),
+        r,
+    )?;
+    let style = style(r.palette.as_deref(), &base, r.shade, &r.background, r.span)?;
+    let timeline = match &a.keys {
+        Some(path) => {
+            let bytes = crate::input::read_file(path, "--keys", 1 << 20, "keyframe CSV file")?;
+            Timeline::keys(&bytes, &path.display().to_string()).map_err(|e| anyhow!(e))?
+        }
+        None if a.sweep.is_empty() => bail!(
+            "animate: nothing moves; give --sweep NAME=FROM:TO (a parameter, x, y, z or zoom) or --keys FILE.csv"
+        ),
+        None => Timeline::sweeps(base.clone(), &a.sweep, a.ease).map_err(|e| anyhow!(e))?,
+    };
+    let frames = frame_count(a, &timeline)?;
+
+    // Outputs, checked before any work.
+    let out_dir = a
+        .out
+        .as_deref()
+        .map(|d| prepare_dir(d, frames))
+        .transpose()?;
+    let (w, h) = r.size;
+    let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
+    if let Some(p) = &a.gif {
+        sinks.push(Box::new(Gif::new(p, w, h, a.fps)?));
+    }
+    if let Some(p) = &a.apng {
+        sinks.push(Box::new(Apng::new(p, w, h, a.fps)?));
+    }
+    if let Some(p) = &a.video {
+        sinks.push(Box::new(Video::new(p, w, h, a.fps)?));
+    }
+
+    // Bounds fixed for the whole animation: the union of pilot bounds along it.
+    let position = |i: u64| {
+        if frames > 1 {
+            i as f64 / (frames - 1) as f64
+        } else {
+            0.0
+        }
+    };
+    let bounds = match r.bounds {
+        Some([x0, x1, y0, y1]) => {
+            Bounds::new(x0, x1, y0, y1).map_err(|e| anyhow!("--bounds: {e}"))?
+        }
+        None => union_bounds(&timeline, r)?,
+    };
+    let job_at = |i: u64| -> Result<Job> {
+        let state = timeline.at(position(i));
+        let b = zoomed(bounds, state.zoom);
+        Ok(Job::builder(state.preset)
+            .size(w, h)
+            .points(r.iters)
+            .skip(r.skip)
+            .seed(r.seed)
+            .exact(r.exact)
+            .bounds(b)
+            .build()?)
+    };
+    let first = job_at(0)?;
+    let quiet = r.quiet;
+    let mut engines = Engines::open(r.backend, r.adapter.as_deref(), &first, |m| {
+        if !quiet {
+            eprintln!("note: {m}");
+        }
+    })?;
+    if !quiet {
+        eprintln!(
+            "backend: {}; {frames} frames of {w}x{h}, {} points each; bounds {bounds}",
+            engines.describe(),
+            crate::progress::si(r.iters as f64)
+        );
+    }
+
+    let started = Instant::now();
+    let show_bar = !quiet && std::io::stderr().is_terminal();
+    let mut bar = show_bar.then(|| Bar::new(frames.saturating_mul(r.iters)));
+    let rendered = std::cell::Cell::new(0u64);
+    let points_done = std::cell::Cell::new(0u64);
+    let mut render = |i: u64, bar: &mut Option<Bar>| -> Result<Option<Histogram>> {
+        let job = job_at(i)?;
+        let bg = engine::spawn(engines.engine(&job)?, u64::MAX);
+        while !bg.is_finished() {
+            if signals::interrupted() {
+                bg.control().cancel();
+            }
+            if let Some(b) = bar.as_mut() {
+                b.set(points_done.get() + bg.control().done());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let (result, _) = bg.join();
+        let snap = result.map_err(|f| anyhow!("frame {}: {}", i + 1, f.error))?;
+        if signals::interrupted() {
+            return Ok(None);
+        }
+        rendered.set(rendered.get() + 1);
+        points_done.set(points_done.get() + r.iters);
+        Ok(Some(snap.hist))
+    };
+
+    // Reference frames for the tone, rendered first and kept for their own turn.
+    let refs: Vec<u64> = if a.tone == ToneMode::Stable && StableTone::needs_references(style.shade)
+    {
+        let n = REFERENCES.min(frames);
+        (0..n)
+            .map(|j| {
+                if n > 1 {
+                    (j * (frames - 1) + (n - 1) / 2) / (n - 1)
+                } else {
+                    0
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // A frame directory keeps the reference distributions, so a continued animation does not
+    // render its reference frames again.
+    let tone_file = out_dir.as_ref().map(|d| d.join(TONE));
+    let saved: Option<StableTone> = tone_file
+        .as_ref()
+        .filter(|_| !refs.is_empty())
+        .and_then(|p| std::fs::read(p).ok())
+        .and_then(|b| serde_json::from_slice(&b).ok());
+    let mut kept: Vec<(u64, Histogram)> = Vec::new();
+    let tone = match saved {
+        Some(mut t) => {
+            t.shade = style.shade;
+            t
+        }
+        None => {
+            for &i in &refs {
+                match render(i, &mut bar)? {
+                    Some(h) => kept.push((i, h)),
+                    None => return stopped(bar, 0, frames, out_dir.is_some()),
+                }
+            }
+            let t = StableTone::new(
+                style.shade,
+                &kept
+                    .iter()
+                    .map(|(i, h)| (position(*i), h))
+                    .collect::<Vec<_>>(),
+            );
+            if let Some(p) = &tone_file
+                && !refs.is_empty()
+            {
+                OutputFile::prepare_for(p, Kind::Json, "--out")?
+                    .write_bytes(serde_json::to_string(&t)?.as_bytes())?;
+            }
+            t
+        }
+    };
+    let references_rendered = kept.len();
+    let tone_of = |i: u64, hist: &Histogram| -> Vec<u8> {
+        match a.tone {
+            ToneMode::Stable => tone.shade(position(i), hist, &style),
+            ToneMode::Frame => shade(hist, &style),
+        }
+    };
+
+    // Encoding on its own thread: frame k is written while frame k+1 renders.
+    let (tx, rx) = mpsc::sync_channel::<(u64, Vec<u8>, bool)>(2);
+    let dir = out_dir.clone();
+    let writer = std::thread::spawn(move || -> Result<Vec<Box<dyn Sink>>> {
+        for (i, rgba, write_frame) in rx {
+            if write_frame && let Some(d) = &dir {
+                OutputFile::prepare(&frame_path(d, i), Kind::Png)?.write_png(&rgba, w, h)?;
+            }
+            for s in sinks.iter_mut() {
+                s.frame(&rgba)?;
+            }
+        }
+        Ok(sinks)
+    });
+    let mut on_disk = 0u64;
+    let mut done_frames = 0u64;
+    let mut failure: Option<anyhow::Error> = None;
+    for i in 0..frames {
+        let existing = out_dir
+            .as_ref()
+            .map(|d| frame_path(d, i))
+            .filter(|p| p.is_file());
+        let item = if let Some(pos) = kept.iter().position(|(k, _)| *k == i) {
+            let (_, hist) = kept.swap_remove(pos);
+            (i, tone_of(i, &hist), existing.is_none())
+        } else if let Some(path) = existing {
+            on_disk += 1;
+            points_done.set(points_done.get() + r.iters);
+            if sinks_wanted(a) {
+                (i, read_frame(&path, w, h)?, false)
+            } else {
+                done_frames += 1;
+                continue;
+            }
+        } else {
+            match render(i, &mut bar) {
+                Ok(Some(hist)) => (i, tone_of(i, &hist), true),
+                Ok(None) => break,
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+        };
+        if tx.send(item).is_err() {
+            break; // the writer failed; its error is reported below
+        }
+        done_frames += 1;
+    }
+    drop(tx);
+    let sinks = writer
+        .join()
+        .map_err(|_| anyhow!("the frame writer crashed"))??;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    if done_frames < frames {
+        return stopped(bar, done_frames, frames, out_dir.is_some());
+    }
+    let mut written = Vec::new();
+    for s in sinks {
+        written.push(s.path().display().to_string());
+        s.finish()?;
+    }
+    if let Some(b) = bar {
+        b.finish();
+    }
+    if !quiet {
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "animate: rendered {} of {frames} frames ({on_disk} already on disk{}) in {secs:.2} s: {:.2} frames/s",
+            rendered.get(),
+            if references_rendered == 0 {
+                String::new()
+            } else {
+                format!(", {references_rendered} of them first, as references for the tone")
+            },
+            rendered.get() as f64 / secs.max(1e-9)
+        );
+        if let Some(d) = &out_dir {
+            written.insert(0, format!("{}/frame_*.png", d.display()));
+        }
+        eprintln!("wrote {}", written.join(", "));
+    }
+    Ok(Outcome::Complete)
+}
+
+fn sinks_wanted(a: &AnimateArgs) -> bool {
+    a.gif.is_some() || a.apng.is_some() || a.video.is_some()
+}
+
+fn stopped(bar: Option<Bar>, done: u64, frames: u64, has_dir: bool) -> Result<Outcome> {
+    if let Some(b) = bar {
+        b.finish();
+    }
+    eprintln!(
+        "stopped after {done} of {frames} frames{}",
+        if has_dir {
+            "; the frames written are kept: run the same command again to continue"
+        } else {
+            "; nothing was written (give --out DIR to keep frames across runs)"
+        }
+    );
+    Ok(Outcome::Interrupted)
+}
+
+/// `--frames`, else `--duration` x `--fps`, else a keyframe file's length x `--fps`, else 48.
+fn frame_count(a: &AnimateArgs, timeline: &Timeline) -> Result<u64> {
+    let from_secs = |s: f64, what: &str| -> Result<u64> {
+        if !(s.is_finite() && s > 0.0) {
+            bail!("{what} {s}: expected seconds > 0");
+        }
+        Ok((s * a.fps).round().max(1.0) as u64 + 1)
+    };
+    let n = match (a.render.frames, a.duration, timeline.duration()) {
+        (Some(n), Some(_), _) => {
+            bail!("--frames {n} and --duration: give one (frames = duration x fps + 1)")
+        }
+        (Some(n), None, _) => n,
+        (None, Some(d), _) => from_secs(d, "--duration")?,
+        (None, None, Some(d)) => from_secs(d, "--keys: the last keyframe's time")?,
+        (None, None, None) => DEFAULT_FRAMES,
+    };
+    if !(1..=MAX_FRAMES).contains(&n) {
+        bail!("--frames {n}: expected 1 to {MAX_FRAMES} frames");
+    }
+    Ok(n)
+}
+
+/// The union of the pilot bounds at evenly spaced positions (and each keyframe), with the
+/// requested aspect.
+fn union_bounds(timeline: &Timeline, r: &crate::cli::RenderArgs) -> Result<Bounds> {
+    let mut u: Option<Bounds> = None;
+    for k in 0..PILOT_POSITIONS {
+        let state = timeline.at(k as f64 / (PILOT_POSITIONS - 1) as f64);
+        let pilot = crate::pilot::run(&state.preset, r.skip, r.seed).map_err(|m| {
+            anyhow!(
+                "{} at {:.0}% of the animation: {m}",
+                state.preset.name,
+                100.0 * k as f64 / (PILOT_POSITIONS - 1) as f64
+            )
+        })?;
+        let b = pilot.bounds;
+        u = Some(match u {
+            None => b,
+            Some(o) => Bounds {
+                xmin: o.xmin.min(b.xmin),
+                xmax: o.xmax.max(b.xmax),
+                ymin: o.ymin.min(b.ymin),
+                ymax: o.ymax.max(b.ymax),
+            },
+        });
+    }
+    let b = u.expect("at least one position");
+    Ok(match r.aspect {
+        Aspect::Equal => b.with_equal_aspect(r.size.0, r.size.1),
+        Aspect::Fill => b,
+    })
+}
+
+/// `b` magnified `zoom` times around its centre.
+fn zoomed(b: Bounds, zoom: f64) -> Bounds {
+    if zoom == 1.0 {
+        return b;
+    }
+    let (cx, cy) = ((b.xmin + b.xmax) / 2.0, (b.ymin + b.ymax) / 2.0);
+    let (hw, hh) = (
+        (b.xmax - b.xmin) / 2.0 / zoom,
+        (b.ymax - b.ymin) / 2.0 / zoom,
+    );
+    Bounds {
+        xmin: cx - hw,
+        xmax: cx + hw,
+        ymin: cy - hh,
+        ymax: cy + hh,
+    }
+}
+
+/// `DIR/frame_00001.png` for frame index 0.
+pub fn frame_path(dir: &Path, i: u64) -> PathBuf {
+    dir.join(format!("frame_{:05}.png", i + 1))
+}
+
+/// Creates `--out DIR` when missing and ties it to this animation: a directory holding frames of
+/// another animation (other flags) is refused rather than mixed.
+fn prepare_dir(dir: &Path, frames: u64) -> Result<PathBuf> {
+    if dir.exists() && !dir.is_dir() {
+        bail!(
+            "--out {}: exists and is not a directory; give a directory for the frames",
+            dir.display()
+        );
+    }
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("--out {}: cannot create the directory", dir.display()))?;
+    let manifest = serde_json::json!({
+        "format": 1,
+        "frames": frames,
+        "args": recipe_args(),
+    });
+    let path = dir.join(MANIFEST);
+    match std::fs::read(&path) {
+        Ok(bytes) => {
+            let old: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+            if old != manifest {
+                bail!(
+                    "--out {}: holds frames of another animation ({} differs: it was made by `{}`); choose another directory, or delete its frames and {MANIFEST}",
+                    dir.display(),
+                    path.display(),
+                    old["args"].as_array().map_or(String::new(), |v| v
+                        .iter()
+                        .filter_map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "))
+                );
+            }
+        }
+        Err(_) => {
+            if frame_path(dir, 0).exists() {
+                bail!(
+                    "--out {}: holds frame files without {MANIFEST}; choose another directory or delete them",
+                    dir.display()
+                );
+            }
+            OutputFile::prepare_for(&path, Kind::Json, "--out")?
+                .write_bytes(serde_json::to_string_pretty(&manifest)?.as_bytes())?;
+        }
+    }
+    Ok(dir.to_path_buf())
+}
+
+/// The command's arguments that shape the frames (outputs and verbosity left out), so the same
+/// command with another --gif or without --quiet continues the same frames.
+fn recipe_args() -> Vec<String> {
+    let mut out = Vec::new();
+    let mut args = std::env::args_os()
+        .skip(1)
+        .map(|s| s.to_string_lossy().into_owned());
+    while let Some(arg) = args.next() {
+        let flag = arg.split('=').next().unwrap_or_default().to_string();
+        match flag.as_str() {
+            "--gif" | "--apng" | "--video" | "--out" => {
+                if !arg.contains('=') {
+                    args.next();
+                }
+            }
+            "-q" | "--quiet" => {}
+            _ => out.push(arg),
+        }
+    }
+    out
+}
+
+/// A frame already on disk, decoded to RGBA8 (refused when its size is not the animation's).
+fn read_frame(path: &Path, w: u32, h: u32) -> Result<Vec<u8>> {
+    let img = image::open(path)
+        .with_context(|| {
+            format!(
+                "{}: cannot read this frame; delete it to render it again",
+                path.display()
+            )
+        })?
+        .to_rgba8();
+    if img.dimensions() != (w, h) {
+        bail!(
+            "{}: is {}x{}, the animation is {w}x{h}; delete it to render it again",
+            path.display(),
+            img.width(),
+            img.height()
+        );
+    }
+    Ok(img.into_raw())
+}

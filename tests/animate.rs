@@ -1,0 +1,238 @@
+//! `attractors animate`: frames of the right size and names, a continued animation renders only
+//! the missing frames, the stable tone does not flicker, and GIF / APNG / video outputs decode.
+
+mod common;
+use common::{bin, fails};
+use std::path::Path;
+
+/// Runs `attractors animate ARGS` in `dir`; returns stderr (asserting success).
+fn animate(dir: &Path, args: &[&str]) -> String {
+    let out = bin()
+        .current_dir(dir)
+        .arg("animate")
+        .args(args)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    err
+}
+
+const SWEEP: [&str; 10] = [
+    "Clifford",
+    "--sweep",
+    "a=-1.3:-1.2",
+    "--frames",
+    "24",
+    "--size",
+    "96x64",
+    "--iters",
+    "3e5",
+    "--backend",
+];
+
+fn sweep<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = SWEEP.to_vec();
+    a.push("cpu");
+    a.extend_from_slice(extra);
+    a
+}
+
+fn luminance(path: &Path) -> f64 {
+    let img = image::open(path).unwrap().to_rgba8();
+    attractors::animate::tone::mean_luminance(img.as_raw())
+}
+
+#[test]
+fn frames_are_written_and_a_rerun_renders_only_the_missing_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let err = animate(
+        d,
+        &sweep(&["--out", "frames", "--gif", "a.gif", "--apng", "a.png"]),
+    );
+    assert!(err.contains("rendered 24 of 24 frames"), "{err}");
+    for i in 1..=24 {
+        let f = d.join(format!("frames/frame_{i:05}.png"));
+        let img = image::open(&f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        assert_eq!((img.width(), img.height()), (96, 64));
+    }
+    assert!(!d.join("frames/frame_00025.png").exists());
+
+    // The GIF decodes to 24 frames of the animation's size.
+    let mut decoder = gif::DecodeOptions::new()
+        .read_info(std::fs::File::open(d.join("a.gif")).unwrap())
+        .unwrap();
+    assert_eq!((decoder.width(), decoder.height()), (96, 64));
+    let mut n = 0;
+    while decoder.read_next_frame().unwrap().is_some() {
+        n += 1;
+    }
+    assert_eq!(n, 24);
+    // The APNG says 24 frames.
+    let png = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(d.join("a.png")).unwrap(),
+    ))
+    .read_info()
+    .unwrap();
+    assert_eq!(png.info().animation_control().unwrap().num_frames, 24);
+
+    // Delete two frames: the same command renders those two only, and they come out the same
+    // (same orbits, same tone).
+    let before = std::fs::read(d.join("frames/frame_00007.png")).unwrap();
+    std::fs::remove_file(d.join("frames/frame_00007.png")).unwrap();
+    std::fs::remove_file(d.join("frames/frame_00019.png")).unwrap();
+    let err = animate(d, &sweep(&["--out", "frames"]));
+    assert!(
+        err.contains("rendered 2 of 24 frames (22 already on disk)"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(d.join("frames/frame_00007.png")).unwrap(),
+        before
+    );
+
+    // Another animation into the same directory is refused, not mixed in.
+    let other = sweep(&["--out", "frames", "--seed", "3"]);
+    let out = bin()
+        .current_dir(d)
+        .arg("animate")
+        .args(&other)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds frames of another animation"));
+}
+
+/// The flicker metric: the largest change of mean luminance (0..255, Rec. 709) between
+/// consecutive frames of a slow sweep. eq_hist (equalised per frame) stays under 0.5 levels; log
+/// with the stable tone stays under 2.5 and under the same sweep normalised frame by frame (which
+/// follows each frame's noisy maximum). Printed with `--nocapture`.
+#[test]
+fn a_slow_sweep_does_not_flicker() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut jumps = std::collections::HashMap::new();
+    for (shade, tone) in [("eq_hist", "stable"), ("log", "stable"), ("log", "frame")] {
+        let out = format!("{shade}-{tone}");
+        animate(
+            d,
+            &sweep(&["--out", &out, "--shade", shade, "--tone", tone]),
+        );
+        let l: Vec<f64> = (1..=24)
+            .map(|i| luminance(&d.join(format!("{out}/frame_{i:05}.png"))))
+            .collect();
+        let jump = l
+            .windows(2)
+            .map(|w| (w[1] - w[0]).abs())
+            .fold(0.0, f64::max);
+        println!("{shade}, tone {tone}: largest luminance change between frames {jump:.3}");
+        jumps.insert(out, jump);
+    }
+    assert!(jumps["eq_hist-stable"] < 0.5, "{jumps:?}");
+    assert!(jumps["log-stable"] < 2.5, "{jumps:?}");
+    assert!(jumps["log-stable"] < jumps["log-frame"], "{jumps:?}");
+}
+
+#[test]
+fn a_video_is_encoded_with_ffmpeg_when_it_is_installed() {
+    let has = |tool: &str| {
+        std::process::Command::new(tool)
+            .arg("-version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !has("ffmpeg") || !has("ffprobe") {
+        eprintln!("skipped: ffmpeg/ffprobe not on PATH (CI installs them from Debian)");
+        let dir = tempfile::tempdir().unwrap();
+        let out = bin()
+            .current_dir(dir.path())
+            .env("PATH", "")
+            .arg("animate")
+            .args(sweep(&["--video", "a.mp4"]))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    animate(d, &sweep(&["--video", "a.mp4"]));
+    let probe = std::process::Command::new("ffprobe")
+        .args(["-v", "error", "-count_frames", "-select_streams", "v:0"])
+        .args([
+            "-show_entries",
+            "stream=nb_read_frames,width,height",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(d.join("a.mp4"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&probe.stdout);
+    assert_eq!(text.trim(), "96,64,24", "ffprobe: {text}");
+    // Without ffmpeg on PATH: a clear error before any frame is rendered, no file left.
+    let out = bin()
+        .current_dir(d)
+        .env("PATH", "")
+        .arg("animate")
+        .args(sweep(&["--video", "b.mp4"]))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("needs ffmpeg on PATH"), "{err}");
+    assert!(!err.contains("backend:"), "refused before any work: {err}");
+    assert!(!d.join("b.mp4").exists());
+}
+
+#[test]
+fn keyframes_render_and_bad_input_is_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("k.csv"),
+        "Attractor,Equation,x,y,z,a,b,c,d,e,f,g,time,interp\n\
+         k0,clifford,0,0,,-1.3,-1.3,-1.8,-1.9,,,,0,smooth\n\
+         k1,clifford,0,0,,-1.2,-1.4,-1.8,-1.9,,,,0.5,smooth\n\
+         k2,clifford,0,0,,-1.1,-1.3,-1.7,-1.9,,,,1,\n",
+    )
+    .unwrap();
+    let err = animate(
+        d,
+        &[
+            "--keys",
+            "k.csv",
+            "--fps",
+            "8",
+            "--size",
+            "64x64",
+            "--iters",
+            "1e5",
+            "--backend",
+            "cpu",
+            "--out",
+            "k",
+        ],
+    );
+    // 1 s at 8 fps: frames at 0, 1/8, ..., 1 s
+    assert!(err.contains("rendered 9 of 9 frames"), "{err}");
+    fails(
+        &["animate", "--sweep", "a=0:1", "--png", "x.png"],
+        "animate: --png does not apply to an animation",
+    );
+    fails(
+        &["animate", "--sweep", "a=0:1"],
+        "animate: no output; give --out DIR",
+    );
+    fails(
+        &["animate", "--sweep", "zoom=0:2", "--gif", "x.gif"],
+        "expected values > 0",
+    );
+    fails(
+        &[
+            "animate", "--sweep", "a=0:1", "--frames", "0", "--gif", "x.gif",
+        ],
+        "--frames '0'",
+    );
+}
