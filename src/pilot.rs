@@ -30,13 +30,9 @@ pub struct Pilot {
 /// Runs the pilot. Orbit 0 starts exactly at the preset's start point (the `--exact` orbit); the
 /// others start nearby as sampled orbits do.
 pub fn run(preset: &Preset, skip: u64, seed: u64) -> Result<Pilot, String> {
-    let eq = preset.equation;
     let k = preset.kernel_params();
-    let mut user = preset.formula.as_ref().map(|m| m.eval_f64(&k));
-    let mut step = |p: [f64; 3]| match &mut user {
-        Some(e) => e.step(p),
-        None => eq.step_f64(p, &k),
-    };
+    let mut map = preset.map_f64(&k);
+    let mut step = |p: [f64; 3]| map.step(p, &k);
     let key = rng::seed_key(seed);
     let start32 = preset.start.map(|v| v as f32);
     let mut xs = Vec::with_capacity(PILOT_ORBITS as usize * PILOT_POINTS);
