@@ -476,9 +476,20 @@ pub fn format_row(p: &Preset, palette_col: bool) -> String {
             v.to_string()
         }
     };
-    let mut cols = vec![quote(&p.name), p.equation.name().to_string()];
+    // A formula's text stands in the Equation column, and only the parameters it uses are given.
+    let (map, used) = match &p.formula {
+        Some(m) => (quote(m.text()), m.params_used()),
+        None => (p.equation.name().to_string(), [true; 7]),
+    };
+    let mut cols = vec![quote(&p.name), map];
     cols.extend(p.start.iter().map(|v| v.to_string()));
-    cols.extend((0..7).map(|i| p.params.get(i).map(|v| v.to_string()).unwrap_or_default()));
+    cols.extend((0..7).map(|i| {
+        p.params
+            .get(i)
+            .filter(|_| used[i])
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    }));
     if palette_col {
         cols.push(quote(p.palette.as_deref().unwrap_or("")));
     }
