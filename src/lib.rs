@@ -22,7 +22,9 @@
 //! let path = dir.path().join("clifford.png");
 //! attractors::output::OutputFile::prepare(&path, attractors::output::Kind::Png)
 //!     .unwrap()
-//!     .write_png(&rgba, 128, 128)
+//!     .write_png(&rgba, 128, 128, &attractors::recipe::Document::picture(
+//!         attractors::recipe::Recipe::of(&job, job.iters, &Style::default()),
+//!     ).png_text())
 //!     .unwrap();
 //! assert!(path.is_file());
 //! ```
@@ -45,6 +47,7 @@ pub mod output;
 pub mod palette;
 pub mod pilot;
 pub mod progress;
+pub mod recipe;
 pub mod rng;
 pub mod search;
 

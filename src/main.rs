@@ -1,10 +1,8 @@
 //! Thin entry point: parse flags, run, print the error chain once, exit code.
 
-use clap::Parser;
-
 fn main() {
     quiet_mesa_wayland_probe();
-    let args = attractors::cli::Args::parse();
+    let args = attractors::cli::parse();
     match attractors::cmd::run(args) {
         Ok(attractors::cmd::Outcome::Complete) => {}
         Ok(attractors::cmd::Outcome::Interrupted) => std::process::exit(130),

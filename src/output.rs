@@ -10,6 +10,9 @@
 //! built in memory and written to standard output at the end, in one piece; standard output must
 //! not be a terminal, and only one output of a run can go there.
 
+mod encode;
+pub use encode::{PngLayout, PngText, RECIPE_KEYWORD, encode_png, encode_png_rows, read_png_text};
+
 use crate::histogram::Histogram;
 use anyhow::{Context, Result, bail};
 use npyz::WriterBuilder;
@@ -194,12 +197,29 @@ impl OutputFile {
         self.finish(body)
     }
 
-    /// Writes RGBA8 pixels as PNG (RGB when every pixel is opaque) and renames into place.
-    pub fn write_png(self, rgba: &[u8], width: u32, height: u32) -> Result<()> {
+    /// Writes RGBA8 pixels as PNG (RGB when every pixel is opaque) with `text` (the recipe) and
+    /// renames into place.
+    pub fn write_png(self, rgba: &[u8], width: u32, height: u32, text: &PngText) -> Result<()> {
         assert_eq!(self.kind, Kind::Png);
         let path = self.path.clone();
         self.finish(|w| {
-            encode_png(rgba, width, height, w)
+            encode_png(rgba, width, height, text, w)
+                .with_context(|| format!("encoding {}", path.display()))
+        })
+    }
+
+    /// Writes a PNG whose rows `row(y, line)` produces (streamed: no whole-picture buffer) with
+    /// `text`, and renames into place.
+    pub fn write_png_rows(
+        self,
+        layout: PngLayout,
+        text: &PngText,
+        row: impl FnMut(u32, &mut Vec<u8>) -> Result<()>,
+    ) -> Result<()> {
+        assert_eq!(self.kind, Kind::Png);
+        let path = self.path.clone();
+        self.finish(|w| {
+            encode_png_rows(w, layout, text, row)
                 .with_context(|| format!("encoding {}", path.display()))
         })
     }
@@ -293,27 +313,6 @@ fn probe_name(path: &Path, dir: &Path, flag: &str) -> Result<()> {
             dir.display()
         ),
     }
-}
-
-/// Encodes RGBA8 pixels as PNG: RGB when every pixel is opaque, else RGBA.
-pub fn encode_png(rgba: &[u8], width: u32, height: u32, w: impl Write) -> Result<()> {
-    let enc = image::codecs::png::PngEncoder::new(w);
-    if rgba.chunks_exact(4).all(|p| p[3] == 255) {
-        let rgb: Vec<u8> = rgba
-            .chunks_exact(4)
-            .flat_map(|p| [p[0], p[1], p[2]])
-            .collect();
-        image::ImageEncoder::write_image(enc, &rgb, width, height, image::ExtendedColorType::Rgb8)?;
-    } else {
-        image::ImageEncoder::write_image(
-            enc,
-            rgba,
-            width,
-            height,
-            image::ExtendedColorType::Rgba8,
-        )?;
-    }
-    Ok(())
 }
 
 /// Reads a `.npy` of uint32 or uint64 counts (shape (height, width)) back: (width, height, counts).

@@ -48,7 +48,8 @@ fn renders_png_and_npy() {
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(names.len(), 2, "{names:?}");
+    // The picture, the counts and the counts' recipe (`.recipe.json`), nothing else.
+    assert_eq!(names.len(), 3, "{names:?}");
 }
 
 #[test]

@@ -193,7 +193,7 @@ fn checkpoint_files_are_never_clobbered() {
     let (code, err) = run_in(d, &small(&["--checkpoint", "0", "--hist", "o.npy"]), &[]);
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(std::fs::read(d.join("o.ckpt.b.npy")).unwrap(), b"not ours");
-    assert_eq!(names_in(d), ["o.ckpt.b.npy", "o.npy"]);
+    assert_eq!(names_in(d), ["o.ckpt.b.npy", "o.npy", "o.recipe.json"]);
 }
 
 /// Class 6: the counts file of another job with the same shape and the same sum is refused by
@@ -553,5 +553,5 @@ fn an_output_is_locked_while_rendered() {
         &[],
     );
     assert_eq!(code, Some(0), "{err}");
-    assert_eq!(names_in(d), ["o.npy", "o.png"]);
+    assert_eq!(names_in(d), ["o.npy", "o.png", "o.recipe.json"]);
 }

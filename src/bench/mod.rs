@@ -125,7 +125,9 @@ fn timed_run(engines: &mut Engines, job: &Job, style: &Style) -> Result<(Sample,
     let render = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let mut png = Vec::new();
-    output::encode_png(&rgba, hist.width, hist.height, &mut png)?;
+    let text = crate::recipe::Document::picture(crate::recipe::Recipe::of(job, job.iters, style))
+        .png_text();
+    output::encode_png(&rgba, hist.width, hist.height, &text, &mut png)?;
     let png_s = t.elapsed().as_secs_f64();
     Ok((
         Sample {

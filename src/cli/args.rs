@@ -103,7 +103,14 @@ pub enum ToneMode {
 
 #[derive(ClapArgs, Debug)]
 pub struct InfoArgs {
-    /// Print the adapters as one JSON document on stdout.
+    /// Print the recipe this picture carries (a PNG, a .npy with its .recipe.json, a checkpoint)
+    /// instead of the adapters.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// With FILE: print the recipe as .atr rows (with a palette column) to paste into a preset file.
+    #[arg(long, requires = "file", conflicts_with = "json")]
+    pub as_atr: bool,
+    /// Print the adapters (or FILE's recipe) as one JSON document on stdout.
     #[arg(long)]
     pub json: bool,
 }
@@ -359,6 +366,24 @@ pub struct RenderArgs {
     /// Window: on exit, write the last frame's picture as PNG.
     #[arg(long, value_name = "FILE.png")]
     pub screenshot: Option<PathBuf>,
+    /// Render the recipe FILE carries (a PNG this program wrote, a .npy with its .recipe.json, a
+    /// checkpoint's .ckpt.json); every flag given overrides it (`--from old.png --size 8192x8192`).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["name", "config"])]
+    pub from: Option<PathBuf>,
+    /// The flags the command line gave (set by [`crate::cli::parse`]): what overrides `--from`.
+    #[arg(skip)]
+    pub given: Given,
+}
+
+/// The ids of the flags given on the command line (not defaults).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Given(pub Vec<String>);
+
+impl Given {
+    /// Whether the flag with this id (`size`, `iters`, ...) was given.
+    pub fn has(&self, id: &str) -> bool {
+        self.0.iter().any(|g| g == id)
+    }
 }
 
 #[cfg(test)]

@@ -6,3 +6,26 @@ pub mod config;
 pub mod parse;
 
 pub use args::*;
+
+/// Parses the process's arguments like `Args::parse()`, and records which render flags were
+/// given (for `--from`, where a given flag overrides the recipe and a default does not).
+pub fn parse() -> Args {
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Args::command().get_matches();
+    let mut args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    args.render.given = given(&matches);
+    args
+}
+
+/// The ids of the arguments `matches` got from the command line.
+pub fn given(matches: &clap::ArgMatches) -> Given {
+    Given(
+        matches
+            .ids()
+            .filter(|id| {
+                matches.value_source(id.as_str()) == Some(clap::parser::ValueSource::CommandLine)
+            })
+            .map(|id| id.as_str().to_string())
+            .collect(),
+    )
+}

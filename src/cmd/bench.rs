@@ -85,7 +85,9 @@ pub fn run(b: &BenchArgs) -> Result<()> {
             .flat_map(|p| [p[0], p[1], p[2], 255])
             .collect();
         let (png_path, svg_path) = (png.path.clone(), svg.path.clone());
-        png.write_png(&rgba, PLOT_SIZE.0, PLOT_SIZE.1)?;
+        let text =
+            crate::output::PngText::plain("attractors bench: calculation and rendering times");
+        png.write_png(&rgba, PLOT_SIZE.0, PLOT_SIZE.1, &text)?;
         svg.write_bytes(
             bench::plot::render_svg(&report, b.with_seed_figures, PLOT_SIZE)?.as_bytes(),
         )?;

@@ -1,12 +1,98 @@
-//! `attractors info`: every GPU adapter wgpu sees and the limits that matter.
+//! `attractors info`: every GPU adapter wgpu sees and the limits that matter; or, with FILE, the
+//! recipe a picture carries (as text, `--json`, or `--as-atr` rows for a preset file).
 
 use crate::cli::InfoArgs;
-use anyhow::Result;
+use crate::recipe::{Document, Recipe};
+use anyhow::{Result, anyhow};
 
 pub fn run(i: &InfoArgs) -> Result<()> {
+    if let Some(file) = &i.file {
+        let doc = crate::recipe::load(file).map_err(|e| anyhow!("{e}"))?;
+        let shown = file.display().to_string();
+        return if i.json {
+            super::json::print(&doc)
+        } else if i.as_atr {
+            let rows = doc
+                .recipes()
+                .iter()
+                .map(|r| r.atr_row().map_err(|e| anyhow!("{shown}: {}: {e}", r.name)))
+                .collect::<Result<Vec<_>>>()?;
+            print_out(&format!("{}\n", rows.join("\n")))
+        } else {
+            print_out(&describe(&doc, &shown))
+        };
+    }
     if i.json {
         return super::json::print(&crate::gpu::context::info_json());
     }
     print!("{}", crate::gpu::context::info_text());
     Ok(())
+}
+
+fn print_out(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
+
+/// The recipe as aligned `field: value` lines, one block per picture.
+fn describe(doc: &Document, file: &str) -> String {
+    let mut s = format!(
+        "{file}: written by {} (recipe format {})\n",
+        doc.program, doc.format
+    );
+    let recipes = doc.recipes();
+    for (n, r) in recipes.iter().enumerate() {
+        if recipes.len() > 1 {
+            s.push_str(&format!("\nsheet picture {} of {}\n", n + 1, recipes.len()));
+        }
+        s.push_str(&block(r));
+    }
+    if doc.picture.is_some() {
+        s.push_str(&format!(
+            "\nrender again: attractors --from {file} --png again.png\n"
+        ));
+    }
+    s
+}
+
+fn block(r: &Recipe) -> String {
+    let mut rows: Vec<(&str, String)> = vec![
+        ("name", r.name.clone()),
+        (
+            "map",
+            r.formula.clone().unwrap_or_else(|| r.equation.clone()),
+        ),
+        ("params", r.params_flag()),
+        (
+            "start",
+            format!("{},{},{}", r.start[0], r.start[1], r.start[2]),
+        ),
+        (
+            "bounds",
+            format!(
+                "{},{},{},{}",
+                r.bounds[0], r.bounds[1], r.bounds[2], r.bounds[3]
+            ),
+        ),
+        ("size", format!("{}x{}", r.size[0], r.size[1])),
+        ("points", r.points.to_string()),
+        ("seed", r.seed.to_string()),
+        ("skip", r.skip.to_string()),
+        ("mode", format!("{:?}", r.mode).to_lowercase()),
+        ("shade", r.shade.clone()),
+        ("palette", r.palette.clone()),
+        ("background", r.background.clone()),
+        ("depth", format!("{}-bit", r.depth)),
+    ];
+    if let Some([a, b]) = r.span {
+        rows.push(("span", format!("{a},{b}")));
+    }
+    rows.push(("flags", r.command()));
+    rows.iter()
+        .map(|(k, v)| format!("  {:<11} {v}\n", format!("{k}:")))
+        .collect()
 }

@@ -8,8 +8,10 @@ mod json;
 mod list;
 mod render;
 mod render_files;
+mod render_out;
 mod search;
 mod shade;
+mod shade_npy;
 mod shell;
 mod window;
 

@@ -43,6 +43,7 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
         .as_deref()
         .map(|p| OutputFile::prepare_or_stdout(p, Kind::Npy, "--hist"))
         .transpose()?;
+    let outputs = super::render_out::Outputs::prepare(r, png, npy)?;
     // Checkpoints sit beside the first output that is a file; when every output goes to standard
     // output, beside PRESET.png in the current directory (PRESET.ckpt.json).
     let first_output = r
@@ -214,7 +215,8 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
             hist.tally.counted
         );
     }
-    let written = write_outputs(&hist, engine.as_mut(), &cfg.style, npy, png, quiet)?;
+    let recipe = crate::recipe::Recipe::of(&job, target, &cfg.style);
+    let written = outputs.write(&hist, engine.as_mut(), &cfg.style, recipe, quiet)?;
     if r.json && failure.is_none() {
         let t = this_run.tally;
         super::json::print(&serde_json::json!({
@@ -275,35 +277,6 @@ fn resume_command(sidecar: &Path) -> String {
     args.retain(|a| !a.starts_with("--resume="));
     args.extend(["--resume".into(), sidecar.display().to_string()]);
     super::shell::shell_line(&args)
-}
-
-fn write_outputs(
-    hist: &Histogram,
-    engine: &mut dyn Engine,
-    style: &crate::shade::Style,
-    npy: Option<OutputFile>,
-    png: Option<OutputFile>,
-    quiet: bool,
-) -> Result<Vec<String>> {
-    let mut written = Vec::new();
-    if let Some(out) = npy {
-        let (name, path) = (out.describe(), out.path.clone());
-        out.write_npy(hist)?;
-        if !quiet {
-            eprintln!("wrote {name}");
-        }
-        written.push(path.display().to_string());
-    }
-    if let Some(out) = png {
-        let (name, path) = (out.describe(), out.path.clone());
-        let rgba = engine.shade(hist, style)?;
-        out.write_png(&rgba, hist.width, hist.height)?;
-        if !quiet {
-            eprintln!("wrote {name}");
-        }
-        written.push(path.display().to_string());
-    }
-    Ok(written)
 }
 
 /// Until `finished()`: forwards a signal to the run and draws the progress bar (after the first

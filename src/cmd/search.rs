@@ -239,7 +239,8 @@ fn write_sheet(file: OutputFile, results: &[(Preset, Verdict)]) -> Result<()> {
         })
         .collect();
     let (rgb, w, h) = sheet::render(&tiles)?;
-    file.write_png(&sheet::to_rgba(&rgb), w, h)
+    let text = sheet::recipe(&tiles)?.png_text();
+    file.write_png(&sheet::to_rgba(&rgb), w, h, &text)
 }
 
 /// The second label line of a tile: score, Lyapunov exponent, dimension, or the reject reason.

@@ -27,8 +27,9 @@ pub struct Tile {
     pub caption: String,
 }
 
-/// The thumbnail of `preset` as RGBA8, `TILE` x `TILE` (eq_hist, the preset's palette or fire).
-pub fn thumbnail(preset: &Preset) -> Result<Vec<u8>> {
+/// The job and style of `preset`'s thumbnail: `TILE` x `TILE`, pilot bounds, eq_hist, the
+/// preset's palette or fire.
+pub fn thumbnail_job(preset: &Preset) -> Result<(Job, Style)> {
     let pilot = crate::pilot::run(preset, 1000, 0).map_err(|e| anyhow!("{}: {e}", preset.name))?;
     let job = Job::new(
         preset.clone(),
@@ -38,7 +39,6 @@ pub fn thumbnail(preset: &Preset) -> Result<Vec<u8>> {
         1000,
         0,
     );
-    let hist = render_sampled(&job, &Control::new());
     let palette = Palette::from_name(preset.palette.as_deref().unwrap_or("fire"))
         .map_err(|e| anyhow!("{}: {e}", preset.name))?;
     let style = Style {
@@ -47,7 +47,26 @@ pub fn thumbnail(preset: &Preset) -> Result<Vec<u8>> {
         background: Color([0, 0, 0, 255]),
         span: None,
     };
+    Ok((job, style))
+}
+
+/// The thumbnail of `preset` as RGBA8 (see [`thumbnail_job`]).
+pub fn thumbnail(preset: &Preset) -> Result<Vec<u8>> {
+    let (job, style) = thumbnail_job(preset)?;
+    let hist = render_sampled(&job, &Control::new());
     Ok(shade(&hist, &style))
+}
+
+/// The sheet's recipe: the list of its candidates, each as its thumbnail was rendered.
+pub fn recipe(tiles: &[Tile]) -> Result<crate::recipe::Document> {
+    let recipes = tiles
+        .iter()
+        .map(|t| {
+            let (job, style) = thumbnail_job(&t.preset)?;
+            Ok(crate::recipe::Recipe::of(&job, job.iters, &style))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(crate::recipe::Document::sheet(recipes))
 }
 
 /// Columns of a sheet of `n` tiles: at most 4, fewer for small sheets.

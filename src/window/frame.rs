@@ -143,7 +143,10 @@ impl App {
         };
         let out = OutputFile::prepare_for(path, Kind::Png, "--screenshot")?;
         let rgba = ShadePass::new(&gfx.ctx).shade(&gfx.ctx, hist, &live.style)?;
-        out.write_png(&rgba, hist.width, hist.height)?;
+        let job = self.job_at((hist.width, hist.height), hist.tally.total());
+        let recipe = crate::recipe::Recipe::of(&job, job.iters, &live.style);
+        let text = crate::recipe::Document::picture(recipe).png_text();
+        out.write_png(&rgba, hist.width, hist.height, &text)?;
         if !self.opts.quiet {
             eprintln!(
                 "wrote {} ({} frames, {} points)",

@@ -19,6 +19,8 @@ pub struct Saving {
     out: OutputFile,
     run: Background,
     style: Style,
+    /// What the file will carry: the job and style it renders.
+    recipe: crate::recipe::Document,
     pub points: u64,
     /// Frames the window presented since the save started.
     pub frames_during: u64,
@@ -53,6 +55,9 @@ impl Saving {
             out,
             run: engine::spawn(engine, job.iters),
             style: style.clone(),
+            recipe: crate::recipe::Document::picture(crate::recipe::Recipe::of(
+                job, job.iters, style,
+            )),
             points: job.iters,
             frames_during: 0,
         })
@@ -74,8 +79,9 @@ impl Saving {
         let snap = result.map_err(|f| anyhow!(f.error))?;
         let mut engine = engine.ok_or_else(|| anyhow!("the save's renderer crashed"))?;
         let rgba = engine.shade(&snap.hist, &self.style)?;
+        let text = self.recipe.png_text();
         self.out
-            .write_png(&rgba, snap.hist.width, snap.hist.height)?;
+            .write_png(&rgba, snap.hist.width, snap.hist.height, &text)?;
         Ok(self.path)
     }
 }

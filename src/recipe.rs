@@ -1,0 +1,396 @@
+//! Recipes: everything needed to render a picture again, carried by the picture itself.
+//!
+//! A [`Recipe`] names the map (a built-in equation with its parameters by name, or a user
+//! formula), the start point, bounds, canvas size, points, seed, skip, mode (sampled or exact) and
+//! the style (tone map, palette, background, span). A [`Document`] wraps one recipe (a picture) or
+//! several (a search contact sheet) with the recipe [`FORMAT`] and the program version, as JSON.
+//!
+//! Where it goes: every PNG (the `attractors` `iTXt` chunk, see [`crate::output::PngText`]) and
+//! beside every `--hist FILE.npy` as `FILE.recipe.json` ([`sidecar_path`]). [`load`] reads it back
+//! from a PNG, a `.npy` (its sidecar), a recipe sidecar or a checkpoint's `.ckpt.json`.
+//!
+//! Versions: a reader takes a document of any format number as long as it knows every field;
+//! a field it does not know (written by a newer program) or a field it needs that is missing
+//! (an older or damaged one) is refused with a [`RecipeError`] naming the field. Numbers are
+//! written in shortest round-trip form and parsed exactly (serde_json's `float_roundtrip`), so
+//! bounds and parameters come back bit for bit.
+
+use crate::attractor::user::{PARAM_NAMES, UserMap};
+use crate::attractor::{self, Preset};
+use crate::histogram::Bounds;
+use crate::job::Job;
+use crate::output::PngText;
+use crate::shade::{Color, Palette, Shade, Span, Style};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The recipe format this program writes. Bumped when a field changes meaning.
+pub const FORMAT: u32 = 1;
+/// A recipe is a few kilobytes (a sheet of many candidates a few hundred); more is not one.
+const MAX_RECIPE_BYTES: u64 = 16 << 20;
+
+/// How the orbits are computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Many float32 orbits from seeded start points.
+    Sampled,
+    /// One float64 orbit (`--exact`).
+    Exact,
+}
+
+/// Everything a render of one picture used.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recipe {
+    /// The preset's name (informative; the map below is what renders).
+    pub name: String,
+    /// A built-in equation's name, or `formula`.
+    pub equation: String,
+    /// The user formula's text when `equation` is `formula`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formula: Option<String>,
+    /// Parameters by name (a built-in's names, or the letters a formula uses).
+    pub params: BTreeMap<String, f64>,
+    pub start: [f64; 3],
+    /// xmin, xmax, ymin, ymax.
+    pub bounds: [f64; 4],
+    /// Width, height in pixels.
+    pub size: [u32; 2],
+    /// Points asked for.
+    pub points: u64,
+    pub seed: u64,
+    pub skip: u64,
+    pub mode: Mode,
+    /// Tone map: eq_hist, log, cbrt, linear.
+    pub shade: String,
+    pub palette: String,
+    /// `#rrggbbaa`.
+    pub background: String,
+    /// datashader's span MIN, MAX, when fixed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<[u64; 2]>,
+    /// Bits per channel of the PNG (8 or 16).
+    #[serde(default = "eight")]
+    pub depth: u8,
+}
+
+fn eight() -> u8 {
+    8
+}
+
+/// A recipe file: one picture, or the candidates of a contact sheet.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    /// The recipe format the writer used.
+    pub format: u32,
+    /// `attractors VERSION` of the writer.
+    pub program: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub picture: Option<Recipe>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<Vec<Recipe>>,
+}
+
+/// Why a recipe could not be read or used. Every message names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum RecipeError {
+    #[error(
+        "{file}: holds no attractors recipe (written by another program, or before pictures carried one); render it with flags instead"
+    )]
+    Missing { file: String },
+    #[error(
+        "{file}: recipe field '{field}' is unknown to attractors {ours} (recipe format {FORMAT}); it was written by {program} (format {format}): use that version or newer to re-render it"
+    )]
+    UnknownField {
+        file: String,
+        field: String,
+        ours: &'static str,
+        program: String,
+        format: u32,
+    },
+    #[error(
+        "{file}: recipe lacks the field '{field}' (written by {program}, format {format}); the recipe is damaged or too old, give the value with its flag and no --from"
+    )]
+    MissingField {
+        file: String,
+        field: String,
+        program: String,
+        format: u32,
+    },
+    #[error("{file}: cannot read it ({why}); give a PNG, .npy or .ckpt.json that attractors wrote")]
+    Unreadable { file: String, why: String },
+    #[error("{file}: damaged recipe: {why}")]
+    Damaged { file: String, why: String },
+    #[error(
+        "{file}: a contact sheet of {count} pictures, not one; `attractors info {file} --as-atr` prints their rows for a preset file"
+    )]
+    Sheet { file: String, count: usize },
+}
+
+fn program() -> String {
+    format!("attractors {}", env!("CARGO_PKG_VERSION"))
+}
+
+impl Recipe {
+    /// The recipe of `job` rendered to `points` points (the target of a resumed run) in `style`.
+    pub fn of(job: &Job, points: u64, style: &Style) -> Recipe {
+        let p = &job.preset;
+        let params = match &p.formula {
+            Some(m) => m
+                .param_names_used()
+                .iter()
+                .map(|c| {
+                    let i = PARAM_NAMES.iter().position(|n| n == c).unwrap_or(0);
+                    (c.to_string(), p.params.get(i).copied().unwrap_or(0.0))
+                })
+                .collect(),
+            None => p
+                .equation
+                .params()
+                .iter()
+                .zip(&p.params)
+                .map(|(n, v)| (n.to_string(), *v))
+                .collect(),
+        };
+        let b = job.bounds;
+        let [r, g, bl, a] = style.background.0;
+        Recipe {
+            name: p.name.clone(),
+            equation: p.map_name().to_string(),
+            formula: p.formula.as_ref().map(|m| m.text().to_string()),
+            params,
+            start: p.start,
+            bounds: [b.xmin, b.xmax, b.ymin, b.ymax],
+            size: [job.width, job.height],
+            points,
+            seed: job.seed,
+            skip: job.skip,
+            mode: if job.exact {
+                Mode::Exact
+            } else {
+                Mode::Sampled
+            },
+            shade: style.shade.name().to_string(),
+            palette: style.palette.name.clone(),
+            background: format!("#{r:02x}{g:02x}{bl:02x}{a:02x}"),
+            span: style.span.map(|s| [s.min, s.max]),
+            depth: 8,
+        }
+    }
+
+    /// This recipe shaded in `style` instead (what `shade` writes).
+    pub fn with_style(mut self, style: &Style) -> Recipe {
+        let [r, g, b, a] = style.background.0;
+        self.shade = style.shade.name().to_string();
+        self.palette = style.palette.name.clone();
+        self.background = format!("#{r:02x}{g:02x}{b:02x}{a:02x}");
+        self.span = style.span.map(|s| [s.min, s.max]);
+        self
+    }
+
+    /// The preset this recipe renders (its palette set to the recipe's).
+    pub fn preset(&self) -> Result<Preset, String> {
+        let unknown_params = |known: &[String]| -> Result<(), String> {
+            match self.params.keys().find(|k| !known.contains(k)) {
+                Some(k) => Err(format!(
+                    "parameter '{k}' is not one of {}'s ({})",
+                    self.equation,
+                    known.join(", ")
+                )),
+                None => Ok(()),
+            }
+        };
+        let value = |name: &str| -> Result<f64, String> {
+            match self.params.get(name) {
+                Some(v) if v.is_finite() => Ok(*v),
+                Some(v) => Err(format!(
+                    "parameter '{name}' is {v}, expected a finite number"
+                )),
+                None => Err(format!("parameter '{name}' is missing")),
+            }
+        };
+        let (equation, formula, params) = if self.equation == "formula" {
+            let text = self
+                .formula
+                .as_deref()
+                .ok_or("equation 'formula' without its 'formula' text")?;
+            let map = UserMap::parse(text).map_err(|e| format!("formula '{text}': {e}"))?;
+            let names: Vec<String> = map.param_names_used().iter().map(char::to_string).collect();
+            unknown_params(&names)?;
+            let mut params = vec![0.0; 7];
+            for n in &names {
+                let i = PARAM_NAMES.iter().position(|c| c.to_string() == *n);
+                params[i.unwrap_or(0)] = value(n)?;
+            }
+            (
+                attractor::Equation::Clifford,
+                Some(std::sync::Arc::new(map)),
+                params,
+            )
+        } else {
+            let eq = attractor::lookup_equation(&self.equation)?;
+            let names: Vec<String> = eq.params().iter().map(|n| n.to_string()).collect();
+            unknown_params(&names)?;
+            let params = names
+                .iter()
+                .map(|n| value(n))
+                .collect::<Result<Vec<_>, _>>()?;
+            attractor::check_params(eq, &params)?;
+            (eq, None, params)
+        };
+        if self.start.iter().any(|v| !v.is_finite()) {
+            return Err(format!("start {:?} is not finite", self.start));
+        }
+        Ok(Preset {
+            name: self.name.clone(),
+            equation,
+            formula,
+            start: self.start,
+            params,
+            palette: Some(self.palette.clone()),
+            line: 0,
+        })
+    }
+
+    /// The bounds, checked.
+    pub fn bounds(&self) -> Result<Bounds, String> {
+        let [a, b, c, d] = self.bounds;
+        Bounds::new(a, b, c, d)
+    }
+
+    /// The style, checked.
+    pub fn style(&self) -> Result<Style, String> {
+        let style = Style {
+            shade: self.shade.parse::<Shade>()?,
+            palette: Palette::from_name(&self.palette)?,
+            background: self.background.parse::<Color>()?,
+            span: self.span.map(|[min, max]| Span { min, max }),
+        };
+        crate::shade::check_style(&style).map_err(|e| e.to_string())?;
+        Ok(style)
+    }
+}
+
+impl Document {
+    /// The document of one picture.
+    pub fn picture(recipe: Recipe) -> Document {
+        Document {
+            format: FORMAT,
+            program: program(),
+            picture: Some(recipe),
+            sheet: None,
+        }
+    }
+
+    /// The document of a contact sheet.
+    pub fn sheet(recipes: Vec<Recipe>) -> Document {
+        Document {
+            format: FORMAT,
+            program: program(),
+            picture: None,
+            sheet: Some(recipes),
+        }
+    }
+
+    /// The recipes it holds (one for a picture).
+    pub fn recipes(&self) -> Vec<&Recipe> {
+        self.picture
+            .iter()
+            .chain(self.sheet.iter().flatten())
+            .collect()
+    }
+
+    /// Compact JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a recipe serialises")
+    }
+
+    /// The text chunks of a PNG carrying this document.
+    pub fn png_text(&self) -> PngText {
+        let description = match (&self.picture, &self.sheet) {
+            (Some(r), _) => r.describe(),
+            (None, Some(s)) => format!(
+                "attractors search sheet of {} candidates: {}. Their .atr rows: attractors info FILE --as-atr",
+                s.len(),
+                s.iter()
+                    .map(|r| r.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            (None, None) => "attractors picture".into(),
+        };
+        PngText {
+            description,
+            recipe: Some(self.to_json()),
+        }
+    }
+
+    /// Parses a document; `file` names its source in errors.
+    pub fn from_json(text: &str, file: &str) -> Result<Document, RecipeError> {
+        let damaged = |why: String| RecipeError::Damaged {
+            file: file.to_string(),
+            why,
+        };
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| damaged(format!("not JSON ({e})")))?;
+        // The writer's identity first, so a field error can say who wrote the file.
+        let program = value
+            .get("program")
+            .and_then(|p| p.as_str())
+            .unwrap_or("an unknown program")
+            .to_string();
+        let format = value.get("format").and_then(|f| f.as_u64()).unwrap_or(0) as u32;
+        let doc: Document = serde_json::from_value(value).map_err(|e| {
+            let msg = e.to_string();
+            let quoted = |prefix: &str| {
+                msg.strip_prefix(prefix)
+                    .and_then(|rest| rest.split('`').next())
+                    .map(str::to_string)
+            };
+            if let Some(field) = quoted("unknown field `") {
+                RecipeError::UnknownField {
+                    file: file.to_string(),
+                    field,
+                    ours: env!("CARGO_PKG_VERSION"),
+                    program: program.clone(),
+                    format,
+                }
+            } else if let Some(field) = quoted("missing field `") {
+                RecipeError::MissingField {
+                    file: file.to_string(),
+                    field,
+                    program: program.clone(),
+                    format,
+                }
+            } else {
+                damaged(msg)
+            }
+        })?;
+        if doc.picture.is_some() == doc.sheet.is_some() {
+            return Err(damaged(
+                "expected exactly one of 'picture' and 'sheet'".into(),
+            ));
+        }
+        Ok(doc)
+    }
+
+    /// The one picture's recipe (a sheet is refused).
+    pub fn into_picture(self, file: &str) -> Result<Recipe, RecipeError> {
+        match (self.picture, self.sheet) {
+            (Some(r), _) => Ok(r),
+            (None, s) => Err(RecipeError::Sheet {
+                file: file.to_string(),
+                count: s.map_or(0, |s| s.len()),
+            }),
+        }
+    }
+}
+
+mod read;
+mod text;
+pub use read::{load, of_checkpoint, sidecar_path};
+
+#[cfg(test)]
+mod tests;
