@@ -58,6 +58,14 @@ fn frames_are_written_and_a_rerun_renders_only_the_missing_ones() {
         assert_eq!((img.width(), img.height()), (96, 64));
     }
     assert!(!d.join("frames/frame_00025.png").exists());
+    // Each frame carries its recipe: the still render of that frame (a = -1.2 on the last).
+    let info = bin()
+        .current_dir(d)
+        .args(["info", "frames/frame_00024.png"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&info.stdout);
+    assert!(text.contains("a=-1.2,b=-1.3"), "{text}");
 
     // The GIF decodes to 24 frames of the animation's size.
     let mut decoder = gif::DecodeOptions::new()

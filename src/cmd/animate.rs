@@ -16,7 +16,7 @@ use crate::cli::{AnimateArgs, ToneMode};
 use crate::engine;
 use crate::histogram::{Bounds, Histogram};
 use crate::job::{Aspect, Job};
-use crate::output::{Kind, OutputFile};
+use crate::output::{Kind, OutputFile, PngText};
 use crate::progress::Bar;
 use crate::shade::shade;
 use crate::signals;
@@ -239,6 +239,10 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
         }
     };
     let references_rendered = kept.len();
+    let recipe_text = |i: u64| -> Result<PngText> {
+        let recipe = crate::recipe::Recipe::of(&job_at(i)?, r.iters, &style);
+        Ok(crate::recipe::Document::picture(recipe).png_text())
+    };
     let tone_of = |i: u64, hist: &Histogram| -> Vec<u8> {
         match a.tone {
             ToneMode::Stable => tone.shade(position(i), hist, &style),
@@ -247,12 +251,13 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
     };
 
     // Encoding on its own thread: frame k is written while frame k+1 renders.
-    let (tx, rx) = mpsc::sync_channel::<(u64, Vec<u8>, bool)>(2);
+    // Each frame PNG carries its recipe: the still render of that frame (`attractors --from`).
+    let (tx, rx) = mpsc::sync_channel::<(u64, Vec<u8>, Option<PngText>)>(2);
     let dir = out_dir.clone();
     let writer = std::thread::spawn(move || -> Result<Vec<Box<dyn Sink>>> {
-        for (i, rgba, write_frame) in rx {
-            if write_frame && let Some(d) = &dir {
-                OutputFile::prepare(&frame_path(d, i), Kind::Png)?.write_png(&rgba, w, h)?;
+        for (i, rgba, text) in rx {
+            if let (Some(text), Some(d)) = (text, &dir) {
+                OutputFile::prepare(&frame_path(d, i), Kind::Png)?.write_png(&rgba, w, h, &text)?;
             }
             for s in sinks.iter_mut() {
                 s.frame(&rgba)?;
@@ -270,19 +275,20 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
             .filter(|p| p.is_file());
         let item = if let Some(pos) = kept.iter().position(|(k, _)| *k == i) {
             let (_, hist) = kept.swap_remove(pos);
-            (i, tone_of(i, &hist), existing.is_none())
+            let text = existing.is_none().then(|| recipe_text(i)).transpose()?;
+            (i, tone_of(i, &hist), text)
         } else if let Some(path) = existing {
             on_disk += 1;
             points_done.set(points_done.get() + r.iters);
             if sinks_wanted(a) {
-                (i, read_frame(&path, w, h)?, false)
+                (i, read_frame(&path, w, h)?, None)
             } else {
                 done_frames += 1;
                 continue;
             }
         } else {
             match render(i, &mut bar) {
-                Ok(Some(hist)) => (i, tone_of(i, &hist), true),
+                Ok(Some(hist)) => (i, tone_of(i, &hist), Some(recipe_text(i)?)),
                 Ok(None) => break,
                 Err(e) => {
                     failure = Some(e);
