@@ -223,8 +223,9 @@ fn xdotool() -> bool {
 }
 
 /// Shell helpers for a driving script: `$W` is the window; `wait_for KEY=VALUE-REGEX` waits until
-/// the window reports that (`live.txt`, written after every frame); `frames N` lets N frames
-/// pass; `click NAME` clicks the centre of a panel widget; `quit` presses Escape and waits.
+/// the window reports that (`live.txt`, written after every frame); `value KEY` reads a value and
+/// `wait_change KEY OLD` waits until it differs; `frames N` lets N frames pass; `click NAME`
+/// clicks the centre of a panel widget; `quit` presses Escape and waits for the exit.
 const PRELUDE: &str = r#"
 set -eu
 R="$ATTRACTORS_TEST_WINDOW_REPORT"
@@ -241,6 +242,10 @@ wait_for() {
   fail "never saw '$1'"
 }
 value() { grep -E "^$1=" "$R/live.txt" | head -1 | cut -d= -f2-; }
+wait_change() {
+  for _ in $(seq 1200); do [ "$(value "$1")" != "$2" ] && return 0; sleep 0.05; done
+  fail "$1 stayed $2"
+}
 frames() {
   local now; now=$(value frame)
   wait_for "frame=($(seq -s'|' $((now + $1)) $((now + $1 + 200))))\$"
@@ -317,7 +322,7 @@ fn shortcuts_work_with_the_panel_open() {
         xdotool key F1; wait_for 'panel=true'
         click param.b
         xdotool key space; wait_for 'title=.*\(paused\)'
-        xdotool key n; wait_for 'preset=[^C]'
+        xdotool key n; wait_change preset Clifford
         value preset > "$R/second"
         click preset_name
         xdotool type 'nice space'; wait_for 'name_field=nice space'
@@ -349,9 +354,11 @@ fn a_slider_drag_never_leaves_a_pan_behind() {
         r#"
         wait_for 'widget param.a '
         read -r x y w h <<<"$(widget param.a)"
+        xdotool mousemove --window "$W" 700 300; frames 2 # egui last saw the pointer here
         # move and press at once: no frame runs between the two
         xdotool mousemove --window "$W" $((x + 40)) $((y + h / 2)) mousedown 1
-        xdotool mousemove --window "$W" $((x + 90)) $((y + h / 2))
+        frames 2
+        xdotool mousemove --window "$W" $((x + 90)) $((y + h / 2)); frames 2
         xdotool mouseup 1
         frames 2
         for px in 400 500 600 700 800; do
@@ -501,4 +508,135 @@ fn the_window_fits_the_screen_honours_bounds_and_zooms_finely() {
         (events - events.round()).abs() < 1e-6 && (1.0..=2.0).contains(&events.round()),
         "one wheel notch: {width} vs {fitted} ({events} steps of 1.1)"
     );
+}
+
+/// Undo and redo (Ctrl-Z, Ctrl-Shift-Z) over preset and style changes.
+#[test]
+fn undo_and_redo_walk_the_history() {
+    if !xdotool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _) = drive(
+        &["--size", "400x300"],
+        r#"
+        xdotool key n; wait_change preset Clifford; frames 2
+        value preset > "$R/second"; value palette > "$R/second_palette"
+        xdotool key c; wait_change palette "$(cat "$R/second_palette")"; frames 2
+        xdotool key ctrl+z; wait_for "palette=$(cat "$R/second_palette")\$"; frames 2
+        xdotool key ctrl+z; wait_for 'preset=Clifford$'; frames 2
+        xdotool key ctrl+shift+z; wait_for "preset=$(cat "$R/second")\$"; frames 2
+        test "$(value palette)" = "$(cat "$R/second_palette")" || fail "redo lost the palette"
+        quit
+        "#,
+        dir.path(),
+    );
+    assert_ne!(state["preset"], "Clifford");
+    assert_eq!((state["undo"].as_str(), state["redo"].as_str()), ("1", "1"));
+}
+
+/// Up/Down pick a parameter, Left/Right nudge it by its step, Shift+Right by a tenth of it; each
+/// nudge is a history step.
+#[test]
+fn arrow_keys_nudge_the_selected_parameter() {
+    if !xdotool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _) = drive(
+        &["--size", "400x300"],
+        r#"
+        xdotool key Down; frames 2
+        for _ in 1 2 3; do xdotool key Right; frames 2; done
+        xdotool key shift+Right; frames 2
+        xdotool key shift+Right; frames 2
+        xdotool key ctrl+z; frames 2
+        quit
+        "#,
+        dir.path(),
+    );
+    assert_eq!(state["selected"], "1", "{state:?}");
+    let step: f64 = state["step"].parse().unwrap();
+    let b: f64 = state["params"].split(',').nth(1).unwrap().parse().unwrap();
+    // Clifford's b starts at -1.3: three steps, one tenth step (the second was undone)
+    let want = -1.3 + 3.0 * step + 0.1 * step;
+    assert!(
+        (b - want).abs() < 1e-9,
+        "b = {b}, want {want} (step {step})"
+    );
+    assert_eq!(state["params"].split(',').next(), Some("-1.3"));
+}
+
+/// "Surprise me" (M) loads an accepted candidate of the search; a thumbnail click loads another;
+/// both are history steps.
+#[test]
+fn surprise_me_and_the_candidate_strip() {
+    if !xdotool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _) = drive(
+        &["--panel", "--size", "900x760"],
+        r#"
+        xdotool key m; wait_for 'preset=Clifford_s[0-9]+_n[0-9]+$'; frames 2
+        value preset > "$R/first"
+        wait_for 'widget thumb1 '
+        click thumb1; frames 2
+        test "$(value preset)" != "$(cat "$R/first")" || fail "the thumbnail click loaded nothing new"
+        xdotool key ctrl+z; wait_for "preset=$(cat "$R/first")\$"
+        xdotool key ctrl+z; wait_for 'preset=Clifford$'
+        quit
+        "#,
+        dir.path(),
+    );
+    assert_eq!(state["preset"], "Clifford");
+    assert_eq!(state["redo"], "2", "{state:?}");
+}
+
+/// The formula box recompiles as the user types: an error is shown and the last good map keeps
+/// drawing; a good edit replaces the map.
+#[test]
+fn the_formula_box_recompiles_as_the_user_types() {
+    if !xdotool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let formula = "x' = sin(a*y) + c*cos(a*x); y' = sin(b*x) + d*cos(b*y)";
+    let (state, _) = drive(
+        &[
+            "--formula",
+            formula,
+            "--params",
+            "a=-1.3,b=-1.3,c=-1.8,d=-1.9",
+            "--panel",
+            "--size",
+            "900x760",
+        ],
+        r#"
+        click formula
+        xdotool key ctrl+End
+        xdotool type ' +'; wait_for 'formula_error=.+'
+        grep -q "^formula=x' = sin(a\*y) + c\*cos(a\*x); y' = sin(b\*x) + d\*cos(b\*y)\$" "$R/live.txt" \
+          || fail "a bad edit replaced the map"
+        xdotool type ' 0.1*x'; wait_for 'formula_error=$'
+        wait_for 'formula=.*\+ 0\.1\*x$'
+        frames 5
+        xdotool key Escape; frames 2
+        quit
+        "#,
+        dir.path(),
+    );
+    assert!(
+        state["formula"].ends_with("d*cos(b*y) + 0.1*x"),
+        "{state:?}"
+    );
+    assert_eq!(state["formula_error"], "");
+    let title = &state["title"];
+    let points: f64 = title
+        .split(" - ")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{title}"));
+    assert!(points > 0.0, "the new map draws: {title}");
 }

@@ -144,11 +144,12 @@ pub fn formula_box(ui: &mut egui::Ui, live: &mut Live) -> bool {
         match UserMap::parse(&live.formula_text) {
             Ok(map) => {
                 live.formula_error = None;
+                // Spaces and redundant parentheses change nothing: no restart.
                 let unchanged = live
                     .preset
                     .formula
                     .as_ref()
-                    .is_some_and(|m| m.text() == map.text());
+                    .is_some_and(|m| m.canonical_text() == map.canonical_text());
                 if !unchanged {
                     let mut params = live.preset.params.clone();
                     params.resize(7, 0.0);
