@@ -10,6 +10,9 @@
 //!   simulated device loss).
 //! * `ATTRACTORS_TEST_RESIZE_AT=FRAME:WxH`: the window asks for a new inner size at that frame.
 //! * `ATTRACTORS_TEST_SAVE_AT_FRAME=N`: the window starts a "save PNG" at frame N, as the S key.
+//! * `ATTRACTORS_TEST_WINDOW_REPORT=DIR`: the window writes `DIR/live.txt` (what it shows and
+//!   where the panel's widgets are, after every frame) and `DIR/state.txt` (the same at exit), so
+//!   a test that drives it with real input (xdotool) knows where to click and can check the outcome.
 
 use std::sync::OnceLock;
 
@@ -44,6 +47,13 @@ pub fn hooks() -> Hooks {
         resize_at: resize("ATTRACTORS_TEST_RESIZE_AT"),
         save_at_frame: number("ATTRACTORS_TEST_SAVE_AT_FRAME"),
     })
+}
+
+/// The directory of `ATTRACTORS_TEST_WINDOW_REPORT`, read on first use.
+pub fn window_report_dir() -> Option<&'static std::path::Path> {
+    static DIR: OnceLock<Option<std::path::PathBuf>> = OnceLock::new();
+    DIR.get_or_init(|| std::env::var_os("ATTRACTORS_TEST_WINDOW_REPORT").map(Into::into))
+        .as_deref()
 }
 
 /// Raises the same flag a Ctrl-C or SIGTERM raises.

@@ -4,6 +4,7 @@
 //! targets, and without a display it says how to render headless.
 
 mod common;
+use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
 
@@ -113,7 +114,7 @@ fn window_with_the_cpu_backend_and_the_panel() {
         "cpu",
         "--panel",
         "--size",
-        "320x240",
+        "700x400",
         "--frames",
         "20",
         "--screenshot",
@@ -201,4 +202,441 @@ fn saving_runs_in_the_background() {
     // Two saves of the same view got two names.
     let pngs = std::fs::read_dir(dir.path()).unwrap().count();
     assert_eq!(pngs, 2);
+}
+
+// ---- Real input: the window driven with xdotool (XTEST events, as a user's keyboard and mouse).
+
+/// Whether Xvfb, xdotool and a GPU adapter are here (xdotool missing fails under
+/// `ATTRACTORS_REQUIRE_GPU=1`, as xvfb-run does).
+fn xdotool() -> bool {
+    if !xvfb() {
+        return false;
+    }
+    let found = Command::new("xdotool").arg("version").output().is_ok();
+    if !found && std::env::var("ATTRACTORS_REQUIRE_GPU").as_deref() == Ok("1") {
+        panic!("ATTRACTORS_REQUIRE_GPU=1 but xdotool is missing (apt-get install xdotool)");
+    }
+    if !found {
+        eprintln!("skipping window input test: xdotool not found");
+    }
+    found
+}
+
+/// Shell helpers for a driving script: `$W` is the window; `wait_for KEY=VALUE-REGEX` waits until
+/// the window reports that (`live.txt`, written after every frame); `value KEY` reads a value and
+/// `wait_change KEY OLD` waits until it differs; `frames N` lets N frames pass; `click NAME`
+/// clicks the centre of a panel widget; `quit` presses Escape and waits for the exit.
+const PRELUDE: &str = r#"
+set -eu
+R="$ATTRACTORS_TEST_WINDOW_REPORT"
+"$BIN" "$@" 2>"$R/stderr.txt" &
+APP=$!
+W=$(timeout 60 xdotool search --sync --name '^attractors')
+xdotool windowfocus --sync "$W"
+fail() { echo "driver: $*" >&2; cat "$R/live.txt" >&2 || true; kill $APP; exit 1; }
+wait_for() {
+  for _ in $(seq 1200); do
+    grep -Eq "^($1)" "$R/live.txt" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  fail "never saw '$1'"
+}
+value() { grep -E "^$1=" "$R/live.txt" | head -1 | cut -d= -f2-; }
+wait_change() {
+  for _ in $(seq 1200); do [ "$(value "$1")" != "$2" ] && return 0; sleep 0.05; done
+  fail "$1 stayed $2"
+}
+frames() {
+  local now; now=$(value frame)
+  wait_for "frame=($(seq -s'|' $((now + $1)) $((now + $1 + 200))))\$"
+}
+widget() { grep -E "^widget $1 " "$R/live.txt" | head -1 | cut -d' ' -f3-; }
+window_height=$(xdotool getwindowgeometry "$W" | sed -n 's/.*Geometry: [0-9]*x//p')
+click() {
+  wait_for "widget $1 "
+  read -r x y w h <<<"$(widget "$1")"
+  [ $((y + h)) -le "$window_height" ] || fail "widget $1 is below the window's bottom"
+  # as a hand does: move, then press and release in separate frames
+  xdotool mousemove --window "$W" $((x + w / 2)) $((y + h / 2)); frames 2
+  xdotool mousedown 1; frames 1
+  xdotool mouseup 1; frames 2
+}
+quit() { xdotool key Escape; wait $APP; }
+wait_for 'frame=[3-9]'
+"#;
+
+/// Runs the window in Xvfb (1280x800) with `args` in `dir`, drives it with `script` (bash, after
+/// [`PRELUDE`]) and returns its final state (`state.txt` as key -> value) and its stderr.
+fn drive(args: &[&str], script: &str, dir: &Path) -> (HashMap<String, String>, String) {
+    let report = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("attractors");
+    let out = Command::new("timeout")
+        .args([
+            "300",
+            "xvfb-run",
+            "-a",
+            "-s",
+            "-screen 0 1280x800x24",
+            "bash",
+            "-c",
+        ])
+        .arg(format!("{PRELUDE}\n{script}"))
+        .arg("driver")
+        .args(args)
+        .env("BIN", bin)
+        .env("ATTRACTORS_TEST_WINDOW_REPORT", report.path())
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let app_err = std::fs::read_to_string(report.path().join("stderr.txt")).unwrap_or_default();
+    let err = format!("{}{app_err}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{args:?}: {err}");
+    let state = std::fs::read_to_string(report.path().join("state.txt"))
+        .unwrap_or_else(|e| panic!("no state.txt ({e}): {err}"));
+    let map = state
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    (map, app_err)
+}
+
+fn bounds_of(text: &str) -> [f64; 4] {
+    let v: Vec<f64> = text.split(',').map(|x| x.parse().unwrap()).collect();
+    [v[0], v[1], v[2], v[3]]
+}
+
+/// Defect 1: with the panel open and a widget focused, Tab, F1 and the letter keys still work,
+/// Space pauses (and the title says so), and typing into a text field types.
+#[test]
+fn shortcuts_work_with_the_panel_open() {
+    if !xdotool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _) = drive(
+        &["--panel", "--size", "900x760"],
+        r#"
+        click param.a          # the slider takes egui's focus
+        xdotool key Tab; wait_for 'panel=false'
+        xdotool key F1; wait_for 'panel=true'
+        click param.b
+        xdotool key space; wait_for 'title=.*\(paused\)'
+        xdotool key n; wait_change preset Clifford
+        value preset > "$R/second"
+        click preset_name
+        xdotool type 'nice space'; wait_for 'name_field=nice space'
+        frames 2
+        test "$(value preset)" = "$(cat "$R/second")" || fail "typing changed the preset"
+        xdotool key Escape     # leaves the text field
+        frames 2
+        quit
+        "#,
+        dir.path(),
+    );
+    assert_eq!(state["paused"], "true", "{state:?}");
+    assert!(state["title"].contains("(paused)"), "{state:?}");
+    assert_eq!(state["panel"], "true");
+    assert_ne!(state["preset"], "Clifford", "N worked");
+    assert_eq!(state["name_field"], "nice space");
+}
+
+/// Defect 2: a press that lands on a slider before egui has seen the pointer starts no pan, and
+/// moving the mouse afterwards with no button held moves nothing.
+#[test]
+fn a_slider_drag_never_leaves_a_pan_behind() {
+    if !xdotool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _) = drive(
+        &["--panel", "--size", "900x600"],
+        r#"
+        wait_for 'widget param.a '
+        read -r x y w h <<<"$(widget param.a)"
+        xdotool mousemove --window "$W" 700 300; frames 2 # egui last saw the pointer here
+        # move and press at once: no frame runs between the two
+        xdotool mousemove --window "$W" $((x + 40)) $((y + h / 2)) mousedown 1
+        frames 2
+        xdotool mousemove --window "$W" $((x + 90)) $((y + h / 2)); frames 2
+        xdotool mouseup 1
+        frames 2
+        for px in 400 500 600 700 800; do
+          xdotool mousemove --window "$W" $px 300; frames 1
+        done
+        quit
+        "#,
+        dir.path(),
+    );
+    assert_eq!(state["framed"], state["home"], "the view moved: {state:?}");
+    assert_ne!(
+        state["params"].split(',').next().unwrap(),
+        "-1.3",
+        "the slider did not move: {state:?}"
+    );
+}
+
+/// Defect 3 and 5: a degree of 16 is shown and saved as 16; "save preset" outside a project
+/// folder creates ./attractors.atr from the built-in presets plus the new row, and says where.
+#[test]
+fn sliders_keep_values_and_save_preset_creates_the_file() {
+    if !xdotool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (state, err) = drive(
+        &["Symmetric_Icon_11", "--panel", "--size", "900x760"],
+        r#"
+        click preset_name
+        xdotool type 'Icon_16'
+        click save_preset
+        wait_for 'message=saved preset'
+        quit
+        "#,
+        dir.path(),
+    );
+    assert_eq!(state["params"].split(',').nth(5), Some("16"), "{state:?}");
+    let atr = std::fs::read_to_string(dir.path().join("attractors.atr")).unwrap();
+    let row = atr.lines().find(|l| l.starts_with("Icon_16,")).expect(&atr);
+    assert!(row.contains(",16,"), "{row}");
+    assert!(
+        atr.contains("\nClifford,"),
+        "the built-in presets are in the new file"
+    );
+    assert!(err.contains("saved preset 'Icon_16' to "), "{err}");
+    assert!(err.contains("attractors.atr (a new file"), "{err}");
+    // the new file reads back with the new preset in it
+    let out = common::bin()
+        .current_dir(dir.path())
+        .args([
+            "Icon_16", "--size", "64x64", "--iters", "1e5", "-q", "--png", "i.png",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Defect 6: the picture is drawn beside the panel (the screenshot is the area right of it), and
+/// closing and opening the panel returns to exactly the same view.
+#[test]
+fn the_picture_sits_beside_the_panel_and_keeps_its_framing() {
+    if !xdotool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let shot = dir.path().join("beside.png");
+    let (state, _) = drive(
+        &[
+            "--panel",
+            "--size",
+            "900x600",
+            "--screenshot",
+            shot.to_str().unwrap(),
+        ],
+        r#"
+        frames 3
+        echo "$(value bounds)" > "$R/open1"
+        xdotool key Tab; wait_for 'area=900x600'; frames 2
+        echo "$(value bounds)" > "$R/closed"
+        xdotool key Tab; wait_for 'panel=true'; wait_for 'area=[1-7][0-9][0-9]x'; frames 2
+        test "$(value bounds)" = "$(cat "$R/open1")" || fail "bounds changed: $(value bounds) vs $(cat "$R/open1")"
+        test "$(value bounds)" != "$(cat "$R/closed")" || fail "closed and open show the same bounds"
+        frames 30
+        quit
+        "#,
+        dir.path(),
+    );
+    let (w, h) = {
+        let a = &state["area"];
+        let (w, h) = a.split_once('x').unwrap();
+        (w.parse::<u32>().unwrap(), h.parse::<u32>().unwrap())
+    };
+    assert!(
+        w < 900 - 200 && h == 600,
+        "the area is beside the panel: {w}x{h}"
+    );
+    let (frac, _, size) = lit(&shot);
+    assert_eq!(size, (w, h));
+    assert!(frac > 0.1, "blank: {frac}");
+    assert_eq!(state["framed"], state["home"]);
+}
+
+/// Defect 7 and 8: without --size the window fits a 1280x800 screen; --bounds is the view; one
+/// wheel notch zooms by 10%.
+#[test]
+fn the_window_fits_the_screen_honours_bounds_and_zooms_finely() {
+    if !xdotool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _) = drive(
+        &["--bounds", "-2,2,-1,1"],
+        r#"
+        frames 2
+        echo "$(value bounds)" > "$R/before"
+        xdotool mousemove --window "$W" 100 100 click 4
+        frames 2
+        quit
+        "#,
+        dir.path(),
+    );
+    let (w, h) = {
+        let (w, h) = state["area"].split_once('x').unwrap();
+        (w.parse::<u32>().unwrap(), h.parse::<u32>().unwrap())
+    };
+    assert!(
+        w <= 1280 && h <= 800 * 9 / 10,
+        "{w}x{h} does not fit 1280x800"
+    );
+    // --bounds is the framed region, shown whole
+    assert_eq!(bounds_of(&state["home"]), [-2.0, 2.0, -1.0, 1.0]);
+    let b = bounds_of(&state["framed"]);
+    let width = b[1] - b[0];
+    // fitted to the window: the framed width is 4 (x limits) or more; one notch: / 1.1
+    let fitted = {
+        let per_px = (4.0 / w as f64).max(2.0 / h as f64);
+        per_px * w as f64
+    };
+    // One notch zooms by 1.1 per wheel event; an X server may report a notch as a button press
+    // and as a scroll valuator too (winit then sees two events), so 1.1 or 1.1^2, never more.
+    let events = (fitted / width).ln() / 1.1f64.ln();
+    assert!(
+        (events - events.round()).abs() < 1e-6 && (1.0..=2.0).contains(&events.round()),
+        "one wheel notch: {width} vs {fitted} ({events} steps of 1.1)"
+    );
+}
+
+/// Undo and redo (Ctrl-Z, Ctrl-Shift-Z) over preset and style changes.
+#[test]
+fn undo_and_redo_walk_the_history() {
+    if !xdotool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _) = drive(
+        &["--size", "400x300"],
+        r#"
+        xdotool key n; wait_change preset Clifford; frames 2
+        value preset > "$R/second"; value palette > "$R/second_palette"
+        xdotool key c; wait_change palette "$(cat "$R/second_palette")"; frames 2
+        xdotool key ctrl+z; wait_for "palette=$(cat "$R/second_palette")\$"; frames 2
+        xdotool key ctrl+z; wait_for 'preset=Clifford$'; frames 2
+        xdotool key ctrl+shift+z; wait_for "preset=$(cat "$R/second")\$"; frames 2
+        test "$(value palette)" = "$(cat "$R/second_palette")" || fail "redo lost the palette"
+        quit
+        "#,
+        dir.path(),
+    );
+    assert_ne!(state["preset"], "Clifford");
+    assert_eq!((state["undo"].as_str(), state["redo"].as_str()), ("1", "1"));
+}
+
+/// Up/Down pick a parameter, Left/Right nudge it by its step, Shift+Right by a tenth of it; each
+/// nudge is a history step.
+#[test]
+fn arrow_keys_nudge_the_selected_parameter() {
+    if !xdotool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _) = drive(
+        &["--size", "400x300"],
+        r#"
+        xdotool key Down; frames 2
+        for _ in 1 2 3; do xdotool key Right; frames 2; done
+        xdotool key shift+Right; frames 2
+        xdotool key shift+Right; frames 2
+        xdotool key ctrl+z; frames 2
+        quit
+        "#,
+        dir.path(),
+    );
+    assert_eq!(state["selected"], "1", "{state:?}");
+    let step: f64 = state["step"].parse().unwrap();
+    let b: f64 = state["params"].split(',').nth(1).unwrap().parse().unwrap();
+    // Clifford's b starts at -1.3: three steps, one tenth step (the second was undone)
+    let want = -1.3 + 3.0 * step + 0.1 * step;
+    assert!(
+        (b - want).abs() < 1e-9,
+        "b = {b}, want {want} (step {step})"
+    );
+    assert_eq!(state["params"].split(',').next(), Some("-1.3"));
+}
+
+/// "Surprise me" (M) loads an accepted candidate of the search; a thumbnail click loads another;
+/// both are history steps.
+#[test]
+fn surprise_me_and_the_candidate_strip() {
+    if !xdotool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _) = drive(
+        &["--panel", "--size", "900x760"],
+        r#"
+        xdotool key m; wait_for 'preset=Clifford_s[0-9]+_n[0-9]+$'; frames 2
+        value preset > "$R/first"
+        wait_for 'widget thumb1 '
+        click thumb1; frames 2
+        test "$(value preset)" != "$(cat "$R/first")" || fail "the thumbnail click loaded nothing new"
+        xdotool key ctrl+z; wait_for "preset=$(cat "$R/first")\$"
+        xdotool key ctrl+z; wait_for 'preset=Clifford$'
+        quit
+        "#,
+        dir.path(),
+    );
+    assert_eq!(state["preset"], "Clifford");
+    assert_eq!(state["redo"], "2", "{state:?}");
+}
+
+/// The formula box recompiles as the user types: an error is shown and the last good map keeps
+/// drawing; a good edit replaces the map.
+#[test]
+fn the_formula_box_recompiles_as_the_user_types() {
+    if !xdotool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let formula = "x' = sin(a*y) + c*cos(a*x); y' = sin(b*x) + d*cos(b*y)";
+    let (state, _) = drive(
+        &[
+            "--formula",
+            formula,
+            "--params",
+            "a=-1.3,b=-1.3,c=-1.8,d=-1.9",
+            "--panel",
+            "--size",
+            "900x760",
+        ],
+        r#"
+        click formula
+        xdotool key ctrl+End
+        xdotool type ' +'; wait_for 'formula_error=.+'
+        grep -q "^formula=x' = sin(a\*y) + c\*cos(a\*x); y' = sin(b\*x) + d\*cos(b\*y)\$" "$R/live.txt" \
+          || fail "a bad edit replaced the map"
+        xdotool type ' 0.1*x'; wait_for 'formula_error=$'
+        wait_for 'formula=.*\+ 0\.1\*x$'
+        frames 5
+        xdotool key Escape; frames 2
+        quit
+        "#,
+        dir.path(),
+    );
+    assert!(
+        state["formula"].ends_with("d*cos(b*y) + 0.1*x"),
+        "{state:?}"
+    );
+    assert_eq!(state["formula_error"], "");
+    let title = &state["title"];
+    let points: f64 = title
+        .split(" - ")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{title}"));
+    assert!(points > 0.0, "the new map draws: {title}");
 }

@@ -24,7 +24,9 @@ pub fn run(r: &RenderArgs) -> Result<()> {
             .clone()
             .unwrap_or_else(|| PathBuf::from("attractors.atr")),
         style: cfg.style,
-        size: (cfg.job.width, cfg.job.height),
+        // Without --size the window fits the screen.
+        size: size_given().then_some((cfg.job.width, cfg.job.height)),
+        bounds: r.bounds.is_some().then_some(cfg.job.bounds),
         skip: cfg.job.skip,
         seed: cfg.job.seed,
         cpu: r.backend == crate::Backend::Cpu,
@@ -33,5 +35,13 @@ pub fn run(r: &RenderArgs) -> Result<()> {
         screenshot: r.screenshot.clone(),
         panel: r.panel,
         quiet: r.quiet,
+    })
+}
+
+/// Whether `--size` is on the command line (its default is the PNG size, not a window size).
+fn size_given() -> bool {
+    std::env::args_os().any(|a| {
+        let a = a.to_string_lossy();
+        a == "--size" || a.starts_with("--size=")
     })
 }

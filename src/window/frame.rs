@@ -3,7 +3,6 @@
 
 use super::{App, RESHADE_EVERY, panel};
 use crate::gpu::ShadePass;
-use crate::histogram::Bounds;
 use crate::output::{Kind, OutputFile};
 use anyhow::{Result, anyhow};
 use std::time::{Duration, Instant};
@@ -14,10 +13,21 @@ impl App {
         if self.size.0 == 0 || self.size.1 == 0 {
             return Ok(()); // minimised: nothing to draw, no redraw requested
         }
-        if self.live.as_ref().is_some_and(|l| l.dirty) {
-            self.restart()?;
+        let (x0, w, h) = self.area();
+        if let Some(live) = self.live.as_mut()
+            && live.view.area != (w, h)
+        {
+            // The panel opened or closed, or the window was resized: same framing, new area.
+            live.view.set_area(w, h);
+            live.save_size = (w, h);
+            live.dirty = true;
         }
+        if self.live.as_ref().is_some_and(|l| l.dirty) {
+            self.restart_or_recover()?;
+        }
+        self.record_history();
         self.poll_saves();
+        self.poll_surprises();
         let live = self.live.as_mut().expect("live");
         let gfx = self.gfx.as_mut().expect("graphics");
         // Accumulate: a frame's budget on the GPU; the CPU run goes on by itself.
@@ -56,11 +66,12 @@ impl App {
         } else {
             self.rate.2 = rate;
         }
+        let area = live.view.area;
         let saving = match self.saves.first() {
             Some(s) => format!(" - saving {}%", 100 * s.done() / s.points.max(1)),
             None => String::new(),
         };
-        gfx.window.set_title(&format!(
+        self.title = format!(
             "attractors: {}{} - {:.3e} points, {:.1} M points/s - {}{}{saving}",
             live.preset.name,
             if live.paused { " (paused)" } else { "" },
@@ -72,7 +83,8 @@ impl App {
             } else {
                 gfx.ctx.info.name.clone()
             }
-        ));
+        );
+        gfx.window.set_title(&self.title);
         // Draw: the attractor, then the panel.
         let frame = match gfx.surface.get_current_texture() {
             wgpu::CurrentSurfaceTexture::Success(f)
@@ -88,7 +100,7 @@ impl App {
             }
             other => return Err(anyhow!("the window's surface failed ({other:?})")),
         };
-        if (frame.texture.width(), frame.texture.height()) != hist_size {
+        if (frame.texture.width(), frame.texture.height()) != self.size || hist_size != area {
             // a resize is on its way; draw it next frame
             gfx.window.request_redraw();
             return Ok(());
@@ -97,12 +109,19 @@ impl App {
             .texture
             .create_view(&wgpu::TextureViewDescriptor::default());
         let binding = &self.shaded.as_ref().expect("prepared above").0;
-        gfx.shade.draw_bound(&gfx.ctx, binding, &view)?;
+        self.picture.draw(gfx, binding, &frame.texture, x0, area)?;
         let mut requests = panel::Requests::default();
         if live.panel {
-            gfx.draw_panel(&view, |ui| panel::show(ui, live, &mut requests));
+            let mut right = 0.0;
+            gfx.draw_panel(&view, |ui| right = panel::show(ui, live, &mut requests));
+            let ppp = gfx.egui_state.egui_ctx().pixels_per_point();
+            self.panel_px = (right * ppp).ceil().max(0.0) as u32;
         }
         gfx.ctx.queue.present(frame);
+        if let Some(dir) = crate::testing::window_report_dir() {
+            let ppp = gfx.egui_state.egui_ctx().pixels_per_point();
+            super::report::frame(dir, live, &self.title, self.frames + 1, ppp)?;
+        }
         gfx.ctx.check()?;
         self.frames += 1;
         for s in &mut self.saves {
@@ -173,22 +192,6 @@ impl App {
             gfx.surface.configure(&gfx.ctx.device, &gfx.config);
             gfx.window.request_redraw();
         }
-        if let Some(live) = self.live.as_mut() {
-            // Keep the centre and the scale (map units per pixel); show more or less around it.
-            let b = live.view.bounds;
-            let (cx, cy) = ((b.xmin + b.xmax) / 2.0, (b.ymin + b.ymax) / 2.0);
-            let per_px = (b.xmax - b.xmin) / live.save_size.0.max(1) as f64;
-            if w > 0 && h > 0 {
-                let (hw, hh) = (per_px * w as f64 / 2.0, per_px * h as f64 / 2.0);
-                live.view.bounds = Bounds {
-                    xmin: cx - hw,
-                    xmax: cx + hw,
-                    ymin: cy - hh,
-                    ymax: cy + hh,
-                };
-                live.save_size = (w, h);
-                live.dirty = true;
-            }
-        }
+        // The next frame fits the framed region into the new picture area.
     }
 }

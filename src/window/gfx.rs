@@ -14,6 +14,27 @@ pub struct Gfx {
     pub shade: ShadePass,
     pub egui_state: egui_winit::State,
     pub egui_renderer: egui_wgpu::Renderer,
+    /// Whether the surface takes texture copies (the picture is then drawn beside the panel).
+    pub can_copy: bool,
+}
+
+/// A window size that fits the primary monitor with room for decorations and a taskbar: at most
+/// 1024x1024, at most 90% of the monitor's width and 85% of its height (winit does not report
+/// the work area), square where it can be.
+pub fn fit_screen(event_loop: &ActiveEventLoop) -> (u32, u32) {
+    let monitor = event_loop
+        .primary_monitor()
+        .or_else(|| event_loop.available_monitors().next());
+    match monitor.map(|m| m.size()) {
+        Some(s) if s.width > 0 && s.height > 0 => fit_in((s.width, s.height)),
+        _ => (1024, 1024),
+    }
+}
+
+/// [`fit_screen`] for a monitor of `w x h` pixels.
+pub fn fit_in((w, h): (u32, u32)) -> (u32, u32) {
+    let (max_w, max_h) = ((w as f64 * 0.9) as u32, (h as f64 * 0.85) as u32);
+    (max_w.clamp(64, 1024), max_h.clamp(64, 1024))
 }
 
 impl Gfx {
@@ -44,8 +65,13 @@ impl Gfx {
             .find(|f| !f.is_srgb())
             .or(caps.formats.first().copied())
             .ok_or_else(|| anyhow!("the window's surface offers no format"))?;
+        let can_copy = caps.usages.contains(wgpu::TextureUsages::COPY_DST);
         let config = wgpu::SurfaceConfiguration {
-            usage: wgpu::TextureUsages::RENDER_ATTACHMENT,
+            usage: if can_copy {
+                wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_DST
+            } else {
+                wgpu::TextureUsages::RENDER_ATTACHMENT
+            },
             format,
             width: inner.width.max(1),
             height: inner.height.max(1),
@@ -75,6 +101,7 @@ impl Gfx {
             shade,
             egui_state,
             egui_renderer,
+            can_copy,
         })
     }
 
@@ -126,5 +153,16 @@ impl Gfx {
         for id in &out.textures_delta.free {
             self.egui_renderer.free_texture(id);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_window_fits_small_screens() {
+        assert_eq!(super::fit_in((1280, 800)), (1024, 680));
+        assert_eq!(super::fit_in((3840, 2160)), (1024, 1024));
+        let (w, h) = super::fit_in((800, 600));
+        assert!(w <= 800 && h <= 600);
     }
 }

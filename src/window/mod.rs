@@ -3,15 +3,24 @@
 //! that knows winit and egui.
 //!
 //! Files: [`gfx`] (surface and egui setup), [`source`] (where points come from), [`save`]
-//! (background saves), `frame.rs` (one frame: accumulate, re-shade, draw), `actions.rs` (keys and
-//! panel requests), [`view`] (framing maths and key bindings), `panel.rs` (the egui panel).
+//! (background saves), `frame.rs` (one frame: accumulate, re-shade, draw), `picture.rs` (the
+//! picture beside the panel), `input.rs` (routing keys and the mouse between egui and the
+//! window), `actions.rs` (keys and panel requests), [`view`] (framing maths and key bindings),
+//! [`history`] (undo/redo), [`surprise`] ("surprise me"), `panel.rs` and `panel_parts.rs` (the
+//! egui panel).
 
 mod actions;
 mod frame;
 pub mod gfx;
+pub mod history;
+mod input;
 mod panel;
+mod panel_parts;
+mod picture;
+mod report;
 pub mod save;
 pub mod source;
+pub mod surprise;
 pub mod view;
 
 use crate::attractor::Preset;
@@ -25,11 +34,10 @@ use save::Saving;
 use source::Source;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-use view::{FrameBudget, KeyName, View, action_for};
+use view::{FrameBudget, Mods, View};
 use winit::application::ApplicationHandler;
-use winit::event::{ElementState, MouseButton, MouseScrollDelta, WindowEvent};
+use winit::event::WindowEvent;
 use winit::event_loop::{ActiveEventLoop, ControlFlow, EventLoop};
-use winit::keyboard::{Key, NamedKey};
 use winit::window::WindowId;
 
 /// How often the window reads the histogram back and rebuilds the shading tables.
@@ -42,7 +50,10 @@ pub struct WindowOptions {
     /// The `.atr` file "save preset" appends to.
     pub config_path: PathBuf,
     pub style: Style,
-    pub size: (u32, u32),
+    /// The window's inner size; `None` fits the screen.
+    pub size: Option<(u32, u32)>,
+    /// `--bounds`: the view of the starting preset (else automatic).
+    pub bounds: Option<Bounds>,
     pub skip: u64,
     pub seed: u64,
     /// Accumulate on CPU worker threads instead of the GPU (display still uses wgpu).
@@ -88,7 +99,25 @@ pub struct Live {
     pub dirty: bool,
     pub message: String,
     pub save_size: (u32, u32),
+    /// Points of a saved picture; `None`: as many as the window holds (at least 1e7).
+    pub save_points: Option<u64>,
     pub new_preset_name: String,
+    pub history: history::History,
+    /// Half-width of each parameter's slider (by index into `preset.params`), set when a map is
+    /// loaded and widened only when a typed value leaves it.
+    pub ranges: Vec<f64>,
+    /// The parameter the arrow keys nudge (index into `preset.params`), and each one's step.
+    pub selected: usize,
+    pub steps: Vec<f64>,
+    /// The formula box: its text and the error of the last edit that did not compile.
+    pub formula_text: String,
+    pub formula_error: Option<String>,
+    /// "Surprise me" candidates received so far (newest last), shown as thumbnails.
+    pub strip: Vec<panel_parts::Thumb>,
+    /// "Surprise me" was asked for before a candidate was ready: jump to the next one.
+    pub surprise_wanted: bool,
+    /// Widget rectangles of the last panel frame, for `ATTRACTORS_TEST_LAYOUT`.
+    pub probe: Vec<(String, egui::Rect)>,
 }
 
 struct App {
@@ -108,8 +137,15 @@ struct App {
     cursor: (f64, f64),
     drag_from: Option<(f64, f64)>,
     last_click: Option<Instant>,
+    mods: Mods,
     rate: (Instant, u64, f64),
     size: (u32, u32),
+    /// Width in pixels the open panel took in the last frame.
+    panel_px: u32,
+    picture: picture::Picture,
+    /// The title last set (shown in test reports).
+    title: String,
+    surprises: Option<surprise::Surprises>,
 }
 
 /// Automatic bounds of a preset, with equal aspect for a `w x h` window.
@@ -120,7 +156,7 @@ fn home_bounds(p: &Preset, skip: u64, seed: u64, w: u32, h: u32) -> Result<Bound
 
 impl App {
     fn new(opts: WindowOptions) -> App {
-        let size = opts.size;
+        let size = opts.size.unwrap_or((1024, 1024));
         App {
             opts,
             live: None,
@@ -135,14 +171,31 @@ impl App {
             cursor: (0.0, 0.0),
             drag_from: None,
             last_click: None,
+            mods: Mods::default(),
             rate: (Instant::now(), 0, 0.0),
             size,
+            panel_px: panel::WIDTH_GUESS,
+            picture: picture::Picture::default(),
+            title: String::new(),
+            surprises: None,
         }
     }
 
     fn fail(&mut self, event_loop: &ActiveEventLoop, e: anyhow::Error) {
         self.error.get_or_insert(e);
         event_loop.exit();
+    }
+
+    /// The picture area: (left edge, width, height) in pixels; beside the panel when it is open.
+    fn area(&self) -> (u32, u32, u32) {
+        let open = self.live.as_ref().is_some_and(|l| l.panel)
+            && self.gfx.as_ref().is_none_or(|g| g.can_copy);
+        let x0 = if open {
+            self.panel_px.min(self.size.0.saturating_sub(16))
+        } else {
+            0
+        };
+        (x0, (self.size.0 - x0).max(1), self.size.1.max(1))
     }
 
     /// The job of the current view at `size` with `iters` points.
@@ -160,7 +213,8 @@ impl App {
 
     /// (Re)starts accumulation for the current view.
     fn restart(&mut self) -> Result<()> {
-        let job = self.job_at(self.size, u64::MAX);
+        let area = self.live.as_ref().expect("live").view.area;
+        let job = self.job_at(area, u64::MAX);
         if let Some(live) = self.live.as_mut() {
             live.points = 0;
             live.dirty = false;
@@ -188,33 +242,58 @@ impl App {
     }
 
     fn init(&mut self, event_loop: &ActiveEventLoop) -> Result<()> {
-        let gfx = Gfx::new(event_loop, self.opts.size, self.opts.adapter.as_deref())?;
+        let size = self
+            .opts
+            .size
+            .unwrap_or_else(|| gfx::fit_screen(event_loop));
+        let gfx = Gfx::new(event_loop, size, self.opts.adapter.as_deref())?;
         let inner = gfx.window.inner_size();
         self.size = (inner.width, inner.height);
         let presets = self.opts.presets.clone();
         let preset = presets[self.opts.index].clone();
-        let home = home_bounds(
-            &preset,
-            self.opts.skip,
-            self.opts.seed,
-            self.size.0,
-            self.size.1,
-        )?;
+        let x0 = if self.opts.panel {
+            self.panel_px.min(self.size.0.saturating_sub(16))
+        } else {
+            0
+        };
+        let (w, h) = ((self.size.0 - x0).max(1), self.size.1.max(1));
+        let home = match self.opts.bounds {
+            Some(b) => b,
+            None => home_bounds(&preset, self.opts.skip, self.opts.seed, w, h)?,
+        };
         let target = if gfx.ctx.is_software() { 0.030 } else { 0.008 };
+        let view = View::new(home, (w, h));
+        let first = history::Look {
+            index: self.opts.index,
+            preset: preset.clone(),
+            style: self.opts.style.clone(),
+            framed: view.framed,
+            home: view.home,
+        };
         self.live = Some(Live {
             presets,
             index: self.opts.index,
+            ranges: panel_parts::ranges_for(&preset),
+            steps: panel_parts::steps_for(&preset),
+            selected: 0,
+            formula_text: panel_parts::formula_text(&preset),
+            formula_error: None,
             preset,
             style: self.opts.style.clone(),
-            view: View::new(home),
+            view,
             paused: false,
             panel: self.opts.panel,
             budget: FrameBudget::new(target),
             points: 0,
             dirty: true,
             message: String::new(),
-            save_size: (self.size.0.max(1), self.size.1.max(1)),
+            save_size: (w, h),
+            save_points: None,
             new_preset_name: String::new(),
+            history: history::History::new(first),
+            strip: Vec::new(),
+            surprise_wanted: false,
+            probe: Vec::new(),
         });
         if !self.opts.quiet {
             eprintln!(
@@ -248,89 +327,7 @@ impl ApplicationHandler for App {
     }
 
     fn window_event(&mut self, event_loop: &ActiveEventLoop, _id: WindowId, event: WindowEvent) {
-        let panel_open = self.live.as_ref().is_some_and(|l| l.panel);
-        let consumed = match (&mut self.gfx, panel_open) {
-            (Some(g), true) => g.egui_state.on_window_event(&g.window, &event).consumed,
-            _ => false,
-        };
-        let result = match event {
-            WindowEvent::CloseRequested => {
-                event_loop.exit();
-                Ok(())
-            }
-            WindowEvent::Resized(s) => {
-                self.resized(s.width, s.height);
-                Ok(())
-            }
-            WindowEvent::RedrawRequested => self.frame(event_loop),
-            WindowEvent::KeyboardInput { event, .. }
-                if event.state == ElementState::Pressed && !consumed =>
-            {
-                let key = match &event.logical_key {
-                    Key::Named(NamedKey::Tab) => KeyName::Tab,
-                    Key::Named(NamedKey::F1) => KeyName::F1,
-                    Key::Named(NamedKey::Space) => KeyName::Space,
-                    Key::Named(NamedKey::Escape) => KeyName::Escape,
-                    Key::Character(c) => KeyName::Char(c.to_string()),
-                    _ => KeyName::Other,
-                };
-                match action_for(&key) {
-                    Some(a) => self.act(a, event_loop),
-                    None => Ok(()),
-                }
-            }
-            WindowEvent::CursorMoved { position, .. } => {
-                let (x, y) = (position.x, position.y);
-                if let (Some((fx, fy)), Some(live)) = (self.drag_from, self.live.as_mut())
-                    && !consumed
-                {
-                    live.view
-                        .pan(x - fx, y - fy, self.size.0.max(1), self.size.1.max(1));
-                    live.dirty = true;
-                    self.drag_from = Some((x, y));
-                }
-                self.cursor = (x, y);
-                Ok(())
-            }
-            WindowEvent::MouseInput {
-                state,
-                button: MouseButton::Left,
-                ..
-            } if !consumed => {
-                if state == ElementState::Pressed {
-                    let double = self
-                        .last_click
-                        .is_some_and(|t| t.elapsed() < Duration::from_millis(400));
-                    self.last_click = Some(Instant::now());
-                    if double && let Some(live) = self.live.as_mut() {
-                        live.view.reset();
-                        live.dirty = true;
-                    }
-                    self.drag_from = Some(self.cursor);
-                } else {
-                    self.drag_from = None;
-                }
-                Ok(())
-            }
-            WindowEvent::MouseWheel { delta, .. } if !consumed => {
-                let lines = match delta {
-                    MouseScrollDelta::LineDelta(_, y) => y as f64,
-                    MouseScrollDelta::PixelDelta(p) => p.y / 40.0,
-                };
-                if let Some(live) = self.live.as_mut() {
-                    live.view.zoom(
-                        1.25f64.powf(lines),
-                        self.cursor.0,
-                        self.cursor.1,
-                        self.size.0.max(1),
-                        self.size.1.max(1),
-                    );
-                    live.dirty = true;
-                }
-                Ok(())
-            }
-            _ => Ok(()),
-        };
+        let result = self.on_event(event_loop, event);
         if let Err(e) = result {
             self.fail(event_loop, e);
         }
@@ -344,6 +341,11 @@ impl ApplicationHandler for App {
 
     fn exiting(&mut self, _event_loop: &ActiveEventLoop) {
         if let Err(e) = self.screenshot() {
+            self.error.get_or_insert(e);
+        }
+        if let (Some(dir), Some(live)) = (crate::testing::window_report_dir(), &self.live)
+            && let Err(e) = report::state(dir, live, &self.title)
+        {
             self.error.get_or_insert(e);
         }
         // A save in progress is finished, not lost.

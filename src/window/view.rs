@@ -1,23 +1,66 @@
 //! The window's interaction logic, free of winit and wgpu so it is unit-tested: the view (pan and
-//! zoom maths), the key-to-action map and the per-frame point budget.
+//! zoom maths, framing), the key-to-action map and the per-frame point budget.
 
 use crate::histogram::Bounds;
 
-/// The plot bounds shown in the window, and the bounds a reset returns to.
+/// The plot bounds shown in the picture area, the region the user framed, and the bounds a reset
+/// returns to.
+///
+/// `framed` is what the user asked to see (the home bounds, or the result of the last pan or
+/// zoom); `bounds` is `framed` widened to the picture area's proportions. When the area changes
+/// (the panel opens or closes, the window is resized) `bounds` is fitted anew from `framed`, so
+/// opening and closing the panel returns to exactly the same view.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct View {
     pub bounds: Bounds,
+    pub framed: Bounds,
     pub home: Bounds,
+    /// The picture area in pixels.
+    pub area: (u32, u32),
+}
+
+/// `b` widened to the proportions of a `w x h` area (unchanged when it has them already, so a
+/// view that fills the area survives a round trip exactly).
+fn fit(b: Bounds, (w, h): (u32, u32)) -> Bounds {
+    let (sx, sy) = ((b.xmax - b.xmin) / w as f64, (b.ymax - b.ymin) / h as f64);
+    if (sx - sy).abs() <= 1e-12 * sx.max(sy) {
+        b
+    } else {
+        b.with_equal_aspect(w, h)
+    }
 }
 
 impl View {
-    pub fn new(home: Bounds) -> View {
-        View { bounds: home, home }
+    pub fn new(home: Bounds, area: (u32, u32)) -> View {
+        let area = (area.0.max(1), area.1.max(1));
+        View {
+            bounds: fit(home, area),
+            framed: home,
+            home,
+            area,
+        }
     }
 
-    /// Map coordinates of a pixel position (x right, y down, in a `w x h` window).
-    pub fn to_map(&self, px: f64, py: f64, w: u32, h: u32) -> (f64, f64) {
+    /// The picture area is now `w x h`: show the framed region in it with true proportions.
+    /// Returns whether the bounds changed.
+    pub fn set_area(&mut self, w: u32, h: u32) -> bool {
+        let area = (w.max(1), h.max(1));
+        let before = self.bounds;
+        self.area = area;
+        self.bounds = fit(self.framed, area);
+        self.bounds != before
+    }
+
+    /// Shows `framed` (fitted to the area), as after a pan or zoom to it.
+    pub fn frame(&mut self, framed: Bounds) {
+        self.framed = framed;
+        self.bounds = fit(framed, self.area);
+    }
+
+    /// Map coordinates of a pixel position (x right, y down, in the picture area).
+    pub fn to_map(&self, px: f64, py: f64) -> (f64, f64) {
         let b = &self.bounds;
+        let (w, h) = self.area;
         (
             b.xmin + (b.xmax - b.xmin) * px / w as f64,
             b.ymax - (b.ymax - b.ymin) * py / h as f64,
@@ -25,8 +68,9 @@ impl View {
     }
 
     /// Moves the view so the content follows a drag of (dx, dy) pixels.
-    pub fn pan(&mut self, dx: f64, dy: f64, w: u32, h: u32) {
+    pub fn pan(&mut self, dx: f64, dy: f64) {
         let b = self.bounds;
+        let (w, h) = self.area;
         let (sx, sy) = ((b.xmax - b.xmin) / w as f64, (b.ymax - b.ymin) / h as f64);
         self.bounds = Bounds {
             xmin: b.xmin - dx * sx,
@@ -34,11 +78,12 @@ impl View {
             ymin: b.ymin + dy * sy,
             ymax: b.ymax + dy * sy,
         };
+        self.framed = self.bounds;
     }
 
     /// Zooms by `factor` (> 1 zooms in) keeping the map point under the cursor fixed.
-    pub fn zoom(&mut self, factor: f64, px: f64, py: f64, w: u32, h: u32) {
-        let (cx, cy) = self.to_map(px, py, w, h);
+    pub fn zoom(&mut self, factor: f64, px: f64, py: f64) {
+        let (cx, cy) = self.to_map(px, py);
         let b = self.bounds;
         let f = factor.clamp(1e-3, 1e3);
         let nb = Bounds {
@@ -61,12 +106,20 @@ impl View {
             && Bounds::new(nb.xmin, nb.xmax, nb.ymin, nb.ymax).is_ok()
         {
             self.bounds = nb;
+            self.framed = nb;
         }
     }
 
     pub fn reset(&mut self) {
-        self.bounds = self.home;
+        self.frame(self.home);
     }
+}
+
+/// The zoom factor of a wheel turn of `lines` notches (or trackpad pixels / 40): 10% per notch,
+/// 1% with Shift, so a trackpad's many small steps zoom smoothly.
+pub fn wheel_factor(lines: f64, fine: bool) -> f64 {
+    let per_notch: f64 = if fine { 1.01 } else { 1.1 };
+    per_notch.powf(lines)
 }
 
 /// What a key press does.
@@ -79,6 +132,13 @@ pub enum Action {
     NextPalette,
     SavePng,
     ResetView,
+    Undo,
+    Redo,
+    Surprise,
+    /// Nudge the selected parameter by this many steps (Shift: tenths of a step).
+    Nudge(i8),
+    /// Select the previous (-1) or next (+1) parameter for nudging.
+    SelectParam(i8),
     Quit,
 }
 
@@ -90,22 +150,50 @@ pub enum KeyName {
     F1,
     Space,
     Escape,
+    Left,
+    Right,
+    Up,
+    Down,
     Other,
 }
 
+/// Modifier keys held with a key.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Mods {
+    pub ctrl: bool,
+    pub shift: bool,
+}
+
 /// The key map: Tab/F1 panel, Space pause, N/P next/previous preset, C next palette, S save PNG,
-/// R reset view, Esc/Q quit.
-pub fn action_for(key: &KeyName) -> Option<Action> {
+/// R reset view, M surprise me, Ctrl-Z undo, Ctrl-Shift-Z or Ctrl-Y redo, Left/Right nudge the
+/// selected parameter, Up/Down select it, Esc/Q quit.
+pub fn action_for(key: &KeyName, mods: Mods) -> Option<Action> {
+    if mods.ctrl {
+        return match key {
+            KeyName::Char(c) => match c.to_ascii_lowercase().as_str() {
+                "z" if mods.shift => Some(Action::Redo),
+                "z" => Some(Action::Undo),
+                "y" => Some(Action::Redo),
+                _ => None,
+            },
+            _ => None,
+        };
+    }
     match key {
         KeyName::Tab | KeyName::F1 => Some(Action::TogglePanel),
         KeyName::Space => Some(Action::Pause),
         KeyName::Escape => Some(Action::Quit),
+        KeyName::Left => Some(Action::Nudge(-1)),
+        KeyName::Right => Some(Action::Nudge(1)),
+        KeyName::Up => Some(Action::SelectParam(-1)),
+        KeyName::Down => Some(Action::SelectParam(1)),
         KeyName::Char(c) => match c.to_ascii_lowercase().as_str() {
             "n" => Some(Action::NextPreset),
             "p" => Some(Action::PreviousPreset),
             "c" => Some(Action::NextPalette),
             "s" => Some(Action::SavePng),
             "r" => Some(Action::ResetView),
+            "m" => Some(Action::Surprise),
             "q" => Some(Action::Quit),
             _ => None,
         },
@@ -145,16 +233,16 @@ mod tests {
     use super::*;
 
     fn view() -> View {
-        View::new(Bounds::new(-2.0, 2.0, -1.0, 1.0).unwrap())
+        View::new(Bounds::new(-2.0, 2.0, -1.0, 1.0).unwrap(), (400, 200))
     }
 
     #[test]
     fn pixel_to_map_and_pan() {
         let mut v = view();
-        assert_eq!(v.to_map(0.0, 0.0, 400, 200), (-2.0, 1.0));
-        assert_eq!(v.to_map(400.0, 200.0, 400, 200), (2.0, -1.0));
+        assert_eq!(v.to_map(0.0, 0.0), (-2.0, 1.0));
+        assert_eq!(v.to_map(400.0, 200.0), (2.0, -1.0));
         // dragging right by a quarter of the width moves the view left by a quarter of its range
-        v.pan(100.0, 0.0, 400, 200);
+        v.pan(100.0, 0.0);
         assert_eq!(
             v.bounds,
             Bounds {
@@ -165,7 +253,7 @@ mod tests {
             }
         );
         // dragging down shows what is above
-        v.pan(0.0, 50.0, 400, 200);
+        v.pan(0.0, 50.0);
         assert_eq!(
             v.bounds,
             Bounds {
@@ -183,48 +271,86 @@ mod tests {
     fn zoom_keeps_the_point_under_the_cursor() {
         let mut v = view();
         let (px, py) = (300.0, 50.0);
-        let before = v.to_map(px, py, 400, 200);
-        v.zoom(2.0, px, py, 400, 200);
-        let after = v.to_map(px, py, 400, 200);
+        let before = v.to_map(px, py);
+        v.zoom(2.0, px, py);
+        let after = v.to_map(px, py);
         assert!((before.0 - after.0).abs() < 1e-12 && (before.1 - after.1).abs() < 1e-12);
         assert!((v.bounds.xmax - v.bounds.xmin - 2.0).abs() < 1e-12);
-        v.zoom(0.5, px, py, 400, 200);
+        v.zoom(0.5, px, py);
         assert!((v.bounds.xmax - v.bounds.xmin - 4.0).abs() < 1e-12);
         // zooming in without end stops at f32 resolution
         for _ in 0..100 {
-            v.zoom(10.0, 200.0, 100.0, 400, 200);
+            v.zoom(10.0, 200.0, 100.0);
         }
         assert!(v.bounds.xmax - v.bounds.xmin > 1e-6);
     }
 
     #[test]
+    fn a_narrower_area_shows_all_of_the_framed_region_and_back() {
+        let mut v = view();
+        v.pan(40.0, -10.0);
+        let framed = v.bounds;
+        // the panel takes 150 pixels: everything framed stays visible, at true proportions
+        assert!(v.set_area(250, 200));
+        let b = v.bounds;
+        assert!(b.xmin <= framed.xmin && b.xmax >= framed.xmax);
+        assert!(b.ymin <= framed.ymin && b.ymax >= framed.ymax);
+        let per_px = |b: Bounds, (w, h): (u32, u32)| {
+            ((b.xmax - b.xmin) / w as f64, (b.ymax - b.ymin) / h as f64)
+        };
+        let (sx, sy) = per_px(b, (250, 200));
+        assert!((sx - sy).abs() < 1e-12);
+        // the panel closes: exactly the view before
+        assert!(v.set_area(400, 200));
+        assert_eq!(v.bounds, framed);
+        assert!(!v.set_area(400, 200));
+    }
+
+    #[test]
+    fn a_wheel_notch_zooms_finely() {
+        assert!((wheel_factor(1.0, false) - 1.1).abs() < 1e-12);
+        assert!((wheel_factor(-1.0, false) - 1.0 / 1.1).abs() < 1e-12);
+        assert!((wheel_factor(1.0, true) - 1.01).abs() < 1e-12);
+        // ten trackpad steps of a tenth zoom as much as one notch
+        let f: f64 = (0..10).map(|_| wheel_factor(0.1, false)).product();
+        assert!((f - 1.1).abs() < 1e-9);
+    }
+
+    #[test]
     fn keys_map_to_actions() {
-        assert_eq!(action_for(&KeyName::Tab), Some(Action::TogglePanel));
-        assert_eq!(action_for(&KeyName::F1), Some(Action::TogglePanel));
-        assert_eq!(action_for(&KeyName::Space), Some(Action::Pause));
+        let none = Mods::default();
+        let key = |c: &str| KeyName::Char(c.into());
+        assert_eq!(action_for(&KeyName::Tab, none), Some(Action::TogglePanel));
+        assert_eq!(action_for(&KeyName::F1, none), Some(Action::TogglePanel));
+        assert_eq!(action_for(&KeyName::Space, none), Some(Action::Pause));
+        assert_eq!(action_for(&key("N"), none), Some(Action::NextPreset));
+        assert_eq!(action_for(&key("p"), none), Some(Action::PreviousPreset));
+        assert_eq!(action_for(&key("c"), none), Some(Action::NextPalette));
+        assert_eq!(action_for(&key("s"), none), Some(Action::SavePng));
+        assert_eq!(action_for(&key("r"), none), Some(Action::ResetView));
+        assert_eq!(action_for(&key("m"), none), Some(Action::Surprise));
+        assert_eq!(action_for(&key("q"), none), Some(Action::Quit));
+        assert_eq!(action_for(&KeyName::Escape, none), Some(Action::Quit));
+        assert_eq!(action_for(&key("x"), none), None);
+        assert_eq!(action_for(&KeyName::Left, none), Some(Action::Nudge(-1)));
+        assert_eq!(action_for(&KeyName::Right, none), Some(Action::Nudge(1)));
         assert_eq!(
-            action_for(&KeyName::Char("N".into())),
-            Some(Action::NextPreset)
+            action_for(&KeyName::Down, none),
+            Some(Action::SelectParam(1))
         );
-        assert_eq!(
-            action_for(&KeyName::Char("p".into())),
-            Some(Action::PreviousPreset)
-        );
-        assert_eq!(
-            action_for(&KeyName::Char("c".into())),
-            Some(Action::NextPalette)
-        );
-        assert_eq!(
-            action_for(&KeyName::Char("s".into())),
-            Some(Action::SavePng)
-        );
-        assert_eq!(
-            action_for(&KeyName::Char("r".into())),
-            Some(Action::ResetView)
-        );
-        assert_eq!(action_for(&KeyName::Char("q".into())), Some(Action::Quit));
-        assert_eq!(action_for(&KeyName::Escape), Some(Action::Quit));
-        assert_eq!(action_for(&KeyName::Char("x".into())), None);
+        let ctrl = Mods {
+            ctrl: true,
+            shift: false,
+        };
+        let ctrl_shift = Mods {
+            ctrl: true,
+            shift: true,
+        };
+        assert_eq!(action_for(&key("z"), ctrl), Some(Action::Undo));
+        assert_eq!(action_for(&key("Z"), ctrl_shift), Some(Action::Redo));
+        assert_eq!(action_for(&key("y"), ctrl), Some(Action::Redo));
+        // Ctrl-S is not S
+        assert_eq!(action_for(&key("s"), ctrl), None);
     }
 
     #[test]
