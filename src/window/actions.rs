@@ -155,11 +155,8 @@ impl App {
     /// The search of the current equation, started (or restarted for a new equation) on demand.
     fn surprises(&mut self) -> Option<&Surprises> {
         let live = self.live.as_ref()?;
-        if live.preset.formula.is_some() {
-            return None;
-        }
-        let eq = live.preset.equation;
-        if self.surprises.as_ref().is_none_or(|s| s.equation != eq) {
+        let map = live.preset.map_key();
+        if self.surprises.as_ref().is_none_or(|s| s.map != map) {
             let live = self.live.as_mut().expect("live");
             live.strip.clear();
             // A fresh seed per window, named in every candidate (`..._s<seed>_n<index>`), so any
@@ -167,7 +164,7 @@ impl App {
             let seed = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(self.opts.seed, |d| d.as_secs() % 100_000);
-            self.surprises = Some(Surprises::start(eq, seed));
+            self.surprises = Some(Surprises::start(&live.preset, seed));
         }
         self.surprises.as_ref()
     }

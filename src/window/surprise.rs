@@ -2,11 +2,11 @@
 //! search's screen ([`crate::search`]) and hands over the accepted ones with a small thumbnail, a
 //! few ahead of need, so the key answers at once and the window never waits for the search.
 
-use crate::attractor::{Equation, Preset};
+use crate::attractor::Preset;
 use crate::cpu::render_sampled;
 use crate::engine::Control;
 use crate::job::Job;
-use crate::search::candidates::candidate;
+use crate::search::candidates::{Space, candidate};
 use crate::search::screen;
 use crate::shade::{Color, Palette, Shade, Style, shade};
 use std::sync::Arc;
@@ -29,9 +29,10 @@ pub struct Candidate {
     pub thumb: Vec<u8>,
 }
 
-/// The search of one equation, running until dropped.
+/// The search of one map (an equation or a formula), running until dropped.
 pub struct Surprises {
-    pub equation: Equation,
+    /// The map searched ([`Preset::map_key`]).
+    pub map: String,
     pub seed: u64,
     rx: Receiver<Candidate>,
     stop: Arc<AtomicBool>,
@@ -40,16 +41,20 @@ pub struct Surprises {
 impl Surprises {
     /// Starts searching `equation` with `seed` (candidates are named after both, so any of them
     /// can be found again with `attractors search EQUATION --seed SEED`).
-    pub fn start(equation: Equation, seed: u64) -> Surprises {
+    pub fn start(preset: &Preset, seed: u64) -> Surprises {
+        let space = match &preset.formula {
+            Some(m) => Space::formula(m.clone()),
+            None => Space::builtin(preset.equation),
+        };
         let (tx, rx) = sync_channel(AHEAD);
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         std::thread::Builder::new()
             .name("window.surprise".into())
-            .spawn(move || search(equation, seed, tx, &flag))
+            .spawn(move || search(&space, seed, tx, &flag))
             .expect("a thread can be started");
         Surprises {
-            equation,
+            map: preset.map_key(),
             seed,
             rx,
             stop,
@@ -71,12 +76,12 @@ impl Drop for Surprises {
     }
 }
 
-fn search(equation: Equation, seed: u64, tx: SyncSender<Candidate>, stop: &AtomicBool) {
+fn search(space: &Space, seed: u64, tx: SyncSender<Candidate>, stop: &AtomicBool) {
     for index in 0..u32::MAX {
         if stop.load(Ordering::Relaxed) {
             return;
         }
-        let preset = candidate(equation, seed, index);
+        let preset = candidate(space, seed, index);
         let verdict = screen(&preset);
         if !verdict.accepted() {
             continue;
@@ -133,9 +138,38 @@ pub fn thumbnail(preset: &Preset) -> Option<Vec<u8>> {
 mod tests {
     use super::*;
 
+    fn clifford() -> Preset {
+        crate::attractor::Presets::builtin()
+            .get("Clifford")
+            .unwrap()
+            .clone()
+    }
+
+    #[test]
+    fn a_formula_is_searched_as_a_formula() {
+        let mut p = clifford();
+        let map = crate::attractor::user::UserMap::parse(
+            "x' = sin(a*y) - cos(b*x); y' = sin(c*x) - cos(d*y)",
+        )
+        .unwrap();
+        p.formula = Some(Arc::new(map));
+        let s = Surprises::start(&p, 3);
+        let mut got = Vec::new();
+        while got.is_empty() {
+            got.extend(s.poll(1));
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(got[0].preset.formula.is_some());
+        assert!(
+            got[0].preset.name.starts_with("Formula_s3_n"),
+            "{}",
+            got[0].preset.name
+        );
+    }
+
     #[test]
     fn hands_over_accepted_candidates_with_thumbnails() {
-        let s = Surprises::start(Equation::Clifford, 7);
+        let s = Surprises::start(&clifford(), 7);
         let mut got = Vec::new();
         while got.len() < 2 {
             got.extend(s.poll(AHEAD));
@@ -154,7 +188,7 @@ mod tests {
             assert!(lit > 100, "{}: {lit} lit pixels", c.preset.name);
         }
         // the same seed gives the same candidates, in order
-        let again = Surprises::start(Equation::Clifford, 7);
+        let again = Surprises::start(&clifford(), 7);
         let mut first = Vec::new();
         while first.is_empty() {
             first.extend(again.poll(1));
