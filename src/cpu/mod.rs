@@ -3,6 +3,7 @@
 
 mod exact;
 mod sampled;
+pub mod scatter;
 
 pub use exact::ExactEngine;
 pub use sampled::{LANES, MAX_ORBIT_LEN, SampledEngine, orbit_plan};

@@ -8,6 +8,7 @@
 //! partition into orbits depends only on N, so the same seed gives the same histogram on any thread
 //! count. A point that diverges costs one point (tallied as diverged) and restarts its orbit.
 
+use super::scatter::{Canvas, Scatter};
 use crate::attractor::F32Kernel;
 use crate::engine::{Control, Engine, EngineError};
 use crate::histogram::{Histogram, Tally};
@@ -45,8 +46,16 @@ pub struct SampledEngine {
     /// Orbit groups of the whole job, and the next one to run.
     groups: u64,
     next_group: u64,
-    /// One private histogram per worker thread (made on first use).
-    slots: Vec<Mutex<Histogram>>,
+    /// The shared counts (made on first use).
+    canvas: Option<Canvas>,
+    /// One scatter buffer and tally per worker thread (made on first use).
+    slots: Vec<Mutex<Slot>>,
+}
+
+/// A worker thread's pending hits and its tally.
+struct Slot {
+    scatter: Scatter,
+    tally: Tally,
 }
 
 impl SampledEngine {
@@ -58,6 +67,7 @@ impl SampledEngine {
             len,
             groups: orbits.div_ceil(LANES as u64),
             next_group: 0,
+            canvas: None,
             slots: Vec::new(),
         }
     }
@@ -82,10 +92,18 @@ impl Engine for SampledEngine {
     fn advance(&mut self, points: u64, ctl: &Control) -> Result<u64, EngineError> {
         if self.slots.is_empty() {
             let threads = rayon::current_num_threads().max(1);
+            let canvas = Canvas::new(self.job.width as usize * self.job.height as usize);
             self.slots = (0..threads)
-                .map(|_| Mutex::new(self.job.empty_histogram()))
+                .map(|_| {
+                    Mutex::new(Slot {
+                        scatter: Scatter::new(&canvas),
+                        tally: Tally::default(),
+                    })
+                })
                 .collect();
+            self.canvas = Some(canvas);
         }
+        let canvas = self.canvas.as_ref().expect("made above");
         let per_group = LANES as u64 * self.len;
         let first = self.next_group;
         let last = (first + points.div_ceil(per_group)).min(self.groups);
@@ -97,14 +115,17 @@ impl Engine for SampledEngine {
                 return;
             }
             let slot = rayon::current_thread_index().unwrap_or(0) % slots.len();
-            let mut hist = slots[slot].lock().unwrap_or_else(|p| p.into_inner());
+            let mut guard = slots[slot].lock().unwrap_or_else(|p| p.into_inner());
+            let Slot { scatter, tally } = &mut *guard;
             let lanes = this.lanes(g);
             let kernel = GroupKernel {
                 job: &this.job,
                 ctl,
                 group: g,
                 lanes: &lanes,
-                hist: &mut hist,
+                canvas,
+                scatter,
+                tally,
             };
             let n = match &this.job.preset.formula {
                 Some(m) => {
@@ -132,9 +153,15 @@ impl Engine for SampledEngine {
 
     fn histogram(&mut self) -> Result<Histogram, EngineError> {
         let mut total = self.job.empty_histogram();
+        let Some(canvas) = &self.canvas else {
+            return Ok(total);
+        };
         for s in &self.slots {
-            total.merge(&s.lock().unwrap_or_else(|p| p.into_inner()));
+            let mut s = s.lock().unwrap_or_else(|p| p.into_inner());
+            s.scatter.flush(canvas);
+            total.tally.add(&s.tally);
         }
+        canvas.read_into(&mut total);
         Ok(total)
     }
 }
@@ -146,7 +173,9 @@ struct GroupKernel<'a> {
     group: u64,
     /// Points each lane must count (0 = lane unused).
     lanes: &'a [u64; LANES],
-    hist: &'a mut Histogram,
+    canvas: &'a Canvas,
+    scatter: &'a mut Scatter,
+    tally: &'a mut Tally,
 }
 
 impl F32Kernel for GroupKernel<'_> {
@@ -181,7 +210,7 @@ impl GroupKernel<'_> {
         let bin = job.binner().to_f32();
         let limit = DIVERGENCE_LIMIT as f32;
         let orbit_id = |l: usize| (self.group * LANES as u64 + l as u64) as u32;
-        let counts = &mut self.hist.counts;
+        let (canvas, scatter) = (self.canvas, self.scatter);
 
         let mut remaining = *self.lanes;
         let mut restarts = [0u32; LANES];
@@ -225,7 +254,7 @@ impl GroupKernel<'_> {
                     steps += 1;
                     for p in &pts {
                         let (idx, inside) = bin.bin_branchless(p[0], p[1]);
-                        counts[idx] += inside as u64;
+                        scatter.push(canvas, idx, inside != 0);
                         inside_sum += inside as u64;
                     }
                 }
@@ -256,7 +285,7 @@ impl GroupKernel<'_> {
                     remaining[l] -= 1;
                     match bin.bin(x, y) {
                         Some(i) => {
-                            counts[i] += 1;
+                            scatter.push(canvas, i, true);
                             t.counted += 1;
                         }
                         None => t.outside += 1,
@@ -264,7 +293,7 @@ impl GroupKernel<'_> {
                 }
             }
         }
-        self.hist.tally.add(&t);
+        self.tally.add(&t);
         total - remaining.iter().sum::<u64>()
     }
 }
