@@ -45,6 +45,7 @@ pub mod palette;
 pub mod pilot;
 pub mod progress;
 pub mod rng;
+pub mod sampling;
 pub mod search;
 
 pub mod shade;
