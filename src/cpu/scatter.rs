@@ -2,7 +2,7 @@
 //!
 //! Random increments into a histogram larger than the caches wait on memory for every point. So a
 //! hit is not added where it lands: its bin index goes into a small per-thread buffer of the
-//! canvas *tile* it falls in (a tile is [`TILE_BINS`] consecutive bins, 256 KiB of u32 counts,
+//! canvas *tile* it falls in (a tile is [`TILE_BINS`] consecutive bins, 64 KiB of u32 counts,
 //! sized to stay in a core's L2 cache), and a full buffer is added to its tile in one go. The
 //! increments of one flush then hit one cache-resident, TLB-resident block instead of the whole
 //! canvas.
@@ -17,11 +17,11 @@ use crate::histogram::Histogram;
 use std::sync::Mutex;
 
 /// log2 of the bins in one tile.
-pub const TILE_BITS: u32 = 16;
-/// Bins in one tile (256 KiB of u32).
+pub const TILE_BITS: u32 = 14;
+/// Bins in one tile (64 KiB of u32).
 pub const TILE_BINS: usize = 1 << TILE_BITS;
 /// Hits buffered per tile and thread before they are added to the tile.
-const BUFFER: usize = 1024;
+const BUFFER: usize = 4096;
 
 /// One tile of the shared canvas.
 struct Tile {
@@ -135,7 +135,7 @@ impl Scatter {
     pub fn push(&mut self, canvas: &Canvas, idx: usize, inside: bool) {
         let tile = idx >> TILE_BITS;
         let len = self.lens[tile] as usize;
-        self.pending[tile * BUFFER + len] = idx as u16;
+        self.pending[tile * BUFFER + len] = (idx & (TILE_BINS - 1)) as u16;
         let len = len + inside as usize;
         self.lens[tile] = len as u32;
         if len == BUFFER {
