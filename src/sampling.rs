@@ -142,8 +142,7 @@ impl SeedPool {
                     p = step(p);
                 }
                 let q = p.map(|v| v as f32);
-                if !(q.iter().all(|v| v.is_finite()) && !crate::histogram::diverged_f64(p[0], p[1]))
-                {
+                if !q.iter().all(|v| v.is_finite()) || crate::histogram::diverged_f64(p[0], p[1]) {
                     continue 'orbits;
                 }
                 got.push(q);

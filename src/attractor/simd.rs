@@ -13,6 +13,9 @@
 //! In a vector step the map's parameters stay scalar f32 (so `repeat (degree - 2.0)` still
 //! counts with a scalar); `f32 op V` and `V op f32` are therefore defined too.
 
+// Indexed loops over the lanes are the form LLVM's vectoriser handles best.
+#![allow(clippy::needless_range_loop)]
+
 use super::prelude_f32 as s;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 

@@ -12,6 +12,9 @@
 //! uncounted (tallied as transient); then it counts its points. A point that diverges costs one
 //! point (tallied as diverged) and restarts the orbit from the pool.
 
+// Indexed loops over the lanes are the form LLVM's vectoriser handles best.
+#![allow(clippy::needless_range_loop)]
+
 use super::scatter::{Canvas, Scatter};
 use crate::attractor::simd::{LanesKernel, V};
 use crate::engine::Control;

@@ -178,7 +178,7 @@ mod tests {
         for i in 0..200_000 {
             h = crate::rng::pcg(h);
             let idx = h as usize % bins;
-            let inside = h % 7 != 0;
+            let inside = !h.is_multiple_of(7);
             let s = if i % 3 == 0 { &mut a } else { &mut b };
             s.push(&canvas, if inside { idx } else { 0 }, inside);
             want[idx] += inside as u64;
