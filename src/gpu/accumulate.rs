@@ -2,10 +2,12 @@
 //! runs dispatches of bounded work, folds u32 counts into 64-bit totals on the GPU after every
 //! dispatch, and reads the totals back into a [`Histogram`].
 
+use super::budget::Budget;
 use super::compose::{compose_accumulate_shader, compose_accumulate_with, validate_wgsl};
-use super::{GpuContext, GpuError, readback};
+use super::targets::Targets;
+use super::{GpuContext, GpuError};
 use crate::attractor::{Equation, Preset};
-use crate::histogram::{Histogram, Tally};
+use crate::histogram::Histogram;
 use crate::job::Job;
 use crate::sampling::{OrbitPlan, OrbitRange, SeedPool};
 use bytemuck::{Pod, Zeroable};
@@ -147,120 +149,6 @@ impl AccumulatePass {
     }
 }
 
-/// Histogram, orbit state, tallies and totals for one job size.
-struct Targets {
-    params: wgpu::Buffer,
-    totals: wgpu::Buffer,
-    bind_group: wgpu::BindGroup,
-    bins: u64,
-}
-
-impl Targets {
-    fn new(
-        ctx: &GpuContext,
-        pass: &AccumulatePass,
-        bins: u64,
-        invocations: u32,
-        pool: &SeedPool,
-    ) -> Result<Targets, GpuError> {
-        let device = &ctx.device;
-        let scope = device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
-        let buffer = |label: &str, size: u64, usage: wgpu::BufferUsages| {
-            device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some(label),
-                size,
-                usage,
-                mapped_at_creation: false,
-            })
-        };
-        let storage = wgpu::BufferUsages::STORAGE;
-        let params = buffer(
-            "gpu.accumulate.params",
-            std::mem::size_of::<AccumulateParams>() as u64,
-            wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
-        );
-        let hist = buffer("gpu.accumulate.histogram", bins * 4, storage);
-        let orbits = buffer("gpu.accumulate.orbits", invocations as u64 * 32, storage);
-        let tally = buffer("gpu.accumulate.tally", 16, storage);
-        let totals = buffer(
-            "gpu.accumulate.totals",
-            (bins + 4) * 8,
-            storage | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
-        );
-        let pool_words: Vec<[f32; 4]> = pool
-            .points()
-            .iter()
-            .map(|p| [p[0], p[1], p[2], 0.0])
-            .collect();
-        let pool_buf = buffer(
-            "gpu.accumulate.pool",
-            (pool_words.len() * 16) as u64,
-            storage | wgpu::BufferUsages::COPY_DST,
-        );
-        ctx.queue
-            .write_buffer(&pool_buf, 0, bytemuck::cast_slice(&pool_words));
-        if let Some(e) = pollster::block_on(scope.pop()) {
-            return Err(GpuError::Other(format!(
-                "out of GPU memory allocating the histogram ({e}); use a smaller --size or --backend cpu"
-            )));
-        }
-        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some("gpu.accumulate.bind_group"),
-            layout: &pass.layout,
-            entries: &[
-                wgpu::BindGroupEntry {
-                    binding: 0,
-                    resource: params.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 1,
-                    resource: hist.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 2,
-                    resource: orbits.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 3,
-                    resource: tally.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 4,
-                    resource: totals.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 5,
-                    resource: pool_buf.as_entire_binding(),
-                },
-            ],
-        });
-        Ok(Targets {
-            params,
-            totals,
-            bind_group,
-            bins,
-        })
-    }
-
-    /// The 64-bit totals as a histogram (counts and tally), and the transient steps.
-    fn read(&self, ctx: &GpuContext, job: &Job) -> Result<(Histogram, u64), GpuError> {
-        let bytes = readback::read_buffer(ctx, &self.totals, (self.bins + 4) * 8)?;
-        let words: &[[u32; 2]] = bytemuck::cast_slice(&bytes);
-        let v = |w: &[u32; 2]| w[0] as u64 | (w[1] as u64) << 32;
-        let mut h = job.empty_histogram();
-        for (c, w) in h.counts.iter_mut().zip(words) {
-            *c = v(w);
-        }
-        let t = &words[self.bins as usize..];
-        h.tally = Tally {
-            counted: v(&t[0]),
-            outside: v(&t[1]),
-            diverged: v(&t[2]),
-        };
-        Ok((h, v(&t[3])))
-    }
-}
-
 /// Invocations (trajectories) in flight: enough to fill a big GPU; fewer on a software adapter,
 /// whose few cores gain nothing from more.
 pub fn invocations_for(ctx: &GpuContext) -> u32 {
@@ -273,62 +161,6 @@ fn dispatch_dims(groups: u32, stride: u32) -> (u32, u32) {
         (groups.max(1), 1)
     } else {
         (stride, groups.div_ceil(stride))
-    }
-}
-
-/// How many points the invocations of a dispatch hold in all: invocation `i` runs orbits
-/// `first + i`, `first + i + invocations`, ...; after cumulative per-invocation budgets of `s`
-/// points, invocation `i` has spent `min(s, total_i)`. The totals take a handful of distinct
-/// values, kept with their counts, so the points a batch spends are known exactly, in O(1).
-#[derive(Clone, Debug)]
-struct Budget {
-    /// (total points of an invocation, invocations with that total)
-    totals: Vec<(u64, u64)>,
-}
-
-impl Budget {
-    fn new(plan: &OrbitPlan, range: OrbitRange, invocations: u32) -> Budget {
-        let inv = invocations as u64;
-        let ids = range.end - range.start;
-        let last = plan
-            .orbits
-            .checked_sub(1)
-            .filter(|l| (range.start..range.end).contains(l));
-        let mut totals: std::collections::BTreeMap<u64, u64> = Default::default();
-        for i in 0..inv.min(ids) {
-            let count = (ids - i - 1) / inv + 1;
-            let mut total = count * plan.len;
-            if let Some(l) = last
-                && (l - range.start) % inv == i
-            {
-                total -= plan.len - plan.len_of(l);
-            }
-            *totals.entry(total).or_default() += 1;
-        }
-        Budget {
-            totals: totals.into_iter().collect(),
-        }
-    }
-
-    /// Points spent after a cumulative per-invocation budget of `s`.
-    fn spent(&self, s: u64) -> u64 {
-        self.totals.iter().map(|&(t, n)| t.min(s) * n).sum()
-    }
-
-    /// The smallest extra budget after `s` that spends at least `points` (or everything left).
-    fn base_for(&self, s: u64, points: u64) -> u64 {
-        let max = self.totals.last().map_or(0, |t| t.0).saturating_sub(s);
-        let (mut lo, mut hi) = (0u64, max);
-        let have = self.spent(s);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if self.spent(s + mid) - have >= points {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        lo
     }
 }
 
@@ -387,7 +219,14 @@ impl Accumulator {
         let invocations = invocations_for(ctx);
         let bins = job.width as u64 * job.height as u64;
         let pool = SeedPool::for_job(job);
-        let targets = Targets::new(ctx, pass, bins, invocations, &pool)?;
+        let targets = Targets::new(
+            ctx,
+            &pass.layout,
+            std::mem::size_of::<AccumulateParams>() as u64,
+            bins,
+            invocations,
+            &pool,
+        )?;
         let acc_groups = invocations.div_ceil(WORKGROUP);
         let fold_groups = (bins + 4).div_ceil(WORKGROUP as u64) as u32;
         let stride = acc_groups
@@ -538,37 +377,6 @@ impl Accumulator {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn budget_counts_the_points_of_every_invocation() {
-        for (iters, inv, range) in [
-            (1_000_003u64, 64u32, None),
-            (1, 64, None),
-            (10_000_000, 4096, Some((100u64, 2000u64))),
-            (4097, 4096, None),
-        ] {
-            let plan = OrbitPlan::new(iters);
-            let r = range.map_or(OrbitRange::all(&plan), |(a, b)| OrbitRange {
-                start: a,
-                end: b,
-            });
-            let b = Budget::new(&plan, r, inv);
-            let want = plan.points_in(r.start..r.end);
-            assert_eq!(b.spent(u64::MAX), want, "{iters}");
-            // Simulate: invocation i spends min(s, total_i); base_for reaches a target exactly
-            // or by at most one step per invocation.
-            let mut s = 0;
-            let mut done = 0;
-            while done < want {
-                let base = b.base_for(s, 12_345).max(1);
-                let got = b.spent(s + base) - b.spent(s);
-                assert!(got >= 12_345.min(want - done) && got <= 12_345 + inv as u64 * 2);
-                s += base;
-                done += got;
-            }
-            assert_eq!(done, want);
-        }
-    }
 
     #[test]
     fn dispatch_covers_all_groups_within_limits() {
