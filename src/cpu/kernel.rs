@@ -30,6 +30,7 @@ pub const ISA_ENV: &str = "ATTRACTORS_CPU_KERNEL";
 
 /// Which compiled kernel runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 pub enum Isa {
     /// x86-64 with AVX-512F: 16 lanes.
     Avx512,

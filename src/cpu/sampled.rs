@@ -292,6 +292,31 @@ mod tests {
     }
 
     #[test]
+    fn every_kernel_gives_the_same_histogram() {
+        // Lane i of every kernel is the scalar f32 orbit of its id: the baseline 8-lane kernel and
+        // the widest one this CPU runs (AVX2 x8 or AVX-512 x16) agree bit for bit, divergence
+        // and restarts included.
+        for (eq, params) in [
+            (Equation::Clifford, vec![-1.3, -1.3, -1.8, -1.9]),
+            (Equation::Henon, vec![1.4, 0.3]),
+            (Equation::Henon, vec![3.0, 0.3]), // diverges: restarts all the time
+        ] {
+            let mut j = job(500_003);
+            j.preset.equation = eq;
+            j.preset.params = params;
+            let mut hists = Vec::new();
+            for isa in [Isa::Portable, Isa::detect()] {
+                let mut e = SampledEngine::new(&j);
+                e.isa = isa;
+                e.groups = (e.range.end - e.range.start).div_ceil(isa.lanes() as u64);
+                assert_eq!(e.advance(u64::MAX, &Control::new()).unwrap(), j.iters);
+                hists.push(e.histogram().unwrap());
+            }
+            assert_eq!(hists[0], hists[1], "{}", eq.name());
+        }
+    }
+
+    #[test]
     fn transient_is_counted_and_small() {
         let j = job(10_000_000);
         let mut e = SampledEngine::new(&j);
