@@ -181,13 +181,13 @@ fn estimate(job: &Job, engine: Resolved) -> u64 {
     // peak; this estimate gives 4.8 GB.)
     let held = 4;
     let renderer = match engine {
-        // one private histogram per thread, plus the sum
-        Resolved::Sampled => rayon::current_num_threads() as u64 + 1,
+        // the shared u32 canvas, and each thread's scatter buffers (half a byte a bin)
+        Resolved::Sampled => bins * 4 + bins / 2 * rayon::current_num_threads() as u64,
         Resolved::Exact => 0,
         // totals read back (bytes and histogram) and the shade pass's 64-bit upload
-        Resolved::Gpu => 3,
+        Resolved::Gpu => bins * 8 * 3,
     };
-    bins * 8 * (held + renderer) + shade
+    bins * 8 * held + renderer + shade
 }
 
 /// MemAvailable from /proc/meminfo, in bytes (None where it cannot be read).

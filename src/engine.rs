@@ -45,6 +45,11 @@ pub trait Engine: Send {
     fn exact_state(&self) -> Option<[f64; 3]> {
         None
     }
+    /// Map evaluations spent so far on uncounted transients (sampled orbits' decorrelation
+    /// steps; the exact orbit's `--skip` is not included): the cost of the sampling design.
+    fn transient_steps(&self) -> u64 {
+        0
+    }
     /// Whether the engine can lose its counts (a GPU device can be lost); the driver then keeps a
     /// recent copy.
     fn volatile(&self) -> bool {

@@ -49,6 +49,7 @@ pub mod pilot;
 pub mod progress;
 pub mod recipe;
 pub mod rng;
+pub mod sampling;
 pub mod search;
 
 pub mod shade;

@@ -2,7 +2,9 @@
 //! WGSL, and the `define_maps!` macro turns that single source into
 //!
 //! * a float64 Rust step (`step_f64`, used by the exact CPU mode; std `sin`/`cos`, no FMA),
-//! * a float32 Rust step (`step_f32`, used by the fast CPU mode; the same tokens, f32 prelude),
+//! * a float32 Rust step (`step_f32`: the same tokens, f32 prelude),
+//! * an N-lane float32 step (`step_lanes`, the vectorised CPU kernels; the same tokens over
+//!   [`super::simd::V`]),
 //! * the WGSL body of `fn map_step` (via `stringify!`), which the GPU issue composes into the
 //!   accumulate shader.
 //!
@@ -131,6 +133,29 @@ macro_rules! define_maps {
             /// of the kernel is compiled once per equation with the map inlined.
             pub fn dispatch_f32<K: $crate::attractor::F32Kernel>(self, kernel: K) -> K::Output {
                 match self { $(Equation::$variant => kernel.run(#[inline(always)] |p, k| Equation::$variant.step_f32(p, k)),)* }
+            }
+
+            /// Calls `kernel.run` with this equation's N-lane step as a concrete closure (one
+            /// compiled hot loop per equation, lane count and instruction set).
+            #[inline(always)]
+            pub fn dispatch_lanes<const N: usize, K: $crate::attractor::simd::LanesKernel<N>>(self, kernel: K) -> K::Output {
+                match self { $(Equation::$variant => kernel.run(#[inline(always)] |p, k| Equation::$variant.step_lanes::<N>(p, k)),)* }
+            }
+
+            /// N float32 steps at once (the vectorised CPU kernels): the same tokens over
+            /// [`$crate::attractor::simd::V`] lanes, parameters scalar; lane `i` is bit-identical
+            /// to [`Equation::step_f32`] of lane `i`'s point.
+            #[inline(always)]
+            pub fn step_lanes<const N: usize>(self, p: [$crate::attractor::simd::V<N>; 3], k: &[f32; 7]) -> [$crate::attractor::simd::V<N>; 3] {
+                match self { $(Equation::$variant => {
+                    #[allow(unused_imports)]
+                    use $crate::attractor::simd::prelude::*;
+                    #[allow(unused_variables, unused_mut)]
+                    let [mut $x, mut $y, mut $z] = p;
+                    let _ = k;
+                    $crate::define_maps!(@bind k 0usize; $($p),*);
+                    $crate::formula_rust!($($body)*);
+                })* }
             }
 
             /// One float32 step (fast CPU mode: the same tokens with the fast f32 prelude).

@@ -11,6 +11,7 @@ pub mod append;
 pub mod atr;
 mod preset;
 mod presets;
+pub mod simd;
 pub mod user;
 
 pub use preset::{Preset, check_params, lookup_equation};
@@ -47,13 +48,14 @@ pub mod prelude_f64 {
     }
 }
 
-/// Float32 prelude for the fast CPU mode: branch-free `sin`/`cos` that LLVM can vectorise across
-/// the lanes of [`crate::cpu`]. Absolute error below 2e-6 for |v| < 10 and 1.2e-3 for |v| < 1e4
-/// (cos rounds v + pi/2 first; tested), far below what a chaotic orbit can notice; the exact mode
-/// uses [`prelude_f64`] instead.
+/// Float32 prelude for the fast CPU mode: branch-free `sin`/`cos` that LLVM vectorises across
+/// the lanes of [`crate::cpu`] (and [`simd::V`]). Both reduce the argument by a multiple of pi
+/// (Cody-Waite, three parts) to [-pi/2, pi/2] and evaluate the odd Taylor polynomial of sin to
+/// r^11 (truncation below 6e-8 there). Measured maximum absolute error against float64 std
+/// (test `fast_sin_cos_accuracy`, asserted below 2^-22 = 2.4e-7 for |v| <= 100 and 2^-20 for
+/// |v| <= 1e4): 1.6e-7 on both ranges, better than the GPU hardware path's 2^-20 order. The
+/// exact mode uses [`prelude_f64`] instead.
 pub mod prelude_f32 {
-    use std::f32::consts::FRAC_PI_2;
-
     const INV_PI: f32 = std::f32::consts::FRAC_1_PI;
     // Cody-Waite split of pi: PI_A is exact in f32 with trailing zero bits, PI_B + PI_C the rest.
     const PI_A: f32 = 3.140625;
@@ -64,13 +66,10 @@ pub mod prelude_f32 {
     /// (ties to even) without a call to a rounding function, so the loop stays vectorised.
     const ROUNDER: f32 = 12_582_912.0;
 
-    /// sin(v): reduce to r = v - k*pi in [-pi/2, pi/2], odd Taylor polynomial to r^11, flip the
-    /// sign for odd k. Meaningful for |v| < 1.3e7 (beyond, one f32 ulp exceeds pi anyway).
+    /// The odd Taylor polynomial of sin on [-pi/2, pi/2], with the sign flipped when the low bit
+    /// of `parity` is set.
     #[inline(always)]
-    pub fn sin(v: f32) -> f32 {
-        let shifted = v * INV_PI + ROUNDER;
-        let k = shifted - ROUNDER;
-        let r = ((v - k * PI_A) - k * PI_B) - k * PI_C;
+    fn sin_reduced(r: f32, parity: u32) -> f32 {
         let r2 = r * r;
         let p = -2.505_210_8e-8_f32;
         let p = p * r2 + 2.755_731_9e-6;
@@ -78,12 +77,28 @@ pub mod prelude_f32 {
         let p = p * r2 + 8.333_333e-3;
         let p = p * r2 - 1.666_666_7e-1;
         let s = r + r * r2 * p;
-        // The low mantissa bit of `shifted` is the parity of k.
-        f32::from_bits(s.to_bits() ^ (shifted.to_bits() << 31))
+        f32::from_bits(s.to_bits() ^ (parity << 31))
     }
+
+    /// sin(v) = (-1)^k sin(v - k*pi), k = round(v/pi). Meaningful for |v| < 1.3e7 (beyond, one
+    /// f32 ulp exceeds pi anyway).
+    #[inline(always)]
+    pub fn sin(v: f32) -> f32 {
+        let shifted = v * INV_PI + ROUNDER;
+        let k = shifted - ROUNDER;
+        let r = ((v - k * PI_A) - k * PI_B) - k * PI_C;
+        // The low mantissa bit of `shifted` is the parity of k.
+        sin_reduced(r, shifted.to_bits())
+    }
+
+    /// cos(v) = (-1)^m sin(v - m*pi + pi/2), m = round(v/pi + 1/2): reduced directly, so no
+    /// rounding of v + pi/2 is added to the error.
     #[inline(always)]
     pub fn cos(v: f32) -> f32 {
-        sin(v + FRAC_PI_2)
+        let shifted = (v * INV_PI + 0.5) + ROUNDER;
+        let m = shifted - ROUNDER;
+        let r = (((((v - m * PI_A) + PI_A * 0.5) - m * PI_B) + PI_B * 0.5) - m * PI_C) + PI_C * 0.5;
+        sin_reduced(r, shifted.to_bits())
     }
     #[inline(always)]
     pub fn sqrt(v: f32) -> f32 {
@@ -350,17 +365,20 @@ mod tests {
             worst = worst.max(s).max(c);
             v += 0.37;
         }
-        // cos(v) = sin(v + pi/2) adds the rounding of v + pi/2 (ulp(1e4) = 1e-3 / 1024).
-        assert!(worst < 1.2e-3, "worst error {worst}");
+        assert!(worst < 2f64.powi(-20), "worst error on |v|<1e4: {worst}");
         let mut worst_small = 0.0f64;
-        let mut v = -10.0f32;
-        while v < 10.0 {
+        let mut v = -100.0f32;
+        while v < 100.0 {
             let s = (prelude_f32::sin(v) as f64 - (v as f64).sin()).abs();
             let c = (prelude_f32::cos(v) as f64 - (v as f64).cos()).abs();
             worst_small = worst_small.max(s).max(c);
             v += 0.001;
         }
-        assert!(worst_small < 2e-6, "worst error on |v|<10: {worst_small}");
+        assert!(
+            worst_small < 2f64.powi(-22),
+            "worst error on |v|<100: {worst_small}"
+        );
+        eprintln!("fast sin/cos max error: {worst_small:e} (|v|<100), {worst:e} (|v|<1e4)");
     }
 
     #[test]

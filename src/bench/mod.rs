@@ -40,6 +40,9 @@ pub struct Sample {
     pub calc: f64,
     pub render: f64,
     pub png: f64,
+    /// Share of the map evaluations spent on uncounted transients (0 for the exact orbit, whose
+    /// `--skip` is a fixed cost of the job).
+    pub transient_share: f64,
 }
 
 impl Sample {
@@ -112,6 +115,8 @@ fn timed_run(engines: &mut Engines, job: &Job, style: &Style) -> Result<(Sample,
         .map_err(|f| f.error)?
         .hist;
     let calc = t.elapsed().as_secs_f64();
+    let transient = engine.transient_steps();
+    let transient_share = transient as f64 / (transient + job.iters).max(1) as f64;
     if hist.tally.total() != job.iters {
         bail!(
             "{} stopped after {} of {} points",
@@ -134,6 +139,7 @@ fn timed_run(engines: &mut Engines, job: &Job, style: &Style) -> Result<(Sample,
             calc,
             render,
             png: png_s,
+            transient_share,
         },
         hist,
     ))

@@ -48,7 +48,7 @@ pub fn table(r: &Report) -> String {
 }
 
 /// The CSV columns, in order.
-pub const CSV_COLUMNS: [&str; 14] = [
+pub const CSV_COLUMNS: [&str; 15] = [
     "row",
     "iters",
     "backend",
@@ -63,6 +63,7 @@ pub const CSV_COLUMNS: [&str; 14] = [
     "tvd",
     "note",
     "preset",
+    "transient_share",
 ];
 
 /// One row per size x backend x rep, then summary rows (min, median, mean) per size x backend.
@@ -93,6 +94,7 @@ pub fn write_csv(r: &Report, out: output::OutputFile) -> Result<()> {
                     "",
                     &note,
                     &r.preset,
+                    "",
                 ])?;
             }
             for (i, s) in c.samples.iter().enumerate() {
@@ -111,16 +113,18 @@ pub fn write_csv(r: &Report, out: output::OutputFile) -> Result<()> {
                     &tvd,
                     &note,
                     &r.preset,
+                    &f(s.transient_share),
                 ])?;
             }
             if !c.samples.is_empty() {
                 let col =
                     |g: fn(&Sample) -> f64| stats(&c.samples.iter().map(g).collect::<Vec<_>>());
-                let (calc, render, png, total) = (
+                let (calc, render, png, total, transient) = (
                     col(|s| s.calc),
                     col(|s| s.render),
                     col(|s| s.png),
                     col(Sample::total),
+                    col(|s| s.transient_share),
                 );
                 for (name, pick) in [("min", 0usize), ("median", 1), ("mean", 2)] {
                     let p = |t: (f64, f64, f64)| [t.0, t.1, t.2][pick];
@@ -139,6 +143,7 @@ pub fn write_csv(r: &Report, out: output::OutputFile) -> Result<()> {
                         &tvd,
                         &note,
                         &r.preset,
+                        &f(p(transient)),
                     ])?;
                 }
             }

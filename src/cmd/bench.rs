@@ -121,6 +121,7 @@ fn summary_json(r: &bench::Report) -> serde_json::Value {
                 "render": part(|s| s.render),
                 "png": part(|s| s.png),
                 "total": part(|s| s.total()),
+                "transient_share": part(|s| s.transient_share),
                 "note": c.note,
             })
         })

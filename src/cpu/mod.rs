@@ -2,10 +2,12 @@
 //! `--exact`) and the multi-threaded float32 sampled mode ([`SampledEngine`], the default).
 
 mod exact;
+pub mod kernel;
 mod sampled;
+pub mod scatter;
 
 pub use exact::ExactEngine;
-pub use sampled::{LANES, MAX_ORBIT_LEN, SampledEngine, orbit_plan};
+pub use sampled::{MAX_ORBIT_LEN, SampledEngine, orbit_plan};
 
 use crate::engine::{Control, Engine};
 use crate::histogram::Histogram;

@@ -1,92 +1,122 @@
 //! The multi-threaded sampled mode (default CPU engine).
 //!
-//! N points are split into independent float32 orbits of at most [`MAX_ORBIT_LEN`] points
-//! (float32 orbits fall into cycles, so long orbits would only repeat themselves). Orbit `i`
-//! starts at [`crate::rng::orbit_start`]`(seed, i, restart)`, skips `S` transient points and counts
-//! its share. Orbits run [`LANES`] at a time in lock-step so the map vectorises; groups of lanes are
-//! spread over all cores by rayon into per-thread histograms that are summed when read. The
-//! partition into orbits depends only on N, so the same seed gives the same histogram on any thread
-//! count. A point that diverges costs one point (tallied as diverged) and restarts its orbit.
+//! The job's points are cut into float32 orbits with global ids ([`crate::sampling`]: the one
+//! sampling design of every backend); orbits start from the job's seed pool. Groups of
+//! consecutive ids run as the lanes of the vectorised kernel ([`super::kernel`]) and are spread
+//! over all cores by rayon; each thread scatters its hits into the one shared canvas through its
+//! own buffers ([`super::scatter`]). An orbit's points depend only on its id and the counts are
+//! integers, so the same seed gives the same histogram on any thread count, instruction set and
+//! split into batches, and the histograms of disjoint id ranges
+//! ([`SampledEngine::for_range`]) add up to the whole job's.
 
-use crate::attractor::F32Kernel;
+use super::kernel::{Group, Isa};
+use super::scatter::{Canvas, Scatter};
 use crate::engine::{Control, Engine, EngineError};
 use crate::histogram::{Histogram, Tally};
-use crate::job::{DIVERGENCE_LIMIT, Job};
-use crate::rng;
+use crate::job::Job;
+use crate::sampling::{OrbitPlan, OrbitRange, SeedPool};
 use rayon::prelude::*;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-/// Longest run of one float32 orbit before it is reseeded (CPU and GPU). Float32 orbits fall into
-/// cycles, and thin attractors show it: against the exact orbit, duffing's TVD is 0.13 with orbits
-/// of 2^16 points and 0.043 with 2^12 (examples/calibrate_agreement.rs). The transient skipped by
-/// each new orbit runs vectorised; at 1000 points per 4096-point orbit it costs about 13% of the
-/// CPU rate (criterion: 163 M points/s with 2^16-point orbits, 142 M with 2^12).
-pub const MAX_ORBIT_LEN: u64 = 1 << 12;
-/// Orbits advanced together in lock-step (one SIMD register of f32 on AVX2).
-pub const LANES: usize = 8;
-/// How often (in steps) a running orbit group checks for cancellation.
-const CHECK_EVERY: u64 = 1 << 16;
+
+pub use crate::sampling::ORBIT_LEN as MAX_ORBIT_LEN;
 
 /// How the sampled mode splits `iters` points into orbits: (orbit count, points per orbit).
-/// At least 64 orbits where there are enough points, so every core gets work.
 pub fn orbit_plan(iters: u64) -> (u64, u64) {
-    let len = iters.div_ceil(64).clamp(1, MAX_ORBIT_LEN);
-    (iters.div_ceil(len), len)
+    let p = OrbitPlan::new(iters);
+    (p.orbits, p.len)
 }
 
-/// The sampled engine: orbit groups are handed out in id order, each group's counts go to the
-/// private histogram of the thread that ran it, and the histograms are summed when read. Counts
-/// are integers, so the sum does not depend on which thread ran which group: the same seed gives
-/// the same histogram on any thread count and for any split into batches.
+/// The sampled engine: groups of orbits are handed out in id order; every thread has its own
+/// scatter buffers and tally; the canvas is shared.
 pub struct SampledEngine {
     job: Job,
-    /// Points per orbit.
-    len: u64,
-    /// Orbit groups of the whole job, and the next one to run.
+    plan: OrbitPlan,
+    range: OrbitRange,
+    pool: SeedPool,
+    isa: Isa,
+    /// Groups of the range, and the next one to run.
     groups: u64,
     next_group: u64,
-    /// One private histogram per worker thread (made on first use).
-    slots: Vec<Mutex<Histogram>>,
+    /// The shared counts (made on first use).
+    canvas: Option<Canvas>,
+    /// One scatter buffer and tally per worker thread (made on first use).
+    slots: Vec<Mutex<Slot>>,
+}
+
+/// A worker thread's pending hits, its tally and its uncounted transient steps.
+struct Slot {
+    scatter: Scatter,
+    tally: Tally,
+    transient: u64,
 }
 
 impl SampledEngine {
-    /// The engine for `job` (no memory is taken until the first batch).
+    /// The engine for the whole of `job` (no canvas memory is taken until the first batch).
     pub fn new(job: &Job) -> SampledEngine {
-        let (orbits, len) = orbit_plan(job.iters);
+        SampledEngine::for_range(job, OrbitRange::all(&OrbitPlan::new(job.iters)))
+    }
+
+    /// The engine for the orbits of `range` only (ids of [`OrbitPlan::new`]`(job.iters)`): it
+    /// does [`OrbitPlan::points_in`] points, and the histograms of disjoint ranges add up to
+    /// the whole job's, bit for bit.
+    pub fn for_range(job: &Job, range: OrbitRange) -> SampledEngine {
+        let plan = OrbitPlan::new(job.iters);
+        let range = OrbitRange {
+            start: range.start.min(plan.orbits),
+            end: range.end.min(plan.orbits),
+        };
+        let range = OrbitRange {
+            start: range.start,
+            end: range.end.max(range.start),
+        };
+        let isa = Isa::detect();
         SampledEngine {
+            pool: SeedPool::for_job(job),
             job: job.clone(),
-            len,
-            groups: orbits.div_ceil(LANES as u64),
+            plan,
+            range,
+            isa,
+            groups: (range.end - range.start).div_ceil(isa.lanes() as u64),
             next_group: 0,
+            canvas: None,
             slots: Vec::new(),
         }
     }
 
-    /// Points the lanes of group `g` count (0 = lane unused).
-    fn lanes(&self, g: u64) -> [u64; LANES] {
-        std::array::from_fn(|l| {
-            let orbit = g * LANES as u64 + l as u64;
-            self.job
-                .iters
-                .saturating_sub(orbit.saturating_mul(self.len))
-                .min(self.len)
-        })
+    /// Points this engine does in all (its range's share of the job).
+    pub fn points(&self) -> u64 {
+        self.plan.points_in(self.range.start..self.range.end)
     }
 }
 
 impl Engine for SampledEngine {
     fn describe(&self) -> String {
-        format!("CPU sampled ({} threads)", rayon::current_num_threads())
+        format!(
+            "CPU sampled ({} threads, {} kernel)",
+            rayon::current_num_threads(),
+            self.isa.describe()
+        )
     }
 
     fn advance(&mut self, points: u64, ctl: &Control) -> Result<u64, EngineError> {
         if self.slots.is_empty() {
             let threads = rayon::current_num_threads().max(1);
+            let canvas = Canvas::new(self.job.width as usize * self.job.height as usize);
             self.slots = (0..threads)
-                .map(|_| Mutex::new(self.job.empty_histogram()))
+                .map(|_| {
+                    Mutex::new(Slot {
+                        scatter: Scatter::new(&canvas),
+                        tally: Tally::default(),
+                        transient: 0,
+                    })
+                })
                 .collect();
+            self.canvas = Some(canvas);
         }
-        let per_group = LANES as u64 * self.len;
+        let canvas = self.canvas.as_ref().expect("made above");
+        let lanes = self.isa.lanes() as u64;
+        let per_group = lanes * self.plan.len;
         let first = self.next_group;
         let last = (first + points.div_ceil(per_group)).min(self.groups);
         let done = AtomicU64::new(0);
@@ -97,34 +127,27 @@ impl Engine for SampledEngine {
                 return;
             }
             let slot = rayon::current_thread_index().unwrap_or(0) % slots.len();
-            let mut hist = slots[slot].lock().unwrap_or_else(|p| p.into_inner());
-            let lanes = this.lanes(g);
-            let kernel = GroupKernel {
+            let mut guard = slots[slot].lock().unwrap_or_else(|p| p.into_inner());
+            let Slot {
+                scatter,
+                tally,
+                transient,
+            } = &mut *guard;
+            let first_id = this.range.start + g * lanes;
+            let group = Group {
                 job: &this.job,
+                plan: &this.plan,
+                pool: &this.pool,
                 ctl,
-                group: g,
-                lanes: &lanes,
-                hist: &mut hist,
+                first: first_id,
+                count: (this.range.end - first_id).min(lanes) as usize,
+                canvas,
+                scatter,
+                tally,
             };
-            let n = match &this.job.preset.formula {
-                Some(m) => {
-                    let k = this.job.preset.kernel_params().map(|v| v as f32);
-                    let mut eval = m.eval_f32::<LANES>(&k);
-                    kernel.run_lanes(|pts: &mut [[f32; 3]; LANES]| {
-                        let (mut xs, mut ys, mut zs) =
-                            ([0f32; LANES], [0f32; LANES], [0f32; LANES]);
-                        for l in 0..LANES {
-                            [xs[l], ys[l], zs[l]] = pts[l];
-                        }
-                        eval.step(&mut xs, &mut ys, &mut zs);
-                        for l in 0..LANES {
-                            pts[l] = [xs[l], ys[l], zs[l]];
-                        }
-                    })
-                }
-                None => this.job.preset.equation.dispatch_f32(kernel),
-            };
-            done.fetch_add(n, Ordering::Relaxed);
+            let d = group.run(this.isa);
+            *transient += d.transient;
+            done.fetch_add(d.points, Ordering::Relaxed);
         });
         self.next_group = last;
         Ok(done.into_inner())
@@ -132,140 +155,23 @@ impl Engine for SampledEngine {
 
     fn histogram(&mut self) -> Result<Histogram, EngineError> {
         let mut total = self.job.empty_histogram();
+        let Some(canvas) = &self.canvas else {
+            return Ok(total);
+        };
         for s in &self.slots {
-            total.merge(&s.lock().unwrap_or_else(|p| p.into_inner()));
+            let mut s = s.lock().unwrap_or_else(|p| p.into_inner());
+            s.scatter.flush(canvas);
+            total.tally.add(&s.tally);
         }
+        canvas.read_into(&mut total);
         Ok(total)
     }
-}
 
-/// One group of [`LANES`] orbits, run with the equation's step inlined.
-struct GroupKernel<'a> {
-    job: &'a Job,
-    ctl: &'a Control,
-    group: u64,
-    /// Points each lane must count (0 = lane unused).
-    lanes: &'a [u64; LANES],
-    hist: &'a mut Histogram,
-}
-
-impl F32Kernel for GroupKernel<'_> {
-    /// Points done (all the lanes' points unless cancelled).
-    type Output = u64;
-
-    fn run<S: Fn([f32; 3], &[f32; 7]) -> [f32; 3] + Copy>(self, step: S) -> Self::Output {
-        let k = self.job.preset.kernel_params().map(|v| v as f32);
-        // Lanes are stepped from structure-of-arrays copies so LLVM vectorises across them.
-        self.run_lanes(|pts: &mut [[f32; 3]; LANES]| {
-            let (mut xs, mut ys, mut zs) = ([0f32; LANES], [0f32; LANES], [0f32; LANES]);
-            for l in 0..LANES {
-                [xs[l], ys[l], zs[l]] = pts[l];
-            }
-            for l in 0..LANES {
-                [xs[l], ys[l], zs[l]] = step([xs[l], ys[l], zs[l]], &k);
-            }
-            for l in 0..LANES {
-                pts[l] = [xs[l], ys[l], zs[l]];
-            }
-        })
-    }
-}
-
-impl GroupKernel<'_> {
-    /// Runs the group's lanes with `step_all` advancing every lane by one step.
-    #[inline(always)]
-    fn run_lanes<F: FnMut(&mut [[f32; 3]; LANES])>(self, mut step_all: F) -> u64 {
-        let job = self.job;
-        let start = job.preset.start.map(|v| v as f32);
-        let key = job.key();
-        let bin = job.binner().to_f32();
-        let limit = DIVERGENCE_LIMIT as f32;
-        let orbit_id = |l: usize| (self.group * LANES as u64 + l as u64) as u32;
-        let counts = &mut self.hist.counts;
-
-        let mut remaining = *self.lanes;
-        let mut restarts = [0u32; LANES];
-        let mut skip_left = [0u64; LANES];
-        let mut t = Tally::default();
-        let total: u64 = remaining.iter().sum();
-        let ctl = self.ctl;
-        let mut pts: [[f32; 3]; LANES] =
-            std::array::from_fn(|l| rng::orbit_start(key, orbit_id(l), 0, start));
-        // Transient: all lanes skip together (cancellable).
-        let mut skipped = 0;
-        while skipped < job.skip && !ctl.is_cancelled() {
-            let n = (job.skip - skipped).min(CHECK_EVERY);
-            for _ in 0..n {
-                step_all(&mut pts);
-            }
-            skipped += n;
-        }
-
-        while remaining.iter().any(|&r| r > 0) && !ctl.is_cancelled() {
-            let uniform = remaining.iter().all(|&r| r > 0) && skip_left.iter().all(|&s| s == 0);
-            let mut steps = 0u64;
-            if uniform {
-                // Fast path: every lane is counting. Binning is branch-free; a divergence ends
-                // the block and is handled by the per-lane path below.
-                let n = remaining
-                    .iter()
-                    .copied()
-                    .min()
-                    .unwrap_or(0)
-                    .min(CHECK_EVERY);
-                let mut inside_sum = 0u64;
-                while steps < n {
-                    step_all(&mut pts);
-                    let bad = pts
-                        .iter()
-                        .any(|p| !(p[0].abs() <= limit && p[1].abs() <= limit));
-                    if bad {
-                        break;
-                    }
-                    steps += 1;
-                    for p in &pts {
-                        let (idx, inside) = bin.bin_branchless(p[0], p[1]);
-                        counts[idx] += inside as u64;
-                        inside_sum += inside as u64;
-                    }
-                }
-                t.counted += inside_sum;
-                t.outside += steps * LANES as u64 - inside_sum;
-                remaining.iter_mut().for_each(|r| *r -= steps);
-                if steps == n {
-                    continue;
-                }
-            } else {
-                step_all(&mut pts);
-            }
-            // Per-lane path for one step (already taken): divergence, transients, finished lanes.
-            for l in 0..LANES {
-                if remaining[l] == 0 {
-                    continue;
-                }
-                let [x, y, _] = pts[l];
-                if !(x.abs() <= limit && y.abs() <= limit) {
-                    t.diverged += 1;
-                    remaining[l] -= 1;
-                    restarts[l] += 1;
-                    pts[l] = rng::orbit_start(key, orbit_id(l), restarts[l], start);
-                    skip_left[l] = job.skip;
-                } else if skip_left[l] > 0 {
-                    skip_left[l] -= 1;
-                } else {
-                    remaining[l] -= 1;
-                    match bin.bin(x, y) {
-                        Some(i) => {
-                            counts[i] += 1;
-                            t.counted += 1;
-                        }
-                        None => t.outside += 1,
-                    }
-                }
-            }
-        }
-        self.hist.tally.add(&t);
-        total - remaining.iter().sum::<u64>()
+    fn transient_steps(&self) -> u64 {
+        self.slots
+            .iter()
+            .map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).transient)
+            .sum()
     }
 }
 
@@ -364,6 +270,62 @@ mod tests {
         assert_eq!(ctl.done(), 0);
         let e = render_exact(&j, &ctl);
         assert_eq!(e.tally.total(), 0);
+    }
+
+    #[test]
+    fn id_ranges_add_up_to_the_whole_render() {
+        let j = job(1_000_003);
+        let whole = render_sampled(&j, &Control::new());
+        let plan = OrbitPlan::new(j.iters);
+        let mut sum = j.empty_histogram();
+        let mut points = 0;
+        for i in 0..3 {
+            let r = plan.ids_of_points(j.iters * i / 3..j.iters * (i + 1) / 3);
+            let mut e = SampledEngine::for_range(&j, r);
+            let n = e.points();
+            points += n;
+            let d = crate::engine::drive(&mut e, n, &Control::new(), None).unwrap();
+            sum.merge(&d.hist);
+        }
+        assert_eq!(points, j.iters);
+        assert_eq!(sum, whole);
+    }
+
+    #[test]
+    fn every_kernel_gives_the_same_histogram() {
+        // Lane i of every kernel is the scalar f32 orbit of its id: the baseline 8-lane kernel and
+        // the widest one this CPU runs (AVX2 x8 or AVX-512 x16) agree bit for bit, divergence
+        // and restarts included.
+        for (eq, params) in [
+            (Equation::Clifford, vec![-1.3, -1.3, -1.8, -1.9]),
+            (Equation::Henon, vec![1.4, 0.3]),
+            (Equation::Henon, vec![3.0, 0.3]), // diverges: restarts all the time
+        ] {
+            let mut j = job(500_003);
+            j.preset.equation = eq;
+            j.preset.params = params;
+            let mut hists = Vec::new();
+            for isa in [Isa::Portable, Isa::detect()] {
+                let mut e = SampledEngine::new(&j);
+                e.isa = isa;
+                e.groups = (e.range.end - e.range.start).div_ceil(isa.lanes() as u64);
+                assert_eq!(e.advance(u64::MAX, &Control::new()).unwrap(), j.iters);
+                hists.push(e.histogram().unwrap());
+            }
+            assert_eq!(hists[0], hists[1], "{}", eq.name());
+        }
+    }
+
+    #[test]
+    fn transient_is_counted_and_small() {
+        let j = job(10_000_000);
+        let mut e = SampledEngine::new(&j);
+        let ctl = Control::new();
+        assert_eq!(e.advance(u64::MAX, &ctl).unwrap(), j.iters);
+        let t = e.transient_steps();
+        // 32 decorrelation steps per 4096-point orbit: 0.78% of the evaluations.
+        let share = t as f64 / (t + j.iters) as f64;
+        assert!(t > 0 && share <= 0.02, "transient share {share}");
     }
 
     #[test]

@@ -2,12 +2,14 @@
 //! runs dispatches of bounded work, folds u32 counts into 64-bit totals on the GPU after every
 //! dispatch, and reads the totals back into a [`Histogram`].
 
+use super::budget::Budget;
 use super::compose::{compose_accumulate_shader, compose_accumulate_with, validate_wgsl};
-use super::{GpuContext, GpuError, readback};
+use super::targets::Targets;
+use super::{GpuContext, GpuError};
 use crate::attractor::{Equation, Preset};
-use crate::histogram::{Histogram, Tally};
+use crate::histogram::Histogram;
 use crate::job::Job;
-use crate::{cpu, rng};
+use crate::sampling::{OrbitPlan, OrbitRange, SeedPool};
 use bytemuck::{Pod, Zeroable};
 use std::time::{Duration, Instant};
 
@@ -21,19 +23,23 @@ pub const DISPATCH_TARGET: Duration = Duration::from_millis(40);
 pub struct AccumulateParams {
     pub k0: [f32; 4],
     pub k1: [f32; 4],
-    pub start: [f32; 4],
+    pub jitter: [f32; 4],
     pub bounds: [f32; 4],
     pub scale: [f32; 4],
     pub width: u32,
     pub height: u32,
     pub key: u32,
-    pub skip: u32,
+    pub decorrelation: u32,
     pub base: u32,
-    pub extra: u32,
+    pub first_id: u32,
+    pub end_id: u32,
+    pub last_id: u32,
+    pub last_len: u32,
     pub invocations: u32,
     pub orbit_len: u32,
     pub init: u32,
     pub stride_x: u32,
+    pub pool_len: u32,
     pub _pad0: u32,
     pub _pad1: u32,
 }
@@ -115,6 +121,7 @@ impl AccumulatePass {
                 storage_entry(2, false),
                 storage_entry(3, false),
                 storage_entry(4, false),
+                storage_entry(5, true),
             ],
         });
         let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
@@ -142,103 +149,6 @@ impl AccumulatePass {
     }
 }
 
-/// Histogram, orbit state, tallies and totals for one job size.
-struct Targets {
-    params: wgpu::Buffer,
-    totals: wgpu::Buffer,
-    bind_group: wgpu::BindGroup,
-    bins: u64,
-}
-
-impl Targets {
-    fn new(
-        ctx: &GpuContext,
-        pass: &AccumulatePass,
-        bins: u64,
-        invocations: u32,
-    ) -> Result<Targets, GpuError> {
-        let device = &ctx.device;
-        let scope = device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
-        let buffer = |label: &str, size: u64, usage: wgpu::BufferUsages| {
-            device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some(label),
-                size,
-                usage,
-                mapped_at_creation: false,
-            })
-        };
-        let storage = wgpu::BufferUsages::STORAGE;
-        let params = buffer(
-            "gpu.accumulate.params",
-            std::mem::size_of::<AccumulateParams>() as u64,
-            wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
-        );
-        let hist = buffer("gpu.accumulate.histogram", bins * 4, storage);
-        let orbits = buffer("gpu.accumulate.orbits", invocations as u64 * 32, storage);
-        let tally = buffer("gpu.accumulate.tally", 12, storage);
-        let totals = buffer(
-            "gpu.accumulate.totals",
-            (bins + 3) * 8,
-            storage | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
-        );
-        if let Some(e) = pollster::block_on(scope.pop()) {
-            return Err(GpuError::Other(format!(
-                "out of GPU memory allocating the histogram ({e}); use a smaller --size or --backend cpu"
-            )));
-        }
-        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some("gpu.accumulate.bind_group"),
-            layout: &pass.layout,
-            entries: &[
-                wgpu::BindGroupEntry {
-                    binding: 0,
-                    resource: params.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 1,
-                    resource: hist.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 2,
-                    resource: orbits.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 3,
-                    resource: tally.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 4,
-                    resource: totals.as_entire_binding(),
-                },
-            ],
-        });
-        Ok(Targets {
-            params,
-            totals,
-            bind_group,
-            bins,
-        })
-    }
-
-    /// The 64-bit totals as a histogram (counts and tally).
-    fn read(&self, ctx: &GpuContext, job: &Job) -> Result<Histogram, GpuError> {
-        let bytes = readback::read_buffer(ctx, &self.totals, (self.bins + 3) * 8)?;
-        let words: &[[u32; 2]] = bytemuck::cast_slice(&bytes);
-        let v = |w: &[u32; 2]| w[0] as u64 | (w[1] as u64) << 32;
-        let mut h = job.empty_histogram();
-        for (c, w) in h.counts.iter_mut().zip(words) {
-            *c = v(w);
-        }
-        let t = &words[self.bins as usize..];
-        h.tally = Tally {
-            counted: v(&t[0]),
-            outside: v(&t[1]),
-            diverged: v(&t[2]),
-        };
-        Ok(h)
-    }
-}
-
 /// Invocations (trajectories) in flight: enough to fill a big GPU; fewer on a software adapter,
 /// whose few cores gain nothing from more.
 pub fn invocations_for(ctx: &GpuContext) -> u32 {
@@ -263,16 +173,30 @@ pub struct Accumulator {
     fold_groups: u32,
     stride: u32,
     invocations: u32,
-    /// Points per invocation in the next batch (adapted to the batch time).
+    budget: Budget,
+    /// Cumulative per-invocation budget of the batches run so far.
+    spent_base: u64,
+    /// Per-invocation budget of the next batch (adapted to the batch time).
     steps: u64,
 }
 
 impl Accumulator {
-    /// Makes the targets for `job` (refusing sizes the adapter cannot hold).
+    /// Makes the targets for the whole of `job` (refusing sizes the adapter cannot hold).
     pub fn new(
         ctx: &GpuContext,
         pass: &AccumulatePass,
         job: &Job,
+    ) -> Result<Accumulator, GpuError> {
+        Accumulator::for_range(ctx, pass, job, OrbitRange::all(&OrbitPlan::new(job.iters)))
+    }
+
+    /// Makes the targets for the orbits of `range` of `job` ([`crate::sampling`]): the histograms
+    /// of disjoint ranges add up to the whole job's (statistically equal to the CPU's).
+    pub fn for_range(
+        ctx: &GpuContext,
+        pass: &AccumulatePass,
+        job: &Job,
+        range: OrbitRange,
     ) -> Result<Accumulator, GpuError> {
         assert_eq!(
             pass.map,
@@ -280,21 +204,42 @@ impl Accumulator {
             "pipeline built for another map"
         );
         ctx.check_size(job.width, job.height)?;
+        let plan = OrbitPlan::new(job.iters);
+        let end = range.end.min(plan.orbits);
+        let range = OrbitRange {
+            start: range.start.min(end),
+            end,
+        };
+        if end >= 1 << 31 {
+            return Err(GpuError::Other(format!(
+                "{} points make {end} orbits, more than one GPU job can number (2^31); split the render, or use --backend cpu",
+                job.iters
+            )));
+        }
         let invocations = invocations_for(ctx);
         let bins = job.width as u64 * job.height as u64;
-        let targets = Targets::new(ctx, pass, bins, invocations)?;
+        let pool = SeedPool::for_job(job);
+        let targets = Targets::new(
+            ctx,
+            &pass.layout,
+            std::mem::size_of::<AccumulateParams>() as u64,
+            bins,
+            invocations,
+            &pool,
+        )?;
         let acc_groups = invocations.div_ceil(WORKGROUP);
-        let fold_groups = (bins + 3).div_ceil(WORKGROUP as u64) as u32;
+        let fold_groups = (bins + 4).div_ceil(WORKGROUP as u64) as u32;
         let stride = acc_groups
             .max(fold_groups)
             .min(ctx.limits.max_compute_workgroups_per_dimension);
         let k = job.preset.kernel_params().map(|v| v as f32);
         let b = job.binner();
-        let start = job.preset.start.map(|v| v as f32);
+        let jitter = pool.jitter();
+        let last = plan.orbits.saturating_sub(1);
         let params = AccumulateParams {
             k0: [k[0], k[1], k[2], k[3]],
             k1: [k[4], k[5], k[6], 0.0],
-            start: [start[0], start[1], start[2], rng::START_JITTER],
+            jitter: [jitter[0], jitter[1], 0.0, 0.0],
             bounds: [
                 b.bounds.xmin as f32,
                 b.bounds.xmax as f32,
@@ -305,13 +250,17 @@ impl Accumulator {
             width: job.width,
             height: job.height,
             key: job.key(),
-            skip: job.skip.min(u32::MAX as u64) as u32,
+            decorrelation: pool.decorrelation().min(u32::MAX as u64) as u32,
             base: 0,
-            extra: 0,
+            first_id: range.start as u32,
+            end_id: range.end as u32,
+            last_id: last.min(u32::MAX as u64) as u32,
+            last_len: plan.len_of(last) as u32,
             invocations,
-            orbit_len: cpu::MAX_ORBIT_LEN as u32,
+            orbit_len: plan.len as u32,
             init: 1,
             stride_x: stride,
+            pool_len: pool.points().len() as u32,
             _pad0: 0,
             _pad1: 0,
         };
@@ -322,19 +271,30 @@ impl Accumulator {
             fold_groups,
             stride,
             invocations,
+            budget: Budget::new(&plan, range, invocations),
+            spent_base: 0,
             steps: 16,
         })
     }
 
-    /// Points the next batch should spend, at most `left`: the adapted size, below 2^32 so no u32
-    /// counter can wrap before the fold.
+    /// Points the next batch will spend, for at most about `left` points: the adapted size
+    /// (rounded up to whole per-invocation steps; 0 when the range is done), below 2^32 so no
+    /// u32 counter can wrap before the fold. Pass it to [`Accumulator::run_batch`].
     pub fn next_batch(&self, left: u64) -> u64 {
-        left.min(self.invocations as u64 * self.steps)
-            .min(u32::MAX as u64)
+        let have = self.budget.spent(self.spent_base);
+        let mut base = self.steps;
+        if self.budget.spent(self.spent_base + base) - have > left {
+            base = self.budget.base_for(self.spent_base, left);
+        }
+        while base > 1 && self.budget.spent(self.spent_base + base) - have > u32::MAX as u64 {
+            base /= 2;
+        }
+        self.budget.spent(self.spent_base + base) - have
     }
 
-    /// Runs one batch of `points` (at most [`Accumulator::next_batch`]) and its fold, waits for
-    /// it, and adapts the next batch towards `target` wall time (at most 4x change at a time).
+    /// Runs one batch that spends exactly `points` (a value of [`Accumulator::next_batch`]) and
+    /// its fold, waits for it, and adapts the next batch towards `target` wall time (at most 4x
+    /// change at a time).
     pub fn run_batch(
         &mut self,
         ctx: &GpuContext,
@@ -343,8 +303,8 @@ impl Accumulator {
         target: Duration,
     ) -> Result<Duration, GpuError> {
         let inv = self.invocations as u64;
-        self.params.base = (points / inv) as u32;
-        self.params.extra = (points % inv) as u32;
+        let base = self.budget.base_for(self.spent_base, points);
+        self.params.base = base.min(u32::MAX as u64) as u32;
         ctx.queue
             .write_buffer(&self.targets.params, 0, bytemuck::bytes_of(&self.params));
         let mut enc = ctx
@@ -370,6 +330,7 @@ impl Accumulator {
         ctx.wait()?;
         let dt = t0.elapsed();
         self.params.init = 0;
+        self.spent_base += base;
         let ratio = (target.as_secs_f64() / dt.as_secs_f64().max(1e-6)).clamp(0.25, 4.0);
         self.steps = ((self.steps as f64 * ratio) as u64).clamp(1, u32::MAX as u64 / inv);
         Ok(dt)
@@ -377,6 +338,15 @@ impl Accumulator {
 
     /// The totals so far as a histogram of `job`'s grid.
     pub fn read(&self, ctx: &GpuContext, job: &Job) -> Result<Histogram, GpuError> {
+        Ok(self.targets.read(ctx, job)?.0)
+    }
+
+    /// The totals so far and the uncounted transient (decorrelation) steps spent.
+    pub fn read_with_transient(
+        &self,
+        ctx: &GpuContext,
+        job: &Job,
+    ) -> Result<(Histogram, u64), GpuError> {
         self.targets.read(ctx, job)
     }
 

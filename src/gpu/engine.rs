@@ -17,6 +17,8 @@ pub struct GpuEngine {
     job: Job,
     left: u64,
     done: u64,
+    /// Decorrelation steps at the last read of the totals.
+    transient: u64,
     shade: Option<ShadePass>,
 }
 
@@ -45,6 +47,7 @@ impl GpuEngine {
             job: job.clone(),
             left: job.iters,
             done: 0,
+            transient: 0,
             shade: None,
         })
     }
@@ -73,17 +76,26 @@ impl Engine for GpuEngine {
                 self.ctx.device.destroy();
             }
             let n = self.acc.next_batch(want - done);
+            if n == 0 {
+                break;
+            }
             self.acc
                 .run_batch(&self.ctx, &self.pass, n, DISPATCH_TARGET)?;
             done += n;
             self.done += n;
         }
-        self.left -= done;
+        self.left = self.left.saturating_sub(done);
         Ok(done)
     }
 
     fn histogram(&mut self) -> Result<Histogram, EngineError> {
-        Ok(self.acc.read(&self.ctx, &self.job)?)
+        let (h, transient) = self.acc.read_with_transient(&self.ctx, &self.job)?;
+        self.transient = transient;
+        Ok(h)
+    }
+
+    fn transient_steps(&self) -> u64 {
+        self.transient
     }
 
     fn volatile(&self) -> bool {

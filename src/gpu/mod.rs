@@ -4,11 +4,13 @@
 //! pipelines per pass; targets per job size. Every object is labelled with its Rust path.
 
 pub mod accumulate;
+mod budget;
 pub mod compose;
 pub mod context;
 mod engine;
 pub mod readback;
 pub mod shade;
+mod targets;
 
 pub use accumulate::AccumulatePass;
 pub use compose::{compose_accumulate_shader, compose_accumulate_with, validate_wgsl};

@@ -1,0 +1,60 @@
+//! Throughput of the CPU sampled engine alone (no pilot, shading or PNG), Clifford, for the
+//! README's performance table: wall rate, rate per CPU-second (robust on a shared machine), the
+//! transient share and the peak resident memory.
+//! `cargo run --release --example cpu_rate -- SIZE [POINTS]` (SIZE 1024 = 1024x1024; POINTS 3e8).
+//! `ATTRACTORS_CPU_KERNEL=portable|avx2` forces a narrower kernel for comparisons.
+
+use attractors::Presets;
+use attractors::cpu::SampledEngine;
+use attractors::engine::{Control, Engine, drive};
+use attractors::job::Job;
+use std::time::Instant;
+
+/// Seconds of CPU time used by this process so far (utime + stime from /proc, Linux only).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// Peak resident memory in MiB (VmHWM, Linux only).
+fn peak_mib() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    Some(line.split_whitespace().nth(1)?.parse::<f64>().ok()? / 1024.0)
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let size: u32 = args
+        .next()
+        .map_or(1024, |v| v.parse().expect("SIZE: a number of pixels"));
+    let points = args.next().map_or(300_000_000, |v| {
+        attractors::cli::parse_count(&v).expect("POINTS: a count")
+    });
+    let preset = Presets::builtin().get("Clifford").unwrap().clone();
+    let job = Job::builder(preset)
+        .size(size, size)
+        .points(points)
+        .build()
+        .unwrap();
+    let mut engine = SampledEngine::new(&job);
+    let (c0, t0) = (cpu_seconds(), Instant::now());
+    let done = drive(&mut engine, job.iters, &Control::new(), None).unwrap();
+    let wall = t0.elapsed().as_secs_f64();
+    let cpu = cpu_seconds().zip(c0).map(|(a, b)| a - b);
+    let transient = engine.transient_steps();
+    assert_eq!(done.hist.tally.total(), job.iters);
+    println!(
+        "{size}x{size} {:e} points, {}: wall {wall:.2} s = {:.1} M points/s; cpu {} s = {} M points/cpu-s; transient {:.2}% of evaluations; peak {} MiB",
+        points as f64,
+        engine.describe(),
+        points as f64 / wall / 1e6,
+        cpu.map_or("?".into(), |c| format!("{c:.2}")),
+        cpu.map_or("?".into(), |c| format!("{:.1}", points as f64 / c / 1e6)),
+        100.0 * transient as f64 / (transient + points) as f64,
+        peak_mib().map_or("?".into(), |m| format!("{m:.0}")),
+    );
+}

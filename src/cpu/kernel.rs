@@ -1,0 +1,321 @@
+//! The vectorised orbit kernel of the sampled mode: one group of up to N orbits (consecutive ids)
+//! advanced in lock-step as [`V`]`<N>` lanes, with the map inlined, binned with datashader's rule
+//! in f32 and scattered through the thread's [`Scatter`].
+//!
+//! The same generic code is compiled three times and chosen at run time ([`Isa::detect`]): with
+//! AVX-512 (16 lanes), with AVX2 (8 lanes), and for the baseline target (8 lanes: SSE2 on
+//! x86-64, NEON on aarch64, scalar elsewhere). No lane ever reads another lane, and every lane
+//! operation is the scalar f32 operation (no FMA), so an orbit's points depend only on its id:
+//! the histogram is the same on every instruction set, group width and thread count.
+//!
+//! Per lane: a new orbit starts at its [`SeedPool`] point and runs the pool's decorrelation steps
+//! uncounted (tallied as transient); then it counts its points. A point that diverges costs one
+//! point (tallied as diverged) and restarts the orbit from the pool.
+
+// Indexed loops over the lanes are the form LLVM's vectoriser handles best.
+#![allow(clippy::needless_range_loop)]
+
+use super::scatter::{Canvas, Scatter};
+use crate::attractor::simd::{LanesKernel, V};
+use crate::engine::Control;
+use crate::histogram::{Binner32, DIVERGENCE_LIMIT, Tally};
+use crate::job::Job;
+use crate::sampling::{OrbitPlan, SeedPool};
+
+/// How often (in steps) a running orbit group checks for cancellation.
+const CHECK_EVERY: u64 = 1 << 16;
+/// Environment variable that forces a kernel (`avx512`, `avx2`, `portable`) for comparisons; an
+/// instruction set the CPU lacks is never used.
+pub const ISA_ENV: &str = "ATTRACTORS_CPU_KERNEL";
+
+/// Which compiled kernel runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+pub enum Isa {
+    /// x86-64 with AVX-512F: 16 lanes.
+    Avx512,
+    /// x86-64 with AVX2 and FMA: 8 lanes.
+    Avx2,
+    /// The compilation target's baseline: 8 lanes.
+    Portable,
+}
+
+impl Isa {
+    /// The widest kernel this CPU runs (or the one [`ISA_ENV`] asks for, if the CPU has it).
+    pub fn detect() -> Isa {
+        let best = Isa::best();
+        match std::env::var(ISA_ENV).ok().as_deref() {
+            Some("portable") => Isa::Portable,
+            Some("avx2") if best != Isa::Portable => Isa::Avx2,
+            _ => best,
+        }
+    }
+
+    fn best() -> Isa {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                return Isa::Avx512;
+            }
+            if std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma")
+            {
+                return Isa::Avx2;
+            }
+        }
+        Isa::Portable
+    }
+
+    /// Orbits per group.
+    pub fn lanes(self) -> usize {
+        match self {
+            Isa::Avx512 => 16,
+            Isa::Avx2 | Isa::Portable => 8,
+        }
+    }
+
+    /// For messages: `avx512 x16`.
+    pub fn describe(self) -> String {
+        let name = match self {
+            Isa::Avx512 => "avx512",
+            Isa::Avx2 => "avx2",
+            Isa::Portable => std::env::consts::ARCH,
+        };
+        format!("{name} x{}", self.lanes())
+    }
+}
+
+/// What a group reports: points spent (counted, outside or diverged) and uncounted transient steps.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GroupDone {
+    pub points: u64,
+    pub transient: u64,
+}
+
+/// One group of orbits `first..first + count` and where its results go.
+pub struct Group<'a> {
+    pub job: &'a Job,
+    pub plan: &'a OrbitPlan,
+    pub pool: &'a SeedPool,
+    pub ctl: &'a Control,
+    pub first: u64,
+    pub count: usize,
+    pub canvas: &'a Canvas,
+    pub scatter: &'a mut Scatter,
+    pub tally: &'a mut Tally,
+}
+
+impl Group<'_> {
+    /// Runs the group with the kernel of `isa` (`count` must be at most `isa.lanes()`).
+    pub fn run(self, isa: Isa) -> GroupDone {
+        assert!(self.count <= isa.lanes());
+        match isa {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `Isa::detect` returns Avx512 / Avx2 only when the CPU has those features.
+            Isa::Avx512 => unsafe { run_avx512(self) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as above.
+            Isa::Avx2 => unsafe { run_avx2(self) },
+            _ => self.dispatch::<8>(),
+        }
+    }
+
+    /// The map's N-lane step (built-in or user formula) inlined into the loop.
+    #[inline(always)]
+    fn dispatch<const N: usize>(self) -> GroupDone {
+        match &self.job.preset.formula {
+            Some(m) => {
+                let k = self.job.preset.kernel_params().map(|v| v as f32);
+                let mut eval = m.eval_f32::<N>(&k);
+                self.run_lanes::<N>(
+                    #[inline(always)]
+                    |p: [V<N>; 3]| {
+                        let [mut x, mut y, mut z] = p.map(|v| v.0);
+                        eval.step(&mut x, &mut y, &mut z);
+                        [V(x), V(y), V(z)]
+                    },
+                )
+            }
+            None => self.job.preset.equation.dispatch_lanes::<N, _>(self),
+        }
+    }
+
+    #[inline(always)]
+    fn run_lanes<const N: usize>(self, mut step: impl FnMut([V<N>; 3]) -> [V<N>; 3]) -> GroupDone {
+        let key = self.job.key();
+        let bin = self.job.binner().to_f32();
+        let limit = DIVERGENCE_LIMIT as f32;
+        let decorrelation = self.pool.decorrelation();
+        let (canvas, scatter, ctl) = (self.canvas, self.scatter, self.ctl);
+        let id = |l: usize| self.first + l as u64;
+
+        let mut remaining: [u64; N] = std::array::from_fn(|l| {
+            if l < self.count {
+                self.plan.len_of(id(l))
+            } else {
+                0
+            }
+        });
+        let total: u64 = remaining.iter().sum();
+        let mut restarts = [0u32; N];
+        let mut decor = [decorrelation; N];
+        let mut p = [V([0.0; N]); 3];
+        for l in 0..N {
+            let s = self.pool.start(key, id(l), 0);
+            for c in 0..3 {
+                p[c].0[l] = s[c];
+            }
+        }
+        let mut t = Tally::default();
+        let mut transient = 0u64;
+
+        while remaining.iter().any(|&r| r > 0) && !ctl.is_cancelled() {
+            let uniform = remaining.iter().all(|&r| r > 0) && decor.iter().all(|&d| d == 0);
+            if uniform {
+                // Fast path: every lane counts. Binning is branch-free; a divergence ends the
+                // block, and the step already taken is handled lane by lane below.
+                let n = remaining
+                    .iter()
+                    .copied()
+                    .min()
+                    .unwrap_or(0)
+                    .min(CHECK_EVERY);
+                let (mut steps, mut inside_sum) = (0u64, 0u64);
+                while steps < n {
+                    p = step(p);
+                    let mut bad = false;
+                    for l in 0..N {
+                        bad |= !(p[0].0[l].abs() <= limit && p[1].0[l].abs() <= limit);
+                    }
+                    if bad {
+                        break;
+                    }
+                    steps += 1;
+                    let (mut idx, mut inside) = ([0u32; N], [0u32; N]);
+                    bin_lanes(&bin, &p[0], &p[1], &mut idx, &mut inside);
+                    for l in 0..N {
+                        scatter.push(canvas, idx[l] as usize, inside[l] != 0);
+                        inside_sum += inside[l] as u64;
+                    }
+                }
+                t.counted += inside_sum;
+                t.outside += steps * N as u64 - inside_sum;
+                remaining.iter_mut().for_each(|r| *r -= steps);
+                if steps == n {
+                    continue;
+                }
+            } else {
+                p = step(p);
+            }
+            // One step (already taken), lane by lane: divergence, decorrelation, finished lanes.
+            for l in 0..N {
+                if remaining[l] == 0 {
+                    continue;
+                }
+                let (x, y) = (p[0].0[l], p[1].0[l]);
+                if !(x.abs() <= limit && y.abs() <= limit) {
+                    t.diverged += 1;
+                    remaining[l] -= 1;
+                    restarts[l] += 1;
+                    let s = self.pool.start(key, id(l), restarts[l]);
+                    for c in 0..3 {
+                        p[c].0[l] = s[c];
+                    }
+                    decor[l] = decorrelation;
+                } else if decor[l] > 0 {
+                    decor[l] -= 1;
+                    transient += 1;
+                } else {
+                    remaining[l] -= 1;
+                    match bin.bin(x, y) {
+                        Some(i) => {
+                            scatter.push(canvas, i, true);
+                            t.counted += 1;
+                        }
+                        None => t.outside += 1,
+                    }
+                }
+            }
+        }
+        self.tally.add(&t);
+        GroupDone {
+            points: total - remaining.iter().sum::<u64>(),
+            transient,
+        }
+    }
+}
+
+impl<const N: usize> LanesKernel<N> for Group<'_> {
+    type Output = GroupDone;
+    #[inline(always)]
+    fn run<S: Fn([V<N>; 3], &[f32; 7]) -> [V<N>; 3] + Copy>(self, step: S) -> GroupDone {
+        let k = self.job.preset.kernel_params().map(|v| v as f32);
+        self.run_lanes::<N>(
+            #[inline(always)]
+            |p| step(p, &k),
+        )
+    }
+}
+
+/// Datashader's rule ([`Binner32::bin`]) for N lanes at once, written to vectorise: the storage
+/// index and 1 for a point inside the bounds, (0, 0) outside or NaN. Inside, `x * sx + tx` lies in
+/// [0, W] up to rounding, so the i32 conversion equals the u32 one of [`Binner32::bin`].
+#[inline(always)]
+fn bin_lanes<const N: usize>(
+    b: &Binner32,
+    x: &V<N>,
+    y: &V<N>,
+    idx: &mut [u32; N],
+    inside: &mut [u32; N],
+) {
+    let (w, h) = (b.width as i32, b.height as i32);
+    for l in 0..N {
+        let (x, y) = (x.0[l], y.0[l]);
+        let ins = (b.xmin <= x) & (x <= b.xmax) & (b.ymin <= y) & (y <= b.ymax);
+        let col = ((x * b.sx + b.tx) as i32).clamp(0, w - 1) as u32;
+        let row_up = ((y * b.sy + b.ty) as i32).clamp(0, h - 1);
+        let i = (h - 1 - row_up) as u32 * b.width + col;
+        idx[l] = if ins { i } else { 0 };
+        inside[l] = ins as u32;
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512vl,avx512dq,avx512bw,avx2,fma")]
+fn run_avx512(g: Group) -> GroupDone {
+    g.dispatch::<16>()
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn run_avx2(g: Group) -> GroupDone {
+    g.dispatch::<8>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::histogram::{Binner, Bounds};
+
+    #[test]
+    fn lane_binning_equals_the_scalar_rule() {
+        let b = Binner::new(Bounds::new(-2.0, 3.0, -1.0, 1.5).unwrap(), 37, 23).to_f32();
+        let mut h = 99u32;
+        let mut xs = Vec::new();
+        for _ in 0..4000 {
+            h = crate::rng::pcg(h);
+            xs.push(crate::rng::signed_unit(h) * 4.0);
+        }
+        xs.extend([-2.0, 3.0, -1.0, 1.5, f32::NAN, 1e30, -1e30, f32::INFINITY]);
+        for c in xs.chunks_exact(16) {
+            let x = V::<8>(std::array::from_fn(|i| c[i]));
+            let y = V::<8>(std::array::from_fn(|i| c[8 + i] * 0.7));
+            let (mut idx, mut inside) = ([0; 8], [0; 8]);
+            bin_lanes(&b, &x, &y, &mut idx, &mut inside);
+            for l in 0..8 {
+                let want = b.bin(x.0[l], y.0[l]).map_or((0, 0), |i| (i as u32, 1));
+                assert_eq!((idx[l], inside[l]), want, "({}, {})", x.0[l], y.0[l]);
+            }
+        }
+    }
+}
