@@ -12,6 +12,12 @@ pub fn run(r: &RenderArgs) -> Result<()> {
     if r.resume.is_some() {
         bail!("--resume continues a headless render; add the --png/--hist of the stopped render");
     }
+    if ["de", "depth", "supersample"]
+        .iter()
+        .any(|f| r.given.has(f))
+    {
+        bail!("--de, --depth and --supersample apply to pictures written to files; add --png FILE");
+    }
     let cfg = render_config(r)?;
     let mut presets = cfg.presets.all().to_vec();
     let index = cfg.presets.index_of(&cfg.job.preset.name).unwrap_or(0);
@@ -24,7 +30,10 @@ pub fn run(r: &RenderArgs) -> Result<()> {
             .clone()
             .unwrap_or_else(|| PathBuf::from("attractors.atr")),
         style: cfg.style,
-        size: (cfg.job.width, cfg.job.height),
+        size: (
+            cfg.job.width / cfg.quality.supersample,
+            cfg.job.height / cfg.quality.supersample,
+        ),
         skip: cfg.job.skip,
         seed: cfg.job.seed,
         cpu: r.backend == crate::Backend::Cpu,
