@@ -11,7 +11,9 @@
 //! not be a terminal, and only one output of a run can go there.
 
 mod encode;
+mod exr;
 pub use encode::{PngLayout, PngText, RECIPE_KEYWORD, encode_png, encode_png_rows, read_png_text};
+pub use exr::{RECIPE_ATTRIBUTE, read_exr_recipe, write_exr};
 
 use crate::histogram::Histogram;
 use anyhow::{Context, Result, bail};
@@ -29,6 +31,7 @@ pub enum Kind {
     Json,
     /// A preset file (any name; written by "save preset" and `search --atr`).
     Atr,
+    Exr,
 }
 
 impl Kind {
@@ -40,6 +43,7 @@ impl Kind {
             Kind::Svg => "svg",
             Kind::Json => "json",
             Kind::Atr => "atr",
+            Kind::Exr => "exr",
         }
     }
     fn flag(self) -> &'static str {
@@ -50,6 +54,7 @@ impl Kind {
             Kind::Svg => "--plot",
             Kind::Json => "--checkpoint",
             Kind::Atr => "--config",
+            Kind::Exr => "--exr",
         }
     }
 }

@@ -6,8 +6,9 @@
 //! several (a search contact sheet) with the recipe [`FORMAT`] and the program version, as JSON.
 //!
 //! Where it goes: every PNG (the `attractors` `iTXt` chunk, see [`crate::output::PngText`]) and
-//! beside every `--hist FILE.npy` as `FILE.recipe.json` ([`sidecar_path`]). [`load`] reads it back
-//! from a PNG, a `.npy` (its sidecar), a recipe sidecar or a checkpoint's `.ckpt.json`.
+//! beside every `--hist FILE.npy` as `FILE.recipe.json` ([`sidecar_path`]), and in the header of
+//! every `--exr` file. [`load`] reads it back from a PNG, an EXR, a `.npy` (its sidecar), a recipe
+//! sidecar or a checkpoint's `.ckpt.json`.
 //!
 //! Versions: a reader takes a document of any format number as long as it knows every field;
 //! a field it does not know (written by a newer program) or a field it needs that is missing
@@ -19,7 +20,6 @@ use crate::attractor::user::{PARAM_NAMES, UserMap};
 use crate::attractor::{self, Preset};
 use crate::histogram::Bounds;
 use crate::job::Job;
-use crate::output::PngText;
 use crate::shade::{Color, Palette, Shade, Span, Style};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -73,6 +73,16 @@ pub struct Recipe {
     /// Bits per channel of the PNG (8 or 16).
     #[serde(default = "eight")]
     pub depth: u8,
+    /// Accumulated at this many times `size`, box-filtered down (1: not supersampled).
+    #[serde(default = "one")]
+    pub supersample: u32,
+    /// Density estimation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub de: Option<crate::density::De>,
+}
+
+fn one() -> u32 {
+    1
 }
 
 fn eight() -> u8 {
@@ -177,7 +187,20 @@ impl Recipe {
             background: format!("#{r:02x}{g:02x}{bl:02x}{a:02x}"),
             span: style.span.map(|s| [s.min, s.max]),
             depth: 8,
+            supersample: 1,
+            de: None,
         }
+    }
+
+    /// This recipe with the print-quality options `q`: `size` becomes the picture's (the job's
+    /// canvas divided by the supersampling factor).
+    pub fn with_quality(mut self, q: &crate::density::Quality) -> Recipe {
+        let n = q.supersample.max(1);
+        self.size = [self.size[0] / n, self.size[1] / n];
+        self.depth = q.depth;
+        self.supersample = n;
+        self.de = q.de;
+        self
     }
 
     /// This recipe shaded in `style` instead (what `shade` writes).
@@ -305,26 +328,6 @@ impl Document {
     /// Compact JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("a recipe serialises")
-    }
-
-    /// The text chunks of a PNG carrying this document.
-    pub fn png_text(&self) -> PngText {
-        let description = match (&self.picture, &self.sheet) {
-            (Some(r), _) => r.describe(),
-            (None, Some(s)) => format!(
-                "attractors search sheet of {} candidates: {}. Their .atr rows: attractors info FILE --as-atr",
-                s.len(),
-                s.iter()
-                    .map(|r| r.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            (None, None) => "attractors picture".into(),
-        };
-        PngText {
-            description,
-            recipe: Some(self.to_json()),
-        }
     }
 
     /// Parses a document; `file` names its source in errors.

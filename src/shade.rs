@@ -213,6 +213,9 @@ pub struct ToneMap {
     /// eq_hist only: distinct non-empty counts, ascending, and the cdf x of each (step 3).
     pub values: Vec<u64>,
     pub cdf: Vec<f64>,
+    /// Units per count: 1 for histograms, [`crate::density::DENSITY_SCALE`] for the fixed-point
+    /// densities of `--de`/`--supersample` (offset counts are divided by it before step 3).
+    pub scale: f64,
 }
 
 impl ToneMap {
@@ -238,6 +241,22 @@ impl ToneMap {
         stats: &CountStats,
         span: Option<Span>,
     ) -> Result<ToneMap, ShadeError> {
+        ToneMap::from_stats_scaled(shade, stats, span, 1)
+    }
+
+    /// [`ToneMap::from_stats`] of fixed-point counts, `scale` units per count (the span is in
+    /// counts).
+    pub fn from_stats_scaled(
+        shade: Shade,
+        stats: &CountStats,
+        span: Option<Span>,
+        scale: u64,
+    ) -> Result<ToneMap, ShadeError> {
+        let span = span.map(|s| Span {
+            min: s.min.saturating_mul(scale),
+            max: s.max.saturating_mul(scale),
+        });
+        let unit = scale as f64;
         if shade == Shade::EqHist && span.is_some() {
             return Err(ShadeError::SpanWithEqHist);
         }
@@ -265,10 +284,13 @@ impl ToneMap {
             (clip, offset) = ((0, u64::MAX), cmin);
         } else if let Some(s) = span {
             (clip, offset) = ((s.min, s.max), s.min);
-            (lo, hi) = (0.0, ToneMap::transform(shade, (s.max - s.min) as f64));
+            (lo, hi) = (
+                0.0,
+                ToneMap::transform(shade, (s.max - s.min) as f64 / unit),
+            );
         } else {
             (clip, offset) = ((0, u64::MAX), cmin);
-            (lo, hi) = (0.0, ToneMap::transform(shade, (cmax - cmin) as f64));
+            (lo, hi) = (0.0, ToneMap::transform(shade, (cmax - cmin) as f64 / unit));
         }
         Ok(ToneMap {
             shade,
@@ -280,6 +302,7 @@ impl ToneMap {
             hi,
             values,
             cdf,
+            scale: unit,
         })
     }
 
@@ -301,7 +324,7 @@ impl ToneMap {
             };
         }
         let d = c.clamp(self.clip.0, self.clip.1) - self.offset;
-        ToneMap::transform(self.shade, d as f64)
+        ToneMap::transform(self.shade, d as f64 / self.scale)
     }
 
     /// The normalised level u = (x - lo) / (hi - lo) in [0, 1] of a non-empty count (1 when the

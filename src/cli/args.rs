@@ -370,6 +370,21 @@ pub struct RenderArgs {
     /// checkpoint's .ckpt.json); every flag given overrides it (`--from old.png --size 8192x8192`).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["name", "config"])]
     pub from: Option<PathBuf>,
+    /// Bits per channel of the PNG: 8, or 16 (tone map kept in float, no 8-bit banding).
+    #[arg(long, default_value_t = 8, value_parser = parse_depth)]
+    pub depth: u8,
+    /// Write the density as 32-bit float OpenEXR: channels `count` (counts per pixel, after --de
+    /// and --supersample) and `level` (the tone-mapped level, 0..1); the recipe in the header.
+    #[arg(long, value_name = "FILE.exr")]
+    pub exr: Option<PathBuf>,
+    /// Accumulate at N times the width and height, then sum N x N blocks (box filter) before
+    /// tone mapping; N from 1 to 4.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=4))]
+    pub supersample: u32,
+    /// Density estimation (flam3's): blur each bin over max(MIN, RADIUS / count^CURVE) pixels
+    /// before tone mapping; MIN defaults to 0, CURVE to 0.4 (`--de 9`).
+    #[arg(long, value_name = "RADIUS[,MIN[,CURVE]]", value_parser = crate::density::parse_de)]
+    pub de: Option<crate::density::De>,
     /// The flags the command line gave (set by [`crate::cli::parse`]): what overrides `--from`.
     #[arg(skip)]
     pub given: Given,

@@ -15,6 +15,9 @@ pub struct RenderConfig {
     pub style: Style,
     /// Fraction of pilot orbits that diverged.
     pub pilot_diverged: f64,
+    /// Depth, supersampling, density estimation; the job's canvas is `supersample` times the
+    /// picture's.
+    pub quality: crate::density::Quality,
 }
 
 /// Validates the flags and runs the pilot; no output is touched.
@@ -32,8 +35,14 @@ pub fn render_config(r: &RenderArgs) -> Result<RenderConfig> {
         &r.background,
         r.span,
     )?;
+    let quality = crate::density::Quality {
+        depth: r.depth,
+        supersample: r.supersample,
+        de: r.de,
+    };
+    let n = quality.supersample;
     let mut builder = Job::builder(preset)
-        .size(r.size.0, r.size.1)
+        .size(r.size.0 * n, r.size.1 * n)
         .points(r.iters)
         .skip(r.skip)
         .seed(r.seed)
@@ -48,6 +57,7 @@ pub fn render_config(r: &RenderArgs) -> Result<RenderConfig> {
         job,
         style,
         pilot_diverged: pilot.diverged_fraction,
+        quality,
     })
 }
 
@@ -221,6 +231,21 @@ fn render_config_from(r: &RenderArgs, file: &std::path::Path) -> Result<RenderCo
     } else {
         (recipe.size[0], recipe.size[1])
     };
+    let quality = crate::density::Quality {
+        depth: if given("depth") {
+            r.depth
+        } else {
+            recipe.depth
+        },
+        supersample: if given("supersample") {
+            r.supersample
+        } else {
+            recipe.supersample
+        },
+        de: if given("de") { r.de } else { recipe.de },
+    };
+    let n = quality.supersample;
+    let size = (size.0 * n, size.1 * n);
     let exact = r.exact
         || r.backend == crate::Backend::CpuExact
         || (!given("exact") && recipe.mode == crate::recipe::Mode::Exact);
@@ -245,5 +270,6 @@ fn render_config_from(r: &RenderArgs, file: &std::path::Path) -> Result<RenderCo
         job,
         style,
         pilot_diverged: pilot.diverged_fraction,
+        quality,
     })
 }

@@ -91,6 +91,12 @@ fn block(r: &Recipe) -> String {
     if let Some([a, b]) = r.span {
         rows.push(("span", format!("{a},{b}")));
     }
+    if r.supersample > 1 {
+        rows.push(("supersample", r.supersample.to_string()));
+    }
+    if let Some(de) = &r.de {
+        rows.push(("de", format!("{},{},{}", de.radius, de.min, de.curve)));
+    }
     rows.push(("flags", r.command()));
     rows.iter()
         .map(|(k, v)| format!("  {:<11} {v}\n", format!("{k}:")))

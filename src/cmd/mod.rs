@@ -37,7 +37,10 @@ pub fn run(args: Args) -> Result<Outcome> {
         Some(Command::Shade(s)) => shade::run(&s).map(|_| Outcome::Complete),
         Some(Command::Search(s)) => search::run(&s).map(|_| Outcome::Complete),
         Some(Command::Animate(a)) => animate::run(&a),
-        None if args.render.png.is_none() && args.render.hist.is_none() => {
+        None if args.render.png.is_none()
+            && args.render.hist.is_none()
+            && args.render.exr.is_none() =>
+        {
             window::run(&args.render).map(|_| Outcome::Complete)
         }
         None => render::run(&args.render),

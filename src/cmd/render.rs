@@ -51,6 +51,7 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
         .as_deref()
         .filter(|p| !is_stdio(p))
         .or(r.png.as_deref().filter(|p| !is_stdio(p)))
+        .or(r.exr.as_deref())
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from(format!("{}.png", file_stem_of(&job.preset.name))));
     // One render per output at a time; released on every way out of this function.
@@ -129,6 +130,7 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
         wrote: false,
         verbose: !quiet && !show_bar,
     };
+    super::render_out::check_memory(&job, &cfg.quality, r.exr.is_some())?;
     let mut engines = Engines::open(r.backend, r.adapter.as_deref(), &job, |n| {
         eprintln!("note: {n}")
     })?;
@@ -215,8 +217,15 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
             hist.tally.counted
         );
     }
-    let recipe = crate::recipe::Recipe::of(&job, target, &cfg.style);
-    let written = outputs.write(&hist, engine.as_mut(), &cfg.style, recipe, quiet)?;
+    let recipe = crate::recipe::Recipe::of(&job, target, &cfg.style).with_quality(&cfg.quality);
+    let written = outputs.write(
+        &hist,
+        engine.as_mut(),
+        &cfg.style,
+        &cfg.quality,
+        recipe,
+        quiet,
+    )?;
     if r.json && failure.is_none() {
         let t = this_run.tally;
         super::json::print(&serde_json::json!({

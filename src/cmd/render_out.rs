@@ -1,17 +1,21 @@
 //! The outputs of a headless render, checked before the work and written after it: the PNG (with
-//! its recipe), the counts `.npy` and the recipe beside it (`FILE.recipe.json`).
+//! its recipe), the counts `.npy` and the recipe beside it (`FILE.recipe.json`), the EXR.
 //!
-//! The PNG is shaded on the GPU when the engine has one and the picture is small, else on the CPU
-//! in bands of rows that are compressed as they come (no whole-picture RGBA buffer); both give the
+//! Between the histogram and the pictures: density estimation and supersampling
+//! ([`crate::density`]) when asked. The PNG is shaded by the engine (on the GPU when it has one)
+//! when the picture is 8-bit, plain and small; else on the CPU in bands of rows that are
+//! compressed as they come (no whole-picture RGBA buffer), in 8 or 16 bits. Both shaders give the
 //! same picture (tests/shade_parity.rs).
 
 use crate::cli::RenderArgs;
+use crate::density::{DENSITY_SCALE, Quality};
 use crate::engine::Engine;
 use crate::histogram::Histogram;
+use crate::job::Job;
 use crate::output::{Kind, OutputFile, PngLayout, is_stdio};
 use crate::recipe::{Document, Recipe};
-use crate::shade::{Style, ToneMap, pixel8, pixel16};
-use anyhow::Result;
+use crate::shade::{CountStats, Shade, Style, ToneMap, pixel8, pixel16};
+use anyhow::{Result, bail};
 
 /// Rows shaded together (in parallel) before they go to the encoder.
 const BAND_ROWS: usize = 64;
@@ -23,10 +27,12 @@ pub struct Outputs {
     png: Option<OutputFile>,
     npy: Option<OutputFile>,
     npy_recipe: Option<OutputFile>,
+    exr: Option<OutputFile>,
 }
 
 impl Outputs {
-    /// Checks the recipe sidecar's path too (the `.npy` and PNG are already prepared).
+    /// Checks the recipe sidecar's and the EXR's paths too (the `.npy` and PNG are already
+    /// prepared).
     pub fn prepare(
         r: &RenderArgs,
         png: Option<OutputFile>,
@@ -38,10 +44,16 @@ impl Outputs {
             .filter(|p| !is_stdio(p))
             .map(|p| OutputFile::prepare_for(&crate::recipe::sidecar_path(p), Kind::Json, "--hist"))
             .transpose()?;
+        let exr = r
+            .exr
+            .as_deref()
+            .map(|p| OutputFile::prepare(p, Kind::Exr))
+            .transpose()?;
         Ok(Outputs {
             png,
             npy,
             npy_recipe,
+            exr,
         })
     }
 
@@ -51,6 +63,7 @@ impl Outputs {
         hist: &Histogram,
         engine: &mut dyn Engine,
         style: &Style,
+        quality: &Quality,
         recipe: Recipe,
         quiet: bool,
     ) -> Result<Vec<String>> {
@@ -70,32 +83,119 @@ impl Outputs {
             }
             done(name, &path);
         }
+        if self.png.is_none() && self.exr.is_none() {
+            return Ok(written);
+        }
+        // The picture's counts: the histogram itself, or its fixed-point density after --de and
+        // --supersample.
+        let t = std::time::Instant::now();
+        let finished = crate::density::finish(hist, quality.de.as_ref(), quality.supersample);
+        if finished.is_some() && !quiet {
+            eprintln!(
+                "density: {} in {:.2} s",
+                describe_quality(quality),
+                t.elapsed().as_secs_f64()
+            );
+        }
+        let (pic, scale) = match &finished {
+            Some(h) => (h, DENSITY_SCALE),
+            None => (hist, 1),
+        };
+        let tone = tone_map(pic, style, scale);
         if let Some(out) = self.png {
             let (name, path) = (out.describe(), out.path.clone());
             let text = doc.png_text();
-            let pixels = hist.width as u64 * hist.height as u64;
-            if pixels <= WHOLE_PICTURE_PIXELS {
+            let pixels = pic.width as u64 * pic.height as u64;
+            if finished.is_none() && quality.depth == 8 && pixels <= WHOLE_PICTURE_PIXELS {
                 let rgba = engine.shade(hist, style)?;
                 out.write_png(&rgba, hist.width, hist.height, &text)?;
             } else {
-                write_png_banded(out, hist, style, 8, &text)?;
+                write_png_banded(out, pic, &tone, style, quality.depth, &text)?;
             }
+            done(name, &path);
+        }
+        if let Some(out) = self.exr {
+            let (name, path) = (out.describe(), out.path.clone());
+            crate::output::write_exr(out, pic, &tone, scale, &doc.to_json())?;
             done(name, &path);
         }
         Ok(written)
     }
 }
 
-/// Shades `hist` on the CPU in bands of rows straight into the PNG encoder.
+/// `--de 9,0,0.4, --supersample 2` (what applies).
+fn describe_quality(q: &Quality) -> String {
+    let mut parts = Vec::new();
+    if let Some(de) = &q.de {
+        parts.push(format!("--de {},{},{}", de.radius, de.min, de.curve));
+    }
+    if q.supersample > 1 {
+        parts.push(format!("--supersample {}", q.supersample));
+    }
+    parts.join(", ")
+}
+
+/// The tone map of `hist` (fixed-point with `scale` units per count) under `style`.
+pub fn tone_map(hist: &Histogram, style: &Style, scale: u64) -> ToneMap {
+    let mut stats = CountStats::new(style.shade);
+    hist.counts.iter().for_each(|&c| stats.add(c));
+    let span = style.span.filter(|_| style.shade != Shade::EqHist);
+    ToneMap::from_stats_scaled(style.shade, &stats, span, scale).expect("no span with eq_hist")
+}
+
+/// Refuses up front, with the numbers, a render whose quality passes (density estimation,
+/// supersampling, EXR) would not fit in memory next to the histogram.
+pub fn check_memory(job: &Job, q: &Quality, exr: bool) -> Result<()> {
+    let bins = job.width as u64 * job.height as u64;
+    let n = q.supersample.max(1) as u64;
+    let out = bins / (n * n);
+    let mut extra = 0;
+    if q.de.is_some() {
+        // density, one width level, the blur's row pass, the widths
+        extra += bins * 32;
+    } else if n > 1 {
+        extra += bins * 8;
+    }
+    if q.de.is_some() || n > 1 {
+        // the picture's density and its fixed-point counts
+        extra += out * 16;
+    }
+    if exr {
+        // two f32 channels and the encoded file
+        extra += out * 16;
+    }
+    // The histogram in a few copies (the engine's own check counts it in detail).
+    let need = extra + bins * 8 * 4;
+    if extra > 0
+        && let Some(avail) = crate::backend::available_memory()
+        && need > avail
+    {
+        bail!(
+            "--size {}x{} with {}: needs about {} MiB of memory ({} MiB for the histogram at {}x{}, {} MiB for the quality passes), but only {} MiB are available; use a smaller --size or --supersample",
+            job.width / n as u32,
+            job.height / n as u32,
+            describe_quality(q),
+            need >> 20,
+            (bins * 8 * 4) >> 20,
+            job.width,
+            job.height,
+            extra >> 20,
+            avail >> 20
+        );
+    }
+    Ok(())
+}
+
+/// Shades `hist` with `tone` on the CPU in bands of rows straight into the PNG encoder.
 pub fn write_png_banded(
     out: OutputFile,
     hist: &Histogram,
+    tone: &ToneMap,
     style: &Style,
     depth: u8,
     text: &crate::output::PngText,
 ) -> Result<()> {
     use rayon::prelude::*;
-    let tone = ToneMap::of(hist, style);
     let layout = PngLayout {
         width: hist.width,
         height: hist.height,
@@ -116,7 +216,7 @@ pub fn write_png_banded(
                 .zip(rows.par_chunks(w))
                 .for_each(|(dst, src)| {
                     let mut v = Vec::with_capacity(row_bytes);
-                    shade_row(&tone, style, layout, src, &mut v);
+                    shade_row(tone, style, layout, src, &mut v);
                     dst.copy_from_slice(&v);
                 });
         }

@@ -12,6 +12,12 @@ pub fn run(r: &RenderArgs) -> Result<()> {
     if r.resume.is_some() {
         bail!("--resume continues a headless render; add the --png/--hist of the stopped render");
     }
+    if ["de", "depth", "supersample"]
+        .iter()
+        .any(|f| r.given.has(f))
+    {
+        bail!("--de, --depth and --supersample apply to pictures written to files; add --png FILE");
+    }
     let cfg = render_config(r)?;
     let mut presets = cfg.presets.all().to_vec();
     let index = cfg.presets.index_of(&cfg.job.preset.name).unwrap_or(0);
@@ -26,7 +32,7 @@ pub fn run(r: &RenderArgs) -> Result<()> {
         style: cfg.style,
         // Without --size the window fits the screen.
         size: size_given().then_some((cfg.job.width, cfg.job.height)),
-        bounds: r.bounds.is_some().then_some(cfg.job.bounds),
+        bounds: (r.bounds.is_some() || r.from.is_some()).then_some(cfg.job.bounds),
         skip: cfg.job.skip,
         seed: cfg.job.seed,
         cpu: r.backend == crate::Backend::Cpu,

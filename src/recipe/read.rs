@@ -58,6 +58,15 @@ pub fn load(path: &Path) -> Result<Document, RecipeError> {
             .ok_or(RecipeError::Missing { file: file.clone() })?;
         return Document::from_json(&text, &file);
     }
+    if name.ends_with(".exr") {
+        let text = crate::output::read_exr_recipe(path)
+            .map_err(|e| RecipeError::Damaged {
+                file: file.clone(),
+                why: format!("{e:#}"),
+            })?
+            .ok_or(RecipeError::Missing { file: file.clone() })?;
+        return Document::from_json(&text, &file);
+    }
     if name.ends_with(".ckpt.json") {
         let meta: crate::checkpoint::Meta =
             serde_json::from_str(&read(path)?).map_err(|e| RecipeError::Damaged {

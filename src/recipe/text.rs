@@ -1,8 +1,9 @@
 //! A recipe in words: the `--params` value, the one-line description image viewers show, the
 //! equivalent command line, and the `.atr` row.
 
-use super::{Mode, Recipe};
+use super::{Document, Mode, Recipe};
 use crate::attractor;
+use crate::output::PngText;
 
 impl Recipe {
     /// `a=-1.3,b=-1.3` in the map's parameter order.
@@ -74,11 +75,42 @@ impl Recipe {
         if let Some([a, b]) = self.span {
             cmd.push_str(&format!(" --span {a},{b}"));
         }
+        if self.depth != 8 {
+            cmd.push_str(&format!(" --depth {}", self.depth));
+        }
+        if self.supersample > 1 {
+            cmd.push_str(&format!(" --supersample {}", self.supersample));
+        }
+        if let Some(de) = &self.de {
+            cmd.push_str(&format!(" --de {},{},{}", de.radius, de.min, de.curve));
+        }
         cmd
     }
 
     /// The recipe as an `.atr` row with a palette column (see README "The .atr format").
     pub fn atr_row(&self) -> Result<String, String> {
         Ok(attractor::atr::format_row(&self.preset()?, true))
+    }
+}
+
+impl Document {
+    /// The text chunks of a PNG carrying this document.
+    pub fn png_text(&self) -> PngText {
+        let description = match (&self.picture, &self.sheet) {
+            (Some(r), _) => r.describe(),
+            (None, Some(s)) => format!(
+                "attractors search sheet of {} candidates: {}. Their .atr rows: attractors info FILE --as-atr",
+                s.len(),
+                s.iter()
+                    .map(|r| r.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            (None, None) => "attractors picture".into(),
+        };
+        PngText {
+            description,
+            recipe: Some(self.to_json()),
+        }
     }
 }
