@@ -35,6 +35,7 @@ pub mod cli;
 pub mod cmd;
 pub mod compare;
 pub mod cpu;
+pub mod css_colors;
 pub mod engine;
 pub mod gpu;
 pub mod histogram;
