@@ -38,6 +38,7 @@ pub mod cli;
 pub mod cmd;
 pub mod compare;
 pub mod cpu;
+pub mod css_colors;
 pub mod density;
 pub mod engine;
 pub mod gpu;

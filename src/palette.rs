@@ -140,24 +140,19 @@ pub struct Color(pub [u8; 4]);
 impl FromStr for Color {
     type Err = String;
     fn from_str(s: &str) -> Result<Color, String> {
-        let named = [
-            ("black", [0, 0, 0, 255]),
-            ("white", [255, 255, 255, 255]),
-            ("transparent", [0, 0, 0, 0]),
-            ("gray", [128, 128, 128, 255]),
-            ("grey", [128, 128, 128, 255]),
-            ("red", [255, 0, 0, 255]),
-            ("green", [0, 128, 0, 255]),
-            ("blue", [0, 0, 255, 255]),
-            ("navy", [0, 0, 128, 255]),
-        ];
         let lower = s.trim().to_ascii_lowercase();
-        if let Some((_, c)) = named.iter().find(|(n, _)| *n == lower) {
-            return Ok(Color(*c));
+        if lower == "transparent" {
+            return Ok(Color([0, 0, 0, 0]));
+        }
+        if let Some([r, g, b]) = crate::css_colors::css_color(&lower) {
+            return Ok(Color([r, g, b, 255]));
         }
         let bad = || {
+            let names = crate::css_colors::CSS_COLORS.iter().map(|(n, _)| *n);
             format!(
-                "unknown colour '{s}'; expected a name (black, white, transparent, ...) or #rrggbb or #rrggbbaa"
+                "unknown colour '{s}'; expected a CSS colour name (`attractors list --colors` shows \
+                 all 148){}, transparent, #rrggbb or #rrggbbaa",
+                crate::suggest::did_you_mean(&lower, names)
             )
         };
         let hex = lower.strip_prefix('#').ok_or_else(bad)?;

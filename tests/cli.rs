@@ -347,3 +347,55 @@ fn gpu_backend_flags() {
         "the largest square that fits is",
     );
 }
+
+/// `--equation` replacing the preset's equation: the summary names the equation, not the preset.
+#[test]
+fn the_summary_names_the_equation_that_replaced_the_preset() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("dj.png");
+    let out = bin()
+        .args([
+            "--equation",
+            "de_jong",
+            "--params",
+            "a=-2.24,b=0.43,c=-0.65,d=-2.43",
+        ])
+        .args(["--size", "32x32", "--iters", "1e4", "--backend", "cpu"])
+        .args(["--png", png.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("De_Jong: 10000 points"), "{err}");
+    assert!(!err.contains("Clifford"), "{err}");
+}
+
+/// CSS colour names are accepted by `--background` and listed by `list --colors`; an unknown one
+/// says where the list is and suggests close names.
+#[test]
+fn css_colour_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("bg.png");
+    for name in ["darkblue", "Ivory", "rebeccapurple"] {
+        let out = bin()
+            .args(["--background", name, "--size", "16x16", "--iters", "1e3"])
+            .args(["--backend", "cpu", "-q", "--png", png.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = bin().args(["list", "--colors"]).output().unwrap();
+    let list = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(list.lines().count(), 148);
+    assert!(list.contains("darkblue #00008b\n"), "{list}");
+    let err = fails(
+        &["--background", "darkblu", "--png", "x.png"],
+        "unknown colour 'darkblu'",
+    );
+    assert!(err.contains("attractors list --colors"), "{err}");
+    assert!(err.contains("did you mean darkblue"), "{err}");
+}

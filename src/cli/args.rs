@@ -207,6 +207,9 @@ pub struct ListArgs {
     /// Show every palette name.
     #[arg(long)]
     pub palettes: bool,
+    /// Show every colour name `--background` accepts (the CSS named colours) with its value.
+    #[arg(long)]
+    pub colors: bool,
     /// Preset file (default ./attractors.atr, else the built-in copy).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

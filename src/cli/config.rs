@@ -97,6 +97,15 @@ pub fn apply_overrides(mut p: Preset, r: &RenderArgs) -> Result<Preset> {
         if eq != p.equation {
             p.equation = eq;
             p.params = vec![f64::NAN; eq.params().len()];
+            // The preset's name no longer describes the map: name the equation instead.
+            if r.name.is_none() {
+                p.name = eq
+                    .name()
+                    .split('_')
+                    .map(|w| w[..1].to_ascii_uppercase() + &w[1..])
+                    .collect::<Vec<_>>()
+                    .join("_");
+            }
         }
     }
     if let Some(StartPoint(s)) = &r.start {

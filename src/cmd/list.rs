@@ -1,4 +1,4 @@
-//! `attractors list`: the presets of the .atr file, the equations, or the palettes.
+//! `attractors list`: the presets of the .atr file, the equations, the palettes or the colours.
 
 use crate::attractor::user::builtin_formula;
 use crate::attractor::{Equation, Presets};
@@ -15,6 +15,10 @@ pub fn run(l: &ListArgs) -> Result<()> {
     let mut out = String::new();
     if l.palettes {
         out = Palette::names().join("\n") + "\n";
+    } else if l.colors {
+        for (name, [r, g, b]) in crate::css_colors::CSS_COLORS {
+            let _ = writeln!(out, "{name} #{r:02x}{g:02x}{b:02x}");
+        }
     } else if l.equations && l.as_formula {
         for e in Equation::ALL {
             match builtin_formula(*e) {
@@ -83,12 +87,18 @@ pub fn printable(s: &str) -> String {
     out
 }
 
-/// `list --json`: `{"palettes": [..]}`, `{"equations": [{name, params, formula}]}`, or
+/// `list --json`: `{"palettes": [..]}`, `{"colors": [{name, hex}]}`, `{"equations": [{name, params, formula}]}`, or
 /// `{"source", "presets": [{name, equation, palette, params, start}]}`.
 fn json(l: &ListArgs) -> Result<()> {
     use serde_json::json;
     let doc = if l.palettes {
         json!({ "palettes": Palette::names() })
+    } else if l.colors {
+        let colors: Vec<_> = crate::css_colors::CSS_COLORS
+            .iter()
+            .map(|(n, [r, g, b])| json!({ "name": n, "hex": format!("#{r:02x}{g:02x}{b:02x}") }))
+            .collect();
+        json!({ "colors": colors })
     } else if l.equations {
         let eqs: Vec<_> = Equation::ALL
             .iter()

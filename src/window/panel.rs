@@ -4,7 +4,7 @@
 //! [`Requests`].
 
 use super::Live;
-use super::panel_parts::{self as parts, is_integer, slots};
+use super::panel_parts::{self as parts, is_integer, logarithmic, slots};
 use crate::shade::{Color, Palette, Shade};
 
 /// Palettes offered in the panel and cycled by C (any name works with `--palette`).
@@ -113,7 +113,8 @@ fn contents(ui: &mut egui::Ui, live: &mut Live, req: &mut Requests) {
 }
 
 /// A slider per parameter; the selected one (arrow keys) is marked. Shift while dragging moves 10x
-/// more finely. A slider's ends come from the value, so showing a value never changes it.
+/// more finely; non-negative parameters get a logarithmic slider. A slider's ends come from the
+/// value, so showing a value never changes it.
 fn parameters(ui: &mut egui::Ui, live: &mut Live, req: &mut Requests) {
     ui.label(format!(
         "{} parameters (step {})",
@@ -147,8 +148,11 @@ fn parameters(ui: &mut egui::Ui, live: &mut Live, req: &mut Requests) {
                     r
                 } else {
                     let half = live.ranges[i];
+                    let log = logarithmic(&live.preset, i);
+                    let lo = if log { 0.0 } else { -half };
                     let r = ui.add(
-                        egui::Slider::new(&mut v, -half..=half)
+                        egui::Slider::new(&mut v, lo..=half)
+                            .logarithmic(log)
                             .clamping(egui::SliderClamping::Never)
                             .max_decimals(6)
                             .text(name),

@@ -55,6 +55,15 @@ pub fn ranges_for(p: &Preset) -> Vec<f64> {
         .collect()
 }
 
+/// Whether parameter `i` is shown on a logarithmic slider from 0: its equation's range is
+/// non-negative (hopalong's, gumowski_mira's a in 0..0.01), so the slider spans decades and small
+/// values get as much of it as large ones.
+pub fn logarithmic(p: &Preset, i: usize) -> bool {
+    p.formula.is_none()
+        && p.params.get(i).is_some_and(|v| *v >= 0.0)
+        && p.equation.search_range().get(i).is_some_and(|r| r.0 >= 0.0)
+}
+
 /// Each parameter's nudge step: a hundredth of the power of ten below its slider's half-width.
 pub fn steps_for(p: &Preset) -> Vec<f64> {
     ranges_for(p)
@@ -231,4 +240,44 @@ pub fn bounds(ui: &mut egui::Ui, live: &Live) {
             ui.ctx().copy_text(text.clone());
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attractor::Presets;
+
+    fn preset(name: &str) -> Preset {
+        Presets::builtin().get(name).unwrap().clone()
+    }
+
+    #[test]
+    fn ranges_hold_the_value_and_degree_is_whole() {
+        for p in Presets::builtin().all() {
+            for (i, v) in p.params.iter().enumerate() {
+                assert!(v.abs() <= ranges_for(p)[i], "{} {i}", p.name);
+            }
+        }
+        let icon = preset("Symmetric_Icon_11");
+        let s = slots(&icon);
+        assert_eq!(s[5], (5, "degree"));
+        assert!(is_integer(s[5].1));
+        assert_eq!(icon.params[5], 16.0);
+    }
+
+    #[test]
+    fn steps_and_log_sliders() {
+        let c = preset("Clifford");
+        assert_eq!(steps_for(&c), vec![0.01; 4]);
+        assert!(!logarithmic(&c, 0));
+        let g = Presets::builtin()
+            .all()
+            .iter()
+            .find(|p| p.equation == crate::attractor::Equation::GumowskiMira && p.params[0] > 0.0)
+            .unwrap()
+            .clone();
+        assert!(logarithmic(&g, 0), "{}", g.name);
+        assert!(!logarithmic(&g, 2), "mu spans -1..1");
+        assert!(steps_for(&g)[0] < 0.001);
+    }
 }
