@@ -4,7 +4,7 @@
 
 use crate::histogram::Histogram;
 use crate::job::Job;
-use crate::search::screen::{Reason, judge_histogram};
+use crate::search::screen::{Reason, judge_histogram, screen};
 
 /// The warnings for `hist`, the result of `job` (empty when the picture is fine).
 pub fn check_result(hist: &Histogram, job: &Job) -> Vec<String> {
@@ -31,6 +31,14 @@ pub fn check_result(hist: &Histogram, job: &Job) -> Vec<String> {
             "the orbit collapses to about {:.1} effective pixel(s), {} lit (a fixed point or a short cycle) for {what}; try other parameters",
             hist.effective_pixels(),
             hist.nonzero_bins()
+        ));
+    } else if let Some(reason @ (Reason::FixedPoint | Reason::Cycle { .. })) =
+        screen(&job.preset).reject
+    {
+        // The search's own orbit check (float64, from the start point): a cycle too long to
+        // collapse the picture still draws only a few dots, not an attractor.
+        w.push(format!(
+            "the orbit from the start point is periodic ({reason}) for {what}: the picture shows a few points, not an attractor; try other parameters"
         ));
     }
     w

@@ -390,6 +390,34 @@ fn result_warnings_show_under_quiet() {
     );
     assert!(err.contains("1e300"), "{err}");
     assert!(err.contains("diverge"), "code {code:?}: {err}");
+    // A cycle too long to collapse the picture (period 32 lights 32 pixels) is still named, by
+    // the search's own orbit check.
+    let (code, err) = run_in(
+        d,
+        &[
+            "--quiet",
+            "--backend",
+            "cpu",
+            "--iters",
+            "1e5",
+            "--size",
+            "256x256",
+            "--equation",
+            "henon",
+            "--params",
+            "a=1.0575,b=0.3",
+            "--start",
+            "0,0",
+            "--png",
+            "c.png",
+        ],
+        &[],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("warning: the orbit from the start point is periodic (period-32 cycle)"),
+        "{err}"
+    );
 }
 
 /// Class 13: `--backend auto` with a canvas the GPU cannot hold renders on the CPU with a notice.

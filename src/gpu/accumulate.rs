@@ -205,7 +205,11 @@ impl Accumulator {
         );
         ctx.check_size(job.width, job.height)?;
         let plan = OrbitPlan::new(job.iters);
-        let end = range.end.min(plan.orbits);
+        let mut end = range.end.min(plan.orbits);
+        if job.iters == u64::MAX {
+            // An open-ended job (the window): the first 2^31 - 1 orbits, about 8.8e12 points.
+            end = end.min((1 << 31) - 1);
+        }
         let range = OrbitRange {
             start: range.start.min(end),
             end,

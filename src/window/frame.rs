@@ -28,10 +28,13 @@ impl App {
         self.record_history();
         self.poll_saves();
         self.poll_surprises();
-        let live = self.live.as_mut().expect("live");
-        let gfx = self.gfx.as_mut().expect("graphics");
+        // No source: starting one failed, and that error is already on its way out.
+        let (Some(live), Some(gfx), Some(source)) =
+            (self.live.as_mut(), self.gfx.as_mut(), self.source.as_mut())
+        else {
+            return Ok(());
+        };
         // Accumulate: a frame's budget on the GPU; the CPU run goes on by itself.
-        let source = self.source.as_mut().expect("source");
         let t = Instant::now();
         let added = source.step(live.budget.points, live.paused)?;
         if added > 0 {
