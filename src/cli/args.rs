@@ -249,7 +249,8 @@ pub struct BenchArgs {
     /// Never skip a size for taking too long.
     #[arg(long)]
     pub no_skip: bool,
-    /// Transient points skipped at the start of every orbit.
+    /// Transient points skipped: by the --exact orbit, and by the pilot orbits whose points seed
+    /// the sampled orbits (which then skip only a 32-step decorrelation).
     #[arg(long, value_name = "S", default_value = "1000", value_parser = parse_skip)]
     pub skip: u64,
     /// Preset file (default ./attractors.atr, else the built-in copy).
@@ -296,7 +297,8 @@ pub struct RenderArgs {
     /// Points to count: 1e9, 1_000_000, 250M, 2G, 1T ...
     #[arg(long, value_name = "N", default_value = "1e8", value_parser = parse_count)]
     pub iters: u64,
-    /// Transient points skipped at the start of every orbit.
+    /// Transient points skipped: by the --exact orbit, and by the pilot orbits whose points seed
+    /// the sampled orbits (which then skip only a 32-step decorrelation).
     #[arg(long, value_name = "S", default_value = "1000", value_parser = parse_skip)]
     pub skip: u64,
     /// Seed for the start points of the sampled orbits.
