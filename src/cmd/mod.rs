@@ -2,6 +2,7 @@
 //! library. `main.rs` calls [`run`].
 
 mod animate;
+mod animate_files;
 mod bench;
 mod info;
 mod json;

@@ -1,0 +1,158 @@
+//! The files and framing of `attractors animate`: the frame directory (numbered frames, the
+//! manifest that ties it to one animation, frames read back), and the bounds that hold every frame.
+
+use crate::animate::timeline::Timeline;
+use crate::histogram::Bounds;
+use crate::job::Aspect;
+use crate::output::{Kind, OutputFile};
+use anyhow::{Context, Result, anyhow, bail};
+use std::path::{Path, PathBuf};
+
+/// Positions the pilot runs at to find bounds that hold every frame.
+const PILOT_POSITIONS: u64 = 9;
+/// The manifest that ties a frame directory to one animation.
+const MANIFEST: &str = "animation.json";
+
+/// The union of the pilot bounds at evenly spaced positions (and each keyframe), with the
+/// requested aspect.
+pub fn union_bounds(timeline: &Timeline, r: &crate::cli::RenderArgs) -> Result<Bounds> {
+    let mut u: Option<Bounds> = None;
+    for k in 0..PILOT_POSITIONS {
+        let state = timeline.at(k as f64 / (PILOT_POSITIONS - 1) as f64);
+        let pilot = crate::pilot::run(&state.preset, r.skip, r.seed).map_err(|m| {
+            anyhow!(
+                "{} at {:.0}% of the animation: {m}",
+                state.preset.name,
+                100.0 * k as f64 / (PILOT_POSITIONS - 1) as f64
+            )
+        })?;
+        let b = pilot.bounds;
+        u = Some(match u {
+            None => b,
+            Some(o) => Bounds {
+                xmin: o.xmin.min(b.xmin),
+                xmax: o.xmax.max(b.xmax),
+                ymin: o.ymin.min(b.ymin),
+                ymax: o.ymax.max(b.ymax),
+            },
+        });
+    }
+    let b = u.expect("at least one position");
+    Ok(match r.aspect {
+        Aspect::Equal => b.with_equal_aspect(r.size.0, r.size.1),
+        Aspect::Fill => b,
+    })
+}
+
+/// `b` magnified `zoom` times around its centre.
+pub fn zoomed(b: Bounds, zoom: f64) -> Bounds {
+    if zoom == 1.0 {
+        return b;
+    }
+    let (cx, cy) = ((b.xmin + b.xmax) / 2.0, (b.ymin + b.ymax) / 2.0);
+    let (hw, hh) = (
+        (b.xmax - b.xmin) / 2.0 / zoom,
+        (b.ymax - b.ymin) / 2.0 / zoom,
+    );
+    Bounds {
+        xmin: cx - hw,
+        xmax: cx + hw,
+        ymin: cy - hh,
+        ymax: cy + hh,
+    }
+}
+
+/// `DIR/frame_00001.png` for frame index 0.
+pub fn frame_path(dir: &Path, i: u64) -> PathBuf {
+    dir.join(format!("frame_{:05}.png", i + 1))
+}
+
+/// Creates `--out DIR` when missing and ties it to this animation: a directory holding frames of
+/// another animation (other flags) is refused rather than mixed.
+pub fn prepare_dir(dir: &Path, frames: u64) -> Result<PathBuf> {
+    if dir.exists() && !dir.is_dir() {
+        bail!(
+            "--out {}: exists and is not a directory; give a directory for the frames",
+            dir.display()
+        );
+    }
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("--out {}: cannot create the directory", dir.display()))?;
+    let manifest = serde_json::json!({
+        "format": 1,
+        "frames": frames,
+        "args": recipe_args(),
+    });
+    let path = dir.join(MANIFEST);
+    match std::fs::read(&path) {
+        Ok(bytes) => {
+            let old: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+            if old != manifest {
+                bail!(
+                    "--out {}: holds frames of another animation ({} differs: it was made by `{}`); choose another directory, or delete its frames and {MANIFEST}",
+                    dir.display(),
+                    path.display(),
+                    old["args"].as_array().map_or(String::new(), |v| v
+                        .iter()
+                        .filter_map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "))
+                );
+            }
+        }
+        Err(_) => {
+            if frame_path(dir, 0).exists() {
+                bail!(
+                    "--out {}: holds frame files without {MANIFEST}; choose another directory or delete them",
+                    dir.display()
+                );
+            }
+            OutputFile::prepare_for(&path, Kind::Json, "--out")?
+                .write_bytes(serde_json::to_string_pretty(&manifest)?.as_bytes())?;
+        }
+    }
+    Ok(dir.to_path_buf())
+}
+
+/// The command's arguments that shape the frames (outputs and verbosity left out), so the same
+/// command with another --gif or without --quiet continues the same frames.
+fn recipe_args() -> Vec<String> {
+    let mut out = Vec::new();
+    let mut args = std::env::args_os()
+        .skip(1)
+        .map(|s| s.to_string_lossy().into_owned());
+    while let Some(arg) = args.next() {
+        let flag = arg.split('=').next().unwrap_or_default().to_string();
+        match flag.as_str() {
+            "--gif" | "--apng" | "--video" | "--out" => {
+                if !arg.contains('=') {
+                    args.next();
+                }
+            }
+            "-q" | "--quiet" => {}
+            _ => out.push(arg),
+        }
+    }
+    out
+}
+
+/// A frame already on disk, decoded to RGBA8 (refused when its size is not the animation's).
+pub fn read_frame(path: &Path, w: u32, h: u32) -> Result<Vec<u8>> {
+    let img = image::open(path)
+        .with_context(|| {
+            format!(
+                "{}: cannot read this frame; delete it to render it again",
+                path.display()
+            )
+        })?
+        .to_rgba8();
+    if img.dimensions() != (w, h) {
+        bail!(
+            "{}: is {}x{}, the animation is {w}x{h}; delete it to render it again",
+            path.display(),
+            img.width(),
+            img.height()
+        );
+    }
+    Ok(img.into_raw())
+}
