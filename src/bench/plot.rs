@@ -9,7 +9,7 @@ use plotters::coord::combinators::LogCoord;
 use plotters::prelude::*;
 
 /// The seed notebook's published totals (seconds, mean of 3; iterations 1e2..1e9; Clifford; the
-/// author's machine, other hardware), from ../shared/REFERENCE.md.
+/// author's machine, other hardware), as published with that notebook and program.
 pub const SEED_FIGURES: [(&str, [f64; 8]); 4] = [
     (
         "seed: numba @jit",
