@@ -294,7 +294,7 @@ mod tests {
     #[test]
     fn every_kernel_gives_the_same_histogram() {
         // Lane i of every kernel is the scalar f32 orbit of its id: the baseline 8-lane kernel and
-        // the widest one this CPU runs (AVX2 x8 or AVX-512 x16) agree bit for bit, divergence
+        // the widest one this CPU runs (AVX2 x16 or AVX-512 x32) agree bit for bit, divergence
         // and restarts included.
         for (eq, params) in [
             (Equation::Clifford, vec![-1.3, -1.3, -1.8, -1.9]),
