@@ -5,6 +5,7 @@ use crate::cpu::{ExactEngine, SampledEngine};
 use crate::engine::Engine;
 use crate::gpu::{AccumulatePass, GpuContext, GpuEngine, GpuError};
 use crate::job::Job;
+use crate::sampling::{OrbitPlan, OrbitRange};
 use std::sync::Arc;
 
 /// Which renderer accumulates the histogram.
@@ -39,6 +40,10 @@ pub enum OpenError {
     Gpu(#[from] GpuError),
     #[error("--exact runs on the CPU only (float64 single orbit); drop --backend gpu or --exact")]
     ExactOnGpu,
+    #[error(
+        "--exact runs one float64 orbit, which cannot be split into shards or devices; drop --exact, or --shard/--adapter"
+    )]
+    ExactSplit,
     #[error(
         "--size {width}x{height} needs about {need_mib} MiB of memory with {engine}, but only {avail_mib} MiB are available; use a smaller --size"
     )]
@@ -136,7 +141,20 @@ impl Engines {
 
     /// An engine for `job`, after checking that the machine has the memory it will take.
     pub fn engine(&mut self, job: &Job) -> Result<Box<dyn Engine>, OpenError> {
+        self.engine_for(job, None)
+    }
+
+    /// An engine for the orbits `range` of `job` only (a shard; see [`crate::shard`]), or for all
+    /// of it (`None`). The exact orbit cannot be split.
+    pub fn engine_for(
+        &mut self,
+        job: &Job,
+        range: Option<OrbitRange>,
+    ) -> Result<Box<dyn Engine>, OpenError> {
+        let all = OrbitRange::all(&OrbitPlan::new(job.iters));
+        let range = range.unwrap_or(all);
         match self {
+            Engines::CpuExact if range != all => Err(OpenError::ExactSplit),
             Engines::CpuExact => {
                 check_memory(job, Resolved::Exact)?;
                 let mut j = job.clone();
@@ -145,7 +163,7 @@ impl Engines {
             }
             Engines::CpuSampled => {
                 check_memory(job, Resolved::Sampled)?;
-                Ok(Box::new(SampledEngine::new(job)))
+                Ok(Box::new(SampledEngine::for_range(job, range)))
             }
             Engines::Gpu { ctx, pass } => {
                 check_memory(job, Resolved::Gpu)?;
@@ -153,10 +171,11 @@ impl Engines {
                 if pass.map != job.preset.map_key() {
                     *pass = Arc::new(AccumulatePass::for_preset(ctx, &job.preset)?);
                 }
-                Ok(Box::new(GpuEngine::with_pass(
+                Ok(Box::new(GpuEngine::for_range(
                     ctx.clone(),
                     pass.clone(),
                     job,
+                    range,
                 )?))
             }
         }

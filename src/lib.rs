@@ -55,6 +55,7 @@ pub mod sampling;
 pub mod search;
 
 pub mod shade;
+pub mod shard;
 pub mod signals;
 mod suggest;
 pub mod testing;

@@ -79,6 +79,9 @@ pub struct Recipe {
     /// Density estimation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub de: Option<crate::density::De>,
+    /// The counts are one shard of the job (`--shard I/N`), not all of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::shard::ShardPart>,
 }
 
 fn one() -> u32 {
@@ -189,6 +192,7 @@ impl Recipe {
             depth: 8,
             supersample: 1,
             de: None,
+            shard: None,
         }
     }
 

@@ -45,6 +45,8 @@ pub enum Command {
     Search(SearchArgs),
     /// Animate a parameter sweep or keyframes into PNG frames, a GIF, an APNG or a video.
     Animate(Box<AnimateArgs>),
+    /// Sum the .npy counts of the shards of one job (`--shard I/N`) and write the picture.
+    Merge(super::merge_args::MergeArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
     Completions(CompletionsArgs),
     /// Print the manual page (roff) on stdout: `attractors man | man -l -`.
@@ -362,6 +364,10 @@ pub struct RenderArgs {
     /// flags as the stopped render.
     #[arg(long, value_name = "FILE.ckpt.json")]
     pub resume: Option<PathBuf>,
+    /// Render only shard I of N (0-based) of the job's orbits, for `attractors merge`; needs
+    /// --hist FILE.npy (its recipe sidecar records the shard).
+    #[arg(long, value_name = "I/N", value_parser = crate::shard::Shard::parse)]
+    pub shard: Option<crate::shard::Shard>,
     /// Window: open with the control panel shown (Tab or F1 toggles it).
     #[arg(long)]
     pub panel: bool,

@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod config;
+pub mod merge_args;
 pub mod parse;
 
 pub use args::*;

@@ -52,6 +52,7 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
             "the same command again: frames already in --out are kept",
         ),
         (r.json, "--json", "the summary on stderr"),
+        (r.shard.is_some(), "--shard", "one process per animation"),
         (
             r.panel || r.screenshot.is_some(),
             "--panel/--screenshot",

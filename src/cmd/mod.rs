@@ -7,6 +7,7 @@ mod bench;
 mod info;
 mod json;
 mod list;
+mod merge;
 mod render;
 mod render_files;
 mod render_out;
@@ -38,6 +39,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         Some(Command::Shade(s)) => shade::run(&s).map(|_| Outcome::Complete),
         Some(Command::Search(s)) => search::run(&s).map(|_| Outcome::Complete),
         Some(Command::Animate(a)) => animate::run(&a),
+        Some(Command::Merge(m)) => merge::run(&m).map(|_| Outcome::Complete),
         None if args.render.png.is_none()
             && args.render.hist.is_none()
             && args.render.exr.is_none() =>

@@ -14,6 +14,8 @@ use crate::histogram::Histogram;
 use crate::job::Job;
 use crate::output::{Kind, OutputFile, is_stdio};
 use crate::progress::Bar;
+use crate::sampling::OrbitPlan;
+use crate::shard::{Shard, ShardPart};
 use crate::signals;
 use anyhow::{Result, anyhow, bail};
 use std::io::IsTerminal;
@@ -24,7 +26,10 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
     signals::install();
     let cfg = render_config(r)?;
     let mut job = cfg.job;
-    let target = job.iters;
+    // The whole job's points fix its orbit plan; a shard renders its share of them.
+    let whole = job.iters;
+    let shard = check_shard(r, &job)?;
+    let target = shard.map_or(whole, |s| s.points(whole));
     let quiet = r.quiet;
     let to_stdout = [&r.png, &r.hist].into_iter().flatten().any(|p| is_stdio(p));
     if r.json && to_stdout {
@@ -106,7 +111,15 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
     };
     if let Some(c) = &prior {
         job.iters = target - c.meta.done;
-        job.segment = c.meta.segments;
+        // A resumed shard's orbits are keyed by the shard too, so no two shards repeat them.
+        job.segment = match shard {
+            Some(s) => c
+                .meta
+                .segments
+                .saturating_mul(s.count)
+                .saturating_add(s.index),
+            None => c.meta.segments,
+        };
         job.exact_state = c.meta.exact_state;
         if !quiet {
             eprintln!(
@@ -115,6 +128,7 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
             );
         }
     }
+    let prior_done = prior.as_ref().map_or(0, |c| c.meta.done);
     let show_bar = !quiet && std::io::stderr().is_terminal();
     let mut ckpt = Checkpoints {
         every: (r.checkpoint > 0).then(|| Duration::from_secs(r.checkpoint)),
@@ -134,9 +148,17 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
     let mut engines = Engines::open(r.backend, r.adapter.as_deref(), &job, |n| {
         eprintln!("note: {n}")
     })?;
-    let mut engine = engines.engine(&job)?;
+    // This run's points: the shard's share (or the whole job), less what a checkpoint holds.
+    let run_points = target - prior_done;
+    let range = shard
+        .filter(|_| prior_done == 0)
+        .map(|s| s.range(&OrbitPlan::new(job.iters)));
+    let mut engine = engines.engine_for(&job, range)?;
     if !quiet {
         eprintln!("backend: {}", engine.describe());
+        if let Some(s) = shard {
+            eprintln!("shard {s}: {target} of the job's {whole} points");
+        }
     }
     if !quiet
         && job.preset.formula.is_none()
@@ -170,9 +192,9 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
                 every,
                 write: &mut write,
             });
-            engine::drive(engine, job_ref.iters, ctl, checkpoints)
+            engine::drive(engine, run_points, ctl, checkpoints)
         });
-        watch(ctl, job_ref.iters, quiet, show_bar, || worker.is_finished());
+        watch(ctl, run_points, quiet, show_bar, || worker.is_finished());
         worker.join().map_err(|_| anyhow!("the renderer crashed"))
     })?;
     let secs = t0.elapsed().as_secs_f64();
@@ -192,7 +214,7 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
         }
     };
     let this_run = &snap.hist;
-    let interrupted = failure.is_none() && this_run.tally.total() < job.iters;
+    let interrupted = failure.is_none() && this_run.tally.total() < run_points;
     report(this_run, &job, secs, quiet);
     let hist = ckpt.with_prior(this_run);
     let warnings: Vec<String> = crate::warnings::check_result(&hist, &job)
@@ -217,10 +239,11 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
             hist.tally.counted
         );
     }
-    let recipe = crate::recipe::Recipe::of(&job, target, &cfg.style).with_quality(&cfg.quality);
+    let mut recipe = crate::recipe::Recipe::of(&job, whole, &cfg.style).with_quality(&cfg.quality);
+    recipe.shard = shard.map(|s| ShardPart::of(s, whole, &hist));
     let written = outputs.write(
         &hist,
-        engine.as_mut(),
+        Some(engine.as_mut()),
         &cfg.style,
         &cfg.quality,
         recipe,
@@ -244,6 +267,7 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
             "warnings": warnings,
             "outputs": written,
             "interrupted": interrupted,
+            "shard": shard.map(|s| s.to_string()),
         }))?;
     }
     if interrupted && ckpt.wrote {
@@ -273,6 +297,25 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
         }
     }
     Ok(Outcome::Complete)
+}
+
+/// The `--shard` of this render, checked: it needs the sampled mode and a `--hist` file, and no
+/// more shards than the job has orbits.
+fn check_shard(r: &RenderArgs, job: &Job) -> Result<Option<Shard>> {
+    let Some(s) = r.shard else {
+        return Ok(None);
+    };
+    if job.exact {
+        bail!("--shard {s}: --exact runs one float64 orbit, which cannot be split; drop --exact");
+    }
+    match &r.hist {
+        Some(p) if !is_stdio(p) => {}
+        _ => bail!(
+            "--shard {s}: a shard's counts go to --hist FILE.npy (its recipe beside it says which shard) for `attractors merge`; add --hist FILE.npy"
+        ),
+    }
+    s.check(job.iters).map_err(|e| anyhow!("--shard {e}"))?;
+    Ok(Some(s))
 }
 
 /// This command line with `--resume SIDECAR` (added once).

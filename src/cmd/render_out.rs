@@ -38,17 +38,21 @@ impl Outputs {
         png: Option<OutputFile>,
         npy: Option<OutputFile>,
     ) -> Result<Outputs> {
-        let npy_recipe = r
-            .hist
-            .as_deref()
+        Outputs::with(png, npy, r.hist.as_deref(), r.exr.as_deref())
+    }
+
+    /// [`Outputs::prepare`] from the paths: `hist` names the `.npy` (its recipe goes beside it).
+    pub fn with(
+        png: Option<OutputFile>,
+        npy: Option<OutputFile>,
+        hist: Option<&std::path::Path>,
+        exr: Option<&std::path::Path>,
+    ) -> Result<Outputs> {
+        let npy_recipe = hist
             .filter(|p| !is_stdio(p))
             .map(|p| OutputFile::prepare_for(&crate::recipe::sidecar_path(p), Kind::Json, "--hist"))
             .transpose()?;
-        let exr = r
-            .exr
-            .as_deref()
-            .map(|p| OutputFile::prepare(p, Kind::Exr))
-            .transpose()?;
+        let exr = exr.map(|p| OutputFile::prepare(p, Kind::Exr)).transpose()?;
         Ok(Outputs {
             png,
             npy,
@@ -57,11 +61,11 @@ impl Outputs {
         })
     }
 
-    /// Writes every output; returns their paths.
+    /// Writes every output; returns their paths. The engine (when there is one) shades the PNG.
     pub fn write(
         self,
         hist: &Histogram,
-        engine: &mut dyn Engine,
+        engine: Option<&mut dyn Engine>,
         style: &Style,
         quality: &Quality,
         recipe: Recipe,
@@ -107,7 +111,10 @@ impl Outputs {
             let text = doc.png_text();
             let pixels = pic.width as u64 * pic.height as u64;
             if finished.is_none() && quality.depth == 8 && pixels <= WHOLE_PICTURE_PIXELS {
-                let rgba = engine.shade(hist, style)?;
+                let rgba = match engine {
+                    Some(e) => e.shade(hist, style)?,
+                    None => crate::shade::shade(hist, style),
+                };
                 out.write_png(&rgba, hist.width, hist.height, &text)?;
             } else {
                 write_png_banded(out, pic, &tone, style, quality.depth, &text)?;

@@ -9,6 +9,9 @@ pub fn run(r: &RenderArgs) -> Result<()> {
     if r.exact {
         bail!("--exact renders headless only; add --png FILE or --hist FILE.npy");
     }
+    if r.shard.is_some() {
+        bail!("--shard renders one share of a headless job; add --hist FILE.npy");
+    }
     if r.resume.is_some() {
         bail!("--resume continues a headless render; add the --png/--hist of the stopped render");
     }

@@ -6,6 +6,7 @@ use super::{GpuContext, GpuError, ShadePass};
 use crate::engine::{Control, Engine, EngineError};
 use crate::histogram::Histogram;
 use crate::job::Job;
+use crate::sampling::{OrbitPlan, OrbitRange};
 use crate::shade::Style;
 use std::sync::Arc;
 
@@ -38,14 +39,27 @@ impl GpuEngine {
         pass: Arc<AccumulatePass>,
         job: &Job,
     ) -> Result<GpuEngine, GpuError> {
-        let acc = Accumulator::new(&ctx, &pass, job)?;
+        let all = OrbitRange::all(&OrbitPlan::new(job.iters));
+        GpuEngine::for_range(ctx, pass, job, all)
+    }
+
+    /// [`GpuEngine::with_pass`] for the orbits of `range` only (ids of
+    /// [`OrbitPlan::new`]`(job.iters)`): shards and devices split a job this way.
+    pub fn for_range(
+        ctx: Arc<GpuContext>,
+        pass: Arc<AccumulatePass>,
+        job: &Job,
+        range: OrbitRange,
+    ) -> Result<GpuEngine, GpuError> {
+        let plan = OrbitPlan::new(job.iters);
+        let acc = Accumulator::for_range(&ctx, &pass, job, range)?;
         ctx.wait()?;
         Ok(GpuEngine {
             ctx,
             pass,
             acc,
             job: job.clone(),
-            left: job.iters,
+            left: plan.points_in(range.start..range.end),
             done: 0,
             transient: 0,
             shade: None,

@@ -84,6 +84,9 @@ impl Recipe {
         if let Some(de) = &self.de {
             cmd.push_str(&format!(" --de {},{},{}", de.radius, de.min, de.curve));
         }
+        if let Some(s) = &self.shard {
+            cmd.push_str(&format!(" --shard {}/{}", s.index, s.count));
+        }
         cmd
     }
 

@@ -1,0 +1,102 @@
+//! `attractors merge SHARD.npy...`: the exact sum of a job's shards ([`crate::shard`]), shaded and
+//! written like a render. Outputs are checked before any shard is read; each shard's recipe
+//! sidecar is checked against the first (same job, same shard count, no duplicate, finished),
+//! then its counts are added in 64 bits.
+
+use super::render_out::Outputs;
+use crate::cli::merge_args::MergeArgs;
+use crate::density::Quality;
+use crate::histogram::Histogram;
+use crate::output::{Kind, OutputFile, is_stdio};
+use crate::recipe::Recipe;
+use crate::shard::Merge;
+use anyhow::{Result, anyhow, bail};
+use std::path::Path;
+
+pub fn run(a: &MergeArgs) -> Result<()> {
+    if a.png.is_none() && a.hist.is_none() {
+        bail!("merge: no output; give --png FILE.png and/or --hist FILE.npy");
+    }
+    if let Some(f) = a.files.iter().find(|f| is_stdio(f)) {
+        bail!(
+            "merge: {}: shards are read from files (each with its recipe beside it), not standard input",
+            f.display()
+        );
+    }
+    let png = a
+        .png
+        .as_deref()
+        .map(|p| OutputFile::prepare_or_stdout(p, Kind::Png, "--png"))
+        .transpose()?;
+    let npy = a
+        .hist
+        .as_deref()
+        .map(|p| OutputFile::prepare_or_stdout(p, Kind::Npy, "--hist"))
+        .transpose()?;
+    for out in [&a.png, &a.hist].into_iter().flatten() {
+        if let Some(f) = a
+            .files
+            .iter()
+            .find(|f| super::render_files::same_file(f, out))
+        {
+            bail!(
+                "merge: {} is one of the shards; write the merged output under another name",
+                f.display()
+            );
+        }
+    }
+    let outputs = Outputs::with(png, npy, a.hist.as_deref(), None)?;
+
+    let mut merge: Option<Merge> = None;
+    for f in &a.files {
+        let (recipe, counts) = read_shard(f)?;
+        let name = f.display().to_string();
+        match &mut merge {
+            None => merge = Some(Merge::new(&name, recipe, counts, a.partial)?),
+            Some(m) => m.add(&name, &recipe, &counts)?,
+        }
+    }
+    let merge = merge.ok_or_else(|| anyhow!("merge: no shard given"))?;
+    let share = merge.share();
+    let merged = merge.finish()?;
+    let r = &merged.recipe;
+    if !a.quiet {
+        let of = merged.present + merged.missing.len();
+        eprintln!(
+            "merged {} of {of} shards: {} of the job's {} points ({} of the shards' {share}), {} counted",
+            merged.present, merged.done, r.points, merged.done, merged.hist.tally.counted
+        );
+        if !merged.missing.is_empty() {
+            let list: Vec<String> = merged.missing.iter().map(u32::to_string).collect();
+            eprintln!("partial: missing shard(s) {}", list.join(", "));
+        }
+    }
+    let style = r
+        .style()
+        .map_err(|e| anyhow!("{}: {e}", a.files[0].display()))?;
+    let quality = Quality {
+        depth: r.depth,
+        supersample: r.supersample,
+        de: r.de,
+    };
+    outputs.write(
+        &merged.hist,
+        None,
+        &style,
+        &quality,
+        merged.recipe.clone(),
+        a.quiet,
+    )?;
+    Ok(())
+}
+
+/// A shard's recipe (from `FILE.recipe.json`) and counts.
+fn read_shard(path: &Path) -> Result<(Recipe, Histogram)> {
+    let name = path.display().to_string();
+    let recipe = crate::recipe::load(path)?.into_picture(&name)?;
+    let bounds = recipe.bounds().map_err(|e| anyhow!("{name}: {e}"))?;
+    let (w, h, counts) = crate::output::read_npy_counts(path)?;
+    let mut hist = Histogram::new(w, h, bounds);
+    hist.counts = counts;
+    Ok((recipe, hist))
+}

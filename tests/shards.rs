@@ -1,0 +1,309 @@
+//! Shards and the exact merge: `--shard I/N` renders + `attractors merge` equal the unsharded
+//! render bit for bit (counts, picture and recipe), for any N and thread count; a shard of
+//! another job, a duplicate, a missing and an unfinished shard are refused naming the file; a
+//! stopped shard resumes.
+
+mod common;
+use common::have_gpu;
+use std::path::Path;
+use std::process::Command;
+
+const JOB: [&str; 8] = [
+    "Clifford",
+    "--backend",
+    "cpu",
+    "--size",
+    "120x90",
+    "--iters",
+    "3000017",
+    "-q",
+];
+
+/// Runs the binary in `dir` with `args` (and `env`); returns (exit code, stderr).
+fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let mut c = Command::new(assert_cmd::cargo::cargo_bin("attractors"));
+    c.current_dir(dir).args(args);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+fn ok(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let (code, err) = run(dir, args, env);
+    assert_eq!(code, Some(0), "{args:?}: {err}");
+    err
+}
+
+/// Refused with exit code 2 and one error line containing every one of `want`.
+fn refused(dir: &Path, args: &[&str], want: &[&str]) {
+    let (code, err) = run(dir, args, &[]);
+    assert_eq!(code, Some(2), "{args:?}: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(err.lines().filter(|l| l.starts_with("error")).count(), 1);
+    for w in want {
+        assert!(err.contains(w), "{args:?}: expected '{w}' in {err}");
+    }
+}
+
+fn shard(dir: &Path, i: u32, n: u32, extra: &[&str], threads: &str) -> String {
+    let name = format!("s{i}of{n}.npy");
+    let spec = format!("{i}/{n}");
+    let mut args = JOB.to_vec();
+    args.extend(["--shard", &spec, "--hist", &name]);
+    args.extend(extra);
+    ok(dir, &args, &[("RAYON_NUM_THREADS", threads)]);
+    name
+}
+
+fn bytes(dir: &Path, name: &str) -> Vec<u8> {
+    std::fs::read(dir.join(name)).unwrap()
+}
+
+#[test]
+fn merged_shards_equal_the_unsharded_render_bit_for_bit() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut whole = JOB.to_vec();
+    whole.extend(["--hist", "whole.npy", "--png", "whole.png"]);
+    ok(d, &whole, &[("RAYON_NUM_THREADS", "2")]);
+    for n in [1u32, 3, 7] {
+        // Shards on 1 and 3 threads, the whole render on 2: thread counts do not matter.
+        let threads = if n == 3 { "3" } else { "1" };
+        let mut files: Vec<String> = (0..n).map(|i| shard(d, i, n, &[], threads)).collect();
+        files.reverse(); // any order
+        let (png, npy) = (format!("m{n}.png"), format!("m{n}.npy"));
+        let mut args: Vec<&str> = vec!["merge"];
+        args.extend(files.iter().map(String::as_str));
+        args.extend(["--png", &png, "--hist", &npy]);
+        let err = ok(d, &args, &[]);
+        assert!(
+            err.contains(&format!(
+                "merged {n} of {n} shards: 3000017 of the job's 3000017"
+            )),
+            "{err}"
+        );
+        assert_eq!(bytes(d, &npy), bytes(d, "whole.npy"), "N = {n}: counts");
+        assert_eq!(bytes(d, &png), bytes(d, "whole.png"), "N = {n}: picture");
+        assert_eq!(
+            bytes(d, &format!("m{n}.recipe.json")),
+            bytes(d, "whole.recipe.json"),
+            "N = {n}: recipe"
+        );
+    }
+    // A shard's share is its orbits' points, and the shards' tallies add up to the job.
+    let r: serde_json::Value = serde_json::from_slice(&bytes(d, "s2of7.recipe.json")).unwrap();
+    let s = &r["picture"]["shard"];
+    assert_eq!(
+        (s["index"].as_u64(), s["count"].as_u64()),
+        (Some(2), Some(7))
+    );
+    assert_eq!(s["done"], s["share"]);
+}
+
+#[test]
+fn shards_of_another_job_duplicates_and_missing_shards_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let good: Vec<String> = (0..3).map(|i| shard(d, i, 3, &[], "2")).collect();
+    let g = |i: usize| good[i].as_str();
+    // Shard 1 of other jobs: parameters, size, seed, shard count.
+    let mut others = Vec::new();
+    for (tag, extra) in [
+        ("params", vec!["--params", "a=-1.4"]),
+        ("size", vec![]),
+        ("seed", vec!["--seed", "9"]),
+    ] {
+        let name = format!("other-{tag}.npy");
+        let mut args = JOB.to_vec();
+        if tag == "size" {
+            args[4] = "120x91";
+        }
+        args.extend(["--shard", "1/3", "--hist", &name]);
+        args.extend(extra.iter().copied());
+        ok(d, &args, &[]);
+        others.push((name, tag));
+    }
+    let four = shard(d, 1, 4, &[], "2");
+    for (name, what) in others
+        .iter()
+        .map(|(n, t)| (n.as_str(), *t))
+        .chain([(four.as_str(), "4 shards (first: 3)")])
+    {
+        let want = match what {
+            "params" => "params",
+            "size" => "size",
+            "seed" => "seed 9",
+            w => w,
+        };
+        refused(
+            d,
+            &["merge", g(0), name, g(2), "--png", "x.png"],
+            &[name, "another job than", want],
+        );
+    }
+    refused(
+        d,
+        &["merge", g(0), g(1), g(1), g(2), "--png", "x.png"],
+        &[g(1), "shard 1/3 again"],
+    );
+    refused(
+        d,
+        &["merge", g(0), g(2), "--png", "x.png"],
+        &["missing shard(s) 1 of 3", "--partial"],
+    );
+    assert!(
+        !d.join("x.png").exists(),
+        "a refused merge wrote its output"
+    );
+    // --partial merges what is there and says what is missing.
+    let err = ok(
+        d,
+        &["merge", g(0), g(2), "--partial", "--png", "p.png"],
+        &[],
+    );
+    assert!(err.contains("partial: missing shard(s) 1"), "{err}");
+    assert!(d.join("p.png").is_file());
+    // Not a shard at all, and a counts file that does not match its recipe.
+    let mut whole = JOB.to_vec();
+    whole.extend(["--hist", "whole.npy"]);
+    ok(d, &whole, &[]);
+    refused(
+        d,
+        &["merge", "whole.npy", "--png", "x.png"],
+        &["whole.npy", "holds no shard"],
+    );
+    std::fs::copy(d.join("whole.npy"), d.join(g(1))).unwrap();
+    refused(
+        d,
+        &["merge", g(0), g(1), g(2), "--png", "x.png"],
+        &[g(1), "the file is damaged"],
+    );
+}
+
+#[test]
+fn bad_shard_flags_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let job = |extra: &[&'static str]| {
+        let mut a = JOB.to_vec();
+        a.extend_from_slice(extra);
+        a
+    };
+    refused(
+        d,
+        &job(&["--shard", "3/3", "--hist", "a.npy"]),
+        &["'3/3'", "numbered 0..2"],
+    );
+    refused(
+        d,
+        &job(&["--shard", "1/3", "--png", "a.png"]),
+        &["--shard 1/3", "--hist"],
+    );
+    refused(
+        d,
+        &job(&["--shard", "1/3", "--exact", "--hist", "a.npy"]),
+        &["--exact", "cannot be split"],
+    );
+    refused(
+        d,
+        &["merge", "--png", "x.png", "nothing.npy"],
+        &["nothing.npy"],
+    );
+    refused(d, &["merge", "a.npy"], &["no output"]);
+    assert!(!d.join("a.npy").exists());
+}
+
+#[test]
+fn a_stopped_shard_resumes_and_merges_only_when_finished() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let big = [
+        "Clifford",
+        "--backend",
+        "cpu",
+        "--size",
+        "64x64",
+        "--iters",
+        "4e7",
+        "--checkpoint",
+        "1",
+    ];
+    let mut args = big.to_vec();
+    args.extend(["--shard", "0/2", "--hist", "a.npy"]);
+    let (code, err) = run(
+        d,
+        &args,
+        &[
+            ("ATTRACTORS_TEST_INTERRUPT_AT", "5000000"),
+            ("ATTRACTORS_TEST_CHECKPOINT_EVERY", "1000000"),
+        ],
+    );
+    assert_eq!(code, Some(130), "{err}");
+    let mut other = big.to_vec();
+    other.extend(["--shard", "1/2", "--hist", "b.npy"]);
+    ok(d, &other, &[]);
+    // The stopped shard's partial counts are refused unless --partial.
+    refused(
+        d,
+        &["merge", "a.npy", "b.npy", "--png", "m.png"],
+        &["a.npy", "unfinished", "--resume"],
+    );
+    args.extend(["--resume", "a.ckpt.json"]);
+    let err = ok(d, &args, &[]);
+    assert!(err.contains("resuming"), "{err}");
+    let err = ok(d, &["merge", "a.npy", "b.npy", "--hist", "m.npy"], &[]);
+    assert!(
+        err.contains("merged 2 of 2 shards: 40000000 of the job's 40000000"),
+        "{err}"
+    );
+    let (_, _, counts) = attractors::output::read_npy_counts(&d.join("m.npy")).unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&bytes(d, "a.recipe.json")).unwrap();
+    let counted = r["picture"]["shard"]["counted"].as_u64().unwrap();
+    assert_eq!(
+        counts.iter().sum::<u64>(),
+        counted + serde_json::from_slice::<serde_json::Value>(&bytes(d, "b.recipe.json")).unwrap()
+            ["picture"]["shard"]["counted"]
+            .as_u64()
+            .unwrap()
+    );
+}
+
+#[test]
+fn gpu_shards_merge_and_their_tallies_add_up() {
+    if !have_gpu() {
+        eprintln!("skipped: no GPU adapter (set ATTRACTORS_REQUIRE_GPU=1 to fail instead)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let job = [
+        "Clifford",
+        "--backend",
+        "gpu",
+        "--size",
+        "96x96",
+        "--iters",
+        "2000003",
+        "-q",
+    ];
+    for i in 0..3 {
+        let mut a = job.to_vec();
+        let (spec, name) = (format!("{i}/3"), format!("g{i}.npy"));
+        a.extend(["--shard", &spec, "--hist", &name]);
+        ok(d, &a, &[]);
+    }
+    let err = ok(
+        d,
+        &["merge", "g0.npy", "g1.npy", "g2.npy", "--hist", "m.npy"],
+        &[],
+    );
+    assert!(
+        err.contains("merged 3 of 3 shards: 2000003 of the job's 2000003"),
+        "{err}"
+    );
+}
