@@ -6,6 +6,7 @@ use crate::engine::Engine;
 use crate::gpu::{AccumulatePass, GpuContext, GpuEngine, GpuError};
 use crate::job::Job;
 use crate::sampling::{OrbitPlan, OrbitRange};
+use crate::split;
 use std::sync::Arc;
 
 /// Which renderer accumulates the histogram.
@@ -44,6 +45,10 @@ pub enum OpenError {
         "--exact runs one float64 orbit, which cannot be split into shards or devices; drop --exact, or --shard/--adapter"
     )]
     ExactSplit,
+    #[error(
+        "--adapter lists GPU adapters, but --backend cpu renders on the CPU; drop --adapter, or use --backend gpu"
+    )]
+    AdaptersOnCpu,
     #[error(
         "--size {width}x{height} needs about {need_mib} MiB of memory with {engine}, but only {avail_mib} MiB are available; use a smaller --size"
     )]
@@ -89,6 +94,8 @@ pub enum Engines {
         ctx: Arc<GpuContext>,
         pass: Arc<AccumulatePass>,
     },
+    /// Several devices splitting each job (`--adapter all` or a list of positions).
+    Gpus(Vec<(Arc<GpuContext>, Arc<AccumulatePass>)>),
 }
 
 impl Engines {
@@ -103,7 +110,17 @@ impl Engines {
         notice: impl FnOnce(&str),
     ) -> Result<Engines, OpenError> {
         let exact = job.exact || backend == Backend::CpuExact;
+        let many = adapter.filter(|a| GpuContext::is_many(a));
         let gpu = || -> Result<Engines, GpuError> {
+            if let Some(spec) = many {
+                let mut devices = Vec::new();
+                for ctx in GpuContext::open_many(spec)? {
+                    ctx.check_size(job.width, job.height)?;
+                    let pass = AccumulatePass::for_preset(&ctx, &job.preset)?;
+                    devices.push((Arc::new(ctx), Arc::new(pass)));
+                }
+                return Ok(Engines::Gpus(devices));
+            }
             let ctx = GpuContext::new(adapter)?;
             ctx.check_size(job.width, job.height)?;
             let pass = AccumulatePass::for_preset(&ctx, &job.preset)?;
@@ -114,12 +131,16 @@ impl Engines {
         };
         Ok(match backend {
             Backend::Gpu if exact => return Err(OpenError::ExactOnGpu),
+            _ if exact && many.is_some() => return Err(OpenError::ExactSplit),
+            Backend::Cpu if many.is_some() => return Err(OpenError::AdaptersOnCpu),
             _ if exact => Engines::CpuExact,
             Backend::Cpu => Engines::CpuSampled,
             Backend::Gpu => gpu()?,
             Backend::Auto | Backend::CpuExact => match gpu() {
                 Ok(g) => g,
-                Err(e @ GpuError::NoSuchAdapter { .. }) => return Err(e.into()),
+                Err(e @ (GpuError::NoSuchAdapter { .. } | GpuError::NoSuchPosition { .. })) => {
+                    return Err(e.into());
+                }
                 Err(e) => {
                     notice(&format!("using the CPU: {e}"));
                     Engines::CpuSampled
@@ -136,6 +157,14 @@ impl Engines {
                 format!("CPU sampled ({} threads)", rayon::current_num_threads())
             }
             Engines::Gpu { ctx, .. } => format!("GPU {}", ctx.describe()),
+            Engines::Gpus(d) => format!(
+                "{} GPUs: {}",
+                d.len(),
+                d.iter()
+                    .map(|(c, _)| c.describe())
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            ),
         }
     }
 
@@ -164,6 +193,21 @@ impl Engines {
             Engines::CpuSampled => {
                 check_memory(job, Resolved::Sampled)?;
                 Ok(Box::new(SampledEngine::for_range(job, range)))
+            }
+            Engines::Gpus(devices) => {
+                check_memory(job, Resolved::Gpu)?;
+                let plan = OrbitPlan::new(job.iters);
+                let mut parts = Vec::new();
+                for (i, r) in split::shares(range, devices.len()).into_iter().enumerate() {
+                    let (ctx, pass) = &mut devices[i];
+                    if pass.map != job.preset.map_key() {
+                        *pass = Arc::new(AccumulatePass::for_preset(ctx, &job.preset)?);
+                    }
+                    let e: Box<dyn Engine> =
+                        Box::new(GpuEngine::for_range(ctx.clone(), pass.clone(), job, r)?);
+                    parts.push((e, plan.points_in(r.start..r.end)));
+                }
+                Ok(Box::new(split::SplitEngine::new(parts)))
             }
             Engines::Gpu { ctx, pass } => {
                 check_memory(job, Resolved::Gpu)?;

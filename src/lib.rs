@@ -57,6 +57,7 @@ pub mod search;
 pub mod shade;
 pub mod shard;
 pub mod signals;
+pub mod split;
 mod suggest;
 pub mod testing;
 pub mod warnings;

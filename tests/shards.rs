@@ -307,3 +307,58 @@ fn gpu_shards_merge_and_their_tallies_add_up() {
         "{err}"
     );
 }
+
+#[test]
+fn several_adapters_split_a_job_and_agree_with_one() {
+    if !have_gpu() {
+        eprintln!("skipped: no GPU adapter (set ATTRACTORS_REQUIRE_GPU=1 to fail instead)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // lavapipe's Vulkan and llvmpipe's GL adapters: two devices on this machine.
+    let both = [("WGPU_BACKEND", "vulkan,gl")];
+    let job = [
+        "Clifford",
+        "--backend",
+        "gpu",
+        "--size",
+        "128x128",
+        "--iters",
+        "4000037",
+    ];
+    let mut multi = job.to_vec();
+    multi.extend(["--adapter", "all", "--hist", "multi.npy", "--json"]);
+    let mut c = Command::new(assert_cmd::cargo::cargo_bin("attractors"));
+    c.current_dir(d).args(&multi).envs(both);
+    let out = c.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("backend: 2 devices:"), "{err}");
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The tally adds up exactly across the devices.
+    assert_eq!(summary["points"], 4000037);
+    let (c, o, v) = (
+        summary["counted"].as_u64().unwrap(),
+        summary["outside"].as_u64().unwrap(),
+        summary["diverged"].as_u64().unwrap(),
+    );
+    assert_eq!(c + o + v, 4000037);
+    let mut one = job.to_vec();
+    one.extend(["--hist", "one.npy", "-q"]);
+    ok(d, &one, &[("WGPU_BACKEND", "vulkan")]);
+    let read = |n: &str| attractors::output::read_npy_counts(&d.join(n)).unwrap().2;
+    let (m, s) = (read("multi.npy"), read("one.npy"));
+    assert_eq!(m.iter().sum::<u64>(), c);
+    let a = attractors::compare::agreement(&m, &s);
+    // Thresholds of the GPU-vs-CPU agreement tests (tests/gpu.rs).
+    assert!(a.log_corr >= 0.93 && a.tvd <= 0.06, "{a}");
+    // Positions that do not exist are refused, naming them.
+    let (code, err) = run(
+        d,
+        &[&job[..], &["--adapter", "0,7", "--png", "x.png"]].concat(),
+        &both,
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("no adapter at position '7'"), "{err}");
+}

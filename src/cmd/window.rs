@@ -9,6 +9,15 @@ pub fn run(r: &RenderArgs) -> Result<()> {
     if r.exact {
         bail!("--exact renders headless only; add --png FILE or --hist FILE.npy");
     }
+    if r.adapter
+        .as_deref()
+        .is_some_and(crate::gpu::GpuContext::is_many)
+    {
+        bail!(
+            "--adapter {}: several devices render headless jobs (--png/--hist); the window uses one: give an adapter name",
+            r.adapter.as_deref().unwrap_or_default()
+        );
+    }
     if r.shard.is_some() {
         bail!("--shard renders one share of a headless job; add --hist FILE.npy");
     }

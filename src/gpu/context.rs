@@ -63,6 +63,21 @@ fn backends_tried() -> String {
     }
 }
 
+/// The adapters the GPU backend chooses from, best first (the order `attractors info` numbers).
+fn ranked_adapters() -> Result<(wgpu::Instance, Vec<wgpu::Adapter>), GpuError> {
+    let (instance, mut adapters) = candidate_adapters();
+    if adapters.is_empty() {
+        return Err(GpuError::NoAdapter {
+            tried: backends_tried(),
+        });
+    }
+    adapters.sort_by_key(|a| {
+        let i = a.get_info();
+        (rank(i.device_type), backend_rank(i.backend))
+    });
+    Ok((instance, adapters))
+}
+
 /// Preference order: discrete GPU, integrated, virtual, CPU (software) last.
 fn rank(t: wgpu::DeviceType) -> u32 {
     match t {
@@ -86,16 +101,7 @@ impl GpuContext {
     /// Picks an adapter (by name substring if `wanted`, else the best by `rank`) and opens a
     /// device with the limits raised to what the adapter allows.
     pub fn new(wanted: Option<&str>) -> Result<GpuContext, GpuError> {
-        let (instance, mut adapters) = candidate_adapters();
-        if adapters.is_empty() {
-            return Err(GpuError::NoAdapter {
-                tried: backends_tried(),
-            });
-        }
-        adapters.sort_by_key(|a| {
-            let i = a.get_info();
-            (rank(i.device_type), backend_rank(i.backend))
-        });
+        let (instance, mut adapters) = ranked_adapters()?;
         let adapter = match wanted {
             Some(w) => {
                 let lw = w.to_ascii_lowercase();
@@ -116,6 +122,64 @@ impl GpuContext {
             }
             None => adapters.remove(0),
         };
+        GpuContext::open(instance, adapter)
+    }
+
+    /// Opens several adapters for one job (`--adapter all`, or `--adapter 0,2`: positions in
+    /// the list `attractors info` prints, best first).
+    pub fn open_many(spec: &str) -> Result<Vec<GpuContext>, GpuError> {
+        let (_, adapters) = ranked_adapters()?;
+        let count = adapters.len();
+        let wanted: Vec<usize> = if spec.eq_ignore_ascii_case("all") {
+            (0..count).collect()
+        } else {
+            let mut v = Vec::new();
+            for t in spec.split(',') {
+                match t.trim().parse::<usize>() {
+                    Ok(i) if i < count && !v.contains(&i) => v.push(i),
+                    _ => {
+                        return Err(GpuError::NoSuchPosition {
+                            spec: spec.to_string(),
+                            position: format!("'{}' (or given twice)", t.trim()),
+                            found: adapters
+                                .iter()
+                                .enumerate()
+                                .map(|(i, a)| format!("{i}: {}", describe(&a.get_info())))
+                                .collect::<Vec<_>>()
+                                .join("; "),
+                        });
+                    }
+                }
+            }
+            v
+        };
+        drop(adapters);
+        // Each device gets its own instance and adapter object: they run on their own threads.
+        wanted
+            .into_iter()
+            .map(|i| {
+                let (instance, mut list) = ranked_adapters()?;
+                if i >= list.len() {
+                    return Err(GpuError::NoAdapter {
+                        tried: backends_tried(),
+                    });
+                }
+                GpuContext::open(instance, list.swap_remove(i))
+            })
+            .collect()
+    }
+
+    /// Whether `spec` names several adapters (`all` or a list of positions) rather than one name.
+    pub fn is_many(spec: &str) -> bool {
+        spec.eq_ignore_ascii_case("all")
+            || (!spec.is_empty()
+                && spec
+                    .split(',')
+                    .all(|t| !t.trim().is_empty() && t.trim().bytes().all(|b| b.is_ascii_digit())))
+    }
+
+    /// Opens a device on `adapter` with the limits raised to what the adapter allows.
+    fn open(instance: wgpu::Instance, adapter: wgpu::Adapter) -> Result<GpuContext, GpuError> {
         let info = adapter.get_info();
         let limits = adapter.limits();
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
@@ -239,23 +303,18 @@ fn describe(i: &wgpu::AdapterInfo) -> String {
 
 /// Text of `attractors info`: every adapter wgpu sees and the limits that matter.
 pub fn info_text() -> String {
-    let instance = instance();
-    let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::all()));
     let mut out = String::new();
-    if adapters.is_empty() {
-        let _ = writeln!(
-            out,
-            "{}",
-            GpuError::NoAdapter {
-                tried: backends_tried()
-            }
-        );
-        return out;
-    }
-    for a in adapters {
+    let adapters = match ranked_adapters() {
+        Ok((_, a)) => a,
+        Err(e) => {
+            let _ = writeln!(out, "{e}");
+            return out;
+        }
+    };
+    for (n, a) in adapters.into_iter().enumerate() {
         let i = a.get_info();
         let l = a.limits();
-        let _ = writeln!(out, "adapter: {}", i.name);
+        let _ = writeln!(out, "adapter {n}: {}", i.name);
         let _ = writeln!(
             out,
             "  backend: {:?}, device type: {:?}",
@@ -282,8 +341,7 @@ pub fn info_text() -> String {
 /// max_storage_buffer_binding_size, max_buffer_size, max_compute_workgroups_per_dimension,
 /// max_compute_invocations_per_workgroup, max_texture_dimension_2d}], "error": null or why none}`.
 pub fn info_json() -> serde_json::Value {
-    let instance = instance();
-    let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::all()));
+    let adapters = ranked_adapters().map(|(_, a)| a).unwrap_or_default();
     let list: Vec<serde_json::Value> = adapters
         .iter()
         .map(|a| {

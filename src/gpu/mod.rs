@@ -29,6 +29,14 @@ pub enum GpuError {
         "no GPU adapter matches --adapter '{wanted}'; adapters found: {found} (attractors info lists them)"
     )]
     NoSuchAdapter { wanted: String, found: String },
+    #[error(
+        "--adapter '{spec}': no adapter at position {position}; adapters found: {found} (attractors info numbers them); give all, or positions from that list"
+    )]
+    NoSuchPosition {
+        spec: String,
+        position: String,
+        found: String,
+    },
     #[error("cannot open the GPU device on {adapter}: {message}; use --backend cpu")]
     Device { adapter: String, message: String },
     #[error(
