@@ -378,6 +378,7 @@ fn a_slider_drag_never_leaves_a_pan_behind() {
 
 /// Defect 3 and 5: a degree of 16 is shown and saved as 16; "save preset" outside a project
 /// folder creates ./attractors.atr from the built-in presets plus the new row, and says where.
+/// The row keeps the look: palette, tone map, background and the view's bounds.
 #[test]
 fn sliders_keep_values_and_save_preset_creates_the_file() {
     if !xdotool() {
@@ -385,7 +386,16 @@ fn sliders_keep_values_and_save_preset_creates_the_file() {
     }
     let dir = tempfile::tempdir().unwrap();
     let (state, err) = drive(
-        &["Symmetric_Icon_11", "--panel", "--size", "900x760"],
+        &[
+            "Symmetric_Icon_11",
+            "--panel",
+            "--size",
+            "900x760",
+            "--shade",
+            "log",
+            "--background",
+            "ivory",
+        ],
         r#"
         click preset_name
         xdotool type 'Icon_16'
@@ -405,6 +415,22 @@ fn sliders_keep_values_and_save_preset_creates_the_file() {
     );
     assert!(err.contains("saved preset 'Icon_16' to "), "{err}");
     assert!(err.contains("attractors.atr (a new file"), "{err}");
+    let header = atr.lines().find(|l| l.starts_with("Attractor,")).unwrap();
+    assert!(
+        header.ends_with(",g,palette,shade,background,bounds"),
+        "{header}"
+    );
+    let saved = attractors::attractor::atr::parse(atr.as_bytes(), "attractors.atr").unwrap();
+    let saved = saved.iter().find(|p| p.name == "Icon_16").unwrap();
+    assert_eq!(saved.palette.as_deref(), Some(state["palette"].as_str()), "{row}");
+    assert_eq!(saved.shade, Some(attractors::shade::Shade::Log), "{row}");
+    assert_eq!(
+        saved.background,
+        Some(attractors::shade::Color([255, 255, 240, 255])),
+        "{row}"
+    );
+    let b = saved.bounds.expect(row);
+    assert_eq!([b.xmin, b.xmax, b.ymin, b.ymax], bounds_of(&state["bounds"]));
     // the new file reads back with the new preset in it
     let out = common::bin()
         .current_dir(dir.path())
