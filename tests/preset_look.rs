@@ -19,7 +19,15 @@ fn render(dir: &std::path::Path, args: &[&str]) -> (attractors::recipe::Recipe, 
         .arg("--config")
         .arg(&atr)
         .args(args)
-        .args(["--size", "96x64", "--iters", "2e5", "--backend", "cpu", "-q"])
+        .args([
+            "--size",
+            "96x64",
+            "--iters",
+            "2e5",
+            "--backend",
+            "cpu",
+            "-q",
+        ])
         .arg("--png")
         .arg(&png)
         .output()
@@ -44,7 +52,11 @@ fn a_preset_renders_in_its_look_and_flags_override_it() {
         (r.palette.as_str(), r.shade.as_str(), r.background.as_str()),
         ("kbc", "log", "#fffff0ff")
     );
-    assert_eq!(r.bounds, [-1.0, 3.5, -1.0, 3.5], "the preset's bounds, used as given");
+    assert_eq!(
+        r.bounds,
+        [-1.0, 3.5, -1.0, 3.5],
+        "the preset's bounds, used as given"
+    );
     // The corner (-1, 3.5) lies outside the attractor (|y| <= |sin| + |d| = 2.9): ivory.
     assert_eq!(corner, [255, 255, 240, 255]);
 

@@ -422,7 +422,11 @@ fn sliders_keep_values_and_save_preset_creates_the_file() {
     );
     let saved = attractors::attractor::atr::parse(atr.as_bytes(), "attractors.atr").unwrap();
     let saved = saved.iter().find(|p| p.name == "Icon_16").unwrap();
-    assert_eq!(saved.palette.as_deref(), Some(state["palette"].as_str()), "{row}");
+    assert_eq!(
+        saved.palette.as_deref(),
+        Some(state["palette"].as_str()),
+        "{row}"
+    );
     assert_eq!(saved.shade, Some(attractors::shade::Shade::Log), "{row}");
     assert_eq!(
         saved.background,
@@ -430,7 +434,10 @@ fn sliders_keep_values_and_save_preset_creates_the_file() {
         "{row}"
     );
     let b = saved.bounds.expect(row);
-    assert_eq!([b.xmin, b.xmax, b.ymin, b.ymax], bounds_of(&state["bounds"]));
+    assert_eq!(
+        [b.xmin, b.xmax, b.ymin, b.ymax],
+        bounds_of(&state["bounds"])
+    );
     // the new file reads back with the new preset in it
     let out = common::bin()
         .current_dir(dir.path())

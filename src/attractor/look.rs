@@ -179,9 +179,9 @@ mod tests {
         let text = format!(
             "{HEADER},bounds,shade,Background,palette\n\
              {ROW},\"-2,2,-1,1.5\",log,ivory,kbc\n\
-             B,henon,0,0,0,1.4,0.3,,,,,,cbrt\n\
+             B,henon,0,0,0,1.4,0.3,,,,,,,cbrt\n\
              C,henon,0,0,0,1.4,0.3,,,,,\n\
-             D,henon,0,0,0,1.4,0.3,,,,,,,#11223380,\n"
+             D,henon,0,0,0,1.4,0.3,,,,,,,,#11223380,\n"
         );
         let p = parse_str(&text).unwrap();
         assert_eq!(
@@ -233,8 +233,8 @@ mod tests {
             ),
             (
                 ",shade",
-                "lg",
-                "t.atr:2: column shade: unknown shade 'lg'; did you mean log?; expected one of eq_hist, log, cbrt, linear",
+                "lin",
+                "t.atr:2: column shade: unknown shade 'lin'; did you mean linear?; expected one of eq_hist, log, cbrt, linear",
             ),
             (
                 ",palette,background",
