@@ -453,6 +453,42 @@ fn sliders_keep_values_and_save_preset_creates_the_file() {
     );
 }
 
+/// Presets remember the look: the window opens a preset at its own bounds, in its palette, tone
+/// map and background, and picking it again (P after N) shows it the same way.
+#[test]
+fn a_preset_opens_in_its_own_look() {
+    if !xdotool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("look.atr"),
+        "Attractor,Equation,x,y,z,a,b,c,d,e,f,g,palette,shade,background,bounds\n\
+         Look,clifford,0,0,0,-1.3,-1.3,-1.8,-1.9,,,,kbc,log,ivory,\"-1,3.5,-1,3.5\"\n\
+         Plain,clifford,0,0,0,-1.3,-1.3,-1.8,-1.9,,,\n",
+    )
+    .unwrap();
+    let (state, _) = drive(
+        &["Look", "--config", "look.atr", "--size", "400x300"],
+        r#"
+        frames 2
+        test "$(value home)" = "-1,3.5,-1,3.5" || fail "opened at $(value home)"
+        xdotool key n; wait_for 'preset=Plain'; frames 2
+        test "$(value home)" != "-1,3.5,-1,3.5" || fail "Plain kept the view of Look"
+        xdotool key p; wait_for 'preset=Look'; frames 2
+        quit
+        "#,
+        dir.path(),
+    );
+    assert_eq!(state["home"], "-1,3.5,-1,3.5", "{state:?}");
+    assert_eq!(state["framed"], state["home"]);
+    assert_eq!(
+        (state["palette"].as_str(), state["shade"].as_str()),
+        ("kbc", "log")
+    );
+    assert_eq!(state["background"], "#fffff0");
+}
+
 /// Defect 6: the picture is drawn beside the panel (the screenshot is the area right of it), and
 /// closing and opening the panel returns to exactly the same view.
 #[test]
