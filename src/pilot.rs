@@ -108,6 +108,9 @@ mod tests {
             start: [0.0; 3],
             params,
             palette: None,
+            shade: None,
+            background: None,
+            bounds: None,
             line: 0,
         }
     }

@@ -277,6 +277,9 @@ impl Recipe {
             start: self.start,
             params,
             palette: Some(self.palette.clone()),
+            shade: None,
+            background: None,
+            bounds: None,
             line: 0,
         })
     }

@@ -122,6 +122,9 @@ fn exact_mode_and_overrides() {
         start: [0.1, -0.1, 0.0],
         params: vec![-2.24, 0.43, -0.65, -2.43],
         palette: None,
+        shade: None,
+        background: None,
+        bounds: None,
         line: 0,
         formula: None,
     };

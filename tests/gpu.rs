@@ -130,6 +130,9 @@ fn the_fold_carries_past_two_to_the_32() {
         start: [0.0; 3],
         params: vec![0.5],
         palette: None,
+        shade: None,
+        background: None,
+        bounds: None,
         line: 0,
     };
     let job = Job::new(

@@ -378,6 +378,7 @@ fn a_slider_drag_never_leaves_a_pan_behind() {
 
 /// Defect 3 and 5: a degree of 16 is shown and saved as 16; "save preset" outside a project
 /// folder creates ./attractors.atr from the built-in presets plus the new row, and says where.
+/// The row keeps the look: palette, tone map, background and the view's bounds.
 #[test]
 fn sliders_keep_values_and_save_preset_creates_the_file() {
     if !xdotool() {
@@ -385,7 +386,16 @@ fn sliders_keep_values_and_save_preset_creates_the_file() {
     }
     let dir = tempfile::tempdir().unwrap();
     let (state, err) = drive(
-        &["Symmetric_Icon_11", "--panel", "--size", "900x760"],
+        &[
+            "Symmetric_Icon_11",
+            "--panel",
+            "--size",
+            "900x760",
+            "--shade",
+            "log",
+            "--background",
+            "ivory",
+        ],
         r#"
         click preset_name
         xdotool type 'Icon_16'
@@ -405,6 +415,29 @@ fn sliders_keep_values_and_save_preset_creates_the_file() {
     );
     assert!(err.contains("saved preset 'Icon_16' to "), "{err}");
     assert!(err.contains("attractors.atr (a new file"), "{err}");
+    let header = atr.lines().find(|l| l.starts_with("Attractor,")).unwrap();
+    assert!(
+        header.ends_with(",g,palette,shade,background,bounds"),
+        "{header}"
+    );
+    let saved = attractors::attractor::atr::parse(atr.as_bytes(), "attractors.atr").unwrap();
+    let saved = saved.iter().find(|p| p.name == "Icon_16").unwrap();
+    assert_eq!(
+        saved.palette.as_deref(),
+        Some(state["palette"].as_str()),
+        "{row}"
+    );
+    assert_eq!(saved.shade, Some(attractors::shade::Shade::Log), "{row}");
+    assert_eq!(
+        saved.background,
+        Some(attractors::shade::Color([255, 255, 240, 255])),
+        "{row}"
+    );
+    let b = saved.bounds.expect(row);
+    assert_eq!(
+        [b.xmin, b.xmax, b.ymin, b.ymax],
+        bounds_of(&state["bounds"])
+    );
     // the new file reads back with the new preset in it
     let out = common::bin()
         .current_dir(dir.path())
@@ -418,6 +451,42 @@ fn sliders_keep_values_and_save_preset_creates_the_file() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Presets remember the look: the window opens a preset at its own bounds, in its palette, tone
+/// map and background, and picking it again (P after N) shows it the same way.
+#[test]
+fn a_preset_opens_in_its_own_look() {
+    if !xdotool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("look.atr"),
+        "Attractor,Equation,x,y,z,a,b,c,d,e,f,g,palette,shade,background,bounds\n\
+         Look,clifford,0,0,0,-1.3,-1.3,-1.8,-1.9,,,,kbc,log,ivory,\"-1,3.5,-1,3.5\"\n\
+         Plain,clifford,0,0,0,-1.3,-1.3,-1.8,-1.9,,,\n",
+    )
+    .unwrap();
+    let (state, _) = drive(
+        &["Look", "--config", "look.atr", "--size", "400x300"],
+        r#"
+        frames 2
+        test "$(value home)" = "-1,3.5,-1,3.5" || fail "opened at $(value home)"
+        xdotool key n; wait_for 'preset=Plain'; frames 2
+        test "$(value home)" != "-1,3.5,-1,3.5" || fail "Plain kept the view of Look"
+        xdotool key p; wait_for 'preset=Look'; frames 2
+        quit
+        "#,
+        dir.path(),
+    );
+    assert_eq!(state["home"], "-1,3.5,-1,3.5", "{state:?}");
+    assert_eq!(state["framed"], state["home"]);
+    assert_eq!(
+        (state["palette"].as_str(), state["shade"].as_str()),
+        ("kbc", "log")
+    );
+    assert_eq!(state["background"], "#fffff0");
 }
 
 /// Defect 6: the picture is drawn beside the panel (the screenshot is the area right of it), and

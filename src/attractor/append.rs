@@ -2,7 +2,8 @@
 //! atomically through [`crate::output::OutputFile`].
 
 use super::Preset;
-use super::atr::{COLUMNS, PALETTE_COLUMN, format_row, parse};
+use super::atr::{COLUMNS, format_row_in, parse};
+use super::look::{Layout, read_header};
 use crate::output::{Kind, OutputFile};
 
 /// Appends `preset` as a new last row of the `.atr` file at `path`; see [`append_presets`].
@@ -10,11 +11,13 @@ pub fn append_preset(path: &std::path::Path, preset: &Preset) -> Result<(), Stri
     append_presets(path, std::slice::from_ref(preset), false)
 }
 
-/// Appends `presets` as new last rows of the `.atr` file at `path` (created with a header and a
-/// palette column when missing and `create` is set). Every existing byte is kept: the new content
-/// (old content, a line break if it lacked one, the rows) is checked to parse back to the old
-/// presets plus these, then replaces the file atomically. Refuses a duplicate name or an
-/// unwritable file with a message.
+/// Appends `presets` as new last rows of the `.atr` file at `path` (created with a header, a
+/// palette column and the look columns the presets set, when missing and `create` is set). Every
+/// existing byte is kept, except that a header lacking an optional column a new row sets (its
+/// shade, background or bounds, say) gains it at its end: the existing rows, shorter than the
+/// header then, leave it unset. The new content (old content, a line break if it lacked one, the
+/// rows) is checked to parse back to the old presets plus these, then replaces the file
+/// atomically. Refuses a duplicate name or an unwritable file with a message.
 pub fn append_presets(
     path: &std::path::Path,
     presets: &[Preset],
@@ -23,10 +26,9 @@ pub fn append_presets(
     let shown = path.display();
     let (old, existing) = match std::fs::read(path) {
         // A new file: the header alone (which would not parse as a preset file by itself).
-        Err(e) if create && e.kind() == std::io::ErrorKind::NotFound => (
-            format!("{},{PALETTE_COLUMN}\n", COLUMNS.join(",")).into_bytes(),
-            Vec::new(),
-        ),
+        Err(e) if create && e.kind() == std::io::ErrorKind::NotFound => {
+            (format!("{}\n", COLUMNS.join(",")).into_bytes(), Vec::new())
+        }
         Err(e) => return Err(format!("cannot read {shown}: {e}")),
         Ok(old) => {
             let existing = parse(&old, &shown.to_string()).map_err(|e| e.to_string())?;
@@ -45,18 +47,24 @@ pub fn append_presets(
             ));
         }
     }
-    let text = String::from_utf8_lossy(&old);
-    let palette_col = text
-        .lines()
-        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-        .is_some_and(|h| h.split(',').count() == COLUMNS.len() + 1);
+    let text = String::from_utf8_lossy(&old).into_owned();
+    let (at, had) = header_of(&text);
+    // A new file gets the palette column whatever its rows set.
+    let start = if existing.is_empty() && had.0.is_empty() {
+        Layout::palette()
+    } else {
+        had.clone()
+    };
+    let layout = presets.iter().fold(start, |l, p| l.with_columns_of(p));
     let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let mut new = old.clone();
+    let added = Layout(layout.0[had.0.len()..].to_vec()).header_tail();
+    new.splice(at..at, added.bytes());
     if !new.is_empty() && !new.ends_with(b"\n") {
         new.extend_from_slice(eol.as_bytes());
     }
     for preset in presets {
-        new.extend_from_slice(format_row(preset, palette_col).as_bytes());
+        new.extend_from_slice(format_row_in(preset, &layout).as_bytes());
         new.extend_from_slice(eol.as_bytes());
     }
     let back = parse(&new, &shown.to_string())
@@ -73,4 +81,24 @@ pub fn append_presets(
         .map_err(not_writable)?
         .write_bytes(&new)
         .map_err(not_writable)
+}
+
+/// Where the header row of `text` ends (before its line break) and the optional columns it names.
+fn header_of(text: &str) -> (usize, Layout) {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if content.trim().is_empty() || content.trim_start().starts_with('#') {
+            at += line.len();
+            continue;
+        }
+        let fields: Vec<&str> = content
+            .split(',')
+            .map(|f| f.trim().trim_matches('"'))
+            .collect();
+        let extra = fields.get(COLUMNS.len()..).unwrap_or_default();
+        let layout = read_header(extra, COLUMNS.len() + 1, "").unwrap_or_default();
+        return (at + content.len(), layout);
+    }
+    (at, Layout::default())
 }

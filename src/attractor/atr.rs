@@ -1,10 +1,11 @@
-//! The `.atr` preset file: CSV with the header `Attractor,Equation,x,y,z,a,b,c,d,e,f,g` and an
-//! optional trailing `palette` column. `#` starts a comment line; CRLF and a UTF-8 BOM are
+//! The `.atr` preset file: CSV with the header `Attractor,Equation,x,y,z,a,b,c,d,e,f,g` and
+//! optional columns after it (`palette`, `shade`, `background`, `bounds`: see [`super::look`]). `#` starts a comment line; CRLF and a UTF-8 BOM are
 //! accepted. Every problem is an [`AtrError`] that names file:line, the column, what was found and
 //! what was expected: no row is ever skipped silently.
 
 use std::sync::Arc;
 
+use super::look::{self, Layout};
 use super::preset::{check_params, lookup_equation};
 use super::user::{Origin, UserMap};
 use super::{Equation, Preset};
@@ -26,7 +27,7 @@ pub const COLUMNS: [&str; 12] = [
     "f",
     "g",
 ];
-/// The optional last column.
+/// The first optional column (see [`look::OPTIONAL`] for all of them).
 pub const PALETTE_COLUMN: &str = "palette";
 /// Files larger than this are refused before parsing (a preset file is a few KiB).
 pub const MAX_FILE_BYTES: usize = 8 << 20;
@@ -105,7 +106,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
 
     // Line by line: a quoted field may not span lines, so every row is one line and every message
     // can name its line exactly.
-    let mut has_palette = None;
+    let mut layout: Option<Layout> = None;
     let mut presets: Vec<Preset> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut splitter = LineSplitter::new();
@@ -140,23 +141,29 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
                 format!("found malformed CSV ({e}), expected comma-separated fields"),
             )
         })?;
-        let Some(palette_col) = has_palette else {
-            has_palette = Some(check_header(record).map_err(|m| err(line, None, m))?);
+        let Some(layout) = &layout else {
+            layout = Some(check_header(record).map_err(|m| err(line, None, m))?);
             continue;
         };
-        let want = COLUMNS.len() + usize::from(palette_col);
-        if record.len() != want {
+        // A row may leave out trailing optional cells (a header can gain a column).
+        let want = COLUMNS.len() + layout.0.len();
+        if !(COLUMNS.len()..=want).contains(&record.len()) {
+            let expected = if want == COLUMNS.len() {
+                want.to_string()
+            } else {
+                format!("{} to {want}", COLUMNS.len())
+            };
             return Err(err(
                 line,
                 None,
                 format!(
-                    "found {} columns, expected {want} ({})",
+                    "found {} columns, expected {expected} ({})",
                     record.len(),
-                    header_text(palette_col)
+                    header_text(layout)
                 ),
             ));
         }
-        let preset = parse_row(record, line, palette_col).map_err(|(col, m)| {
+        let preset = parse_row(record, line, layout).map_err(|(col, m)| {
             if col == Some(FORMULA_ERROR) {
                 // locate the formula in the raw line: the column where its text starts
                 let at = raw.find(&record[1]).unwrap_or(0);
@@ -196,13 +203,13 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
         }
         presets.push(preset);
     }
-    if has_palette.is_none() {
+    if layout.is_none() {
         return Err(err(
             1,
             None,
             format!(
                 "found no header row, expected '{}' as the first row",
-                header_text(false)
+                header_text(&Layout::default())
             ),
         ));
     }
@@ -272,44 +279,28 @@ impl LineSplitter {
     }
 }
 
-fn header_text(palette: bool) -> String {
-    let mut h = COLUMNS.join(",");
-    if palette {
-        h.push_str(",palette");
-    }
-    h
+fn header_text(layout: &Layout) -> String {
+    COLUMNS.join(",") + &layout.header_tail()
 }
 
-/// Checks the header row; returns whether the palette column is present.
-fn check_header(record: &csv::StringRecord) -> Result<bool, String> {
+/// Checks the header row; returns the optional columns it names.
+fn check_header(record: &csv::StringRecord) -> Result<Layout, String> {
     let fields: Vec<&str> = record.iter().collect();
-    let palette = fields.len() == COLUMNS.len() + 1;
     for (i, want) in COLUMNS.iter().enumerate() {
         match fields.get(i) {
             Some(got) if got.eq_ignore_ascii_case(want) => {}
             got => {
                 return Err(format!(
-                    "header column {} is '{}', expected '{want}' (the header must be '{}[,palette]')",
+                    "header column {} is '{}', expected '{want}' (the header must be '{}' and optional columns)",
                     i + 1,
                     got.unwrap_or(&""),
-                    header_text(false)
+                    header_text(&Layout::default())
                 ));
             }
         }
     }
-    // The first column that is not allowed: the 13th unless it is 'palette', else the 14th.
-    let extra = (COLUMNS.len()..fields.len())
-        .find(|&i| i > COLUMNS.len() || !fields[i].eq_ignore_ascii_case(PALETTE_COLUMN));
-    if let Some(i) = extra {
-        return Err(format!(
-            "header column {} is '{}', an extra column; expected '{}' with an optional 'palette' column after it: remove column {}",
-            i + 1,
-            fields[i],
-            header_text(false),
-            i + 1
-        ));
-    }
-    Ok(palette)
+    let extra = fields.get(COLUMNS.len()..).unwrap_or_default();
+    look::read_header(extra, COLUMNS.len() + 1, &header_text(&Layout::default()))
 }
 
 type RowError = (Option<&'static str>, String);
@@ -317,11 +308,7 @@ type RowError = (Option<&'static str>, String);
 /// The "column" of a formula error, which is rendered with file, line, column and caret.
 const FORMULA_ERROR: &str = "formula";
 
-fn parse_row(
-    record: &csv::StringRecord,
-    line: usize,
-    palette_col: bool,
-) -> Result<Preset, RowError> {
+fn parse_row(record: &csv::StringRecord, line: usize, layout: &Layout) -> Result<Preset, RowError> {
     let name = record[0].to_string();
     if name.is_empty() {
         return Err((
@@ -352,20 +339,21 @@ fn parse_row(
         Some(m) => formula_params(m, |i| &record[5 + i])?,
         None => parse_params(equation, |i| &record[5 + i])?,
     };
-    let palette = if palette_col && !record[12].is_empty() {
-        Some(record[12].to_string())
-    } else {
-        None
-    };
-    Ok(Preset {
+    let mut preset = Preset {
         formula,
         name,
         equation,
         start: [x, y, z],
         params,
-        palette,
+        palette: None,
+        shade: None,
+        background: None,
+        bounds: None,
         line,
-    })
+    };
+    let cells: Vec<&str> = record.iter().skip(COLUMNS.len()).collect();
+    look::read_cells(&mut preset, layout, &cells).map_err(|(col, m)| (Some(col), m))?;
+    Ok(preset)
 }
 
 /// Reads a formula's parameters a..g: those it uses must be numbers, the others blank; the result
@@ -469,6 +457,16 @@ fn parse_number(text: &str, required: bool) -> Result<Option<f64>, String> {
 
 /// One row of an `.atr` file for `p` (with the palette column when `palette_col`).
 pub fn format_row(p: &Preset, palette_col: bool) -> String {
+    let layout = if palette_col {
+        Layout::palette()
+    } else {
+        Layout::default()
+    };
+    format_row_in(p, &layout)
+}
+
+/// One row of an `.atr` file for `p`, with the optional columns of `layout`.
+pub fn format_row_in(p: &Preset, layout: &Layout) -> String {
     let quote = |v: &str| {
         if v.contains([',', '"']) {
             format!("\"{}\"", v.replace('"', "\"\""))
@@ -492,9 +490,7 @@ pub fn format_row(p: &Preset, palette_col: bool) -> String {
         Some(v) if used(i) => v.to_string(),
         _ => String::new(),
     }));
-    if palette_col {
-        cols.push(quote(p.palette.as_deref().unwrap_or("")));
-    }
+    cols.extend(look::cells(p, layout).iter().map(|c| quote(c)));
     cols.join(",")
 }
 
@@ -752,6 +748,9 @@ mod tests {
                 start: [0.5, -0.25, 0.0],
                 params: vec![-1.3, 1.5, -1.8, 0.7, 0.0, 0.0, 0.0],
                 palette: Some("kbc".into()),
+                shade: None,
+                background: None,
+                bounds: None,
                 line: 0,
             };
             let row = format_row(&p, true);

@@ -9,6 +9,7 @@
 pub mod formula;
 pub mod append;
 pub mod atr;
+pub mod look;
 mod preset;
 mod presets;
 pub mod simd;

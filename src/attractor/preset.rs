@@ -19,6 +19,10 @@ pub struct Preset {
     pub params: Vec<f64>,
     /// The preset's colormap, if the file names one.
     pub palette: Option<String>,
+    /// The preset's tone map, background and view, if the file sets them (see [`super::look`]).
+    pub shade: Option<crate::shade::Shade>,
+    pub background: Option<crate::shade::Color>,
+    pub bounds: Option<crate::histogram::Bounds>,
     /// 1-based line in the source file (0 for presets built on the command line).
     pub line: usize,
 }

@@ -28,19 +28,14 @@ pub fn render_config(r: &RenderArgs) -> Result<RenderConfig> {
     let presets = Presets::load(r.config.as_deref())?;
     let name = r.name.as_deref().unwrap_or("Clifford");
     let preset = apply_overrides(presets.get(name)?.clone(), r)?;
-    let style = style(
-        r.palette.as_deref(),
-        &preset,
-        r.shade,
-        &r.background,
-        r.span,
-    )?;
+    let style = preset_style(r, &preset)?;
     let quality = crate::density::Quality {
         depth: r.depth,
         supersample: r.supersample,
         de: r.de,
     };
     let n = quality.supersample;
+    let look_bounds = preset_bounds(r, &preset);
     let mut builder = Job::builder(preset)
         .size(r.size.0 * n, r.size.1 * n)
         .points(r.iters)
@@ -50,6 +45,8 @@ pub fn render_config(r: &RenderArgs) -> Result<RenderConfig> {
         .aspect(r.aspect);
     if let Some([a, b, c, d]) = r.bounds {
         builder = builder.bounds(Bounds::new(a, b, c, d).map_err(|e| anyhow!("--bounds: {e}"))?);
+    } else if let Some(b) = look_bounds {
+        builder = builder.bounds(b);
     }
     let (job, pilot) = builder.build_with_pilot()?;
     Ok(RenderConfig {
@@ -61,11 +58,46 @@ pub fn render_config(r: &RenderArgs) -> Result<RenderConfig> {
     })
 }
 
+// A preset's look (its `.atr` columns palette, shade, background and bounds): each applies
+// unless its flag is given. The bounds belong to the preset's map and framing, so `--equation`,
+// `--formula` (see `apply_overrides`) and `--aspect` drop them, as they drop a recipe's.
+
+/// The style of a render of `preset`: `--palette`, `--shade` and `--background` when given, else
+/// the preset's, else the flags' defaults.
+pub fn preset_style(r: &RenderArgs, preset: &Preset) -> Result<Style> {
+    let shade = match preset.shade {
+        Some(s) if !r.given.has("shade") => s,
+        _ => shade_of(r.shade),
+    };
+    let background = match preset.background {
+        Some(c) if !r.given.has("background") => crate::attractor::look::color_text(c),
+        _ => r.background.clone(),
+    };
+    style_with(r.palette.as_deref(), preset, shade, &background, r.span)
+}
+
+/// The preset's view when neither `--bounds` nor `--aspect` is given.
+pub fn preset_bounds(r: &RenderArgs, preset: &Preset) -> Option<Bounds> {
+    preset
+        .bounds
+        .filter(|_| r.bounds.is_none() && !r.given.has("aspect"))
+}
+
 /// The style from `--palette` (else the preset's, else fire), `--shade` and `--background`.
 pub fn style(
     palette: Option<&str>,
     preset: &Preset,
     shade: ShadeArg,
+    background: &str,
+    span: Option<crate::shade::Span>,
+) -> Result<Style> {
+    style_with(palette, preset, shade_of(shade), background, span)
+}
+
+fn style_with(
+    palette: Option<&str>,
+    preset: &Preset,
+    shade: Shade,
     background: &str,
     span: Option<crate::shade::Span>,
 ) -> Result<Style> {
@@ -78,7 +110,7 @@ pub fn style(
         .parse()
         .map_err(|e| anyhow!("--background: {e}"))?;
     let style = Style {
-        shade: shade_of(shade),
+        shade,
         palette,
         background,
         span,
@@ -96,6 +128,7 @@ pub fn apply_overrides(mut p: Preset, r: &RenderArgs) -> Result<Preset> {
             .map_err(|e| anyhow!("--equation: {e} (attractors list --equations shows all)"))?;
         if eq != p.equation {
             p.equation = eq;
+            p.bounds = None; // the preset's view was of another map
             p.params = vec![f64::NAN; eq.params().len()];
             // The preset's name no longer describes the map: name the equation instead.
             if r.name.is_none() {
@@ -119,6 +152,7 @@ pub fn apply_overrides(mut p: Preset, r: &RenderArgs) -> Result<Preset> {
             .map(|i| if used[i] { f64::NAN } else { 0.0 })
             .collect();
         p.formula = Some(std::sync::Arc::new(map));
+        p.bounds = None;
         if r.name.is_none() {
             p.name = "Formula".into();
         }

@@ -15,6 +15,11 @@ pub fn parse() -> Args {
     let matches = Args::command().get_matches();
     let mut args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     args.render.given = given(&matches);
+    if let (Some(Command::Animate(a)), Some(m)) =
+        (&mut args.command, matches.subcommand_matches("animate"))
+    {
+        a.render.given = given(m);
+    }
     args
 }
 

@@ -12,7 +12,7 @@ use crate::animate::timeline::Timeline;
 use crate::animate::tone::StableTone;
 use crate::attractor::Presets;
 use crate::backend::Engines;
-use crate::cli::config::{apply_overrides, style};
+use crate::cli::config::{apply_overrides, preset_bounds, preset_style};
 use crate::cli::{AnimateArgs, ToneMode};
 use crate::engine;
 use crate::histogram::{Bounds, Histogram};
@@ -83,7 +83,7 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
             .clone(),
         r,
     )?;
-    let style = style(r.palette.as_deref(), &base, r.shade, &r.background, r.span)?;
+    let style = preset_style(r, &base)?;
     let timeline = match &a.keys {
         Some(path) => {
             let bytes = crate::input::read_file(path, "--keys", 1 << 20, "keyframe CSV file")?;
@@ -126,7 +126,11 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
         Some([x0, x1, y0, y1]) => {
             Bounds::new(x0, x1, y0, y1).map_err(|e| anyhow!("--bounds: {e}"))?
         }
-        None => union_bounds(&timeline, r)?,
+        // The preset's view, unless keyframes (each row a map of its own) drive the animation.
+        None => match preset_bounds(r, &base).filter(|_| a.keys.is_none()) {
+            Some(b) => b,
+            None => union_bounds(&timeline, r)?,
+        },
     };
     let job_at = |i: u64| -> Result<Job> {
         let state = timeline.at(position(i));

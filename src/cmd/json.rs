@@ -26,6 +26,13 @@ pub struct PresetJson {
     pub palette: Option<String>,
     pub params: BTreeMap<String, f64>,
     pub start: Vec<f64>,
+    /// The preset's look where its `.atr` row sets it: tone map, background, view bounds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shade: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bounds: Option<[f64; 4]>,
 }
 
 impl From<&Preset> for PresetJson {
@@ -42,6 +49,9 @@ impl From<&Preset> for PresetJson {
                 .map(|(n, v)| (n.to_string(), *v))
                 .collect(),
             start: p.start.to_vec(),
+            shade: p.shade.map(|s| s.name().to_string()),
+            background: p.background.map(crate::attractor::look::color_text),
+            bounds: p.bounds.map(|b| [b.xmin, b.xmax, b.ymin, b.ymax]),
         }
     }
 }

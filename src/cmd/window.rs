@@ -1,7 +1,7 @@
 //! Without `--png`/`--hist`: the live window on the chosen preset.
 
 use crate::cli::RenderArgs;
-use crate::cli::config::render_config;
+use crate::cli::config::{preset_bounds, render_config};
 use anyhow::{Result, bail};
 use std::path::PathBuf;
 
@@ -44,7 +44,10 @@ pub fn run(r: &RenderArgs) -> Result<()> {
         style: cfg.style,
         // Without --size the window fits the screen.
         size: size_given().then_some((cfg.job.width, cfg.job.height)),
-        bounds: (r.bounds.is_some() || r.from.is_some()).then_some(cfg.job.bounds),
+        bounds: (r.bounds.is_some()
+            || r.from.is_some()
+            || preset_bounds(r, &cfg.job.preset).is_some())
+        .then_some(cfg.job.bounds),
         skip: cfg.job.skip,
         seed: cfg.job.seed,
         cpu: r.backend == crate::Backend::Cpu,

@@ -174,6 +174,9 @@ pub fn candidate(space: &Space, seed: u64, index: u32) -> Preset {
         start: [start(0), start(1), z],
         params,
         palette: Some(palette.to_string()),
+        shade: None,
+        background: None,
+        bounds: None,
         line: 0,
     }
 }

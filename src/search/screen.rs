@@ -255,6 +255,9 @@ mod tests {
             start,
             params: params.to_vec(),
             palette: None,
+            shade: None,
+            background: None,
+            bounds: None,
             line: 0,
         }
     }

@@ -27,24 +27,25 @@ pub struct Tile {
     pub caption: String,
 }
 
-/// The job and style of `preset`'s thumbnail: `TILE` x `TILE`, pilot bounds, eq_hist, the
-/// preset's palette or fire.
+/// The job and style of `preset`'s thumbnail: `TILE` x `TILE`; the preset's bounds (widened to a
+/// square), tone map, background and palette where it sets them, else pilot bounds, eq_hist,
+/// black and fire.
 pub fn thumbnail_job(preset: &Preset) -> Result<(Job, Style)> {
-    let pilot = crate::pilot::run(preset, 1000, 0).map_err(|e| anyhow!("{}: {e}", preset.name))?;
-    let job = Job::new(
-        preset.clone(),
-        (TILE, TILE),
-        pilot.bounds,
-        TILE_POINTS,
-        1000,
-        0,
-    );
+    let bounds = match preset.bounds {
+        Some(b) => b.with_equal_aspect(TILE, TILE),
+        None => {
+            crate::pilot::run(preset, 1000, 0)
+                .map_err(|e| anyhow!("{}: {e}", preset.name))?
+                .bounds
+        }
+    };
+    let job = Job::new(preset.clone(), (TILE, TILE), bounds, TILE_POINTS, 1000, 0);
     let palette = Palette::from_name(preset.palette.as_deref().unwrap_or("fire"))
         .map_err(|e| anyhow!("{}: {e}", preset.name))?;
     let style = Style {
-        shade: Shade::EqHist,
+        shade: preset.shade.unwrap_or(Shade::EqHist),
         palette,
-        background: Color([0, 0, 0, 255]),
+        background: preset.background.unwrap_or(Color([0, 0, 0, 255])),
         span: None,
     };
     Ok((job, style))

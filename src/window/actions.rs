@@ -12,18 +12,24 @@ use anyhow::{Result, anyhow};
 use winit::event_loop::ActiveEventLoop;
 
 impl App {
-    /// Shows `preset` (from the picker's entry `index`) at its automatic bounds.
+    /// Shows `preset` (from the picker's entry `index`) at its own bounds, else its automatic
+    /// bounds, in its own palette, tone map and background where it sets them.
     pub(super) fn load_preset(&mut self, preset: Preset, index: usize) -> Result<()> {
         let (skip, seed) = (self.opts.skip, self.opts.seed);
         let live = self.live.as_mut().expect("live");
         let area = live.view.area;
-        let home = home_bounds(&preset, skip, seed, area.0, area.1)?;
+        let home = match preset.bounds {
+            Some(b) => b,
+            None => home_bounds(&preset, skip, seed, area.0, area.1)?,
+        };
         live.index = index;
         if let Some(p) = &preset.palette
             && let Ok(pal) = Palette::from_name(p)
         {
             live.style.palette = pal;
         }
+        live.style.shade = preset.shade.unwrap_or(live.style.shade);
+        live.style.background = preset.background.unwrap_or(live.style.background);
         live.view = View::new(home, area);
         panel_parts::loaded(live, preset);
         live.dirty = true;
@@ -275,7 +281,8 @@ impl App {
         self.finish_saves(false);
     }
 
-    /// Appends the current map (with the typed name and the palette) to the `.atr` file in use:
+    /// Appends the current map (with the typed name, the palette, tone map, background and the
+    /// view's bounds) to the `.atr` file in use:
     /// `--config`, else `./attractors.atr`, which is created from the built-in presets plus the
     /// new row when it does not exist.
     pub(super) fn save_preset(&mut self) {
@@ -284,6 +291,9 @@ impl App {
         let mut p = live.preset.clone();
         p.name = live.new_preset_name.trim().to_string();
         p.palette = Some(live.style.palette.name.clone());
+        p.shade = Some(live.style.shade);
+        p.background = Some(live.style.background);
+        p.bounds = Some(live.view.bounds);
         if p.name.is_empty() {
             live.message = "give the new preset a name first".into();
             return;

@@ -38,7 +38,8 @@ fn state_text(live: &Live, title: &str) -> String {
     format!(
         "title={title}\npaused={}\npanel={}\npreset={}\nparams={}\nbounds={}\nframed={}\n\
          area={}x{}\npalette={}\nundo={undo}\nredo={redo}\nselected={}\nformula={}\n\
-         formula_error={}\nstrip={}\nmessage={}\nhome={}\nname_field={}\nstep={}\n",
+         formula_error={}\nstrip={}\nmessage={}\nhome={}\nname_field={}\nstep={}\nshade={}\n\
+         background={}\n",
         live.paused,
         live.panel,
         live.preset.name,
@@ -59,6 +60,8 @@ fn state_text(live: &Live, title: &str) -> String {
         live.view.home,
         live.new_preset_name,
         live.steps.get(live.selected).copied().unwrap_or(0.0),
+        live.style.shade,
+        crate::attractor::look::color_text(live.style.background),
     )
 }
 
