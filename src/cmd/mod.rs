@@ -10,7 +10,7 @@ mod list;
 mod render;
 mod render_files;
 mod render_out;
-mod search;
+pub mod search;
 mod shade;
 mod shade_npy;
 mod shell;
