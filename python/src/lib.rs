@@ -32,6 +32,14 @@ pub(crate) fn argument_error(e: impl std::fmt::Display) -> PyErr {
     ArgumentError::new_err(format!("{e:#}"))
 }
 
+/// A flag clap refused: its message as the CLI prints it, less the `error: ` prefix and the
+/// usage and help paragraphs that follow a blank line.
+pub(crate) fn clap_error(e: clap::Error) -> PyErr {
+    let text = e.to_string();
+    let first = text.split("\n\n").next().unwrap_or_default().trim_end();
+    argument_error(first.strip_prefix("error: ").unwrap_or(first))
+}
+
 /// A render error with the CLI's message.
 pub(crate) fn render_error(e: impl std::fmt::Display) -> PyErr {
     RenderError::new_err(format!("{e:#}"))

@@ -1,6 +1,6 @@
 //! What `attractors list` and `attractors search` show, as Python lists of dicts.
 
-use crate::argument_error;
+use crate::{argument_error, clap_error};
 use attractors::attractor::{Equation, Preset, Presets};
 use attractors::cli::SearchArgs;
 use attractors::shade::Palette;
@@ -66,13 +66,7 @@ struct Flags {
 /// how many candidates were screened. Runs with the GIL released.
 #[pyfunction]
 pub fn search(py: Python<'_>, flags: Vec<String>) -> PyResult<(Vec<Bound<'_, PyDict>>, u64)> {
-    let args = Flags::try_parse_from(&flags)
-        .map_err(|e| {
-            let text = e.to_string();
-            let first = text.lines().next().unwrap_or_default().to_string();
-            argument_error(first.strip_prefix("error: ").unwrap_or(&first))
-        })?
-        .search;
+    let args = Flags::try_parse_from(&flags).map_err(clap_error)?.search;
     let space = attractors::cmd::search::space_of(&args).map_err(argument_error)?;
     let seed = args.seed.unwrap_or(0);
     let outcome =

@@ -3,7 +3,7 @@
 //! and every 100 ms takes it back to report progress and run Python's signal handlers: a
 //! KeyboardInterrupt cancels the run's `Control` and joins its thread before it propagates.
 
-use crate::{argument_error, render_error};
+use crate::{argument_error, clap_error, render_error};
 use attractors::backend::OpenError;
 use attractors::cli::RenderArgs;
 use attractors::cli::config::{RenderConfig, render_config, style};
@@ -34,7 +34,7 @@ struct Flags {
 }
 
 /// Parses `flags` exactly as the command line would (the given ones recorded, as `cli::parse`
-/// does); a bad flag raises ArgumentError with clap's message, less its `error: ` and usage.
+/// does); a bad flag raises ArgumentError with clap's message.
 fn parse_flags(flags: &[String]) -> PyResult<RenderArgs> {
     let matches = Flags::command()
         .try_get_matches_from(flags)
@@ -42,12 +42,6 @@ fn parse_flags(flags: &[String]) -> PyResult<RenderArgs> {
     let mut f = Flags::from_arg_matches(&matches).map_err(clap_error)?;
     f.render.given = attractors::cli::given(&matches);
     Ok(f.render)
-}
-
-fn clap_error(e: clap::Error) -> PyErr {
-    let text = e.to_string();
-    let first = text.lines().next().unwrap_or_default();
-    argument_error(first.strip_prefix("error: ").unwrap_or(first))
 }
 
 /// Renders the job the render flags describe; see `attractors.render` for the Python side.
