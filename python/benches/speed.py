@@ -1,7 +1,7 @@
 """Speed from Python against the command line: Clifford, 1e8 points, 1024x1024, median of 3 runs
 of each, alternated (README, "Python").
 
-    ATTRACTORS_BIN=target/release/attractors python python/speed.py cpu    # or gpu
+    ATTRACTORS_BIN=target/release/attractors python python/benches/speed.py cpu    # or gpu
 """
 
 import json
