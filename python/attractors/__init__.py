@@ -117,14 +117,14 @@ def _progress_callback(progress: Union[bool, Callable[[int, int], Any]]) -> Tupl
             sys.stderr.flush()
 
         return line, lambda: sys.stderr.write("\n")
-    bar = tqdm(total=None, unit="pt", unit_scale=True)
+    bars = []  # made at the first report, when the total is known
 
     def update(done: int, total: int) -> None:
-        if bar.total is None:
-            bar.total = total
-        bar.update(done - bar.n)
+        if not bars:
+            bars.append(tqdm(total=total, unit="pt", unit_scale=True))
+        bars[0].update(done - bars[0].n)
 
-    return update, bar.close
+    return update, lambda: bars and bars[0].close()
 
 
 def render(

@@ -81,3 +81,9 @@ def test_progress_callback_sees_the_total():
     seen = []
     attractors.render(n=2e5, size=(32, 32), backend="cpu", progress=lambda d, t: seen.append((d, t)))
     assert seen and seen[-1] == (200_000, 200_000)
+
+
+def test_progress_true_draws_a_bar_or_a_line(capsys):
+    attractors.render(n=2e5, size=(32, 32), backend="cpu", progress=True)
+    err = capsys.readouterr().err
+    assert "200" in err  # tqdm's "200k/200k" or the plain "200,000 of 200,000 points"
