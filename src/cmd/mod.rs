@@ -11,7 +11,7 @@ mod merge;
 mod render;
 mod render_files;
 mod render_out;
-mod search;
+pub mod search;
 mod shade;
 mod shade_npy;
 mod shell;

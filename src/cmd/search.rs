@@ -59,8 +59,9 @@ fn row(rank: &str, p: &Preset, v: &Verdict) -> String {
     )
 }
 
-/// What to search: the equation or `--formula`, with `--range` applied.
-fn space_of(args: &SearchArgs) -> Result<Space> {
+/// What to search: the equation or `--formula`, with `--range` applied (the Python package
+/// uses it too, so its errors carry these messages).
+pub fn space_of(args: &SearchArgs) -> Result<Space> {
     let mut space = match &args.formula {
         Some(text) => {
             let map = UserMap::parse(text)

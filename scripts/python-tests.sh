@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the Python package (python/) into a fresh virtual environment and runs its tests, as CI
+# does. Needs Rust and Python 3.9+ with venv (Debian: apt-get install python3-venv python3-dev).
+#
+#   scripts/python-tests.sh              # a throw-away venv
+#   VENV=.venv scripts/python-tests.sh   # keep (and reuse) this venv
+#   scripts/python-tests.sh -k interrupt # arguments go to pytest
+#
+# CARGO_TARGET_DIR is honoured (default ./target), so the crate built by `cargo test --release`
+# is reused; the release command line built there is what the parity tests compare with.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+VENV="${VENV:-$(mktemp -d)/venv}"
+# maturin's build backend runs the `maturin` of PATH.
+export PATH="$VENV/bin:$PATH"
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+"$VENV/bin/python" -m pip install -q --upgrade pip
+# datashader pinned: the committed fixture (tests/fixtures/datashader) was made with 0.19.1.
+"$VENV/bin/python" -m pip install -q maturin pytest numpy pandas xarray "datashader==0.19.1" pillow
+"$VENV/bin/python" -m pip install -q --no-build-isolation ./python
+cargo build --release --locked --bin attractors
+export ATTRACTORS_BIN="$CARGO_TARGET_DIR/release/attractors"
+# From the repository root, so `import attractors` is the installed package, not python/attractors.
+"$VENV/bin/python" -m pytest -q -p no:cacheprovider python/tests "$@"
