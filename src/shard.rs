@@ -10,8 +10,8 @@
 
 use crate::histogram::{Histogram, Tally};
 use crate::recipe::Recipe;
+pub use crate::recipe::ShardPart;
 use crate::sampling::{OrbitPlan, OrbitRange};
-use serde::{Deserialize, Serialize};
 
 /// Most shards of one job (a bound on the bookkeeping, far beyond any cluster's array size).
 pub const MAX_SHARDS: u32 = 1_000_000;
@@ -86,42 +86,25 @@ impl std::fmt::Display for Shard {
     }
 }
 
-/// What a shard's recipe sidecar records besides the job.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ShardPart {
-    pub index: u32,
-    pub count: u32,
-    /// Points of this shard's share of the job.
-    pub share: u64,
-    /// Points it did (less than `share` when it was stopped).
-    pub done: u64,
-    pub counted: u64,
-    pub outside: u64,
-    pub diverged: u64,
+/// The part of `shard` whose counts are `hist`, of a job of `iters` points.
+pub fn part(shard: Shard, iters: u64, hist: &Histogram) -> ShardPart {
+    let t = hist.tally;
+    ShardPart {
+        index: shard.index,
+        count: shard.count,
+        share: shard.points(iters),
+        done: t.total(),
+        counted: t.counted,
+        outside: t.outside,
+        diverged: t.diverged,
+    }
 }
 
-impl ShardPart {
-    /// The part of `shard` whose counts are `hist`, of a job of `iters` points.
-    pub fn of(shard: Shard, iters: u64, hist: &Histogram) -> ShardPart {
-        let t = hist.tally;
-        ShardPart {
-            index: shard.index,
-            count: shard.count,
-            share: shard.points(iters),
-            done: t.total(),
-            counted: t.counted,
-            outside: t.outside,
-            diverged: t.diverged,
-        }
-    }
-
-    fn tally(&self) -> Tally {
-        Tally {
-            counted: self.counted,
-            outside: self.outside,
-            diverged: self.diverged,
-        }
+fn tally_of(p: &ShardPart) -> Tally {
+    Tally {
+        counted: p.counted,
+        outside: p.outside,
+        diverged: p.diverged,
     }
 }
 
@@ -234,7 +217,7 @@ impl Merge {
     ) -> Result<Merge, MergeError> {
         let part = part_of(file, &recipe, &counts, partial)?;
         let mut hist = counts;
-        hist.tally = part.tally();
+        hist.tally = tally_of(&part);
         let mut seen = vec![None; part.count as usize];
         seen[part.index as usize] = Some(file.to_string());
         Ok(Merge {
@@ -294,7 +277,7 @@ impl Merge {
                 .checked_add(*c)
                 .ok_or_else(|| MergeError::Overflow { file: file.into() })?;
         }
-        self.hist.tally.add(&part.tally());
+        self.hist.tally.add(&tally_of(&part));
         self.seen[part.index as usize] = Some(file.to_string());
         self.done += part.done;
         self.share += part.share;

@@ -15,7 +15,7 @@ use crate::job::Job;
 use crate::output::{Kind, OutputFile, is_stdio};
 use crate::progress::Bar;
 use crate::sampling::OrbitPlan;
-use crate::shard::{Shard, ShardPart};
+use crate::shard::Shard;
 use crate::signals;
 use anyhow::{Result, anyhow, bail};
 use std::io::IsTerminal;
@@ -240,7 +240,7 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
         );
     }
     let mut recipe = crate::recipe::Recipe::of(&job, whole, &cfg.style).with_quality(&cfg.quality);
-    recipe.shard = shard.map(|s| ShardPart::of(s, whole, &hist));
+    recipe.shard = shard.map(|s| crate::shard::part(s, whole, &hist));
     let written = outputs.write(
         &hist,
         Some(engine.as_mut()),

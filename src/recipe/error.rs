@@ -1,0 +1,39 @@
+//! Why a recipe could not be read or used.
+
+use super::FORMAT;
+
+/// Why a recipe could not be read or used. Every message names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum RecipeError {
+    #[error(
+        "{file}: holds no attractors recipe (written by another program, or before pictures carried one); render it with flags instead"
+    )]
+    Missing { file: String },
+    #[error(
+        "{file}: recipe field '{field}' is unknown to attractors {ours} (recipe format {FORMAT}); it was written by {program} (format {format}): use that version or newer to re-render it"
+    )]
+    UnknownField {
+        file: String,
+        field: String,
+        ours: &'static str,
+        program: String,
+        format: u32,
+    },
+    #[error(
+        "{file}: recipe lacks the field '{field}' (written by {program}, format {format}); the recipe is damaged or too old, give the value with its flag and no --from"
+    )]
+    MissingField {
+        file: String,
+        field: String,
+        program: String,
+        format: u32,
+    },
+    #[error("{file}: cannot read it ({why}); give a PNG, .npy or .ckpt.json that attractors wrote")]
+    Unreadable { file: String, why: String },
+    #[error("{file}: damaged recipe: {why}")]
+    Damaged { file: String, why: String },
+    #[error(
+        "{file}: a contact sheet of {count} pictures, not one; `attractors info {file} --as-atr` prints their rows for a preset file"
+    )]
+    Sheet { file: String, count: usize },
+}
