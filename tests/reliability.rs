@@ -524,11 +524,13 @@ fn atr_lone_cr_and_extra_header_column() {
 fn a_large_preset_file_lists() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let mut text = String::from("Attractor,Equation,x,y,z,a,b,c,d,e,f,g\n");
+    // Every row names a palette (each distinct name is checked once, not once per row).
+    let mut text = String::from("Attractor,Equation,x,y,z,a,b,c,d,e,f,g,palette\n");
     let mut rows = 0;
     while text.len() < 8_000_000 {
+        let palette = ["fire", "bmy", "viridis_r", "kbc"][rows % 4];
         text.push_str(&format!(
-            "Preset number {rows},clifford,0.1,0,,-1.3,-1.3,-1.8,-1.9,,,\n"
+            "Preset number {rows},clifford,0.1,0,,-1.3,-1.3,-1.8,-1.9,,,,{palette}\n"
         ));
         rows += 1;
     }

@@ -55,13 +55,18 @@ impl Presets {
         source: String,
         path: Option<PathBuf>,
     ) -> Result<Presets, PresetError> {
+        // Each distinct name is checked once (building a palette evaluates its 256 colours).
+        let mut known = std::collections::HashSet::new();
         for p in &list {
-            if let Some(pal) = &p.palette {
+            if let Some(pal) = &p.palette
+                && !known.contains(pal.as_str())
+            {
                 crate::shade::Palette::from_name(pal).map_err(|message| PresetError::Palette {
                     file: source.clone(),
                     line: p.line,
                     message,
                 })?;
+                known.insert(pal.as_str());
             }
         }
         let mut by_name = HashMap::with_capacity(list.len());
