@@ -4,6 +4,7 @@
 //! pipelines per pass; targets per job size. Every object is labelled with its Rust path.
 
 pub mod accumulate;
+pub mod bindings;
 mod budget;
 pub mod compose;
 pub mod context;
