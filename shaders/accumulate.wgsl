@@ -10,8 +10,8 @@
 // a point that turns non-finite or leaves |x|,|y| <= 1e10 costs one point of its orbit, is
 // tallied as diverged and restarts the orbit from the pool.
 //
-// `cs_fold` then adds the batch's u32 counts into 64-bit totals (lo, hi with carry) and clears
-// them, so no u32 bin can wrap as long as a batch spends fewer than 2^32 points.
+// `cs_fold` adds the u32 counts into 64-bit totals (lo, hi with carry) and clears them; the
+// driver runs it often enough that no u32 bin can wrap (src/gpu/accumulate.rs, FOLD_EVERY).
 //
 // The counts and the totals may span several storage bindings (src/gpu/bindings.rs writes their
 // declarations and `hist_add`, `take_count`, `add_total` where `@bindings@` stands): bin i is

@@ -1,6 +1,6 @@
 //! Driver of `shaders/accumulate.wgsl`: the pipelines of an equation and the [`Accumulator`] that
-//! runs dispatches of bounded work, folds u32 counts into 64-bit totals on the GPU after every
-//! dispatch, and reads the totals back into a [`Histogram`]. The counts and totals span one
+//! runs dispatches of bounded work, folds u32 counts into 64-bit totals on the GPU before they
+//! could wrap, and reads the totals back into a [`Histogram`]. The counts and totals span one
 //! storage binding or several ([`super::bindings`]); the pipelines are built per binding count.
 
 use super::bindings::Split;
@@ -13,12 +13,19 @@ use crate::histogram::Histogram;
 use crate::job::Job;
 use crate::sampling::{OrbitPlan, OrbitRange, SeedPool};
 use bytemuck::{Pod, Zeroable};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const WORKGROUP: u32 = 64;
 /// Wall time one dispatch should take: well under any driver watchdog.
 pub const DISPATCH_TARGET: Duration = Duration::from_millis(40);
+/// Points batches may add to the u32 counts between two folds into the 64-bit totals. A fold
+/// passes over every bin, so on a big canvas it can cost more than a batch: it runs when the
+/// counts could otherwise come near 2^32 (a bin, or the transient tally, which grows by at most
+/// 33 steps per point: a diverging point and the decorrelation of its restart), and before the
+/// totals are read.
+const FOLD_EVERY: u64 = 1 << 26;
 
 /// Uniforms of `accumulate.wgsl` (`struct Params`); layout checked against naga in the tests.
 #[repr(C)]
@@ -221,6 +228,8 @@ pub struct Accumulator {
     spent_base: u64,
     /// Per-invocation budget of the next batch (adapted to the batch time).
     steps: u64,
+    /// Points run since the last fold (their counts are still in the u32 buffers).
+    unfolded: AtomicU64,
 }
 
 impl Accumulator {
@@ -323,6 +332,7 @@ impl Accumulator {
             budget: Budget::new(&plan, range, invocations),
             spent_base: 0,
             steps: 16,
+            unfolded: AtomicU64::new(0),
         })
     }
 
@@ -356,6 +366,16 @@ impl Accumulator {
         self.params.base = base.min(u32::MAX as u64) as u32;
         ctx.queue
             .write_buffer(&self.targets.params, 0, bytemuck::bytes_of(&self.params));
+        let unfolded = self.unfolded.load(Ordering::Relaxed);
+        let fold_first = unfolded > 0 && unfolded + points > FOLD_EVERY;
+        self.unfolded.store(
+            if fold_first {
+                points
+            } else {
+                unfolded + points
+            },
+            Ordering::Relaxed,
+        );
         let mut enc = ctx
             .device
             .create_command_encoder(&wgpu::CommandEncoderDescriptor {
@@ -367,11 +387,13 @@ impl Accumulator {
                 timestamp_writes: None,
             });
             cp.set_bind_group(0, &self.targets.bind_group, &[]);
+            if fold_first {
+                cp.set_pipeline(&self.pipelines.fold);
+                let (x, y) = dispatch_dims(self.fold_groups, self.stride);
+                cp.dispatch_workgroups(x, y, 1);
+            }
             cp.set_pipeline(&self.pipelines.accumulate);
             let (x, y) = dispatch_dims(self.acc_groups, self.stride);
-            cp.dispatch_workgroups(x, y, 1);
-            cp.set_pipeline(&self.pipelines.fold);
-            let (x, y) = dispatch_dims(self.fold_groups, self.stride);
             cp.dispatch_workgroups(x, y, 1);
         }
         let t0 = Instant::now();
@@ -385,8 +407,33 @@ impl Accumulator {
         Ok(dt)
     }
 
+    /// Folds the u32 counts of the batches run since the last fold into the 64-bit totals.
+    fn fold(&self, ctx: &GpuContext) -> Result<(), GpuError> {
+        if self.unfolded.swap(0, Ordering::Relaxed) == 0 {
+            return Ok(());
+        }
+        let mut enc = ctx
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("gpu.accumulate.fold"),
+            });
+        {
+            let mut cp = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some("gpu.accumulate.fold_pass"),
+                timestamp_writes: None,
+            });
+            cp.set_bind_group(0, &self.targets.bind_group, &[]);
+            cp.set_pipeline(&self.pipelines.fold);
+            let (x, y) = dispatch_dims(self.fold_groups, self.stride);
+            cp.dispatch_workgroups(x, y, 1);
+        }
+        ctx.queue.submit([enc.finish()]);
+        ctx.wait()
+    }
+
     /// The totals so far as a histogram of `job`'s grid.
     pub fn read(&self, ctx: &GpuContext, job: &Job) -> Result<Histogram, GpuError> {
+        self.fold(ctx)?;
         Ok(self.targets.read(ctx, job)?.0)
     }
 
@@ -396,12 +443,14 @@ impl Accumulator {
         ctx: &GpuContext,
         job: &Job,
     ) -> Result<(Histogram, u64), GpuError> {
+        self.fold(ctx)?;
         self.targets.read(ctx, job)
     }
 
     /// Replaces the 64-bit totals with `hist` (counts and tally), e.g. to continue from counts
     /// made elsewhere; later batches fold on top of them.
     pub fn preload(&self, ctx: &GpuContext, hist: &Histogram) -> Result<(), GpuError> {
+        self.fold(ctx)?;
         let split = self.targets.split;
         if hist.counts.len() as u64 != split.bins {
             return Err(GpuError::Other(format!(
