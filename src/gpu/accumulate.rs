@@ -3,9 +3,9 @@
 //! could wrap, and reads the totals back into a [`Histogram`]. The counts and totals span one
 //! storage binding or several ([`super::bindings`]); the pipelines are built per binding count.
 
-use super::bindings::Split;
 use super::budget::Budget;
 use super::compose::{compose_accumulate_bindings, map_step_wgsl, validate_wgsl};
+use super::pipelines::Pipelines;
 use super::targets::Targets;
 use super::{GpuContext, GpuError};
 use crate::attractor::{Equation, Preset};
@@ -20,11 +20,8 @@ use std::time::{Duration, Instant};
 const WORKGROUP: u32 = 64;
 /// Wall time one dispatch should take: well under any driver watchdog.
 pub const DISPATCH_TARGET: Duration = Duration::from_millis(40);
-/// Points batches may add to the u32 counts between two folds into the 64-bit totals. A fold
-/// passes over every bin, so on a big canvas it can cost more than a batch: it runs when the
-/// counts could otherwise come near 2^32 (a bin, or the transient tally, which grows by at most
-/// 33 steps per point: a diverging point and the decorrelation of its restart), and before the
-/// totals are read.
+/// Points between folds into the 64-bit totals (a fold passes over every bin): no u32 count can
+/// wrap, not even the transient tally (at most 33 steps per point). Reads fold first.
 const FOLD_EVERY: u64 = 1 << 26;
 
 /// Uniforms of `accumulate.wgsl` (`struct Params`); layout checked against naga in the tests.
@@ -62,26 +59,6 @@ pub struct AccumulatePass {
     pub map: String,
     map_step: String,
     pipelines: Mutex<Vec<(u32, Arc<Pipelines>)>>,
-}
-
-/// The pipelines and bind group layout of one binding count.
-pub(super) struct Pipelines {
-    pub layout: wgpu::BindGroupLayout,
-    accumulate: wgpu::ComputePipeline,
-    fold: wgpu::ComputePipeline,
-}
-
-fn storage_entry(binding: u32, read_only: bool) -> wgpu::BindGroupLayoutEntry {
-    wgpu::BindGroupLayoutEntry {
-        binding,
-        visibility: wgpu::ShaderStages::COMPUTE,
-        ty: wgpu::BindingType::Buffer {
-            ty: wgpu::BufferBindingType::Storage { read_only },
-            has_dynamic_offset: false,
-            min_binding_size: None,
-        },
-        count: None,
-    }
 }
 
 impl AccumulatePass {
@@ -139,62 +116,6 @@ impl AccumulatePass {
         let p = Arc::new(Pipelines::build(ctx, &self.map_step, bindings));
         built.push((bindings, p.clone()));
         p
-    }
-}
-
-impl Pipelines {
-    fn build(ctx: &GpuContext, map_step: &str, bindings: u32) -> Pipelines {
-        let src = compose_accumulate_bindings(map_step, bindings);
-        let device = &ctx.device;
-        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some("gpu.accumulate.shader"),
-            source: wgpu::ShaderSource::Wgsl(src.into()),
-        });
-        let mut entries = vec![
-            wgpu::BindGroupLayoutEntry {
-                binding: 0,
-                visibility: wgpu::ShaderStages::COMPUTE,
-                ty: wgpu::BindingType::Buffer {
-                    ty: wgpu::BufferBindingType::Uniform,
-                    has_dynamic_offset: false,
-                    min_binding_size: None,
-                },
-                count: None,
-            },
-            storage_entry(1, false),
-            storage_entry(2, false),
-            storage_entry(3, false),
-            storage_entry(4, false),
-            storage_entry(5, true),
-        ];
-        for j in 1..bindings {
-            let (h, t) = Split::binding_numbers(j);
-            entries.extend([storage_entry(h, false), storage_entry(t, false)]);
-        }
-        let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-            label: Some("gpu.accumulate.layout"),
-            entries: &entries,
-        });
-        let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-            label: Some("gpu.accumulate.pipeline_layout"),
-            bind_group_layouts: &[Some(&layout)],
-            immediate_size: 0,
-        });
-        let pipeline = |entry: &str, label: &str| {
-            device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                label: Some(label),
-                layout: Some(&pipeline_layout),
-                module: &module,
-                entry_point: Some(entry),
-                compilation_options: Default::default(),
-                cache: None,
-            })
-        };
-        Pipelines {
-            accumulate: pipeline("cs_accumulate", "gpu.accumulate.cs_accumulate"),
-            fold: pipeline("cs_fold", "gpu.accumulate.cs_fold"),
-            layout,
-        }
     }
 }
 

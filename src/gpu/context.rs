@@ -2,7 +2,6 @@
 //! adapter listing of `attractors info`.
 
 use super::GpuError;
-use super::bindings::{self, Split};
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
@@ -240,70 +239,6 @@ impl GpuContext {
         }
     }
 
-    /// The most bytes one storage binding of the histogram may hold, and the limit's name: the
-    /// smaller of the adapter's max storage buffer binding and max buffer size (or the test
-    /// hook `ATTRACTORS_TEST_GPU_BINDING_BYTES`, [`crate::testing`], when smaller).
-    pub fn binding_bytes(&self) -> (u64, &'static str) {
-        let binding = self.limits.max_storage_buffer_binding_size as u64;
-        let buffer = self.limits.max_buffer_size;
-        let (limit, name) = if binding <= buffer {
-            (binding, "max storage buffer binding")
-        } else {
-            (buffer, "max buffer size")
-        };
-        match crate::testing::hooks().gpu_binding_bytes {
-            Some(forced) if forced < limit => (forced, "ATTRACTORS_TEST_GPU_BINDING_BYTES"),
-            _ => (limit, name),
-        }
-    }
-
-    /// Most buffers the histogram may span on this adapter: [`bindings::MAX_BINDINGS`], fewer
-    /// when the adapter allows fewer storage bindings per shader stage.
-    pub fn max_bindings(&self) -> u32 {
-        let stage = self.limits.max_storage_buffers_per_shader_stage;
-        (stage.saturating_sub(bindings::OTHER_STORAGE) / 2).clamp(1, bindings::MAX_BINDINGS)
-    }
-
-    /// Refuses sizes the adapter cannot hold, naming the limit and the largest square that fits;
-    /// otherwise the split of the histogram over storage bindings ([`bindings::Split`]).
-    pub fn check_size(&self, width: u32, height: u32) -> Result<Split, GpuError> {
-        let (limit, limit_name) = self.binding_bytes();
-        let count = self.max_bindings();
-        let bins = width as u64 * height as u64;
-        // Bins are numbered by a WGSL i32.
-        let most_bins = ((limit / 8).min(u32::MAX as u64) * count as u64)
-            .min(i32::MAX as u64)
-            .saturating_sub(4);
-        match Split::plan(bins, limit, count) {
-            Some(split) if bins <= most_bins => {
-                self.check_texture(width, height)?;
-                Ok(split)
-            }
-            _ => {
-                let largest = (most_bins as f64).sqrt().floor() as u32;
-                Err(GpuError::TooLarge {
-                    width,
-                    height,
-                    what: "its 64-bit histogram",
-                    needed_mib: totals_bytes(width, height).div_ceil(1 << 20),
-                    limit_mib: (most_bins + 4) * 8 >> 20,
-                    limit_name: if count == 1 {
-                        limit_name
-                    } else {
-                        "storage bindings"
-                    },
-                    largest: largest.min(self.limits.max_texture_dimension_2d),
-                    adapter: format!(
-                        "{} in {count} binding{} of {} MiB ({limit_name})",
-                        self.describe(),
-                        if count == 1 { "" } else { "s" },
-                        limit >> 20
-                    ),
-                })
-            }
-        }
-    }
-
     /// Refuses sizes whose whole 64-bit histogram does not fit in one storage binding (the GPU
     /// shade pass reads it from one), naming the limit and the largest square that fits.
     pub fn check_one_binding(&self, width: u32, height: u32) -> Result<(), GpuError> {
@@ -327,7 +262,7 @@ impl GpuContext {
         self.check_texture(width, height)
     }
 
-    fn check_texture(&self, width: u32, height: u32) -> Result<(), GpuError> {
+    pub(super) fn check_texture(&self, width: u32, height: u32) -> Result<(), GpuError> {
         let tex = self.limits.max_texture_dimension_2d;
         if width > tex || height > tex {
             return Err(GpuError::TextureTooLarge {

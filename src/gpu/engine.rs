@@ -118,7 +118,7 @@ impl Engine for GpuEngine {
 
     fn shade(&mut self, hist: &Histogram, style: &Style) -> Result<Vec<u8>, EngineError> {
         // The shade pass reads the histogram from one storage binding: a histogram spread over
-        // several is shaded on the CPU (the same pixels).
+        // several is shaded on the CPU.
         if self.ctx.fault().is_some()
             || self.ctx.check_one_binding(hist.width, hist.height).is_err()
         {

@@ -9,6 +9,7 @@ mod budget;
 pub mod compose;
 pub mod context;
 mod engine;
+mod pipelines;
 pub mod readback;
 pub mod shade;
 mod targets;
