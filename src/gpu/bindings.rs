@@ -70,7 +70,7 @@ impl GpuContext {
     /// smaller of the adapter's max storage buffer binding and max buffer size (or the test
     /// hook `ATTRACTORS_TEST_GPU_BINDING_BYTES`, [`crate::testing`], when smaller).
     pub fn binding_bytes(&self) -> (u64, &'static str) {
-        let binding = self.limits.max_storage_buffer_binding_size as u64;
+        let binding = self.limits.max_storage_buffer_binding_size;
         let buffer = self.limits.max_buffer_size;
         let (limit, name) = if binding <= buffer {
             (binding, "max storage buffer binding")
@@ -112,7 +112,7 @@ impl GpuContext {
                     height,
                     what: "its 64-bit histogram",
                     needed_mib: totals_bytes(width, height).div_ceil(1 << 20),
-                    limit_mib: (most_bins + 4) * 8 >> 20,
+                    limit_mib: ((most_bins + 4) * 8) >> 20,
                     limit_name: if count == 1 {
                         limit_name
                     } else {
