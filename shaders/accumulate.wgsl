@@ -10,8 +10,12 @@
 // a point that turns non-finite or leaves |x|,|y| <= 1e10 costs one point of its orbit, is
 // tallied as diverged and restarts the orbit from the pool.
 //
-// `cs_fold` then adds the batch's u32 counts into 64-bit totals (lo, hi with carry) and clears
-// them, so no u32 bin can wrap as long as a batch spends fewer than 2^32 points.
+// `cs_fold` adds the u32 counts into 64-bit totals (lo, hi with carry) and clears them; the
+// driver runs it often enough that no u32 bin can wrap (src/gpu/accumulate.rs, FOLD_EVERY).
+//
+// The counts and the totals may span several storage bindings (src/gpu/bindings.rs writes their
+// declarations and `hist_add`, `take_count`, `add_total` where `@bindings@` stands): bin i is
+// in buffer i / per_buffer. With one buffer these are plain accesses of `hist0` and `totals0`.
 //
 // The map itself, `fn map_step`, is generated from the single formula source
 // (src/attractor/mod.rs) and inserted where the marker below stands.
@@ -36,7 +40,7 @@ struct Params {
     init: u32,
     stride_x: u32,      // invocations per row of the 2-D dispatch
     pool_len: u32,
-    _pad0: u32,
+    per_buffer: u32,    // bins per counts/totals buffer
     _pad1: u32,
 }
 
@@ -49,12 +53,12 @@ struct Orbit {
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read_write> hist: array<atomic<u32>>;
 @group(0) @binding(2) var<storage, read_write> orbits: array<Orbit>;
 // [counted, outside, diverged, transient] of the current batch
 @group(0) @binding(3) var<storage, read_write> tally: array<atomic<u32>, 4>;
-// 64-bit totals: one (lo, hi) per bin, then four for the tally
-@group(0) @binding(4) var<storage, read_write> totals: array<vec2<u32>>;
+// Counts (binding 1, ...) and 64-bit totals: one (lo, hi) per bin, then four for the tally
+// (binding 4, ...), declared with their accessors by src/gpu/bindings.rs:
+// @bindings@
 // The seed pool: points on the attractor (src/sampling.rs, SeedPool)
 @group(0) @binding(5) var<storage, read> pool: array<vec4<f32>>;
 
@@ -129,7 +133,7 @@ fn cs_accumulate(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation
             k += 1u;
             let b = bin_of(p.x, p.y);
             if b >= 0 {
-                atomicAdd(&hist[b], 1u);
+                hist_add(u32(b));
                 counted += 1u;
             }
         }
@@ -173,12 +177,12 @@ fn cs_fold(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index
     let i = (wg.y * params.stride_x + wg.x) * 64u + li;
     let bins = params.width * params.height;
     if i < bins {
-        let c = atomicExchange(&hist[i], 0u);
+        let c = take_count(i);
         if c != 0u {
-            totals[i] = add64(totals[i], c);
+            add_total(i, c);
         }
     } else if i < bins + 4u {
         let t = i - bins;
-        totals[i] = add64(totals[i], atomicExchange(&tally[t], 0u));
+        add_total(i, atomicExchange(&tally[t], 0u));
     }
 }

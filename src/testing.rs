@@ -8,6 +8,9 @@
 //!   `--checkpoint` seconds (a test sees the same number of checkpoints on any machine).
 //! * `ATTRACTORS_TEST_LOSE_DEVICE_AT=N`: the GPU engine destroys its device after N points (a
 //!   simulated device loss).
+//! * `ATTRACTORS_TEST_GPU_BINDING_BYTES=N`: the GPU histogram's storage bindings hold at most N
+//!   bytes each (when smaller than the adapter's limit), so a small canvas spans several of them
+//!   and a test can compare it with the one-binding histogram on the same adapter.
 //! * `ATTRACTORS_TEST_RESIZE_AT=FRAME:WxH`: the window asks for a new inner size at that frame.
 //! * `ATTRACTORS_TEST_SAVE_AT_FRAME=N`: the window starts a "save PNG" at frame N, as the S key.
 //! * `ATTRACTORS_TEST_WINDOW_REPORT=DIR`: the window writes `DIR/live.txt` (what it shows and
@@ -22,6 +25,7 @@ pub struct Hooks {
     pub interrupt_at: Option<u64>,
     pub checkpoint_every: Option<u64>,
     pub lose_device_at: Option<u64>,
+    pub gpu_binding_bytes: Option<u64>,
     pub resize_at: Option<(u64, u32, u32)>,
     pub save_at_frame: Option<u64>,
 }
@@ -44,6 +48,7 @@ pub fn hooks() -> Hooks {
         interrupt_at: number("ATTRACTORS_TEST_INTERRUPT_AT"),
         checkpoint_every: number("ATTRACTORS_TEST_CHECKPOINT_EVERY"),
         lose_device_at: number("ATTRACTORS_TEST_LOSE_DEVICE_AT"),
+        gpu_binding_bytes: number("ATTRACTORS_TEST_GPU_BINDING_BYTES"),
         resize_at: resize("ATTRACTORS_TEST_RESIZE_AT"),
         save_at_frame: number("ATTRACTORS_TEST_SAVE_AT_FRAME"),
     })

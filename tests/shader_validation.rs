@@ -45,6 +45,20 @@ fn every_accumulate_shader_validates() {
 }
 
 #[test]
+fn accumulate_shaders_over_several_bindings_validate() {
+    use attractors::gpu::bindings::MAX_BINDINGS;
+    use attractors::gpu::compose::{compose_accumulate_bindings, map_step_wgsl};
+    for k in 1..=MAX_BINDINGS {
+        let src = compose_accumulate_bindings(&map_step_wgsl(Equation::Clifford), k);
+        validate(&format!("{k} bindings"), &src);
+        assert_eq!(
+            src.matches("var<storage, read_write> hist").count(),
+            k as usize
+        );
+    }
+}
+
+#[test]
 fn shade_shader_validates() {
     let module = validate("shade", include_str!("../shaders/shade.wgsl"));
     assert_eq!(

@@ -1,9 +1,11 @@
 //! Driver of `shaders/accumulate.wgsl`: the pipelines of an equation and the [`Accumulator`] that
-//! runs dispatches of bounded work, folds u32 counts into 64-bit totals on the GPU after every
-//! dispatch, and reads the totals back into a [`Histogram`].
+//! runs dispatches of bounded work, folds u32 counts into 64-bit totals on the GPU before they
+//! could wrap, and reads the totals back into a [`Histogram`]. The counts and totals span one
+//! storage binding or several ([`super::bindings`]); the pipelines are built per binding count.
 
 use super::budget::Budget;
-use super::compose::{compose_accumulate_shader, compose_accumulate_with, validate_wgsl};
+use super::compose::{compose_accumulate_bindings, map_step_wgsl, validate_wgsl};
+use super::pipelines::Pipelines;
 use super::targets::Targets;
 use super::{GpuContext, GpuError};
 use crate::attractor::{Equation, Preset};
@@ -11,11 +13,16 @@ use crate::histogram::Histogram;
 use crate::job::Job;
 use crate::sampling::{OrbitPlan, OrbitRange, SeedPool};
 use bytemuck::{Pod, Zeroable};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const WORKGROUP: u32 = 64;
 /// Wall time one dispatch should take: well under any driver watchdog.
 pub const DISPATCH_TARGET: Duration = Duration::from_millis(40);
+/// Points between folds into the 64-bit totals (a fold passes over every bin): no u32 count can
+/// wrap, not even the transient tally (at most 33 steps per point). Reads fold first.
+const FOLD_EVERY: u64 = 1 << 26;
 
 /// Uniforms of `accumulate.wgsl` (`struct Params`); layout checked against naga in the tests.
 #[repr(C)]
@@ -40,31 +47,18 @@ pub struct AccumulateParams {
     pub init: u32,
     pub stride_x: u32,
     pub pool_len: u32,
-    pub _pad0: u32,
+    pub per_buffer: u32,
     pub _pad1: u32,
 }
 
-/// The compute pipelines of one equation (accumulate + fold) and their bind group layout.
+/// The compute pipelines of one equation (accumulate + fold), per number of histogram bindings
+/// (built when a job first needs them; one binding at once).
 pub struct AccumulatePass {
     pub equation: Equation,
     /// The map's key ([`crate::attractor::Preset::map_key`]): the pass serves jobs of this map only.
     pub map: String,
-    layout: wgpu::BindGroupLayout,
-    accumulate: wgpu::ComputePipeline,
-    fold: wgpu::ComputePipeline,
-}
-
-fn storage_entry(binding: u32, read_only: bool) -> wgpu::BindGroupLayoutEntry {
-    wgpu::BindGroupLayoutEntry {
-        binding,
-        visibility: wgpu::ShaderStages::COMPUTE,
-        ty: wgpu::BindingType::Buffer {
-            ty: wgpu::BufferBindingType::Storage { read_only },
-            has_dynamic_offset: false,
-            min_binding_size: None,
-        },
-        count: None,
-    }
+    map_step: String,
+    pipelines: Mutex<Vec<(u32, Arc<Pipelines>)>>,
 }
 
 impl AccumulatePass {
@@ -74,7 +68,7 @@ impl AccumulatePass {
             ctx,
             equation,
             equation.name().to_string(),
-            compose_accumulate_shader(equation),
+            map_step_wgsl(equation),
         )
     }
 
@@ -84,68 +78,44 @@ impl AccumulatePass {
         match &preset.formula {
             None => Ok(AccumulatePass::new(ctx, preset.equation)),
             Some(m) => {
-                let src = compose_accumulate_with(&m.map_step_wgsl());
-                validate_wgsl(&src).map_err(|e| {
+                let map_step = m.map_step_wgsl();
+                validate_wgsl(&compose_accumulate_bindings(&map_step, 1)).map_err(|e| {
                     GpuError::Shader(e.lines().next().unwrap_or_default().to_string())
                 })?;
                 Ok(AccumulatePass::build(
                     ctx,
                     preset.equation,
                     preset.map_key(),
-                    src,
+                    map_step,
                 ))
             }
         }
     }
 
-    fn build(ctx: &GpuContext, equation: Equation, map: String, src: String) -> AccumulatePass {
-        let device = &ctx.device;
-        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some("gpu.accumulate.shader"),
-            source: wgpu::ShaderSource::Wgsl(src.into()),
-        });
-        let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-            label: Some("gpu.accumulate.layout"),
-            entries: &[
-                wgpu::BindGroupLayoutEntry {
-                    binding: 0,
-                    visibility: wgpu::ShaderStages::COMPUTE,
-                    ty: wgpu::BindingType::Buffer {
-                        ty: wgpu::BufferBindingType::Uniform,
-                        has_dynamic_offset: false,
-                        min_binding_size: None,
-                    },
-                    count: None,
-                },
-                storage_entry(1, false),
-                storage_entry(2, false),
-                storage_entry(3, false),
-                storage_entry(4, false),
-                storage_entry(5, true),
-            ],
-        });
-        let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-            label: Some("gpu.accumulate.pipeline_layout"),
-            bind_group_layouts: &[Some(&layout)],
-            immediate_size: 0,
-        });
-        let pipeline = |entry: &str, label: &str| {
-            device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                label: Some(label),
-                layout: Some(&pipeline_layout),
-                module: &module,
-                entry_point: Some(entry),
-                compilation_options: Default::default(),
-                cache: None,
-            })
-        };
+    fn build(
+        ctx: &GpuContext,
+        equation: Equation,
+        map: String,
+        map_step: String,
+    ) -> AccumulatePass {
+        let one = Arc::new(Pipelines::build(ctx, &map_step, 1));
         AccumulatePass {
             equation,
             map,
-            accumulate: pipeline("cs_accumulate", "gpu.accumulate.cs_accumulate"),
-            fold: pipeline("cs_fold", "gpu.accumulate.cs_fold"),
-            layout,
+            map_step,
+            pipelines: Mutex::new(vec![(1, one)]),
         }
+    }
+
+    /// The pipelines for a histogram over `bindings` buffers (built on first use).
+    pub(super) fn pipelines(&self, ctx: &GpuContext, bindings: u32) -> Arc<Pipelines> {
+        let mut built = self.pipelines.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, p)) = built.iter().find(|(k, _)| *k == bindings) {
+            return p.clone();
+        }
+        let p = Arc::new(Pipelines::build(ctx, &self.map_step, bindings));
+        built.push((bindings, p.clone()));
+        p
     }
 }
 
@@ -168,6 +138,7 @@ fn dispatch_dims(groups: u32, stride: u32) -> (u32, u32) {
 /// The GPU engine ([`super::GpuEngine`]) drives it batch by batch.
 pub struct Accumulator {
     targets: Targets,
+    pipelines: Arc<Pipelines>,
     params: AccumulateParams,
     acc_groups: u32,
     fold_groups: u32,
@@ -178,6 +149,8 @@ pub struct Accumulator {
     spent_base: u64,
     /// Per-invocation budget of the next batch (adapted to the batch time).
     steps: u64,
+    /// Points run since the last fold (their counts are still in the u32 buffers).
+    unfolded: AtomicU64,
 }
 
 impl Accumulator {
@@ -203,7 +176,7 @@ impl Accumulator {
             job.preset.map_key(),
             "pipeline built for another map"
         );
-        ctx.check_size(job.width, job.height)?;
+        let split = ctx.check_size(job.width, job.height)?;
         let plan = OrbitPlan::new(job.iters);
         let mut end = range.end.min(plan.orbits);
         if job.iters == u64::MAX {
@@ -223,11 +196,12 @@ impl Accumulator {
         let invocations = invocations_for(ctx);
         let bins = job.width as u64 * job.height as u64;
         let pool = SeedPool::for_job(job);
+        let pipelines = pass.pipelines(ctx, split.count);
         let targets = Targets::new(
             ctx,
-            &pass.layout,
+            &pipelines.layout,
             std::mem::size_of::<AccumulateParams>() as u64,
-            bins,
+            split,
             invocations,
             &pool,
         )?;
@@ -265,11 +239,12 @@ impl Accumulator {
             init: 1,
             stride_x: stride,
             pool_len: pool.points().len() as u32,
-            _pad0: 0,
+            per_buffer: split.per_buffer as u32,
             _pad1: 0,
         };
         Ok(Accumulator {
             targets,
+            pipelines,
             params,
             acc_groups,
             fold_groups,
@@ -278,6 +253,7 @@ impl Accumulator {
             budget: Budget::new(&plan, range, invocations),
             spent_base: 0,
             steps: 16,
+            unfolded: AtomicU64::new(0),
         })
     }
 
@@ -302,7 +278,7 @@ impl Accumulator {
     pub fn run_batch(
         &mut self,
         ctx: &GpuContext,
-        pass: &AccumulatePass,
+        _pass: &AccumulatePass,
         points: u64,
         target: Duration,
     ) -> Result<Duration, GpuError> {
@@ -311,6 +287,16 @@ impl Accumulator {
         self.params.base = base.min(u32::MAX as u64) as u32;
         ctx.queue
             .write_buffer(&self.targets.params, 0, bytemuck::bytes_of(&self.params));
+        let unfolded = self.unfolded.load(Ordering::Relaxed);
+        let fold_first = unfolded > 0 && unfolded + points > FOLD_EVERY;
+        self.unfolded.store(
+            if fold_first {
+                points
+            } else {
+                unfolded + points
+            },
+            Ordering::Relaxed,
+        );
         let mut enc = ctx
             .device
             .create_command_encoder(&wgpu::CommandEncoderDescriptor {
@@ -322,11 +308,13 @@ impl Accumulator {
                 timestamp_writes: None,
             });
             cp.set_bind_group(0, &self.targets.bind_group, &[]);
-            cp.set_pipeline(&pass.accumulate);
+            if fold_first {
+                cp.set_pipeline(&self.pipelines.fold);
+                let (x, y) = dispatch_dims(self.fold_groups, self.stride);
+                cp.dispatch_workgroups(x, y, 1);
+            }
+            cp.set_pipeline(&self.pipelines.accumulate);
             let (x, y) = dispatch_dims(self.acc_groups, self.stride);
-            cp.dispatch_workgroups(x, y, 1);
-            cp.set_pipeline(&pass.fold);
-            let (x, y) = dispatch_dims(self.fold_groups, self.stride);
             cp.dispatch_workgroups(x, y, 1);
         }
         let t0 = Instant::now();
@@ -340,8 +328,33 @@ impl Accumulator {
         Ok(dt)
     }
 
+    /// Folds the u32 counts of the batches run since the last fold into the 64-bit totals.
+    fn fold(&self, ctx: &GpuContext) -> Result<(), GpuError> {
+        if self.unfolded.swap(0, Ordering::Relaxed) == 0 {
+            return Ok(());
+        }
+        let mut enc = ctx
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("gpu.accumulate.fold"),
+            });
+        {
+            let mut cp = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some("gpu.accumulate.fold_pass"),
+                timestamp_writes: None,
+            });
+            cp.set_bind_group(0, &self.targets.bind_group, &[]);
+            cp.set_pipeline(&self.pipelines.fold);
+            let (x, y) = dispatch_dims(self.fold_groups, self.stride);
+            cp.dispatch_workgroups(x, y, 1);
+        }
+        ctx.queue.submit([enc.finish()]);
+        ctx.wait()
+    }
+
     /// The totals so far as a histogram of `job`'s grid.
     pub fn read(&self, ctx: &GpuContext, job: &Job) -> Result<Histogram, GpuError> {
+        self.fold(ctx)?;
         Ok(self.targets.read(ctx, job)?.0)
     }
 
@@ -351,30 +364,36 @@ impl Accumulator {
         ctx: &GpuContext,
         job: &Job,
     ) -> Result<(Histogram, u64), GpuError> {
+        self.fold(ctx)?;
         self.targets.read(ctx, job)
     }
 
     /// Replaces the 64-bit totals with `hist` (counts and tally), e.g. to continue from counts
     /// made elsewhere; later batches fold on top of them.
     pub fn preload(&self, ctx: &GpuContext, hist: &Histogram) -> Result<(), GpuError> {
-        if hist.counts.len() as u64 != self.targets.bins {
+        self.fold(ctx)?;
+        let split = self.targets.split;
+        if hist.counts.len() as u64 != split.bins {
             return Err(GpuError::Other(format!(
                 "preloading {} bins into a histogram of {}",
                 hist.counts.len(),
-                self.targets.bins
+                split.bins
             )));
         }
         let t = hist.tally;
-        let words: Vec<u64> = hist
-            .counts
-            .iter()
-            .copied()
-            .chain([t.counted, t.outside, t.diverged])
-            .collect();
-        // (lo, hi) pairs are the little-endian bytes of each u64.
-        let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
-        ctx.queue.write_buffer(&self.targets.totals, 0, &bytes);
-        ctx.wait()
+        let tally = [t.counted, t.outside, t.diverged];
+        let mut words = hist.counts.iter().chain(&tally);
+        for (j, buffer) in self.targets.totals.iter().enumerate() {
+            // (lo, hi) pairs are the little-endian bytes of each u64.
+            let bytes: Vec<u8> = words
+                .by_ref()
+                .take(split.totals_in(j as u32) as usize)
+                .flat_map(|w| w.to_le_bytes())
+                .collect();
+            ctx.queue.write_buffer(buffer, 0, &bytes);
+            ctx.wait()?;
+        }
+        Ok(())
     }
 }
 

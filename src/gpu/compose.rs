@@ -7,6 +7,7 @@ const ACCUMULATE: &str = include_str!("../../shaders/accumulate.wgsl");
 const COMMON: &str = include_str!("../../shaders/common.wgsl");
 const MAP_MARKER: &str = "// @map_step@";
 const COMMON_MARKER: &str = "// @common@";
+const BINDINGS_MARKER: &str = "// @bindings@";
 
 /// WGSL constants mirroring Rust ones, written from the Rust values.
 pub fn constants_wgsl() -> String {
@@ -50,12 +51,21 @@ pub fn compose_accumulate_shader(eq: Equation) -> String {
 
 /// The complete accumulate shader around any WGSL `fn map_step` (a built-in's or a user formula's).
 pub fn compose_accumulate_with(map_step: &str) -> String {
+    compose_accumulate_bindings(map_step, 1)
+}
+
+/// [`compose_accumulate_with`] for a histogram spread over `bindings` buffers
+/// ([`super::bindings`]).
+pub fn compose_accumulate_bindings(map_step: &str, bindings: u32) -> String {
     assert!(
-        ACCUMULATE.contains(MAP_MARKER) && ACCUMULATE.contains(COMMON_MARKER),
+        ACCUMULATE.contains(MAP_MARKER)
+            && ACCUMULATE.contains(COMMON_MARKER)
+            && ACCUMULATE.contains(BINDINGS_MARKER),
         "accumulate.wgsl lost a marker"
     );
     ACCUMULATE
         .replace(COMMON_MARKER, &common_wgsl())
+        .replace(BINDINGS_MARKER, &super::bindings::bindings_wgsl(bindings))
         .replace(MAP_MARKER, map_step)
 }
 

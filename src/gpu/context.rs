@@ -239,18 +239,11 @@ impl GpuContext {
         }
     }
 
-    /// Refuses sizes the adapter cannot hold, naming the limit and the largest square that fits.
-    pub fn check_size(&self, width: u32, height: u32) -> Result<(), GpuError> {
+    /// Refuses sizes whose whole 64-bit histogram does not fit in one storage binding (the GPU
+    /// shade pass reads it from one), naming the limit and the largest square that fits.
+    pub fn check_one_binding(&self, width: u32, height: u32) -> Result<(), GpuError> {
         let ctx = self;
-        let (limit, limit_name) =
-            if ctx.limits.max_storage_buffer_binding_size <= ctx.limits.max_buffer_size {
-                (
-                    ctx.limits.max_storage_buffer_binding_size,
-                    "max storage buffer binding",
-                )
-            } else {
-                (ctx.limits.max_buffer_size, "max buffer size")
-            };
+        let (limit, limit_name) = self.binding_bytes();
         let needed = totals_bytes(width, height);
         let tex = ctx.limits.max_texture_dimension_2d;
         if needed > limit {
@@ -266,12 +259,17 @@ impl GpuContext {
                 adapter: ctx.describe(),
             });
         }
+        self.check_texture(width, height)
+    }
+
+    pub(super) fn check_texture(&self, width: u32, height: u32) -> Result<(), GpuError> {
+        let tex = self.limits.max_texture_dimension_2d;
         if width > tex || height > tex {
             return Err(GpuError::TextureTooLarge {
                 width,
                 height,
                 side: tex,
-                adapter: ctx.describe(),
+                adapter: self.describe(),
             });
         }
         Ok(())

@@ -117,7 +117,11 @@ impl Engine for GpuEngine {
     }
 
     fn shade(&mut self, hist: &Histogram, style: &Style) -> Result<Vec<u8>, EngineError> {
-        if self.ctx.fault().is_some() {
+        // The shade pass reads the histogram from one storage binding: a histogram spread over
+        // several is shaded on the CPU.
+        if self.ctx.fault().is_some()
+            || self.ctx.check_one_binding(hist.width, hist.height).is_err()
+        {
             return Ok(crate::shade::shade(hist, style));
         }
         let pass = self.shade.get_or_insert_with(|| ShadePass::new(&self.ctx));

@@ -4,10 +4,12 @@
 //! pipelines per pass; targets per job size. Every object is labelled with its Rust path.
 
 pub mod accumulate;
+pub mod bindings;
 mod budget;
 pub mod compose;
 pub mod context;
 mod engine;
+mod pipelines;
 pub mod readback;
 pub mod shade;
 mod targets;

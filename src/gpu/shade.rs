@@ -120,7 +120,7 @@ impl ShadePass {
         hist: &Histogram,
         style: &Style,
     ) -> Result<wgpu::BindGroup, GpuError> {
-        ctx.check_size(hist.width, hist.height)?;
+        ctx.check_one_binding(hist.width, hist.height)?;
         let device = &ctx.device;
         let tone = ToneMap::of(hist, style);
         let bg = style.background.0.map(|v| v as f32 / 255.0);
@@ -266,7 +266,7 @@ impl ShadePass {
         style: &Style,
     ) -> Result<Vec<u8>, GpuError> {
         assert_eq!(self.format, FORMAT, "PNG readback needs the RGBA8 pass");
-        ctx.check_size(hist.width, hist.height)?;
+        ctx.check_one_binding(hist.width, hist.height)?;
         let device = &ctx.device;
         let texture = device.create_texture(&wgpu::TextureDescriptor {
             label: Some("gpu.shade.target"),

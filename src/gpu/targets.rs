@@ -1,7 +1,9 @@
 //! The per-job GPU buffers of the accumulate pass (`shaders/accumulate.wgsl`): uniforms, the u32
 //! histogram, orbit states, the batch tally, the 64-bit totals and the seed pool, with their bind
-//! group; rebuilt only when the job's size changes.
+//! group; rebuilt only when the job's size changes. The counts and the totals are one buffer each,
+//! or several when one binding cannot hold them ([`super::bindings::Split`]).
 
+use super::bindings::Split;
 use super::{GpuContext, GpuError, readback};
 use crate::histogram::{Histogram, Tally};
 use crate::job::Job;
@@ -10,9 +12,10 @@ use crate::sampling::SeedPool;
 /// Histogram, orbit state, tallies and totals for one job size.
 pub(super) struct Targets {
     pub params: wgpu::Buffer,
-    pub totals: wgpu::Buffer,
+    /// The 64-bit totals, buffer `j` holding [`Split::totals_in`]`(j)` of them.
+    pub totals: Vec<wgpu::Buffer>,
     pub bind_group: wgpu::BindGroup,
-    pub bins: u64,
+    pub split: Split,
 }
 
 impl Targets {
@@ -20,7 +23,7 @@ impl Targets {
         ctx: &GpuContext,
         layout: &wgpu::BindGroupLayout,
         params_size: u64,
-        bins: u64,
+        split: Split,
         invocations: u32,
         pool: &SeedPool,
     ) -> Result<Targets, GpuError> {
@@ -40,14 +43,28 @@ impl Targets {
             params_size,
             wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
         );
-        let hist = buffer("gpu.accumulate.histogram", bins * 4, storage);
+        // A buffer may hold no bins (only tally totals follow in the last one): bindings need
+        // a non-empty buffer, so it gets one unused word.
+        let hist: Vec<wgpu::Buffer> = (0..split.count)
+            .map(|j| {
+                buffer(
+                    "gpu.accumulate.histogram",
+                    split.bins_in(j).max(1) * 4,
+                    storage,
+                )
+            })
+            .collect();
         let orbits = buffer("gpu.accumulate.orbits", invocations as u64 * 32, storage);
         let tally = buffer("gpu.accumulate.tally", 16, storage);
-        let totals = buffer(
-            "gpu.accumulate.totals",
-            (bins + 4) * 8,
-            storage | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
-        );
+        let totals: Vec<wgpu::Buffer> = (0..split.count)
+            .map(|j| {
+                buffer(
+                    "gpu.accumulate.totals",
+                    split.totals_in(j) * 8,
+                    storage | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
+                )
+            })
+            .collect();
         let pool_words: Vec<[f32; 4]> = pool
             .points()
             .iter()
@@ -65,59 +82,76 @@ impl Targets {
                 "out of GPU memory allocating the histogram ({e}); use a smaller --size or --backend cpu"
             )));
         }
+        let mut entries = vec![
+            wgpu::BindGroupEntry {
+                binding: 0,
+                resource: params.as_entire_binding(),
+            },
+            wgpu::BindGroupEntry {
+                binding: 2,
+                resource: orbits.as_entire_binding(),
+            },
+            wgpu::BindGroupEntry {
+                binding: 3,
+                resource: tally.as_entire_binding(),
+            },
+            wgpu::BindGroupEntry {
+                binding: 5,
+                resource: pool_buf.as_entire_binding(),
+            },
+        ];
+        for (j, (h, t)) in hist.iter().zip(&totals).enumerate() {
+            let (hb, tb) = Split::binding_numbers(j as u32);
+            entries.push(wgpu::BindGroupEntry {
+                binding: hb,
+                resource: h.as_entire_binding(),
+            });
+            entries.push(wgpu::BindGroupEntry {
+                binding: tb,
+                resource: t.as_entire_binding(),
+            });
+        }
         let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("gpu.accumulate.bind_group"),
             layout,
-            entries: &[
-                wgpu::BindGroupEntry {
-                    binding: 0,
-                    resource: params.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 1,
-                    resource: hist.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 2,
-                    resource: orbits.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 3,
-                    resource: tally.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 4,
-                    resource: totals.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 5,
-                    resource: pool_buf.as_entire_binding(),
-                },
-            ],
+            entries: &entries,
         });
         Ok(Targets {
             params,
             totals,
             bind_group,
-            bins,
+            split,
         })
     }
 
-    /// The 64-bit totals as a histogram (counts and tally), and the transient steps.
+    /// The 64-bit totals as a histogram (counts and tally), and the transient steps; read one
+    /// buffer at a time, so the host holds at most one buffer's bytes besides the histogram.
     pub fn read(&self, ctx: &GpuContext, job: &Job) -> Result<(Histogram, u64), GpuError> {
-        let bytes = readback::read_buffer(ctx, &self.totals, (self.bins + 4) * 8)?;
-        let words: &[[u32; 2]] = bytemuck::cast_slice(&bytes);
         let v = |w: &[u32; 2]| w[0] as u64 | (w[1] as u64) << 32;
         let mut h = job.empty_histogram();
-        for (c, w) in h.counts.iter_mut().zip(words) {
-            *c = v(w);
+        let mut tally = Vec::with_capacity(4);
+        let mut counts = h.counts.iter_mut();
+        for (j, buffer) in self.totals.iter().enumerate() {
+            let bytes = readback::read_buffer(ctx, buffer, self.split.totals_in(j as u32) * 8)?;
+            let words: &[[u32; 2]] = bytemuck::cast_slice(&bytes);
+            for w in words {
+                match counts.next() {
+                    Some(c) => *c = v(w),
+                    None => tally.push(v(w)),
+                }
+            }
         }
-        let t = &words[self.bins as usize..];
+        if tally.len() != 4 {
+            return Err(GpuError::Other(format!(
+                "read {} tally totals back instead of 4",
+                tally.len()
+            )));
+        }
         h.tally = Tally {
-            counted: v(&t[0]),
-            outside: v(&t[1]),
-            diverged: v(&t[2]),
+            counted: tally[0],
+            outside: tally[1],
+            diverged: tally[2],
         };
-        Ok((h, v(&t[3])))
+        Ok((h, tally[3]))
     }
 }
