@@ -74,7 +74,9 @@ impl OrbitPlan {
     pub fn points_in(&self, ids: Range<u64>) -> u64 {
         let end = ids.end.min(self.orbits);
         let start = ids.start.min(end);
-        (end * self.len).min(self.iters) - (start * self.len).min(self.iters)
+        // Saturating: an open-ended job (u64::MAX points) has ids whose start overflows.
+        end.saturating_mul(self.len).min(self.iters)
+            - start.saturating_mul(self.len).min(self.iters)
     }
 
     /// The orbit ids that hold points `points` of the job (rounded out to whole orbits): shard
@@ -216,6 +218,13 @@ pub fn pool_start(
 mod tests {
     use super::*;
     use crate::attractor::Presets;
+
+    #[test]
+    fn an_open_ended_plan_counts_all_its_points() {
+        let p = OrbitPlan::new(u64::MAX);
+        assert_eq!(p.points_in(0..p.orbits), u64::MAX);
+        assert_eq!(p.points_in(0..1), p.len);
+    }
 
     #[test]
     fn id_ranges_are_shares_of_the_work() {
