@@ -9,12 +9,12 @@ use attractors::attractor::{Equation, Preset};
 use attractors::compare::agreement;
 use attractors::cpu::{render_exact, render_sampled};
 use attractors::engine::{Control, drive};
-use attractors::gpu::{AccumulatePass, GpuContext, GpuEngine};
+use attractors::gpu::{AccumulatePass, GpuEngine};
 use attractors::job::Job;
 use attractors::pilot;
 
 mod common;
-use common::bin;
+use common::{bin, gpu};
 
 /// The preset as a user formula: the built-in's text, its parameters in column order as a..g.
 fn as_formula(p: &Preset, text: &str) -> Preset {
@@ -51,19 +51,6 @@ fn every_builtin_as_a_formula_gives_the_exact_histogram_bit_for_bit() {
         checked.insert(p.equation);
     }
     assert!(checked.len() >= 13, "checked {checked:?}");
-}
-
-fn gpu() -> Option<Arc<GpuContext>> {
-    match GpuContext::new(None) {
-        Ok(c) => Some(Arc::new(c)),
-        Err(e) if std::env::var("ATTRACTORS_REQUIRE_GPU").as_deref() == Ok("1") => {
-            panic!("ATTRACTORS_REQUIRE_GPU=1 but no GPU: {e}")
-        }
-        Err(e) => {
-            eprintln!("skipping GPU test: {e}");
-            None
-        }
-    }
 }
 
 fn formula_preset(text: &str, params: [f64; 7], start: [f64; 3]) -> Preset {

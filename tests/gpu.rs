@@ -2,6 +2,7 @@
 //! adapter they print why and skip, unless ATTRACTORS_REQUIRE_GPU=1 (set in CI), which makes a
 //! missing driver a failure.
 
+mod common;
 use attractors::attractor::{Equation, Preset};
 use attractors::compare::agreement;
 use attractors::cpu::{render_exact, render_sampled};
@@ -13,21 +14,9 @@ use attractors::histogram::{Bounds, Histogram};
 use attractors::job::Job;
 use attractors::pilot;
 use attractors::shade::{Color, Palette, Shade, Style, shade};
+use common::gpu;
 use std::sync::Arc;
 use wgpu::util::DeviceExt;
-
-fn gpu() -> Option<Arc<GpuContext>> {
-    match GpuContext::new(None) {
-        Ok(c) => Some(Arc::new(c)),
-        Err(e) if std::env::var("ATTRACTORS_REQUIRE_GPU").as_deref() == Ok("1") => {
-            panic!("ATTRACTORS_REQUIRE_GPU=1 but no GPU: {e}")
-        }
-        Err(e) => {
-            eprintln!("skipping GPU test: {e}");
-            None
-        }
-    }
-}
 
 fn presets() -> Vec<Preset> {
     attractors::Presets::builtin().all().to_vec()

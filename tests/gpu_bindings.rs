@@ -7,24 +7,11 @@ mod common;
 use attractors::compare::agreement_coarse;
 use attractors::cpu::render_sampled;
 use attractors::engine::{Control, drive};
-use attractors::gpu::{AccumulatePass, GpuContext, GpuEngine};
+use attractors::gpu::{AccumulatePass, GpuEngine};
 use attractors::job::Job;
 use attractors::output::read_npy_counts;
-use common::bin;
+use common::{bin, gpu};
 use std::sync::Arc;
-
-fn gpu() -> Option<Arc<GpuContext>> {
-    match GpuContext::new(None) {
-        Ok(c) => Some(Arc::new(c)),
-        Err(e) if std::env::var("ATTRACTORS_REQUIRE_GPU").as_deref() == Ok("1") => {
-            panic!("ATTRACTORS_REQUIRE_GPU=1 but no GPU: {e}")
-        }
-        Err(e) => {
-            eprintln!("skipping GPU test: {e}");
-            None
-        }
-    }
-}
 
 /// Renders on the GPU into `dir/name.npy`, each binding holding at most `binding_bytes` when
 /// given; returns the counts.

@@ -41,3 +41,18 @@ pub fn have_gpu() -> bool {
     std::env::var("ATTRACTORS_REQUIRE_GPU").as_deref() == Ok("1")
         || attractors::gpu::GpuContext::new(None).is_ok()
 }
+
+/// An open GPU device, or None (printing why) when there is none; with ATTRACTORS_REQUIRE_GPU=1 a
+/// missing one fails the test instead.
+pub fn gpu() -> Option<std::sync::Arc<attractors::gpu::GpuContext>> {
+    match attractors::gpu::GpuContext::new(None) {
+        Ok(c) => Some(std::sync::Arc::new(c)),
+        Err(e) if std::env::var("ATTRACTORS_REQUIRE_GPU").as_deref() == Ok("1") => {
+            panic!("ATTRACTORS_REQUIRE_GPU=1 but no GPU: {e}")
+        }
+        Err(e) => {
+            eprintln!("skipping GPU test: {e}");
+            None
+        }
+    }
+}
