@@ -187,11 +187,12 @@ impl Group<'_> {
                 let (mut steps, mut inside_sum) = (0u64, 0u64);
                 while steps < n {
                     p = step(p);
-                    let mut bad = false;
+                    // Counted as integers (not `bad |= ..`), so the check vectorises.
+                    let mut bad = 0u32;
                     for l in 0..N {
-                        bad |= !(p[0].0[l].abs() <= limit && p[1].0[l].abs() <= limit);
+                        bad += !(p[0].0[l].abs() <= limit && p[1].0[l].abs() <= limit) as u32;
                     }
-                    if bad {
+                    if bad > 0 {
                         break;
                     }
                     steps += 1;
@@ -272,13 +273,21 @@ fn bin_lanes<const N: usize>(
     idx: &mut [u32; N],
     inside: &mut [u32; N],
 ) {
-    let (w, h) = (b.width as i32, b.height as i32);
+    let (w, h) = ((b.width - 1) as f32, (b.height - 1) as f32);
     for l in 0..N {
         let (x, y) = (x.0[l], y.0[l]);
         let ins = (b.xmin <= x) & (x <= b.xmax) & (b.ymin <= y) & (y <= b.ymax);
-        let col = ((x * b.sx + b.tx) as i32).clamp(0, w - 1) as u32;
-        let row_up = ((y * b.sy + b.ty) as i32).clamp(0, h - 1);
-        let i = (h - 1 - row_up) as u32 * b.width + col;
+        // Clamped in f32 first (`max` turns NaN into 0), so the conversion needs no saturation
+        // (a saturating `as i32` is scalar code, two per lane); truncating a value of
+        // [0, W-1] equals the scalar rule's truncate-then-clamp.
+        // SAFETY: both values are finite and within [0, 2^24) after the clamps.
+        let (col, row_up) = unsafe {
+            (
+                (x * b.sx + b.tx).max(0.0).min(w).to_int_unchecked::<u32>(),
+                (y * b.sy + b.ty).max(0.0).min(h).to_int_unchecked::<u32>(),
+            )
+        };
+        let i = (b.height - 1 - row_up) * b.width + col;
         idx[l] = if ins { i } else { 0 };
         inside[l] = ins as u32;
     }
