@@ -130,6 +130,60 @@ fn taps(w: f64) -> Vec<f64> {
     t.into_iter().map(|v| v / sum).collect()
 }
 
+/// The kernels of one `--de`, tabulated from [`De::width`] once, for every renderer (the CPU
+/// blur below and the GPU pass, `shaders/density.wgsl`): kernel *level* q has width
+/// q x [`WIDTH_STEP`]; a bin's level comes from its count through [`Kernels::thresholds`], and
+/// its taps from [`Kernels::taps`]. Both renderers read these tables, so they blur every bin by
+/// the same kernel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Kernels {
+    /// `thresholds[q]`: the smallest count whose level is q or less (`u64::MAX`: none; counts
+    /// never come near it, as a job has at most 1e15 points). The
+    /// widths shrink as counts grow, so this never increases with q, and a count c has the
+    /// smallest level q with `c >= thresholds[q]`.
+    pub thresholds: Vec<u64>,
+    /// The taps of every level (2r + 1 of them for radius r; `[1.0]` when the width is below 0.5).
+    pub taps: Vec<Vec<f64>>,
+}
+
+impl Kernels {
+    /// The tables of `de`: levels 0 up to the level of a count of 1 (the widest kernel).
+    pub fn new(de: &De) -> Kernels {
+        let level = |c: u64| (de.width(c as f64) / WIDTH_STEP).round() as usize;
+        let top = level(1);
+        let thresholds = (0..=top)
+            .map(|q| {
+                if level(u64::MAX) > q {
+                    return u64::MAX;
+                }
+                // The smallest count of level <= q: widths never grow with the count.
+                let (mut lo, mut hi) = (1u64, u64::MAX);
+                while lo < hi {
+                    let mid = lo + (hi - lo) / 2;
+                    if level(mid) <= q {
+                        hi = mid
+                    } else {
+                        lo = mid + 1
+                    }
+                }
+                lo
+            })
+            .collect();
+        let taps = (0..=top).map(|q| taps(q as f64 * WIDTH_STEP)).collect();
+        Kernels { thresholds, taps }
+    }
+
+    /// The level of a bin holding `count` (> 0) points.
+    pub fn level(&self, count: u64) -> usize {
+        self.thresholds.partition_point(|&t| count < t)
+    }
+
+    /// The largest kernel radius in pixels (the widest kernel's).
+    pub fn reach(&self) -> usize {
+        self.taps.iter().map(|t| t.len() / 2).max().unwrap_or(0)
+    }
+}
+
 /// Blurs `img` (width `w`) in place with the separable kernel `k` (rows, then columns).
 fn blur(img: &mut [f64], w: usize, k: &[f64]) {
     let h = img.len() / w;
@@ -165,27 +219,51 @@ fn blur(img: &mut [f64], w: usize, k: &[f64]) {
     });
 }
 
-/// The density of `hist` after density estimation: counts per pixel, as floats.
-pub fn estimate(hist: &Histogram, de: &De) -> Vec<f64> {
-    let w = hist.width as usize;
-    let mut levels: std::collections::BTreeMap<u64, ()> = Default::default();
-    let mut widths = vec![0u64; hist.counts.len()];
-    for (slot, &c) in widths.iter_mut().zip(&hist.counts) {
-        if c > 0 {
-            *slot = (de.width(c as f64) / WIDTH_STEP) as u64;
-            levels.insert(*slot, ());
+/// A density after `--de` and the processor that estimated it (for the summary line).
+#[derive(Clone, Debug)]
+pub struct Estimated {
+    /// Counts per pixel, row-major like the histogram.
+    pub density: Vec<f64>,
+    /// "CPU" or "GPU".
+    pub by: &'static str,
+}
+
+impl Estimated {
+    /// [`estimate`] on every core.
+    pub fn on_cpu(hist: &Histogram, de: &De) -> Estimated {
+        Estimated {
+            density: estimate(hist, de),
+            by: "CPU",
         }
     }
+}
+
+/// The density of `hist` after density estimation: counts per pixel, as floats (on the CPU).
+pub fn estimate(hist: &Histogram, de: &De) -> Vec<f64> {
+    let kernels = Kernels::new(de);
+    let w = hist.width as usize;
+    let levels: Vec<usize> = hist
+        .counts
+        .par_iter()
+        .map(|&c| if c > 0 { kernels.level(c) } else { usize::MAX })
+        .collect();
+    let mut present = vec![false; kernels.taps.len()];
+    levels
+        .iter()
+        .filter(|&&q| q != usize::MAX)
+        .for_each(|&q| present[q] = true);
     let mut out = vec![0.0; hist.counts.len()];
     let mut layer = vec![0.0; hist.counts.len()];
-    for &level in levels.keys() {
-        let k = taps(level as f64 * WIDTH_STEP);
+    for (level, k) in kernels.taps.iter().enumerate() {
+        if !present[level] {
+            continue;
+        }
         layer
             .par_iter_mut()
-            .zip(hist.counts.par_iter().zip(widths.par_iter()))
-            .for_each(|(l, (&c, &wl))| *l = if c > 0 && wl == level { c as f64 } else { 0.0 });
+            .zip(hist.counts.par_iter().zip(levels.par_iter()))
+            .for_each(|(l, (&c, &q))| *l = if q == level { c as f64 } else { 0.0 });
         if k.len() > 1 {
-            blur(&mut layer, w, &k);
+            blur(&mut layer, w, k);
         }
         out.par_iter_mut()
             .zip(layer.par_iter())
@@ -229,15 +307,16 @@ pub fn to_counts(density: &[f64], like: &Histogram, width: u32, height: u32) -> 
     h
 }
 
-/// The output picture's counts of `hist` (accumulated at `n` times the output size) after `de`:
-/// `None` when neither applies (the histogram is shaded as it is). The result is fixed-point
-/// ([`DENSITY_SCALE`] per count).
-pub fn finish(hist: &Histogram, de: Option<&De>, n: u32) -> Option<Histogram> {
-    if de.is_none() && n <= 1 {
+/// The output picture's counts of `hist` (accumulated at `n` times the output size), given its
+/// density after `--de` (`estimated`, from [`estimate`] or the GPU's pass; `None` without
+/// `--de`): `None` when neither applies (the histogram is shaded as it is). The result is
+/// fixed-point ([`DENSITY_SCALE`] per count).
+pub fn finish(hist: &Histogram, estimated: Option<Vec<f64>>, n: u32) -> Option<Histogram> {
+    if estimated.is_none() && n <= 1 {
         return None;
     }
-    let density = match de {
-        Some(de) => estimate(hist, de),
+    let density = match estimated {
+        Some(d) => d,
         None => hist.counts.par_iter().map(|&c| c as f64).collect(),
     };
     let (w, h) = (hist.width as usize, hist.height as usize);

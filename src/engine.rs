@@ -55,6 +55,15 @@ pub trait Engine: Send {
     fn volatile(&self) -> bool {
         false
     }
+    /// The density of a histogram after `--de` ([`crate::density`]): the GPU's compute pass on
+    /// the GPU (the CPU after a lost device), every CPU core otherwise. Same kernels either way.
+    fn estimate_density(
+        &mut self,
+        hist: &Histogram,
+        de: &crate::density::De,
+    ) -> Result<crate::density::Estimated, EngineError> {
+        Ok(crate::density::Estimated::on_cpu(hist, de))
+    }
     /// Shades a histogram into RGBA8: the GPU's fragment pass on the GPU (the CPU after a lost
     /// device), the CPU otherwise. Same maths either way.
     fn shade(&mut self, hist: &Histogram, style: &Style) -> Result<Vec<u8>, EngineError> {

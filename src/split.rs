@@ -106,6 +106,14 @@ impl Engine for SplitEngine {
     fn shade(&mut self, hist: &Histogram, style: &Style) -> Result<Vec<u8>, EngineError> {
         self.parts[0].engine.shade(hist, style)
     }
+
+    fn estimate_density(
+        &mut self,
+        hist: &Histogram,
+        de: &crate::density::De,
+    ) -> Result<crate::density::Estimated, EngineError> {
+        self.parts[0].engine.estimate_density(hist, de)
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! same picture (tests/shade_parity.rs).
 
 use crate::cli::RenderArgs;
-use crate::density::{DENSITY_SCALE, Quality};
+use crate::density::{DENSITY_SCALE, Estimated, Quality};
 use crate::engine::Engine;
 use crate::histogram::Histogram;
 use crate::job::Job;
@@ -93,10 +93,18 @@ impl Outputs {
         // The picture's counts: the histogram itself, or its fixed-point density after --de and
         // --supersample.
         let t = std::time::Instant::now();
-        let finished = crate::density::finish(hist, quality.de.as_ref(), quality.supersample);
+        let mut engine = engine;
+        let estimated = match (&quality.de, engine.as_deref_mut()) {
+            (Some(de), Some(e)) => Some(e.estimate_density(hist, de)?),
+            (Some(de), None) => Some(Estimated::on_cpu(hist, de)),
+            (None, _) => None,
+        };
+        let by = estimated.as_ref().map_or("CPU", |e| e.by);
+        let finished =
+            crate::density::finish(hist, estimated.map(|e| e.density), quality.supersample);
         if finished.is_some() && !quiet {
             eprintln!(
-                "density: {} in {:.2} s",
+                "density: {} on the {by} in {:.2} s",
                 describe_quality(quality),
                 t.elapsed().as_secs_f64()
             );

@@ -92,3 +92,22 @@ fn fixed_point_densities_tone_map_like_counts() {
         assert!((a.level(*c) - b.level(*f)).abs() < 1e-12);
     }
 }
+
+#[test]
+fn kernel_levels_come_from_the_one_width_rule() {
+    for text in ["9", "4,0.5,0.3", "2,0,1", "12,1,0", "64,0,0.05", "1,0.25,2"] {
+        let de: De = text.parse().unwrap();
+        let k = Kernels::new(&de);
+        assert_eq!(k.taps.len(), (de.width(1.0) / WIDTH_STEP) as usize + 1);
+        let mut counts: Vec<u64> = (1..20_000).collect();
+        counts.extend([1 << 24, 1 << 32, 5_000_000_123, 1_000_000_000_000_000]);
+        for c in counts {
+            let want = (de.width(c as f64) / WIDTH_STEP).round() as usize;
+            assert_eq!(k.level(c), want, "--de {text}, count {c}");
+        }
+        assert_eq!(
+            k.reach(),
+            de.width(1.0).ceil() as usize * (de.width(1.0) >= 0.5) as usize
+        );
+    }
+}

@@ -2,7 +2,9 @@
 //! shading.
 
 use super::accumulate::{AccumulatePass, Accumulator, DISPATCH_TARGET};
+use super::density::DensityPass;
 use super::{GpuContext, GpuError, ShadePass};
+use crate::density::{De, Estimated, Kernels};
 use crate::engine::{Control, Engine, EngineError};
 use crate::histogram::Histogram;
 use crate::job::Job;
@@ -21,6 +23,7 @@ pub struct GpuEngine {
     /// Decorrelation steps at the last read of the totals.
     transient: u64,
     shade: Option<ShadePass>,
+    density: Option<DensityPass>,
 }
 
 impl GpuEngine {
@@ -63,6 +66,7 @@ impl GpuEngine {
             done: 0,
             transient: 0,
             shade: None,
+            density: None,
         })
     }
 
@@ -114,6 +118,20 @@ impl Engine for GpuEngine {
 
     fn volatile(&self) -> bool {
         true
+    }
+
+    fn estimate_density(&mut self, hist: &Histogram, de: &De) -> Result<Estimated, EngineError> {
+        if self.ctx.fault().is_none() {
+            let pass = self
+                .density
+                .get_or_insert_with(|| DensityPass::new(&self.ctx));
+            // A canvas whose band does not fit a binding, or a device lost meanwhile: the CPU
+            // blurs with the same kernels (the counts are already on the host).
+            if let Ok(Some(density)) = pass.estimate(&self.ctx, hist, &Kernels::new(de)) {
+                return Ok(Estimated { density, by: "GPU" });
+            }
+        }
+        Ok(Estimated::on_cpu(hist, de))
     }
 
     fn shade(&mut self, hist: &Histogram, style: &Style) -> Result<Vec<u8>, EngineError> {

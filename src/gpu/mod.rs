@@ -8,6 +8,7 @@ pub mod bindings;
 mod budget;
 pub mod compose;
 pub mod context;
+pub mod density;
 mod engine;
 mod pipelines;
 pub mod readback;
