@@ -149,29 +149,80 @@ pub struct Failure {
 /// Checkpoints: how often, and where they go.
 pub struct Checkpointing<'a> {
     pub every: Duration,
-    /// Called with each snapshot on the driving thread; it writes the checkpoint.
+    /// Called with each snapshot on a writer thread beside the run (rendering goes on while a
+    /// checkpoint of a large canvas is encoded and written); one at a time, in order, and all
+    /// done before [`drive`] returns.
     pub write: &'a mut (dyn FnMut(&Snapshot) + Send),
 }
 
 /// Drives `engine` until `points` more points are done or `ctl` is cancelled, and returns the
 /// engine's histogram (all of its work, this run's and earlier). The only loop around an engine.
+///
+/// Checkpoints are written by a second thread: the loop takes the snapshot (the engine's
+/// counts, a copy) and goes on rendering while the writer encodes and writes it. A checkpoint
+/// that falls due while the last one is still being written waits for the next batch, so there
+/// is never more than one snapshot in flight.
 pub fn drive(
     engine: &mut dyn Engine,
     points: u64,
     ctl: &Control,
-    mut checkpoints: Option<Checkpointing<'_>>,
+    checkpoints: Option<Checkpointing<'_>>,
+) -> Result<Snapshot, Box<Failure>> {
+    let Some(Checkpointing { every, write }) = checkpoints else {
+        return drive_with(engine, points, ctl, None);
+    };
+    std::thread::scope(|s| {
+        let (to_writer, inbox) = std::sync::mpsc::sync_channel::<Arc<Snapshot>>(0);
+        let busy = Arc::new(AtomicBool::new(false));
+        let writing = busy.clone();
+        let writer = s.spawn(move || {
+            for snap in inbox {
+                write(&snap);
+                writing.store(false, Ordering::Release);
+            }
+        });
+        let result = drive_with(
+            engine,
+            points,
+            ctl,
+            Some(Writer {
+                every,
+                to_writer,
+                busy,
+            }),
+        );
+        // The sender was dropped with the loop: the writer finishes what it holds, then ends.
+        let _ = writer.join();
+        result
+    })
+}
+
+/// The checkpoint writer thread of [`drive`], seen from the loop.
+struct Writer {
+    every: Duration,
+    to_writer: std::sync::mpsc::SyncSender<Arc<Snapshot>>,
+    /// Set by the loop when it hands a snapshot over, cleared by the writer when it is written.
+    busy: Arc<AtomicBool>,
+}
+
+/// The loop of [`drive`]; checkpoint snapshots go to `writer` when it is free.
+fn drive_with(
+    engine: &mut dyn Engine,
+    points: u64,
+    ctl: &Control,
+    writer: Option<Writer>,
 ) -> Result<Snapshot, Box<Failure>> {
     let hooks = crate::testing::hooks();
     let mut left = points;
     let mut batch = 1u64 << 16;
     let mut last_checkpoint = Instant::now();
     let mut next_checkpoint_at = hooks.checkpoint_every.unwrap_or(u64::MAX);
-    let mut safe: Option<Snapshot> = None;
+    let mut safe: Option<Arc<Snapshot>> = None;
     let mut last_safe = Instant::now();
-    let fail = |error: EngineError, safe: Option<Snapshot>| {
+    let fail = |error: EngineError, safe: Option<Arc<Snapshot>>| {
         Box::new(Failure {
             error,
-            partial: safe,
+            partial: safe.map(|a| Arc::try_unwrap(a).unwrap_or_else(|a| (*a).clone())),
         })
     };
     while left > 0 && !ctl.is_cancelled() {
@@ -218,31 +269,36 @@ pub fn drive(
         // Aim the next batch at BATCH_TARGET, changing by at most 4x at a time.
         let ratio = (BATCH_TARGET.as_secs_f64() / dt).clamp(0.25, 4.0);
         batch = ((done.max(1) as f64 * ratio) as u64).max(1);
-        let checkpoint_due = checkpoints.as_ref().is_some_and(|c| {
+        // Timed checkpoints wait while the last one is still being written; a test hook's
+        // point-count ones wait for the writer instead (each is taken at its exact count).
+        let checkpoint_due = writer.as_ref().is_some_and(|w| {
             left > 0
+                && !ctl.is_cancelled()
                 && match hooks.checkpoint_every {
                     Some(_) => ctl.done() >= next_checkpoint_at,
-                    None => last_checkpoint.elapsed() >= c.every,
+                    None => last_checkpoint.elapsed() >= w.every && !w.busy.load(Ordering::Acquire),
                 }
         });
         let safe_due = engine.volatile() && last_safe.elapsed() >= SAFE_COPY_EVERY && left > 0;
         if checkpoint_due || safe_due || ctl.snapshot_wanted() {
             let snap = match engine.histogram() {
-                Ok(hist) => Snapshot {
+                Ok(hist) => Arc::new(Snapshot {
                     hist,
                     exact_state: engine.exact_state(),
-                },
+                }),
                 Err(e) => return Err(fail(e, safe)),
             };
-            if checkpoint_due && let Some(c) = checkpoints.as_mut() {
-                (c.write)(&snap);
+            if checkpoint_due && let Some(w) = &writer {
+                w.busy.store(true, Ordering::Release);
+                // Fails only if the writer thread died; the run goes on without checkpoints.
+                let _ = w.to_writer.send(snap.clone());
                 last_checkpoint = Instant::now();
                 if let Some(every) = hooks.checkpoint_every {
                     next_checkpoint_at = ctl.done() + every;
                 }
             }
             if ctl.snapshot_wanted() {
-                ctl.offer_snapshot(snap.clone());
+                ctl.offer_snapshot((*snap).clone());
             }
             if engine.volatile() {
                 last_safe = Instant::now();
@@ -317,5 +373,51 @@ impl Drop for Background {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cpu::SampledEngine;
+
+    /// A slow checkpoint write (as at 16384x16384, where one is a gigabyte) does not stop the
+    /// render: points are done while the writer works, and every write ends before `drive`
+    /// returns.
+    #[test]
+    fn rendering_goes_on_while_a_checkpoint_is_written() {
+        let preset = crate::Presets::builtin().get("Clifford").unwrap().clone();
+        let job = crate::Job::builder(preset)
+            .size(64, 64)
+            .points(20_000_000_000)
+            .build()
+            .unwrap();
+        let mut engine = SampledEngine::new(&job);
+        let ctl = Control::new();
+        let mut during = Vec::new();
+        let mut write = |snap: &Snapshot| {
+            let at = snap.hist.tally.total();
+            std::thread::sleep(Duration::from_millis(300));
+            during.push(ctl.done() - at);
+            if during.len() == 3 {
+                ctl.cancel();
+            }
+        };
+        let out = drive(
+            &mut engine,
+            job.iters,
+            &ctl,
+            Some(Checkpointing {
+                every: Duration::from_millis(1),
+                write: &mut write,
+            }),
+        )
+        .unwrap();
+        assert_eq!(during.len(), 3, "three checkpoints written, then cancelled");
+        assert!(
+            during.iter().all(|&d| d > 0),
+            "points done while each checkpoint was written: {during:?}"
+        );
+        assert!(out.hist.tally.total() < job.iters);
     }
 }
