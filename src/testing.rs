@@ -11,6 +11,9 @@
 //! * `ATTRACTORS_TEST_GPU_BINDING_BYTES=N`: the GPU histogram's storage bindings hold at most N
 //!   bytes each (when smaller than the adapter's limit), so a small canvas spans several of them
 //!   and a test can compare it with the one-binding histogram on the same adapter.
+//! * `ATTRACTORS_TEST_ORBIT_LEN=N`: sampled orbits count at most N points (1 <= N <= 2^32 - 1)
+//!   instead of [`crate::sampling::ORBIT_LEN`], on every backend and shard alike, so the orbit
+//!   length can be calibrated (examples/calibrate_agreement.rs) without a rebuild.
 //! * `ATTRACTORS_TEST_RESIZE_AT=FRAME:WxH`: the window asks for a new inner size at that frame.
 //! * `ATTRACTORS_TEST_SAVE_AT_FRAME=N`: the window starts a "save PNG" at frame N, as the S key.
 //! * `ATTRACTORS_TEST_WINDOW_REPORT=DIR`: the window writes `DIR/live.txt` (what it shows and
@@ -26,6 +29,7 @@ pub struct Hooks {
     pub checkpoint_every: Option<u64>,
     pub lose_device_at: Option<u64>,
     pub gpu_binding_bytes: Option<u64>,
+    pub orbit_len: Option<u64>,
     pub resize_at: Option<(u64, u32, u32)>,
     pub save_at_frame: Option<u64>,
 }
@@ -49,6 +53,8 @@ pub fn hooks() -> Hooks {
         checkpoint_every: number("ATTRACTORS_TEST_CHECKPOINT_EVERY"),
         lose_device_at: number("ATTRACTORS_TEST_LOSE_DEVICE_AT"),
         gpu_binding_bytes: number("ATTRACTORS_TEST_GPU_BINDING_BYTES"),
+        orbit_len: number("ATTRACTORS_TEST_ORBIT_LEN")
+            .filter(|n| (1..=u32::MAX as u64).contains(n)),
         resize_at: resize("ATTRACTORS_TEST_RESIZE_AT"),
         save_at_frame: number("ATTRACTORS_TEST_SAVE_AT_FRAME"),
     })

@@ -3,9 +3,9 @@
 //! at 256x256.
 //!
 //! Calibration (`cargo run --release --example calibrate_agreement`, 1e7 points, 256x256, orbits
-//! of at most 4096 points):
-//! * correct renderers, sampled vs exact: log-corr 0.9465 (duffing) .. 0.998, TVD 0.010 .. 0.043
-//!   (duffing); seed vs seed: log-corr >= 0.975, TVD <= 0.035;
+//! of at most 2048 points, starts from the seed pool):
+//! * correct renderers, sampled vs exact: log-corr 0.974 (bedhead) .. 0.9986, TVD 0.0095 .. 0.035
+//!   (pickover; duffing 0.980 / 0.023); seed vs seed: log-corr >= 0.975, TVD <= 0.035;
 //! * wrong renderers: the picture transposed gives log-corr <= 0.193 and TVD >= 0.46 everywhere;
 //!   parameters 1% off give log-corr <= 0.905 or TVD >= 0.115 for every map but two (bedhead
 //!   0.967 / 0.035, gumowski_mira 0.961 / 0.034: a 1% change barely moves those pictures).

@@ -213,7 +213,7 @@ mod tests {
         for n in [1u64, 63, 64, 65, 1000, 123_456_789, 1 << 40] {
             let (orbits, len) = orbit_plan(n);
             assert!(orbits * len >= n && (orbits - 1) * len < n, "n={n}");
-            assert!(len <= MAX_ORBIT_LEN);
+            assert!(len <= crate::sampling::orbit_len());
         }
     }
 
@@ -326,7 +326,7 @@ mod tests {
         let ctl = Control::new();
         assert_eq!(e.advance(u64::MAX, &ctl).unwrap(), j.iters);
         let t = e.transient_steps();
-        // 32 decorrelation steps per 4096-point orbit: 0.78% of the evaluations.
+        // 32 decorrelation steps per 2048-point orbit: 1.54% of the evaluations.
         let share = t as f64 / (t + j.iters) as f64;
         assert!(t > 0 && share <= 0.02, "transient share {share}");
     }
