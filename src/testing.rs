@@ -11,6 +11,9 @@
 //! * `ATTRACTORS_TEST_GPU_BINDING_BYTES=N`: the GPU histogram's storage bindings hold at most N
 //!   bytes each (when smaller than the adapter's limit), so a small canvas spans several of them
 //!   and a test can compare it with the one-binding histogram on the same adapter.
+//! * `ATTRACTORS_TEST_GPU_DENSITY=1`: `--de` on a software adapter (lavapipe) runs the GPU's
+//!   density pass, which such an adapter otherwise leaves to the CPU (faster there), so the
+//!   pass is tested end to end on machines without a real GPU.
 //! * `ATTRACTORS_TEST_ORBIT_LEN=N`: sampled orbits count at most N points (1 <= N <= 2^32 - 1)
 //!   instead of [`crate::sampling::ORBIT_LEN`], on every backend and shard alike, so the orbit
 //!   length can be calibrated (examples/calibrate_agreement.rs) without a rebuild.
@@ -30,6 +33,7 @@ pub struct Hooks {
     pub lose_device_at: Option<u64>,
     pub gpu_binding_bytes: Option<u64>,
     pub orbit_len: Option<u64>,
+    pub gpu_density: bool,
     pub resize_at: Option<(u64, u32, u32)>,
     pub save_at_frame: Option<u64>,
 }
@@ -53,6 +57,7 @@ pub fn hooks() -> Hooks {
         checkpoint_every: number("ATTRACTORS_TEST_CHECKPOINT_EVERY"),
         lose_device_at: number("ATTRACTORS_TEST_LOSE_DEVICE_AT"),
         gpu_binding_bytes: number("ATTRACTORS_TEST_GPU_BINDING_BYTES"),
+        gpu_density: number("ATTRACTORS_TEST_GPU_DENSITY") == Some(1),
         orbit_len: number("ATTRACTORS_TEST_ORBIT_LEN")
             .filter(|n| (1..=u32::MAX as u64).contains(n)),
         resize_at: resize("ATTRACTORS_TEST_RESIZE_AT"),

@@ -92,6 +92,8 @@ fn bands_of_rows_give_the_same_picture() {
             "--png",
         ])
         .arg(&path);
+        // lavapipe leaves --de to the CPU unless told otherwise.
+        cmd.env("ATTRACTORS_TEST_GPU_DENSITY", "1");
         if let Some(b) = binding {
             // 100,000 bytes hold 41 rows of 300 bins: bands of 23 rows plus their halo.
             cmd.env("ATTRACTORS_TEST_GPU_BINDING_BYTES", b);
@@ -103,6 +105,28 @@ fn bands_of_rows_give_the_same_picture() {
         std::fs::read(path).unwrap()
     };
     let whole = run("whole.png", None);
+    // Without the hook a software adapter estimates on the CPU (and says so).
+    let out = bin()
+        .args([
+            "--backend",
+            "gpu",
+            "--size",
+            "64x64",
+            "--iters",
+            "1e4",
+            "--de",
+            "3",
+        ])
+        .arg("--png")
+        .arg(dir.path().join("cpu.png"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let software = attractors::gpu::GpuContext::new(None)
+        .unwrap()
+        .is_software();
+    let by = if software { "on the CPU" } else { "on the GPU" };
+    assert!(out.status.success() && err.contains(by), "{err}");
     let banded = run("banded.png", Some("100000"));
     assert!(whole == banded, "banding changed the picture");
 }
