@@ -3,22 +3,13 @@
 //! the canvas into bands of rows (forced small with the binding-size test hook) changes nothing.
 
 mod common;
+use attractors::Histogram;
 use attractors::density::{De, Kernels, estimate};
 use attractors::gpu::density::DensityPass;
-use attractors::{Backend, Control, Histogram, Job, Presets, drive, open_engine};
 use common::{bin, gpu};
 
 fn render(name: &str, w: u32, h: u32, points: u64) -> Histogram {
-    let preset = Presets::builtin().get(name).unwrap().clone();
-    let job = Job::builder(preset)
-        .size(w, h)
-        .points(points)
-        .build()
-        .unwrap();
-    let mut engine = open_engine(Backend::Cpu, None, &job, |_| {}).unwrap();
-    drive(engine.as_mut(), job.iters, &Control::new(), None)
-        .unwrap()
-        .hist
+    common::render_cpu(name, w, h, points, 0)
 }
 
 /// The largest difference between the two densities, relative to max(1, the CPU's value).

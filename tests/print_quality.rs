@@ -3,7 +3,6 @@
 //! reference with 100 times the points).
 
 mod common;
-use attractors::{Backend, Control, Job, Presets, drive, open_engine};
 use common::bin;
 use std::path::Path;
 
@@ -160,17 +159,7 @@ fn supersampling_and_de_keep_the_picture_size_and_re_render_identically() {
 
 /// The counts of `name` at `size` with `points` points (CPU, seed `seed`).
 fn render(name: &str, size: u32, points: u64, seed: u64) -> attractors::Histogram {
-    let preset = Presets::builtin().get(name).unwrap().clone();
-    let job = Job::builder(preset)
-        .size(size, size)
-        .points(points)
-        .seed(seed)
-        .build()
-        .unwrap();
-    let mut engine = open_engine(Backend::Cpu, None, &job, |_| {}).unwrap();
-    drive(engine.as_mut(), job.iters, &Control::new(), None)
-        .unwrap()
-        .hist
+    common::render_cpu(name, size, size, points, seed)
 }
 
 /// Mean absolute difference of log1p(density), each density scaled to a mean of 1 per pixel.

@@ -66,3 +66,17 @@ fn shade_shader_validates() {
         std::mem::size_of::<ShadeParams>()
     );
 }
+
+#[test]
+fn density_shader_validates() {
+    use attractors::gpu::density::{DeParams, Level};
+    let module = validate("density", include_str!("../shaders/density.wgsl"));
+    assert_eq!(
+        struct_size(&module, "DeParams") as usize,
+        std::mem::size_of::<DeParams>()
+    );
+    assert_eq!(
+        struct_size(&module, "Level") as usize,
+        std::mem::size_of::<Level>()
+    );
+}

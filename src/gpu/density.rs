@@ -3,6 +3,7 @@
 //! [`crate::density::Kernels`], the tables the CPU blur uses, so both blur every bin by the same
 //! kernel; the GPU sums in f32 (the CPU in f64), so densities agree to f32 rounding.
 
+use super::pipelines::{compute_pipelines, storage_entry, uniform_entry};
 use super::{GpuContext, GpuError, readback};
 use crate::density::Kernels;
 use crate::histogram::Histogram;
@@ -16,10 +17,10 @@ const MAX_BAND_BYTES: u64 = 256 << 20;
 /// submission runs long enough for a driver's watchdog.
 const MAX_DISPATCH_STEPS: u64 = 1 << 32;
 
-/// Uniforms of `density.wgsl` (`struct DeParams`).
+/// Uniforms of `density.wgsl` (`struct DeParams`); layout checked against naga in the tests.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Pod, Zeroable)]
-struct DeParams {
+pub struct DeParams {
     width: u32,
     rows_in: u32,
     first_out: u32,
@@ -29,10 +30,10 @@ struct DeParams {
     _pad: [u32; 2],
 }
 
-/// One entry of the level table (`struct Level`).
+/// One entry of the level table (`struct Level`); layout checked against naga in the tests.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Pod, Zeroable)]
-struct Level {
+pub struct Level {
     threshold: [u32; 2],
     radius: u32,
     offset: u32,
@@ -58,19 +59,6 @@ pub struct DensityPass {
     gather: wgpu::ComputePipeline,
 }
 
-fn entry(binding: u32, ty: wgpu::BufferBindingType) -> wgpu::BindGroupLayoutEntry {
-    wgpu::BindGroupLayoutEntry {
-        binding,
-        visibility: wgpu::ShaderStages::COMPUTE,
-        ty: wgpu::BindingType::Buffer {
-            ty,
-            has_dynamic_offset: false,
-            min_binding_size: None,
-        },
-        count: None,
-    }
-}
-
 impl DensityPass {
     pub fn new(ctx: &GpuContext) -> DensityPass {
         let device = &ctx.device;
@@ -78,38 +66,28 @@ impl DensityPass {
             label: Some("gpu.density.shader"),
             source: wgpu::ShaderSource::Wgsl(SHADER.into()),
         });
-        let ro = wgpu::BufferBindingType::Storage { read_only: true };
-        let rw = wgpu::BufferBindingType::Storage { read_only: false };
         let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some("gpu.density.layout"),
             entries: &[
-                entry(0, wgpu::BufferBindingType::Uniform),
-                entry(1, ro),
-                entry(2, ro),
-                entry(3, ro),
-                entry(4, rw),
-                entry(5, rw),
+                uniform_entry(0),
+                storage_entry(1, true),
+                storage_entry(2, true),
+                storage_entry(3, true),
+                storage_entry(4, false),
+                storage_entry(5, false),
             ],
         });
-        let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-            label: Some("gpu.density.pipeline_layout"),
-            bind_group_layouts: &[Some(&layout)],
-            immediate_size: 0,
-        });
-        let pipeline = |entry: &str, label: &str| {
-            device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                label: Some(label),
-                layout: Some(&pipeline_layout),
-                module: &module,
-                entry_point: Some(entry),
-                compilation_options: Default::default(),
-                cache: None,
-            })
-        };
+        let [classify, gather] = compute_pipelines(
+            ctx,
+            &module,
+            &layout,
+            "gpu.density",
+            ["cs_classify", "cs_gather"],
+        );
         DensityPass {
-            classify: pipeline("cs_classify", "gpu.density.cs_classify"),
-            gather: pipeline("cs_gather", "gpu.density.cs_gather"),
             layout,
+            classify,
+            gather,
         }
     }
 

@@ -14,12 +14,22 @@ pub(super) struct Pipelines {
     pub fold: wgpu::ComputePipeline,
 }
 
-fn storage_entry(binding: u32, read_only: bool) -> wgpu::BindGroupLayoutEntry {
+/// A compute-stage uniform buffer entry of a bind group layout.
+pub(super) fn uniform_entry(binding: u32) -> wgpu::BindGroupLayoutEntry {
+    buffer_entry(binding, wgpu::BufferBindingType::Uniform)
+}
+
+/// A compute-stage storage buffer entry of a bind group layout.
+pub(super) fn storage_entry(binding: u32, read_only: bool) -> wgpu::BindGroupLayoutEntry {
+    buffer_entry(binding, wgpu::BufferBindingType::Storage { read_only })
+}
+
+fn buffer_entry(binding: u32, ty: wgpu::BufferBindingType) -> wgpu::BindGroupLayoutEntry {
     wgpu::BindGroupLayoutEntry {
         binding,
         visibility: wgpu::ShaderStages::COMPUTE,
         ty: wgpu::BindingType::Buffer {
-            ty: wgpu::BufferBindingType::Storage { read_only },
+            ty,
             has_dynamic_offset: false,
             min_binding_size: None,
         },
@@ -36,16 +46,7 @@ impl Pipelines {
             source: wgpu::ShaderSource::Wgsl(src.into()),
         });
         let mut entries = vec![
-            wgpu::BindGroupLayoutEntry {
-                binding: 0,
-                visibility: wgpu::ShaderStages::COMPUTE,
-                ty: wgpu::BindingType::Buffer {
-                    ty: wgpu::BufferBindingType::Uniform,
-                    has_dynamic_offset: false,
-                    min_binding_size: None,
-                },
-                count: None,
-            },
+            uniform_entry(0),
             storage_entry(1, false),
             storage_entry(2, false),
             storage_entry(3, false),
@@ -60,25 +61,44 @@ impl Pipelines {
             label: Some("gpu.accumulate.layout"),
             entries: &entries,
         });
-        let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-            label: Some("gpu.accumulate.pipeline_layout"),
-            bind_group_layouts: &[Some(&layout)],
-            immediate_size: 0,
-        });
-        let pipeline = |entry: &str, label: &str| {
-            device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                label: Some(label),
-                layout: Some(&pipeline_layout),
-                module: &module,
-                entry_point: Some(entry),
-                compilation_options: Default::default(),
-                cache: None,
-            })
-        };
+        let [accumulate, fold] = compute_pipelines(
+            ctx,
+            &module,
+            &layout,
+            "gpu.accumulate",
+            ["cs_accumulate", "cs_fold"],
+        );
         Pipelines {
-            accumulate: pipeline("cs_accumulate", "gpu.accumulate.cs_accumulate"),
-            fold: pipeline("cs_fold", "gpu.accumulate.cs_fold"),
+            accumulate,
+            fold,
             layout,
         }
     }
+}
+
+/// The compute pipelines of `module`'s entry points `entries`, all on one bind group `layout`,
+/// labelled `{label}.{entry}`.
+pub(super) fn compute_pipelines<const N: usize>(
+    ctx: &GpuContext,
+    module: &wgpu::ShaderModule,
+    layout: &wgpu::BindGroupLayout,
+    label: &str,
+    entries: [&str; N],
+) -> [wgpu::ComputePipeline; N] {
+    let device = &ctx.device;
+    let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+        label: Some(&format!("{label}.pipeline_layout")),
+        bind_group_layouts: &[Some(layout)],
+        immediate_size: 0,
+    });
+    entries.map(|entry| {
+        device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+            label: Some(&format!("{label}.{entry}")),
+            layout: Some(&pipeline_layout),
+            module,
+            entry_point: Some(entry),
+            compilation_options: Default::default(),
+            cache: None,
+        })
+    })
 }

@@ -82,6 +82,7 @@ impl App {
                 // focused widget), so no widget keeps the keyboard either.
                 if key.state == ElementState::Pressed
                     && let Some(action) = action
+                    && (!key.repeat || action.repeats())
                 {
                     if action == Action::TogglePanel
                         && let Some(g) = &self.gfx

@@ -142,6 +142,18 @@ pub enum Action {
     Quit,
 }
 
+impl Action {
+    /// Whether holding the key repeats the action: nudges, parameter selection and undo/redo do;
+    /// the rest act once per press (a held M, or a press the X server repeats because the
+    /// machine was slow to see its release, would skip candidates, presets or saves).
+    pub fn repeats(self) -> bool {
+        matches!(
+            self,
+            Action::Nudge(_) | Action::SelectParam(_) | Action::Undo | Action::Redo
+        )
+    }
+}
+
 /// A key as the window sees it: a character or a named key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KeyName {
@@ -329,6 +341,8 @@ mod tests {
         assert_eq!(action_for(&key("s"), none), Some(Action::SavePng));
         assert_eq!(action_for(&key("r"), none), Some(Action::ResetView));
         assert_eq!(action_for(&key("m"), none), Some(Action::Surprise));
+        assert!(!Action::Surprise.repeats() && !Action::SavePng.repeats());
+        assert!(Action::Nudge(1).repeats() && Action::Undo.repeats());
         assert_eq!(action_for(&key("q"), none), Some(Action::Quit));
         assert_eq!(action_for(&KeyName::Escape, none), Some(Action::Quit));
         assert_eq!(action_for(&key("x"), none), None);

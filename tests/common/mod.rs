@@ -56,3 +56,20 @@ pub fn gpu() -> Option<std::sync::Arc<attractors::gpu::GpuContext>> {
         }
     }
 }
+
+/// The counts of preset `name` on a `w` x `h` canvas with `points` points and `seed`, rendered
+/// by the library on the CPU (sampled mode).
+pub fn render_cpu(name: &str, w: u32, h: u32, points: u64, seed: u64) -> attractors::Histogram {
+    use attractors::{Backend, Control, Job, Presets, drive, open_engine};
+    let preset = Presets::builtin().get(name).unwrap().clone();
+    let job = Job::builder(preset)
+        .size(w, h)
+        .points(points)
+        .seed(seed)
+        .build()
+        .unwrap();
+    let mut engine = open_engine(Backend::Cpu, None, &job, |_| {}).unwrap();
+    drive(engine.as_mut(), job.iters, &Control::new(), None)
+        .unwrap()
+        .hist
+}
