@@ -41,6 +41,32 @@ fn prefetch_all(v: &[u32]) {
     let _ = v;
 }
 
+/// Asks Linux to back `v` with 2 MiB pages where it can (transparent huge pages, in their
+/// `madvise` mode too): the thread's buffers are written at thousands of places in turn, one per
+/// tile, and with 4 KiB pages almost every one is a different page, beyond the TLB's reach.
+fn advise_huge_pages<T>(v: &[T]) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        let start = v.as_ptr() as usize;
+        let end = start + std::mem::size_of_val(v);
+        let first = start.next_multiple_of(HUGE);
+        if first + HUGE <= end {
+            // SAFETY: the range lies inside `v`'s allocation; MADV_HUGEPAGE only changes how the
+            // kernel backs it, never its contents. A refusal (an old kernel) changes nothing.
+            unsafe {
+                libc::madvise(
+                    first as *mut libc::c_void,
+                    (end - first) / HUGE * HUGE,
+                    libc::MADV_HUGEPAGE,
+                );
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = v;
+}
+
 /// One tile of the shared canvas.
 struct Tile {
     /// Hits since the last fold (u32: half the memory traffic of u64).
@@ -146,8 +172,10 @@ pub struct Scatter {
 impl Scatter {
     /// Empty buffers for `canvas`.
     pub fn new(canvas: &Canvas) -> Scatter {
+        let pending = vec![0; canvas.tiles() * BUFFER];
+        advise_huge_pages(&pending);
         Scatter {
-            pending: vec![0; canvas.tiles() * BUFFER],
+            pending,
             lens: vec![0; canvas.tiles()],
         }
     }
