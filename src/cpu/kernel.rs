@@ -187,7 +187,7 @@ impl Group<'_> {
                 let (mut steps, mut inside_sum) = (0u64, 0u64);
                 while steps < n {
                     p = step(p);
-                    // Counted as integers (not `bad |= ..`), so the check vectorises.
+                    // Lanes out of the divergence bounds end the block.
                     let mut bad = 0u32;
                     for l in 0..N {
                         bad += !(p[0].0[l].abs() <= limit && p[1].0[l].abs() <= limit) as u32;
