@@ -198,8 +198,8 @@ impl Group<'_> {
                     steps += 1;
                     let (mut idx, mut inside) = ([0u32; N], [0u32; N]);
                     bin_lanes(&bin, &p[0], &p[1], &mut idx, &mut inside);
+                    scatter.push_lanes(canvas, &idx, &inside);
                     for l in 0..N {
-                        scatter.push(canvas, idx[l] as usize, inside[l] != 0);
                         inside_sum += inside[l] as u64;
                     }
                 }
@@ -234,7 +234,7 @@ impl Group<'_> {
                     remaining[l] -= 1;
                     match bin.bin(x, y) {
                         Some(i) => {
-                            scatter.push(canvas, i, true);
+                            scatter.push(canvas, i);
                             t.counted += 1;
                         }
                         None => t.outside += 1,
