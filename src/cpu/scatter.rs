@@ -2,8 +2,8 @@
 //!
 //! Random increments into a histogram larger than the caches wait on memory for every point. So a
 //! hit is not added where it lands: its bin index goes into a per-thread buffer of the canvas
-//! *tile* it falls in (a tile is [`TILE_BINS`] consecutive bins, 32 KiB of u16 counts, sized to
-//! stay in a core's L1 cache), and a full buffer is added to its tile in one go. The increments
+//! *tile* it falls in (a tile is 2^14 to 2^16 consecutive bins, 32 to 128 KiB of u16 counts,
+//! sized to stay in a core's L1 or L2 cache), and a full buffer is added to its tile in one go. The increments
 //! of one flush then hit one cache-resident, TLB-resident block instead of the whole canvas.
 //!
 //! Ownership: one shared [`Canvas`] of u16 "hot" counts (2 bytes a bin, one copy whatever the
@@ -16,12 +16,14 @@ use crate::histogram::Histogram;
 use rayon::prelude::*;
 use std::sync::Mutex;
 
-/// log2 of the bins in one tile.
-pub const TILE_BITS: u32 = 14;
-/// Bins in one tile (32 KiB of u16).
-pub const TILE_BINS: usize = 1 << TILE_BITS;
-/// Hits buffered per tile and thread before they are added to the tile.
-const BUFFER: usize = 8192;
+/// log2 of the bins in one tile: at least [`MIN_TILE_BITS`] (32 KiB of u16 counts, an L1-sized
+/// tile), more on canvases of more than about a thousand such tiles, up to 16 (the tile-local
+/// index is a u16; 128 KiB, L2-sized) so that the write heads stay few.
+fn tile_bits(bins: usize) -> u32 {
+    let log2 = bins.next_power_of_two().trailing_zeros();
+    log2.saturating_sub(10).clamp(MIN_TILE_BITS, 16)
+}
+const MIN_TILE_BITS: u32 = 14;
 
 /// Asks the CPU to bring every cache line of `v` in, in address order, before the random
 /// increments of a flush (each would otherwise wait for its line).
@@ -126,19 +128,32 @@ impl Tile {
 /// The shared counts of one canvas, tile by tile.
 pub struct Canvas {
     bins: usize,
+    /// log2 of the bins in one tile.
+    tile_bits: u32,
     tiles: Vec<Mutex<Tile>>,
 }
 
 impl Canvas {
     /// An empty canvas of `bins` bins (zeroed pages are taken from the OS lazily).
     pub fn new(bins: usize) -> Canvas {
-        let tiles = (0..bins.div_ceil(TILE_BINS))
-            .map(|t| {
-                let n = TILE_BINS.min(bins - t * TILE_BINS);
-                Mutex::new(Tile::new(n))
-            })
+        Canvas::with_tile_bits(bins, tile_bits(bins))
+    }
+
+    fn with_tile_bits(bins: usize, tile_bits: u32) -> Canvas {
+        let tile = 1 << tile_bits;
+        let tiles = (0..bins.div_ceil(tile))
+            .map(|t| Mutex::new(Tile::new(tile.min(bins - t * tile))))
             .collect();
-        Canvas { bins, tiles }
+        Canvas {
+            bins,
+            tile_bits,
+            tiles,
+        }
+    }
+
+    /// Bins in one tile.
+    fn tile_bins(&self) -> usize {
+        1 << self.tile_bits
     }
 
     /// Number of tiles.
@@ -169,7 +184,7 @@ impl Canvas {
         // On every core: at 16384x16384 this is a 2 GiB copy that a checkpoint waits for.
         self.tiles
             .par_iter()
-            .zip(hist.counts.par_chunks_mut(TILE_BINS))
+            .zip(hist.counts.par_chunks_mut(self.tile_bins()))
             .for_each(|(t, chunk)| {
                 let t = t.lock().unwrap_or_else(|p| p.into_inner());
                 for (i, c) in chunk.iter_mut().enumerate() {
@@ -189,7 +204,8 @@ const STREAM_ABOVE_TILES: usize = 256;
 #[repr(C, align(64))]
 struct Line([u16; LINE]);
 
-/// One thread's buffers: up to [`BUFFER`] pending bin indices per tile.
+/// One thread's buffers: up to half a tile's bins of pending tile-local indices per tile (so a
+/// flush adds one hit per two bins: the tile's trip through the cache is shared by that many).
 ///
 /// On a large canvas (more than [`STREAM_ABOVE_TILES`] tiles) the buffers are written as whole
 /// cache lines: a hit goes into its tile's *staging line* (one line per tile, a few hundred KiB
@@ -198,7 +214,10 @@ struct Line([u16; LINE]);
 /// tiles, every buffer line is otherwise cold when its first hit arrives, and each such write
 /// waits a full memory latency for the line (measured 2.9 ns more per hit at 8192x8192).
 pub struct Scatter {
-    /// `tiles x BUFFER / LINE` lines of tile-local indices.
+    /// The canvas's tile bits, and log2 of the hits buffered per tile (one less).
+    tile_bits: u32,
+    buffer_bits: u32,
+    /// `tiles x buffer / LINE` lines of tile-local indices.
     pending: Vec<Line>,
     /// One staging line per tile when streaming; empty otherwise.
     staging: Vec<Line>,
@@ -209,10 +228,17 @@ pub struct Scatter {
 impl Scatter {
     /// Empty buffers for `canvas`.
     pub fn new(canvas: &Canvas) -> Scatter {
-        let pending = vec![Line([0; LINE]); canvas.tiles() * (BUFFER / LINE)];
+        Scatter::with_streaming(canvas, canvas.tiles() > STREAM_ABOVE_TILES)
+    }
+
+    fn with_streaming(canvas: &Canvas, streaming: bool) -> Scatter {
+        assert!((MIN_TILE_BITS..=16).contains(&canvas.tile_bits));
+        let buffer_bits = canvas.tile_bits - 1;
+        let pending = vec![Line([0; LINE]); canvas.tiles() << buffer_bits >> LINE.ilog2()];
         advise_huge_pages(&pending);
-        let streaming = canvas.tiles() > STREAM_ABOVE_TILES;
         Scatter {
+            tile_bits: canvas.tile_bits,
+            buffer_bits,
             pending,
             staging: vec![Line([0; LINE]); if streaming { canvas.tiles() } else { 0 }],
             lens: vec![0; canvas.tiles()],
@@ -229,57 +255,81 @@ impl Scatter {
         idx: &[u32; N],
         inside: &[u32; N],
     ) {
-        // One branch per step, not per hit.
-        if self.streaming {
-            for l in 0..N {
-                self.push_staged(canvas, idx[l] as usize, inside[l] != 0);
-            }
-        } else {
-            for l in 0..N {
-                self.push_buffered(canvas, idx[l] as usize, inside[l] != 0);
-            }
+        // One branch per step, not per hit; the tile size is a constant in each loop (a
+        // run-time shift and mask cost a fifth of the rate at 1024x1024).
+        match (self.streaming, self.tile_bits) {
+            (false, 14) => self.push_all::<N, false, 14>(canvas, idx, inside),
+            (false, 15) => self.push_all::<N, false, 15>(canvas, idx, inside),
+            (false, _) => self.push_all::<N, false, 16>(canvas, idx, inside),
+            (true, 14) => self.push_all::<N, true, 14>(canvas, idx, inside),
+            (true, 15) => self.push_all::<N, true, 15>(canvas, idx, inside),
+            (true, _) => self.push_all::<N, true, 16>(canvas, idx, inside),
         }
     }
 
     /// Adds one hit at bin `idx` (a bin of `canvas`).
     pub fn push(&mut self, canvas: &Canvas, idx: usize) {
-        if self.streaming {
-            self.push_staged(canvas, idx, true);
-        } else {
-            self.push_buffered(canvas, idx, true);
+        self.push_lanes(canvas, &[idx as u32], &[1]);
+    }
+
+    #[inline(always)]
+    fn push_all<const N: usize, const STREAM: bool, const TB: u32>(
+        &mut self,
+        canvas: &Canvas,
+        idx: &[u32; N],
+        inside: &[u32; N],
+    ) {
+        for l in 0..N {
+            if STREAM {
+                self.push_staged::<TB>(canvas, idx[l] as usize, inside[l] != 0);
+            } else {
+                self.push_buffered::<TB>(canvas, idx[l] as usize, inside[l] != 0);
+            }
         }
+    }
+
+    /// The tile of bin `idx` (checked) and the bin's index in it.
+    #[inline(always)]
+    fn split<const TB: u32>(&self, idx: usize) -> (usize, u16) {
+        let tile = idx >> TB;
+        assert!(tile < self.lens.len(), "bin {idx} is beyond the canvas");
+        (tile, (idx & ((1 << TB) - 1)) as u16)
+    }
+
+    /// Lines of buffer per tile.
+    fn lines(&self) -> usize {
+        (1 << self.buffer_bits) / LINE
     }
 
     /// Branch-free: an outside point writes a slot it does not keep.
     #[inline(always)]
-    fn push_buffered(&mut self, canvas: &Canvas, idx: usize, inside: bool) {
-        let tile = idx >> TILE_BITS;
-        assert!(tile < self.lens.len(), "bin {idx} is beyond the canvas");
-        // SAFETY: `tile` was checked above; `len < BUFFER` always holds (a full buffer is
-        // flushed at once), so `tile * BUFFER + len` lies in `pending` (tiles x BUFFER indices).
+    fn push_buffered<const TB: u32>(&mut self, canvas: &Canvas, idx: usize, inside: bool) {
+        let (tile, local) = self.split::<TB>(idx);
+        // SAFETY: `tile` was checked by `split`; `len < buffer` always holds (a full buffer is
+        // flushed at once), so `(tile << (TB - 1)) + len` lies in `pending` (tiles x buffer
+        // indices).
         let len = unsafe {
             let slot = self.lens.get_unchecked_mut(tile);
             let len = *slot as usize;
-            *(self.pending.as_mut_ptr() as *mut u16).add(tile * BUFFER + len) =
-                (idx & (TILE_BINS - 1)) as u16;
+            *(self.pending.as_mut_ptr() as *mut u16).add((tile << (TB - 1)) + len) = local;
             *slot = (len + inside as usize) as u32;
             *slot as usize
         };
-        if len == BUFFER {
+        if len == 1 << (TB - 1) {
             self.flush_tile(canvas, tile);
         }
     }
 
     /// As [`Self::push_buffered`], through the tile's staging line.
     #[inline(always)]
-    fn push_staged(&mut self, canvas: &Canvas, idx: usize, inside: bool) {
-        let tile = idx >> TILE_BITS;
-        assert!(tile < self.lens.len(), "bin {idx} is beyond the canvas");
-        // SAFETY: `tile` was checked above, and `staging` has one line per tile when streaming.
+    fn push_staged<const TB: u32>(&mut self, canvas: &Canvas, idx: usize, inside: bool) {
+        let (tile, local) = self.split::<TB>(idx);
+        // SAFETY: `tile` was checked by `split`, and `staging` has one line per tile when
+        // streaming.
         let len = unsafe {
             let slot = self.lens.get_unchecked_mut(tile);
             let len = *slot as usize;
-            self.staging.get_unchecked_mut(tile).0[len % LINE] = (idx & (TILE_BINS - 1)) as u16;
+            self.staging.get_unchecked_mut(tile).0[len % LINE] = local;
             *slot = (len + inside as usize) as u32;
             *slot as usize
         };
@@ -292,7 +342,8 @@ impl Scatter {
     #[cold]
     fn stream_line(&mut self, canvas: &Canvas, tile: usize, len: usize) {
         let line = self.staging[tile];
-        let dst = &mut self.pending[tile * (BUFFER / LINE) + len / LINE - 1];
+        let at = tile * self.lines() + len / LINE - 1;
+        let dst = &mut self.pending[at];
         #[cfg(target_arch = "x86_64")]
         {
             use std::arch::x86_64::{__m128i, _mm_stream_si128};
@@ -311,7 +362,7 @@ impl Scatter {
         {
             *dst = line;
         }
-        if len == BUFFER {
+        if len == 1 << self.buffer_bits {
             self.flush_tile(canvas, tile);
         }
     }
@@ -324,9 +375,10 @@ impl Scatter {
         unsafe {
             std::arch::x86_64::_mm_sfence()
         };
-        let lines = &self.pending[tile * (BUFFER / LINE)..][..BUFFER / LINE];
+        let lines = &self.pending[tile * self.lines()..][..self.lines()];
         // SAFETY: `Line` is `repr(C)` of u16s, so the lines are a contiguous run of u16s.
-        let flat = unsafe { std::slice::from_raw_parts(lines.as_ptr() as *const u16, BUFFER) };
+        let flat =
+            unsafe { std::slice::from_raw_parts(lines.as_ptr() as *const u16, lines.len() * LINE) };
         let (buffered, staged) = if self.streaming {
             (len / LINE * LINE, len % LINE)
         } else {
@@ -354,10 +406,10 @@ mod tests {
 
     /// Sprays `n` deterministic hits (some outside, not kept) over `bins` bins through two
     /// scatters, one hit at a time and in lane groups, and checks every count.
-    fn spray_and_check(bins: usize, n: usize) -> Canvas {
-        let canvas = Canvas::new(bins);
-        let mut a = Scatter::new(&canvas);
-        let mut b = Scatter::new(&canvas);
+    fn spray_and_check(bins: usize, n: usize, tile_bits: u32, streaming: bool) -> Canvas {
+        let canvas = Canvas::with_tile_bits(bins, tile_bits);
+        let mut a = Scatter::with_streaming(&canvas, streaming);
+        let mut b = Scatter::with_streaming(&canvas, streaming);
         let mut want = vec![0u64; bins];
         let mut h = 12345u32;
         for i in 0..n / 4 {
@@ -387,24 +439,36 @@ mod tests {
         let mut hist = Histogram::new(bins as u32, 1, Bounds::new(0.0, 1.0, 0.0, 1.0).unwrap());
         canvas.read_into(&mut hist);
         assert_eq!(hist.counts, want);
+        assert_eq!(canvas.bytes(), bins * 2);
         canvas
     }
 
     #[test]
     fn hits_land_in_their_bins_across_tiles_and_flushes() {
-        let canvas = spray_and_check(3 * TILE_BINS + 17, 200_000);
-        assert_eq!(canvas.tiles(), 4);
-        assert!(!Scatter::new(&canvas).streaming);
-        assert_eq!(canvas.bytes(), (3 * TILE_BINS + 17) * 2);
+        // About 1.7 buffers per tile for the busier scatter: full buffers, and partial ones at
+        // the end (partial staging lines when streaming).
+        for bits in [14, 16] {
+            for streaming in [false, true] {
+                let tile = 1 << bits;
+                let canvas = spray_and_check(3 * tile + 17, 4 * tile * 3 / 2, bits, streaming);
+                assert_eq!(canvas.tiles(), 4);
+            }
+        }
     }
 
     #[test]
-    fn streamed_buffers_lose_no_hit() {
-        // More tiles than the streaming threshold, and enough hits for full buffers (about
-        // 1.2 x BUFFER per tile per scatter) and partial staging lines at the end.
-        let tiles = STREAM_ABOVE_TILES + 3;
-        let canvas = spray_and_check((tiles - 1) * TILE_BINS + 999, tiles * BUFFER * 3);
-        assert!(Scatter::new(&canvas).streaming);
+    fn tiles_grow_with_the_canvas_and_large_canvases_stream() {
+        assert_eq!(tile_bits(1024 * 1024), 14);
+        assert_eq!(tile_bits(4096 * 4096), 14);
+        assert_eq!(tile_bits(5000 * 5000), 15);
+        assert_eq!(tile_bits(8192 * 8192), 16);
+        assert_eq!(tile_bits(65536 * 65536), 16);
+        assert_eq!(tile_bits(1), 14);
+        let small = Canvas::new(STREAM_ABOVE_TILES << MIN_TILE_BITS);
+        assert!(!Scatter::new(&small).streaming);
+        let large = Canvas::new((STREAM_ABOVE_TILES << MIN_TILE_BITS) + 1);
+        assert_eq!(large.tiles(), STREAM_ABOVE_TILES + 1);
+        assert!(Scatter::new(&large).streaming);
     }
 
     #[test]
