@@ -42,32 +42,6 @@ fn prefetch_all<T>(v: &[T]) {
     let _ = v;
 }
 
-/// Asks Linux to back `v` with 2 MiB pages where it can (transparent huge pages, in their
-/// `madvise` mode too): the thread's buffers are written at thousands of places in turn, one per
-/// tile, and with 4 KiB pages almost every one is a different page, beyond the TLB's reach.
-fn advise_huge_pages<T>(v: &[T]) {
-    #[cfg(target_os = "linux")]
-    {
-        const HUGE: usize = 2 << 20;
-        let start = v.as_ptr() as usize;
-        let end = start + std::mem::size_of_val(v);
-        let first = start.next_multiple_of(HUGE);
-        if first + HUGE <= end {
-            // SAFETY: the range lies inside `v`'s allocation; MADV_HUGEPAGE only changes how the
-            // kernel backs it, never its contents. A refusal (an old kernel) changes nothing.
-            unsafe {
-                libc::madvise(
-                    first as *mut libc::c_void,
-                    (end - first) / HUGE * HUGE,
-                    libc::MADV_HUGEPAGE,
-                );
-            }
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = v;
-}
-
 /// One tile of the shared canvas. A bin's count is `hot + mid * 2^16 + wide * 2^48`: the u16
 /// hot counts keep a tile at 32 KiB (in L1 while it takes a flush, and half the memory traffic
 /// of u32), and a hot count that wraps carries into `mid`, which carries into `wide`. Each
@@ -76,6 +50,8 @@ struct Tile {
     hot: Vec<u16>,
     mid: Vec<u32>,
     wide: Vec<u64>,
+    /// Whether `hot` has been written since it was allocated.
+    written: bool,
 }
 
 impl Tile {
@@ -84,10 +60,18 @@ impl Tile {
             hot: vec![0; bins],
             mid: Vec::new(),
             wide: Vec::new(),
+            written: false,
         }
     }
 
     fn add(&mut self, local: &[u16]) {
+        if !self.written {
+            // The OS hands out zeroed pages lazily. Writing them all first, in order, takes each
+            // page in one fault; first increments were measured to take two (the shared zero
+            // page mapped, then copied on write, which interrupts every core to flush its TLB).
+            self.hot.fill(0);
+            self.written = true;
+        }
         prefetch_all(&self.hot);
         for &l in local {
             let h = &mut self.hot[l as usize];
@@ -235,7 +219,6 @@ impl Scatter {
         assert!((MIN_TILE_BITS..=16).contains(&canvas.tile_bits));
         let buffer_bits = canvas.tile_bits - 1;
         let pending = vec![Line([0; LINE]); canvas.tiles() << buffer_bits >> LINE.ilog2()];
-        advise_huge_pages(&pending);
         Scatter {
             tile_bits: canvas.tile_bits,
             buffer_bits,
@@ -474,6 +457,7 @@ mod tests {
     #[test]
     fn a_hot_count_carries_instead_of_wrapping() {
         let mut t = Tile::new(4);
+        t.add(&[]); // the first add zeroes the (fresh) counts
         t.hot[1] = u16::MAX - 1;
         t.add(&[1, 1, 1, 3]);
         assert_eq!(t.hot, vec![0, 1, 0, 1]);
@@ -488,5 +472,24 @@ mod tests {
         assert_eq!(t.count(2), (1 << 48) + 1);
         assert_eq!(t.count(0), 0);
         assert_eq!(t.bytes(), 4 * (2 + 4 + 8));
+    }
+
+    #[test]
+    fn wraps_are_counted_in_runs_of_one_bin_and_across_flushes() {
+        // Each bin wraps twice or more, within runs of 1 to 4 hits on it and at varying
+        // places in the flushes.
+        let mut t = Tile::new(8);
+        let mut want = [0u64; 8];
+        let mut local = Vec::new();
+        for i in 0..13 * 2 * 65536 + 11 {
+            let bin = [0, 0, 1, 0, 2, 2, 2, 3, 0, 4, 4, 4, 4][i % 13];
+            local.push(bin as u16);
+            want[bin] += 1;
+        }
+        for chunk in local.chunks(1000 + 3) {
+            t.add(chunk);
+        }
+        let got: Vec<u64> = (0..8).map(|l| t.count(l)).collect();
+        assert_eq!(got, want);
     }
 }
