@@ -163,7 +163,7 @@ impl Engine for SampledEngine {
             s.scatter.flush(canvas);
             total.tally.add(&s.tally);
         }
-        canvas.read_into(&mut total);
+        canvas.add_into(&mut total);
         Ok(total)
     }
 
