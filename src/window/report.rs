@@ -38,7 +38,7 @@ fn state_text(live: &Live, title: &str) -> String {
     format!(
         "title={title}\npaused={}\npanel={}\npreset={}\nparams={}\nbounds={}\nframed={}\n\
          area={}x{}\npalette={}\nundo={undo}\nredo={redo}\nselected={}\nformula={}\n\
-         formula_error={}\nstrip={}\nmessage={}\nhome={}\nname_field={}\nstep={}\nshade={}\n\
+         formula_error={}\nstrip={}\nstrip_names={}\nmessage={}\nhome={}\nname_field={}\nstep={}\nshade={}\n\
          background={}\n",
         live.paused,
         live.panel,
@@ -56,6 +56,11 @@ fn state_text(live: &Live, title: &str) -> String {
             .unwrap_or("")
             .replace('\n', " "),
         live.strip.len(),
+        live.strip
+            .iter()
+            .map(|t| t.preset.name.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
         live.message.replace('\n', " "),
         live.view.home,
         live.new_preset_name,
