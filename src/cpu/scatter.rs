@@ -17,11 +17,14 @@ use rayon::prelude::*;
 use std::sync::Mutex;
 
 /// log2 of the bins in one tile: at least [`MIN_TILE_BITS`] (32 KiB of u16 counts, an L1-sized
-/// tile), more on canvases of more than about a thousand such tiles, up to 16 (the tile-local
-/// index is a u16; 128 KiB, L2-sized) so that the write heads stay few.
+/// tile), more on canvases of more than [`STREAM_ABOVE_TILES`] such tiles, up to 16 (the
+/// tile-local index is a u16; 128 KiB, L2-sized), so that the write heads stay few: the
+/// buffers' write heads are what a thread keeps in its L1 cache (at 4096x4096, 256 tiles of
+/// 2^16 bins ran 1.2-1.4x the rate of 1024 tiles of 2^14).
 fn tile_bits(bins: usize) -> u32 {
     let log2 = bins.next_power_of_two().trailing_zeros();
-    log2.saturating_sub(10).clamp(MIN_TILE_BITS, 16)
+    log2.saturating_sub(STREAM_ABOVE_TILES.ilog2())
+        .clamp(MIN_TILE_BITS, 16)
 }
 const MIN_TILE_BITS: u32 = 14;
 
@@ -40,6 +43,18 @@ fn prefetch_all<T>(v: &[T]) {
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = v;
+}
+
+/// Asks the CPU to bring the cache line at `addr` in (a hint: any address is allowed).
+#[inline(always)]
+fn prefetch_line(addr: usize) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch never faults and changes no memory, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(addr as *const i8)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = addr;
 }
 
 /// One tile of the shared canvas. A bin's count is `hot + mid * 2^16 + wide * 2^48`: the u16
@@ -115,6 +130,8 @@ pub struct Canvas {
     /// log2 of the bins in one tile.
     tile_bits: u32,
     tiles: Vec<Mutex<Tile>>,
+    /// The address of each tile's hot counts (they never move), to prefetch them without the lock.
+    hot_at: Vec<usize>,
 }
 
 impl Canvas {
@@ -125,13 +142,18 @@ impl Canvas {
 
     fn with_tile_bits(bins: usize, tile_bits: u32) -> Canvas {
         let tile = 1 << tile_bits;
-        let tiles = (0..bins.div_ceil(tile))
+        let tiles: Vec<Mutex<Tile>> = (0..bins.div_ceil(tile))
             .map(|t| Mutex::new(Tile::new(tile.min(bins - t * tile))))
+            .collect();
+        let hot_at = tiles
+            .iter()
+            .map(|t| t.lock().unwrap_or_else(|p| p.into_inner()).hot.as_ptr() as usize)
             .collect();
         Canvas {
             bins,
             tile_bits,
             tiles,
+            hot_at,
         }
     }
 
@@ -188,6 +210,14 @@ impl Canvas {
 const LINE: usize = 32;
 /// Canvases of more than this many tiles stream their buffers (see [`Scatter`]).
 const STREAM_ABOVE_TILES: usize = 256;
+/// When streaming, a buffer 3/4 full (full but for 2^-DEFER_SHIFT of it) has its flush deferred
+/// until the next buffer gets this full, and meanwhile its tile's counts and its own lines are
+/// prefetched, a line for every [`HITS_PER_PREFETCH`] hits pushed: the flush then finds them in
+/// cache instead of waiting on memory (8192x8192: 1.05-1.2x the rate of flushing cold).
+const DEFER_SHIFT: u32 = 2;
+const HITS_PER_PREFETCH: usize = 4;
+/// No tile.
+const NONE: usize = usize::MAX;
 
 /// One cache line of pending tile-local indices.
 #[derive(Clone, Copy)]
@@ -213,6 +243,10 @@ pub struct Scatter {
     staging: Vec<Line>,
     lens: Vec<u32>,
     streaming: bool,
+    /// When streaming: the tile whose flush is deferred while its lines are prefetched
+    /// ([`NONE`] if none), and the next of those lines to prefetch.
+    deferred: usize,
+    warm_line: usize,
 }
 
 impl Scatter {
@@ -232,6 +266,8 @@ impl Scatter {
             staging: vec![Line([0; LINE]); if streaming { canvas.tiles() } else { 0 }],
             lens: vec![0; canvas.tiles()],
             streaming,
+            deferred: NONE,
+            warm_line: 0,
         }
     }
 
@@ -275,6 +311,26 @@ impl Scatter {
                 self.push_buffered::<TB>(canvas, idx[l] as usize, inside[l] != 0);
             }
         }
+        if STREAM && self.deferred != NONE {
+            self.warm_up::<TB>(canvas, N.div_ceil(HITS_PER_PREFETCH));
+        }
+    }
+
+    /// Prefetches the next `n` lines of the deferred tile: its counts, then its buffer.
+    #[inline(always)]
+    fn warm_up<const TB: u32>(&mut self, canvas: &Canvas, n: usize) {
+        let count_lines = 1 << (TB - 5);
+        let end = (count_lines + self.lines()).min(self.warm_line + n);
+        for i in self.warm_line..end {
+            let addr = if i < count_lines {
+                canvas.hot_at[self.deferred] + i * 64
+            } else {
+                let line = self.deferred * self.lines() + i - count_lines;
+                self.pending.as_ptr() as usize + line * std::mem::size_of::<Line>()
+            };
+            prefetch_line(addr);
+        }
+        self.warm_line = end;
     }
 
     /// The tile of bin `idx` (checked) and the bin's index in it.
@@ -313,46 +369,69 @@ impl Scatter {
     #[inline(always)]
     fn push_staged<const TB: u32>(&mut self, canvas: &Canvas, idx: usize, inside: bool) {
         let (tile, local) = self.split::<TB>(idx);
-        // SAFETY: `tile` was checked by `split`, and `staging` has one line per tile when
-        // streaming.
-        let len = unsafe {
-            let slot = self.lens.get_unchecked_mut(tile);
-            let len = *slot as usize;
+        // SAFETY: `tile` was checked by `split`, and `lens` has one entry per tile.
+        let len = unsafe { *self.lens.get_unchecked(tile) as usize };
+        if inside && len % LINE == LINE - 1 {
+            self.stream_line(canvas, tile, local);
+            return;
+        }
+        // SAFETY: as above; `staging` has one line per tile when streaming.
+        unsafe {
             self.staging.get_unchecked_mut(tile).0[len % LINE] = local;
-            *slot = (len + inside as usize) as u32;
-            *slot as usize
-        };
-        if inside && len % LINE == 0 {
-            self.stream_line(canvas, tile, len);
+            *self.lens.get_unchecked_mut(tile) = (len + inside as usize) as u32;
         }
     }
 
-    /// Copies `tile`'s full staging line to its buffer, which then holds `len` hits.
+    /// Copies `tile`'s staging line, completed by the hit `last`, to its buffer. The last hit
+    /// goes from a register, not through the line: reading a line back just after a store into
+    /// it waits until that store has reached the cache.
     #[cold]
-    fn stream_line(&mut self, canvas: &Canvas, tile: usize, len: usize) {
-        let line = self.staging[tile];
+    fn stream_line(&mut self, canvas: &Canvas, tile: usize, last: u16) {
+        let len = self.lens[tile] as usize + 1;
+        self.lens[tile] = len as u32;
         let at = tile * self.lines() + len / LINE - 1;
-        let dst = &mut self.pending[at];
+        let (src, dst) = (&self.staging[tile], &mut self.pending[at]);
         #[cfg(target_arch = "x86_64")]
         {
-            use std::arch::x86_64::{__m128i, _mm_stream_si128};
+            use std::arch::x86_64::{__m128i, _mm_insert_epi16, _mm_load_si128, _mm_stream_si128};
             let (src, dst) = (
-                &line as *const Line as *const __m128i,
+                src as *const Line as *const __m128i,
                 dst as *mut Line as *mut __m128i,
             );
-            // SAFETY: both lines are 64-byte aligned and 64 bytes long (four 16-byte stores).
+            // SAFETY: both lines are 64-byte aligned and 64 bytes long (four 16-byte chunks,
+            // four non-temporal stores); the last chunk's lane 7 is the line's last slot.
             unsafe {
-                for i in 0..4 {
-                    _mm_stream_si128(dst.add(i), src.add(i).read());
+                for i in 0..3 {
+                    _mm_stream_si128(dst.add(i), _mm_load_si128(src.add(i)));
                 }
+                let tail = _mm_insert_epi16::<7>(_mm_load_si128(src.add(3)), last as i32);
+                _mm_stream_si128(dst.add(3), tail);
             }
         }
         #[cfg(not(target_arch = "x86_64"))]
         {
-            *dst = line;
+            *dst = *src;
+            dst.0[LINE - 1] = last;
         }
-        if len == 1 << self.buffer_bits {
+        let full = 1 << self.buffer_bits;
+        if len == full {
+            if self.deferred == tile {
+                self.deferred = NONE;
+            }
             self.flush_tile(canvas, tile);
+        } else if len == full - (full >> DEFER_SHIFT) {
+            self.defer(canvas, tile);
+        }
+    }
+
+    /// Defers the flush of `tile`'s nearly full buffer until the next buffer gets this far (or
+    /// it fills), while [`Self::warm_up`] prefetches its lines; flushes the tile deferred before.
+    #[cold]
+    fn defer(&mut self, canvas: &Canvas, tile: usize) {
+        let before = std::mem::replace(&mut self.deferred, tile);
+        self.warm_line = 0;
+        if before != NONE {
+            self.flush_tile(canvas, before);
         }
     }
 
@@ -380,6 +459,7 @@ impl Scatter {
 
     /// Adds every pending hit to the canvas.
     pub fn flush(&mut self, canvas: &Canvas) {
+        self.deferred = NONE;
         for t in 0..self.lens.len() {
             if self.lens[t] > 0 {
                 self.flush_tile(canvas, t);
@@ -452,16 +532,54 @@ mod tests {
     #[test]
     fn tiles_grow_with_the_canvas_and_large_canvases_stream() {
         assert_eq!(tile_bits(1024 * 1024), 14);
-        assert_eq!(tile_bits(4096 * 4096), 14);
-        assert_eq!(tile_bits(5000 * 5000), 15);
+        assert_eq!(tile_bits(2048 * 2048), 14);
+        assert_eq!(tile_bits(3000 * 3000), 16);
+        assert_eq!(tile_bits(4096 * 4096), 16);
         assert_eq!(tile_bits(8192 * 8192), 16);
         assert_eq!(tile_bits(65536 * 65536), 16);
         assert_eq!(tile_bits(1), 14);
-        let small = Canvas::new(STREAM_ABOVE_TILES << MIN_TILE_BITS);
+        // Only canvases beyond the largest tiles' reach stream.
+        let small = Canvas::new(STREAM_ABOVE_TILES << 16);
+        assert_eq!(small.tiles(), STREAM_ABOVE_TILES);
         assert!(!Scatter::new(&small).streaming);
-        let large = Canvas::new((STREAM_ABOVE_TILES << MIN_TILE_BITS) + 1);
+        let large = Canvas::new((STREAM_ABOVE_TILES << 16) + 1);
         assert_eq!(large.tiles(), STREAM_ABOVE_TILES + 1);
         assert!(Scatter::new(&large).streaming);
+    }
+
+    #[test]
+    fn a_deferred_flush_adds_its_hits_once() {
+        // Two tiles, streaming: tile 0 reaches 3/4 (deferred), then tile 1 does (tile 0 is
+        // flushed), then tile 1 fills while deferred, then partial buffers are flushed.
+        let bits = MIN_TILE_BITS;
+        let canvas = Canvas::with_tile_bits(2 << bits, bits);
+        let mut s = Scatter::with_streaming(&canvas, true);
+        let full = 1 << s.buffer_bits;
+        let three_quarters = full - (full >> DEFER_SHIFT);
+        let mut want = vec![0u64; 2 << bits];
+        let mut push = |s: &mut Scatter, tile: usize, n: usize| {
+            for i in 0..n {
+                let bin = (tile << bits) + i * 7 % (1 << bits);
+                s.push(&canvas, bin);
+                want[bin] += 1;
+            }
+        };
+        push(&mut s, 0, three_quarters);
+        assert_eq!((s.deferred, s.lens[0] as usize), (0, three_quarters));
+        push(&mut s, 0, 5);
+        push(&mut s, 1, three_quarters);
+        assert_eq!(
+            (s.deferred, s.lens[0], s.lens[1] as usize),
+            (1, 0, three_quarters)
+        );
+        push(&mut s, 1, full - three_quarters);
+        assert_eq!((s.deferred, s.lens[1]), (NONE, 0));
+        push(&mut s, 0, 3);
+        push(&mut s, 1, 40);
+        s.flush(&canvas);
+        let mut hist = Histogram::new(2 << bits, 1, Bounds::new(0.0, 1.0, 0.0, 1.0).unwrap());
+        canvas.add_into(&mut hist);
+        assert_eq!(hist.counts, want);
     }
 
     #[test]
