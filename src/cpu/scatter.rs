@@ -3,8 +3,9 @@
 //! Random increments into a histogram larger than the caches wait on memory for every point. So a
 //! hit is not added where it lands: its bin index goes into a per-thread buffer of the canvas
 //! *tile* it falls in (a tile is 2^14 to 2^16 consecutive bins, 32 to 128 KiB of u16 counts,
-//! sized to stay in a core's L1 or L2 cache), and a full buffer is added to its tile in one go. The increments
-//! of one flush then hit one cache-resident, TLB-resident block instead of the whole canvas.
+//! sized to stay in a core's L1 or L2 cache), and a full buffer is added to its tile in one go.
+//! The increments of one flush then hit one cache-resident, TLB-resident block instead of the
+//! whole canvas.
 //!
 //! Ownership: one shared [`Canvas`] of u16 "hot" counts (2 bytes a bin, one copy whatever the
 //! thread count), each tile behind its own lock; one [`Scatter`] (the buffers) per worker thread.
@@ -232,7 +233,9 @@ struct Line([u16; LINE]);
 /// in all, so they stay in cache), and a full staging line is copied to the tile's buffer with
 /// non-temporal stores, which write memory without first reading the line in. With thousands of
 /// tiles, every buffer line is otherwise cold when its first hit arrives, and each such write
-/// waits a full memory latency for the line (measured 2.9 ns more per hit at 8192x8192).
+/// waits a full memory latency for the line (measured 2.9 ns more per hit at 8192x8192). There,
+/// too, a buffer's flush is deferred from 3/4 full while its lines are prefetched
+/// (`DEFER_SHIFT`).
 pub struct Scatter {
     /// The canvas's tile bits, and log2 of the hits buffered per tile (one less).
     tile_bits: u32,
