@@ -197,6 +197,15 @@ impl Canvas {
             .zip(hist.counts.par_chunks_mut(self.tile_bins()))
             .for_each(|(t, chunk)| {
                 let t = t.lock().unwrap_or_else(|p| p.into_inner());
+                if t.mid.is_empty() {
+                    // No carries: the hot counts are the counts.
+                    for (c, &h) in chunk.iter_mut().zip(&t.hot) {
+                        if h != 0 {
+                            *c += h as u64;
+                        }
+                    }
+                    return;
+                }
                 for (i, c) in chunk.iter_mut().enumerate() {
                     let n = t.count(i);
                     if n != 0 {
@@ -225,6 +234,47 @@ const NONE: usize = usize::MAX;
 #[repr(C, align(64))]
 struct Line([u16; LINE]);
 
+/// Zeroed cache lines in memory the OS maps lazily: a buffer costs neither a fill (`vec![line;
+/// n]` writes every byte, and so does an over-aligned zeroed allocation: 64 MiB a thread at
+/// 8192x8192, before any point is computed) nor memory until a thread writes it. The lines lie
+/// in a zeroed `Vec<u16>` (which the allocator takes from fresh pages), from its first 64-byte
+/// boundary on.
+struct Lines {
+    raw: Vec<u16>,
+    start: usize,
+    len: usize,
+}
+
+impl Lines {
+    fn zeroed(len: usize) -> Lines {
+        let raw = vec![0u16; (len + 1) * LINE];
+        let start = raw.as_ptr().align_offset(std::mem::align_of::<Line>());
+        assert!(
+            start < LINE,
+            "a u16 buffer reaches a 64-byte boundary within a line"
+        );
+        Lines { raw, start, len }
+    }
+}
+
+impl std::ops::Deref for Lines {
+    type Target = [Line];
+    fn deref(&self) -> &[Line] {
+        // SAFETY: `raw[start..]` is 64-byte aligned and holds `len` lines (one spare line of
+        // u16s covers the offset); all bit patterns are valid `Line`s; `raw` is borrowed.
+        unsafe { std::slice::from_raw_parts(self.raw.as_ptr().add(self.start).cast(), self.len) }
+    }
+}
+
+impl std::ops::DerefMut for Lines {
+    fn deref_mut(&mut self) -> &mut [Line] {
+        // SAFETY: as in `deref`, borrowed mutably.
+        unsafe {
+            std::slice::from_raw_parts_mut(self.raw.as_mut_ptr().add(self.start).cast(), self.len)
+        }
+    }
+}
+
 /// One thread's buffers: up to half a tile's bins of pending tile-local indices per tile (so a
 /// flush adds one hit per two bins: the tile's trip through the cache is shared by that many).
 ///
@@ -241,7 +291,7 @@ pub struct Scatter {
     tile_bits: u32,
     buffer_bits: u32,
     /// `tiles x buffer / LINE` lines of tile-local indices.
-    pending: Vec<Line>,
+    pending: Lines,
     /// One staging line per tile when streaming; empty otherwise.
     staging: Vec<Line>,
     lens: Vec<u32>,
@@ -261,7 +311,7 @@ impl Scatter {
     fn with_streaming(canvas: &Canvas, streaming: bool) -> Scatter {
         assert!((MIN_TILE_BITS..=16).contains(&canvas.tile_bits));
         let buffer_bits = canvas.tile_bits - 1;
-        let pending = vec![Line([0; LINE]); canvas.tiles() << buffer_bits >> LINE.ilog2()];
+        let pending = Lines::zeroed(canvas.tiles() << buffer_bits >> LINE.ilog2());
         Scatter {
             tile_bits: canvas.tile_bits,
             buffer_bits,
@@ -583,6 +633,23 @@ mod tests {
         let mut hist = Histogram::new(2 << bits, 1, Bounds::new(0.0, 1.0, 0.0, 1.0).unwrap());
         canvas.add_into(&mut hist);
         assert_eq!(hist.counts, want);
+    }
+
+    #[test]
+    fn buffer_lines_are_aligned_zeroed_and_all_there() {
+        for n in [0, 1, 5, 1000] {
+            let mut lines = Lines::zeroed(n);
+            assert_eq!(lines.len(), n);
+            assert_eq!(lines.as_ptr() as usize % 64, 0);
+            assert!(lines.iter().all(|l| l.0 == [0; LINE]));
+            if let Some(last) = lines.last_mut() {
+                last.0[LINE - 1] = 7;
+            }
+            assert_eq!(
+                lines.iter().map(|l| l.0[LINE - 1] as usize).sum::<usize>(),
+                7 * (n > 0) as usize
+            );
+        }
     }
 
     #[test]
