@@ -18,7 +18,8 @@
 // Indexed loops over the lanes are the form LLVM's vectoriser handles best.
 #![allow(clippy::needless_range_loop)]
 
-use super::scatter::{Canvas, Scatter};
+use super::canvas::Canvas;
+use super::scatter::Scatter;
 use crate::attractor::simd::{LanesKernel, V};
 use crate::engine::Control;
 use crate::histogram::{Binner32, DIVERGENCE_LIMIT, Tally};

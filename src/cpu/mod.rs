@@ -1,6 +1,7 @@
 //! The CPU engines: the float64 single orbit bit-exact with datashader ([`ExactEngine`],
 //! `--exact`) and the multi-threaded float32 sampled mode ([`SampledEngine`], the default).
 
+pub mod canvas;
 mod exact;
 pub mod kernel;
 mod sampled;

@@ -9,8 +9,9 @@
 //! split into batches, and the histograms of disjoint id ranges
 //! ([`SampledEngine::for_range`]) add up to the whole job's.
 
+use super::canvas::Canvas;
 use super::kernel::{Group, Isa};
-use super::scatter::{Canvas, Scatter};
+use super::scatter::Scatter;
 use crate::engine::{Control, Engine, EngineError};
 use crate::histogram::{Histogram, Tally};
 use crate::job::Job;
