@@ -71,7 +71,11 @@ impl Tile {
         }
     }
 
-    fn add(&mut self, local: &[u16]) {
+    /// Adds one hit per index of each slice.
+    fn add(&mut self, hits: &[&[u16]]) {
+        if hits.iter().all(|h| h.is_empty()) {
+            return;
+        }
         if !self.written {
             // The OS hands out zeroed pages lazily. Writing them all first, in order, takes each
             // page in one fault; first increments were measured to take two (the shared zero
@@ -80,7 +84,7 @@ impl Tile {
             self.written = true;
         }
         prefetch_all(&self.hot);
-        for &l in local {
+        for &l in hits.iter().copied().flatten() {
             let h = &mut self.hot[l as usize];
             *h = h.wrapping_add(1);
             if *h == 0 {
@@ -170,24 +174,38 @@ impl Canvas {
             .sum()
     }
 
-    pub(super) fn add(&self, tile: usize, local: &[u16], more: &[u16]) {
+    /// Adds one hit per index of each slice (tile-local bin indices) to `tile`.
+    pub(super) fn add(&self, tile: usize, hits: &[&[u16]]) {
         let mut t = self.tiles[tile].lock().unwrap_or_else(|p| p.into_inner());
-        t.add(local);
-        t.add(more);
+        t.add(hits);
     }
 
     /// Adds the counts (hot + carried) to `hist.counts` (which must have this canvas's size).
+    pub fn add_into(&self, hist: &mut Histogram) {
+        self.add_into_after(hist, |_| []);
+    }
+
+    /// Adds `pending(t)` (tile-local hits of tile `t`) to each tile `t`, then adds the counts to
+    /// `hist.counts` (which must have this canvas's size): tile by tile on every core, each tile
+    /// read out while its hits have just brought it into cache.
+    ///
     /// Empty bins are not touched: the pages of a fresh histogram that only they cover are never
     /// written, so they cost neither a page fault nor memory (at 8192x8192 the read-out's page
     /// faults were the largest fixed cost of a run).
-    pub fn add_into(&self, hist: &mut Histogram) {
+    pub(super) fn add_into_after<'a, F, P>(&self, hist: &mut Histogram, pending: F)
+    where
+        F: Fn(usize) -> P + Sync,
+        P: AsRef<[&'a [u16]]>,
+    {
         assert_eq!(hist.counts.len(), self.bins, "canvas and histogram differ");
         // On every core: at 16384x16384 this is a 2 GiB copy that a checkpoint waits for.
         self.tiles
             .par_iter()
             .zip(hist.counts.par_chunks_mut(self.tile_bins()))
-            .for_each(|(t, chunk)| {
-                let t = t.lock().unwrap_or_else(|p| p.into_inner());
+            .enumerate()
+            .for_each(|(i, (t, chunk))| {
+                let mut t = t.lock().unwrap_or_else(|p| p.into_inner());
+                t.add(pending(i).as_ref());
                 if t.mid.is_empty() {
                     // No carries: the hot counts are the counts.
                     for (c, &h) in chunk.iter_mut().zip(&t.hot) {
@@ -214,9 +232,9 @@ mod tests {
     #[test]
     fn a_hot_count_carries_instead_of_wrapping() {
         let mut t = Tile::new(4);
-        t.add(&[]); // the first add zeroes the (fresh) counts
+        t.written = true;
         t.hot[1] = u16::MAX - 1;
-        t.add(&[1, 1, 1, 3]);
+        t.add(&[&[1, 1, 1], &[3]]);
         assert_eq!(t.hot, vec![0, 1, 0, 1]);
         assert_eq!(t.mid, vec![0, 1, 0, 0]);
         assert!(t.wide.is_empty());
@@ -224,7 +242,7 @@ mod tests {
         // The middle level carries too.
         t.mid[2] = u32::MAX;
         t.hot[2] = u16::MAX;
-        t.add(&[2, 2]);
+        t.add(&[&[2, 2]]);
         assert_eq!((t.hot[2], t.mid[2], t.wide[2]), (1, 0, 1));
         assert_eq!(t.count(2), (1 << 48) + 1);
         assert_eq!(t.count(0), 0);
@@ -244,7 +262,7 @@ mod tests {
             want[bin] += 1;
         }
         for chunk in local.chunks(1000 + 3) {
-            t.add(chunk);
+            t.add(&[chunk]);
         }
         let got: Vec<u64> = (0..8).map(|l| t.count(l)).collect();
         assert_eq!(got, want);

@@ -11,7 +11,7 @@
 
 use super::canvas::Canvas;
 use super::kernel::{Group, Isa};
-use super::scatter::Scatter;
+use super::scatter::{Scatter, drain_into};
 use crate::engine::{Control, Engine, EngineError};
 use crate::histogram::{Histogram, Tally};
 use crate::job::Job;
@@ -147,6 +147,8 @@ impl Engine for SampledEngine {
                 tally,
             };
             let d = group.run(this.isa);
+            // Another thread may read these buffers once the slot is released.
+            scatter.fence();
             *transient += d.transient;
             done.fetch_add(d.points, Ordering::Relaxed);
         });
@@ -159,12 +161,16 @@ impl Engine for SampledEngine {
         let Some(canvas) = &self.canvas else {
             return Ok(total);
         };
-        for s in &self.slots {
-            let mut s = s.lock().unwrap_or_else(|p| p.into_inner());
-            s.scatter.flush(canvas);
+        let mut slots: Vec<_> = self
+            .slots
+            .iter()
+            .map(|s| s.lock().unwrap_or_else(|p| p.into_inner()))
+            .collect();
+        for s in &slots {
             total.tally.add(&s.tally);
         }
-        canvas.add_into(&mut total);
+        let mut scatters: Vec<&mut Scatter> = slots.iter_mut().map(|s| &mut s.scatter).collect();
+        drain_into(canvas, &mut scatters, &mut total);
         Ok(total)
     }
 
