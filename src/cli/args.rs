@@ -3,9 +3,10 @@
 //! these into a validated job and style.
 
 pub use super::parse::*;
+pub use super::render_args::*;
 pub use crate::backend::Backend;
 pub use crate::job::Aspect;
-use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
+use clap::{Args as ClapArgs, Parser, Subcommand};
 use std::path::PathBuf;
 
 /// Render strange attractors on the GPU or CPU.
@@ -44,63 +45,13 @@ pub enum Command {
     /// Discover new attractors: random parameters screened for chaos and coverage; or --score presets.
     Search(SearchArgs),
     /// Animate a parameter sweep or keyframes into PNG frames, a GIF, an APNG or a video.
-    Animate(Box<AnimateArgs>),
+    Animate(Box<super::animate_args::AnimateArgs>),
     /// Sum the .npy counts of the shards of one job (`--shard I/N`) and write the picture.
     Merge(super::merge_args::MergeArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
     Completions(CompletionsArgs),
     /// Print the manual page (roff) on stdout: `attractors man | man -l -`.
     Man,
-}
-
-#[derive(ClapArgs, Debug)]
-pub struct AnimateArgs {
-    /// The preset and how each frame renders: NAME, --size, --iters, --palette, --shade, --backend,
-    /// --params, --formula, --bounds, --seed ... as for a still render; --frames N is the number
-    /// of frames.
-    #[command(flatten)]
-    pub render: RenderArgs,
-    /// Move a value from FROM (first frame) to TO (last): a parameter, x, y, z (the start point)
-    /// or zoom (magnification around the centre). Repeatable.
-    #[arg(long, value_name = "NAME=FROM:TO", allow_hyphen_values = true, value_parser = crate::animate::timeline::parse_sweep, conflicts_with = "keys")]
-    pub sweep: Vec<crate::animate::timeline::Sweep>,
-    /// How sweeps move: at constant speed, or slow at both ends.
-    #[arg(long, value_enum, default_value = "linear")]
-    pub ease: crate::animate::timeline::Ease,
-    /// Keyframes: the .atr columns plus `time` (seconds) and optional `interp` (linear|smooth).
-    #[arg(long, value_name = "FILE.csv")]
-    pub keys: Option<PathBuf>,
-    /// Length in seconds (frames = duration x fps + 1); default: --frames, else the last
-    /// keyframe's time, else 48 frames.
-    #[arg(long, value_name = "SECONDS")]
-    pub duration: Option<f64>,
-    /// Frames per second of the GIF, APNG or video.
-    #[arg(long, default_value_t = 24.0)]
-    pub fps: f64,
-    /// Write numbered frames DIR/frame_00001.png ... (created when missing); frames already
-    /// there are kept, so the same command again continues a stopped animation.
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Write an animated GIF (no external tool).
-    #[arg(long, value_name = "FILE.gif")]
-    pub gif: Option<PathBuf>,
-    /// Write an animated PNG (lossless; no external tool).
-    #[arg(long, value_name = "FILE.png")]
-    pub apng: Option<PathBuf>,
-    /// Write a video (.mp4, .webm, .mkv, .mov) by piping frames to ffmpeg (must be on PATH).
-    #[arg(long, value_name = "FILE.mp4")]
-    pub video: Option<PathBuf>,
-    /// Tone over time: stable (normalised by reference frames, no flicker) or frame (each frame
-    /// by its own counts, like a still render).
-    #[arg(long, value_enum, default_value = "stable")]
-    pub tone: ToneMode,
-}
-
-/// How an animation's frames are normalised.
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum ToneMode {
-    Stable,
-    Frame,
 }
 
 #[derive(ClapArgs, Debug)]
@@ -268,148 +219,6 @@ pub struct BenchArgs {
     /// instead of the table.
     #[arg(long)]
     pub json: bool,
-}
-
-/// Tone mapping choices (see `shade.rs`).
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum ShadeArg {
-    #[value(name = "eq_hist")]
-    EqHist,
-    Log,
-    Cbrt,
-    Linear,
-}
-
-#[derive(ClapArgs, Debug)]
-pub struct RenderArgs {
-    /// Preset to render (case-insensitive; default Clifford).
-    pub name: Option<String>,
-    /// Write the picture as PNG (`-`: standard output).
-    #[arg(long, value_name = "FILE")]
-    pub png: Option<PathBuf>,
-    /// Write the raw counts as NumPy .npy, uint32 or uint64 when a bin exceeds u32 (`-`: stdout).
-    #[arg(long, value_name = "FILE.npy")]
-    pub hist: Option<PathBuf>,
-    /// Preset file (default ./attractors.atr, else the built-in copy).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Canvas size in pixels.
-    #[arg(long, value_name = "WxH", default_value = "1024x1024", value_parser = parse_size)]
-    pub size: (u32, u32),
-    /// Points to count: 1e9, 1_000_000, 250M, 2G, 1T ...
-    #[arg(long, value_name = "N", default_value = "1e8", value_parser = parse_count)]
-    pub iters: u64,
-    /// Transient points skipped: by the --exact orbit, and by the pilot orbits whose points seed
-    /// the sampled orbits (which then skip only a 32-step decorrelation).
-    #[arg(long, value_name = "S", default_value = "1000", value_parser = parse_skip)]
-    pub skip: u64,
-    /// Seed for the start points of the sampled orbits.
-    #[arg(long, default_value_t = 0, value_parser = parse_seed)]
-    pub seed: u64,
-    /// CPU float64 single orbit, bit-exact with datashader (slower, one core).
-    #[arg(long)]
-    pub exact: bool,
-    /// Plot bounds xmin,xmax,ymin,ymax (default: automatic from a pilot orbit).
-    #[arg(long, value_name = "XMIN,XMAX,YMIN,YMAX", allow_hyphen_values = true, value_parser = parse_bounds)]
-    pub bounds: Option<[f64; 4]>,
-    /// Aspect ratio of automatic bounds.
-    #[arg(long, value_enum, default_value = "equal")]
-    pub aspect: Aspect,
-    /// Override the equation.
-    #[arg(long, value_name = "NAME")]
-    pub equation: Option<String>,
-    /// A user formula instead of a built-in equation: "x' = ...; y' = ..." (see README).
-    #[arg(
-        long,
-        value_name = "TEXT",
-        allow_hyphen_values = true,
-        conflicts_with = "equation"
-    )]
-    pub formula: Option<String>,
-    /// Override the start point.
-    #[arg(long, value_name = "X,Y[,Z]", allow_hyphen_values = true, value_parser = parse_start)]
-    pub start: Option<StartPoint>,
-    /// Override parameters by name: a=-1.3,b=-1.3
-    #[arg(long, value_name = "a=..,b=..", allow_hyphen_values = true, value_parser = parse_params)]
-    pub params: Option<ParamList>,
-    /// Tone mapping.
-    #[arg(long, value_enum, default_value = "eq_hist")]
-    pub shade: ShadeArg,
-    /// Colormap (colorcet/matplotlib name, NAME_r reversed; default the preset's, else fire).
-    #[arg(long, value_name = "NAME")]
-    pub palette: Option<String>,
-    /// Colour of empty bins: a name or `#rrggbb[aa]`.
-    #[arg(long, value_name = "COLOR", default_value = "black")]
-    pub background: String,
-    /// Fixed normalisation MIN,MAX in counts (datashader's span; not with eq_hist).
-    #[arg(long, value_name = "MIN,MAX", value_parser = parse_span)]
-    pub span: Option<crate::shade::Span>,
-    /// Which renderer accumulates the histogram: the GPU when an adapter exists (auto), or forced.
-    #[arg(long, value_enum, default_value = "auto")]
-    pub backend: Backend,
-    /// Pick the GPU adapter whose name contains NAME (attractors info lists them).
-    #[arg(long, value_name = "NAME")]
-    pub adapter: Option<String>,
-    /// No progress bar or summary.
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Print the summary (points, rate, bounds, warnings, outputs) as one JSON document on stdout
-    /// (not with `--png -` or `--hist -`).
-    #[arg(long)]
-    pub json: bool,
-    /// Write a checkpoint every SECONDS of rendering (0: never), and when stopped early.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = parse_checkpoint_secs)]
-    pub checkpoint: u64,
-    /// Continue the stopped render of this checkpoint (OUTPUT.ckpt.json) to --iters; give the same
-    /// flags as the stopped render.
-    #[arg(long, value_name = "FILE.ckpt.json")]
-    pub resume: Option<PathBuf>,
-    /// Render only shard I of N (0-based) of the job's orbits, for `attractors merge`; needs
-    /// --hist FILE.npy (its recipe sidecar records the shard).
-    #[arg(long, value_name = "I/N", value_parser = crate::shard::Shard::parse)]
-    pub shard: Option<crate::shard::Shard>,
-    /// Window: open with the control panel shown (Tab or F1 toggles it).
-    #[arg(long)]
-    pub panel: bool,
-    /// Window: exit after N presented frames (for tests and demos); animate: the number of frames.
-    #[arg(long, value_name = "N", value_parser = parse_frames)]
-    pub frames: Option<u64>,
-    /// Window: on exit, write the last frame's picture as PNG.
-    #[arg(long, value_name = "FILE.png")]
-    pub screenshot: Option<PathBuf>,
-    /// Render the recipe FILE carries (a PNG this program wrote, a .npy with its .recipe.json, a
-    /// checkpoint's .ckpt.json); every flag given overrides it (`--from old.png --size 8192x8192`).
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["name", "config"])]
-    pub from: Option<PathBuf>,
-    /// Bits per channel of the PNG: 8, or 16 (tone map kept in float, no 8-bit banding).
-    #[arg(long, default_value_t = 8, value_parser = parse_depth)]
-    pub depth: u8,
-    /// Write the density as 32-bit float OpenEXR: channels `count` (counts per pixel, after --de
-    /// and --supersample) and `level` (the tone-mapped level, 0..1); the recipe in the header.
-    #[arg(long, value_name = "FILE.exr")]
-    pub exr: Option<PathBuf>,
-    /// Accumulate at N times the width and height, then sum N x N blocks (box filter) before
-    /// tone mapping; N from 1 to 4.
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=4))]
-    pub supersample: u32,
-    /// Density estimation (flam3's): blur each bin over max(MIN, RADIUS / count^CURVE) pixels
-    /// before tone mapping; MIN defaults to 0, CURVE to 0.4 (`--de 9`).
-    #[arg(long, value_name = "RADIUS[,MIN[,CURVE]]", value_parser = crate::density::parse_de)]
-    pub de: Option<crate::density::De>,
-    /// The flags the command line gave (set by [`crate::cli::parse`]): what overrides `--from`.
-    #[arg(skip)]
-    pub given: Given,
-}
-
-/// The ids of the flags given on the command line (not defaults).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Given(pub Vec<String>);
-
-impl Given {
-    /// Whether the flag with this id (`size`, `iters`, ...) was given.
-    pub fn has(&self, id: &str) -> bool {
-        self.0.iter().any(|g| g == id)
-    }
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
 //! The command line: raw clap flags ([`args`]) and the validated configuration built from them
 //! ([`config`]), ripgrep's low-level / high-level split.
 
+pub mod animate_args;
 pub mod args;
 pub mod config;
 pub mod merge_args;
 pub mod parse;
+pub mod render_args;
 
 pub use args::*;
 

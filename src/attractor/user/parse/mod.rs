@@ -22,6 +22,9 @@ pub use super::ast::*;
 use super::error::{ErrorKind, FormulaError};
 use super::lex::{Tok, Token, lex};
 use std::ops::Range;
+
+mod names;
+
 /// Parses and resolves a formula (limits included).
 pub fn parse(text: &str) -> Result<Ast, FormulaError> {
     if text.len() > MAX_TEXT {
@@ -325,52 +328,9 @@ impl Parser {
         }
     }
 
-    fn name(&mut self, name: &str, span: Range<usize>) -> Result<Expr, FormulaError> {
-        let var = if let Some(c) = COORDS.iter().position(|c| *c == name) {
-            Var::Old(c as u8)
-        } else if let Some(p) = PARAM_NAMES
-            .iter()
-            .position(|p| name.len() == 1 && name.starts_with(*p))
-        {
-            if self.param_uses[p].is_none() {
-                self.param_uses[p] = Some(span.clone());
-            }
-            Var::Param(p as u8)
-        } else if name == "pi" {
-            Var::Pi
-        } else if let Some(l) = self.locals.iter().position(|(l, _)| l == name) {
-            Var::Local(l as u16)
-        } else if Func::from_name(name).is_some() {
-            return err(ErrorKind::FunctionWithoutCall { name: name.into() }, span);
-        } else {
-            let mut known: Vec<String> = ["x", "y", "z", "a", "b", "c", "d", "e", "f", "g", "pi"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect();
-            known.extend(self.locals.iter().map(|(l, _)| l.clone()));
-            known.extend(Func::ALL.iter().map(|f| f.name().to_string()));
-            let suggestion = crate::suggest::did_you_mean(name, known.iter().map(String::as_str));
-            return err(
-                ErrorKind::UnknownName {
-                    name: name.into(),
-                    suggestion,
-                },
-                span,
-            );
-        };
-        Ok(Expr {
-            kind: ExprKind::Var(var),
-            span,
-        })
-    }
-
     fn call(&mut self, name: String, span: Range<usize>) -> Result<Expr, FormulaError> {
         let Some(func) = Func::from_name(&name) else {
-            let is_var = COORDS.contains(&name.as_str())
-                || (name.len() == 1 && PARAM_NAMES.iter().any(|p| name.starts_with(*p)))
-                || name == "pi"
-                || self.locals.iter().any(|(l, _)| *l == name);
-            if is_var {
+            if self.is_variable(&name) {
                 return err(ErrorKind::NotAFunction { name }, span);
             }
             let suggestion =
