@@ -144,7 +144,9 @@ macro_rules! define_maps {
 
             /// N float32 steps at once (the vectorised CPU kernels): the same tokens over
             /// [`$crate::attractor::simd::V`] lanes, parameters scalar; lane `i` is bit-identical
-            /// to [`Equation::step_f32`] of lane `i`'s point.
+            /// to [`Equation::step_f32`] of lane `i`'s point, except that a sin/cos argument
+            /// beyond the f32 reduction's range gives NaN (the kernel redoes such a lane with
+            /// `step_f32`).
             #[inline(always)]
             pub fn step_lanes<const N: usize>(self, p: [$crate::attractor::simd::V<N>; 3], k: &[f32; 7]) -> [$crate::attractor::simd::V<N>; 3] {
                 match self { $(Equation::$variant => {

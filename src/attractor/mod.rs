@@ -49,13 +49,17 @@ pub mod prelude_f64 {
     }
 }
 
-/// Float32 prelude for the fast CPU mode: branch-free `sin`/`cos` that LLVM vectorises across
-/// the lanes of [`crate::cpu`] (and [`simd::V`]). Both reduce the argument by a multiple of pi
-/// (Cody-Waite, three parts) to [-pi/2, pi/2] and evaluate the odd Taylor polynomial of sin to
-/// r^11 (truncation below 6e-8 there). Measured maximum absolute error against float64 std
-/// (test `fast_sin_cos_accuracy`, asserted below 2^-22 = 2.4e-7 for |v| <= 100 and 2^-20 for
-/// |v| <= 1e4): 1.6e-7 on both ranges, better than the GPU hardware path's 2^-20 order. The
-/// exact mode uses [`prelude_f64`] instead.
+/// Float32 prelude for the fast CPU mode: `sin`/`cos` that LLVM vectorises across the lanes of
+/// [`crate::cpu`] (and [`simd::V`]). For |v| <= [`prelude_f32::FAST_RANGE`] (1e4) both reduce
+/// the argument by a multiple of pi (Cody-Waite, three parts) to [-pi/2, pi/2] and evaluate the
+/// odd Taylor polynomial of sin to r^11 (truncation below 6e-8 there), branch-free. Beyond, that
+/// reduction's error grows with the multiple of pi (and past about 1.3e7 it is meaningless), so
+/// larger, infinite and NaN arguments are reduced in float64 instead (exact for every f32
+/// value). Vector code gets NaN for those ([`prelude_f32::sin_in_range`]) and redoes the lane
+/// with the scalar functions. Measured maximum
+/// absolute error against float64 std (test `fast_sin_cos_accuracy`, asserted below 2^-22 = 2.4e-7
+/// for |v| <= 100 and 2^-20 for |v| <= 1e4 and on a sweep up to 3e38): 1.6e-7, better than the
+/// GPU hardware path's 2^-20 order. The exact mode uses [`prelude_f64`] instead.
 pub mod prelude_f32 {
     const INV_PI: f32 = std::f32::consts::FRAC_1_PI;
     // Cody-Waite split of pi: PI_A is exact in f32 with trailing zero bits, PI_B + PI_C the rest.
@@ -81,10 +85,59 @@ pub mod prelude_f32 {
         f32::from_bits(s.to_bits() ^ (parity << 31))
     }
 
-    /// sin(v) = (-1)^k sin(v - k*pi), k = round(v/pi). Meaningful for |v| < 1.3e7 (beyond, one
-    /// f32 ulp exceeds pi anyway).
+    /// The largest |v| that [`sin`] and [`cos`] reduce in f32: the three-part reduction's error
+    /// grows with the multiple of pi taken off (k * PI_B is rounded), and stays within 2^-20
+    /// up to here.
+    pub const FAST_RANGE: f32 = 1.0e4;
+
+    /// sin(v), within 2^-20 for every f32 (the f32 reduction up to [`FAST_RANGE`], f64 beyond).
     #[inline(always)]
     pub fn sin(v: f32) -> f32 {
+        if v.abs() <= FAST_RANGE {
+            sin_fast(v)
+        } else {
+            wide(v, f64::sin)
+        }
+    }
+
+    /// cos(v), as [`sin`].
+    #[inline(always)]
+    pub fn cos(v: f32) -> f32 {
+        if v.abs() <= FAST_RANGE {
+            cos_fast(v)
+        } else {
+            wide(v, f64::cos)
+        }
+    }
+
+    /// sin(v) where the f32 reduction holds (|v| <= [`FAST_RANGE`]), NaN elsewhere: branch-free,
+    /// so it vectorises. The vector kernels use it and redo a lane that comes out NaN with the
+    /// scalar step, whose [`sin`] reduces any argument (a branch per call in the vector loop
+    /// measured half the rate at 1024x1024).
+    #[inline(always)]
+    pub fn sin_in_range(v: f32) -> f32 {
+        let s = sin_fast(v);
+        if v.abs() <= FAST_RANGE { s } else { f32::NAN }
+    }
+
+    /// cos(v) where the f32 reduction holds, NaN elsewhere; see [`sin_in_range`].
+    #[inline(always)]
+    pub fn cos_in_range(v: f32) -> f32 {
+        let c = cos_fast(v);
+        if v.abs() <= FAST_RANGE { c } else { f32::NAN }
+    }
+
+    /// A large, infinite or NaN argument, reduced in f64 (every f32 is exact in f64, and std's
+    /// reduction is exact for any f64).
+    #[cold]
+    #[inline(never)]
+    fn wide(v: f32, exact: fn(f64) -> f64) -> f32 {
+        exact(v as f64) as f32
+    }
+
+    /// sin(v) = (-1)^k sin(v - k*pi), k = round(v/pi), for |v| <= [`FAST_RANGE`].
+    #[inline(always)]
+    fn sin_fast(v: f32) -> f32 {
         let shifted = v * INV_PI + ROUNDER;
         let k = shifted - ROUNDER;
         let r = ((v - k * PI_A) - k * PI_B) - k * PI_C;
@@ -95,7 +148,7 @@ pub mod prelude_f32 {
     /// cos(v) = (-1)^m sin(v - m*pi + pi/2), m = round(v/pi + 1/2): reduced directly, so no
     /// rounding of v + pi/2 is added to the error.
     #[inline(always)]
-    pub fn cos(v: f32) -> f32 {
+    fn cos_fast(v: f32) -> f32 {
         let shifted = (v * INV_PI + 0.5) + ROUNDER;
         let m = shifted - ROUNDER;
         let r = (((((v - m * PI_A) + PI_A * 0.5) - m * PI_B) + PI_B * 0.5) - m * PI_C) + PI_C * 0.5;
@@ -380,6 +433,44 @@ mod tests {
             "worst error on |v|<100: {worst_small}"
         );
         eprintln!("fast sin/cos max error: {worst_small:e} (|v|<100), {worst:e} (|v|<1e4)");
+    }
+
+    /// Arguments of every magnitude (a parameter of 1e8 in Clifford gives them): within 2^-20
+    /// of float64 for every f32 up to the largest, NaN for infinities and NaN; the vector form
+    /// equals the scalar one bit for bit in the fast range and is NaN beyond.
+    #[test]
+    fn sin_cos_hold_for_arguments_of_every_magnitude() {
+        let edge = prelude_f32::FAST_RANGE.to_bits();
+        let mut all: Vec<f32> = [edge - 1, edge, edge + 1].map(f32::from_bits).to_vec();
+        let mut v = 1.0e3f32;
+        while v.is_finite() {
+            all.extend([v, -v, v * 1.000_123]);
+            v *= 1.37;
+        }
+        let mut worst = 0.0f64;
+        for &x in &all {
+            let s = (prelude_f32::sin(x) as f64 - (x as f64).sin()).abs();
+            let c = (prelude_f32::cos(x) as f64 - (x as f64).cos()).abs();
+            worst = worst.max(s).max(c);
+        }
+        assert!(worst < 2f64.powi(-20), "worst error up to 3e38: {worst}");
+        for x in [f32::INFINITY, f32::NEG_INFINITY, f32::NAN] {
+            assert!(prelude_f32::sin(x).is_nan() && prelude_f32::cos(x).is_nan());
+        }
+        // The vector form: the same value in range, NaN beyond (the kernels then redo the lane).
+        for &x in &all {
+            let inside = x.abs() <= prelude_f32::FAST_RANGE;
+            for (lane, scalar) in [
+                (prelude_f32::sin_in_range(x), prelude_f32::sin(x)),
+                (prelude_f32::cos_in_range(x), prelude_f32::cos(x)),
+            ] {
+                assert!(if inside {
+                    lane.to_bits() == scalar.to_bits()
+                } else {
+                    lane.is_nan()
+                });
+            }
+        }
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //!
 //! Every operation is a loop over the lanes calling exactly the scalar operation of
 //! [`super::prelude_f32`] (Rust never fuses a multiply and an add), so lane `i` of a vector step
-//! is bit-identical to the scalar f32 step of lane `i`'s point, whatever the instruction set. The
+//! is bit-identical to the scalar f32 step of lane `i`'s point, whatever the instruction set
+//! (sin and cos give NaN instead for an argument beyond their f32 reduction's range, and the
+//! kernel redoes that lane with the scalar step). The
 //! loops are written for LLVM's vectoriser: compiled inside a function with
 //! `#[target_feature(enable = "avx512f")]` (16 lanes) or `"avx2"` (8 lanes), they become packed
 //! instructions; without one they use the baseline (SSE2 on x86-64, NEON on aarch64). See
@@ -117,13 +119,15 @@ impl Lane for f32 {
 }
 
 impl<const N: usize> Lane for V<N> {
+    /// NaN in a lane whose argument is beyond the f32 reduction's range (see
+    /// [`s::sin_in_range`]): the kernel redoes that lane with the scalar step.
     #[inline(always)]
     fn sin_(self) -> V<N> {
-        self.map(s::sin)
+        self.map(s::sin_in_range)
     }
     #[inline(always)]
     fn cos_(self) -> V<N> {
-        self.map(s::cos)
+        self.map(s::cos_in_range)
     }
     #[inline(always)]
     fn sqrt_(self) -> V<N> {

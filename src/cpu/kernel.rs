@@ -20,6 +20,7 @@
 
 use super::canvas::Canvas;
 use super::scatter::Scatter;
+use crate::attractor::Equation;
 use crate::attractor::simd::{LanesKernel, V};
 use crate::engine::Control;
 use crate::histogram::{Binner32, DIVERGENCE_LIMIT, Tally};
@@ -132,6 +133,8 @@ impl Group<'_> {
             Some(m) => {
                 let k = self.job.preset.kernel_params().map(|v| v as f32);
                 let mut eval = m.eval_f32::<N>(&k);
+                // The evaluator reduces any sin/cos argument itself: a lane it cannot finish
+                // has truly diverged, so there is nothing to redo.
                 self.run_lanes::<N>(
                     #[inline(always)]
                     |p: [V<N>; 3]| {
@@ -139,14 +142,23 @@ impl Group<'_> {
                         eval.step(&mut x, &mut y, &mut z);
                         [V(x), V(y), V(z)]
                     },
+                    |_| None,
                 )
             }
             None => self.job.preset.equation.dispatch_lanes::<N, _>(self),
         }
     }
 
+    /// Runs the group's orbits with `step`, the N-lane step. A lane whose step comes out NaN
+    /// or beyond the divergence limit is first redone from its previous point with `redo`, the
+    /// scalar f32 step (`None`: nothing to redo), as the vector step gives NaN for a sin/cos
+    /// argument beyond its f32 reduction's range where the scalar step reduces it in f64.
     #[inline(always)]
-    fn run_lanes<const N: usize>(self, mut step: impl FnMut([V<N>; 3]) -> [V<N>; 3]) -> GroupDone {
+    fn run_lanes<const N: usize>(
+        self,
+        mut step: impl FnMut([V<N>; 3]) -> [V<N>; 3],
+        redo: impl Fn([f32; 3]) -> Option<[f32; 3]>,
+    ) -> GroupDone {
         let key = self.job.key();
         let bin = self.job.binner().to_f32();
         let limit = DIVERGENCE_LIMIT as f32;
@@ -171,6 +183,7 @@ impl Group<'_> {
                 p[c].0[l] = s[c];
             }
         }
+        let mut prev = p;
         let mut t = Tally::default();
         let mut transient = 0u64;
 
@@ -187,11 +200,14 @@ impl Group<'_> {
                     .min(CHECK_EVERY);
                 let (mut steps, mut inside_sum) = (0u64, 0u64);
                 while steps < n {
+                    prev = p;
                     p = step(p);
-                    // Lanes out of the divergence bounds end the block.
+                    // Lanes out of the divergence bounds (or with a NaN z) end the block.
                     let mut bad = 0u32;
                     for l in 0..N {
-                        bad += !(p[0].0[l].abs() <= limit && p[1].0[l].abs() <= limit) as u32;
+                        bad += !(p[0].0[l].abs() <= limit
+                            && p[1].0[l].abs() <= limit
+                            && !p[2].0[l].is_nan()) as u32;
                     }
                     if bad > 0 {
                         break;
@@ -211,6 +227,7 @@ impl Group<'_> {
                     continue;
                 }
             } else {
+                prev = p;
                 p = step(p);
             }
             // One step (already taken), lane by lane: divergence, decorrelation, finished lanes.
@@ -218,7 +235,14 @@ impl Group<'_> {
                 if remaining[l] == 0 {
                     continue;
                 }
-                let (x, y) = (p[0].0[l], p[1].0[l]);
+                let (mut x, mut y) = (p[0].0[l], p[1].0[l]);
+                let finished = x.abs() <= limit && y.abs() <= limit && !p[2].0[l].is_nan();
+                if !finished && let Some(q) = redo([0, 1, 2].map(|c| prev[c].0[l])) {
+                    for c in 0..3 {
+                        p[c].0[l] = q[c];
+                    }
+                    (x, y) = (q[0], q[1]);
+                }
                 if !(x.abs() <= limit && y.abs() <= limit) {
                     t.diverged += 1;
                     remaining[l] -= 1;
@@ -256,11 +280,21 @@ impl<const N: usize> LanesKernel<N> for Group<'_> {
     #[inline(always)]
     fn run<S: Fn([V<N>; 3], &[f32; 7]) -> [V<N>; 3] + Copy>(self, step: S) -> GroupDone {
         let k = self.job.preset.kernel_params().map(|v| v as f32);
+        let equation = self.job.preset.equation;
         self.run_lanes::<N>(
             #[inline(always)]
             |p| step(p, &k),
+            |p| Some(scalar_step(equation, p, &k)),
         )
     }
+}
+
+/// The scalar f32 step, for the rare lane the vector step could not finish: out of line, so
+/// the kernel's loop is not laid out around it.
+#[cold]
+#[inline(never)]
+fn scalar_step(equation: Equation, p: [f32; 3], k: &[f32; 7]) -> [f32; 3] {
+    equation.step_f32(p, k)
 }
 
 /// Datashader's rule ([`Binner32::bin`]) for N lanes at once, written to vectorise: the storage

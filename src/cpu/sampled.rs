@@ -310,6 +310,7 @@ mod tests {
             (Equation::Clifford, vec![-1.3, -1.3, -1.8, -1.9]),
             (Equation::Henon, vec![1.4, 0.3]),
             (Equation::Henon, vec![3.0, 0.3]), // diverges: restarts all the time
+            (Equation::Clifford, vec![1.0e8, -1.3, -1.8, -1.9]), // sin/cos beyond the f32 range
         ] {
             let mut j = job(500_003);
             j.preset.equation = eq;
@@ -324,6 +325,32 @@ mod tests {
             }
             assert_eq!(hists[0], hists[1], "{}", eq.name());
         }
+    }
+
+    #[test]
+    fn sin_cos_arguments_of_any_size_are_reduced_not_taken_for_divergence() {
+        // Clifford stays within |x| <= 1 + |c|, |y| <= 1 + |d| whatever a and b are; a = 1e8
+        // gives sin/cos arguments far beyond the vector reduction's range. Built-in map and the
+        // same map typed as a formula: every point counted, none lost.
+        let mut j = job(200_000);
+        j.preset.params = vec![1.0e8, -1.3, -1.8, -1.9];
+        let builtin = render_sampled(&j, &Control::new());
+        let text = "x' = sin(a*y) + c*cos(a*x); y' = sin(b*x) + d*cos(b*y)";
+        j.preset.formula = Some(std::sync::Arc::new(
+            crate::attractor::user::UserMap::parse(text).unwrap(),
+        ));
+        let typed = render_sampled(&j, &Control::new());
+        for (what, h) in [("built-in", &builtin), ("formula", &typed)] {
+            assert_eq!(
+                (h.tally.diverged, h.tally.outside),
+                (0, 0),
+                "{what}: {:?}",
+                h.tally
+            );
+            assert_eq!(h.tally.counted, j.iters);
+        }
+        // The two evaluate the same f32 operations.
+        assert_eq!(builtin.counts, typed.counts);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 use super::parse::{BinOp, Func};
 use super::program::{CONST_BASE, Op, Program, bin_32, f1_32, f2_32, select_32};
+use crate::attractor::prelude_f32;
 
 /// A formula ready to step `N` points at a time in float32 for one set of parameters.
 #[derive(Clone, Debug)]
@@ -28,6 +29,31 @@ fn map2<const N: usize>(r: &mut [[f32; N]], dst: u16, a: u16, b: u16, f: impl Fn
     let (a, b) = (r[a as usize], r[b as usize]);
     for ((d, a), b) in r[dst as usize].iter_mut().zip(a).zip(b) {
         *d = f(a, b);
+    }
+}
+
+/// sin or cos over the lanes: the vectorised f32 reduction (`fast`, NaN beyond its range), and
+/// when a lane came out NaN, the scalar function (any argument) over the lanes instead. So each
+/// lane equals the scalar step's value whatever its argument, as a formula may hide a NaN from
+/// the kernel (`min`, `select`, comparisons).
+#[inline(always)]
+fn trig<const N: usize>(
+    r: &mut [[f32; N]],
+    dst: u16,
+    a: u16,
+    fast: impl Fn(f32) -> f32,
+    exact: impl Fn(f32) -> f32,
+) {
+    // The destination may be the argument's register.
+    let v = r[a as usize];
+    let o = &mut r[dst as usize];
+    for (o, v) in o.iter_mut().zip(v) {
+        *o = fast(v);
+    }
+    if o.iter().any(|o| o.is_nan()) {
+        for (o, v) in o.iter_mut().zip(v) {
+            *o = exact(v);
+        }
     }
 }
 
@@ -62,8 +88,8 @@ impl<'p, const N: usize> Eval32<'p, N> {
                 Op::Bin(BinOp::Mul, a, b) => map2(r, d, a, b, |u, v| u * v),
                 Op::Bin(BinOp::Div, a, b) => map2(r, d, a, b, |u, v| u / v),
                 Op::Bin(op, a, b) => map2(r, d, a, b, |u, v| bin_32(op, u, v)),
-                Op::F1(Func::Sin, a) => map1(r, d, a, |v| f1_32(Func::Sin, v)),
-                Op::F1(Func::Cos, a) => map1(r, d, a, |v| f1_32(Func::Cos, v)),
+                Op::F1(Func::Sin, a) => trig(r, d, a, prelude_f32::sin_in_range, prelude_f32::sin),
+                Op::F1(Func::Cos, a) => trig(r, d, a, prelude_f32::cos_in_range, prelude_f32::cos),
                 Op::F1(Func::Sqrt, a) => map1(r, d, a, |v| f1_32(Func::Sqrt, v)),
                 Op::F1(Func::Abs, a) => map1(r, d, a, |v| f1_32(Func::Abs, v)),
                 Op::F1(Func::Sign, a) => map1(r, d, a, |v| f1_32(Func::Sign, v)),
