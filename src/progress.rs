@@ -34,6 +34,18 @@ pub fn duration(secs: f64) -> String {
     }
 }
 
+/// A measured time: `3.456` -> `3.46 s`, `0.0123` -> `12.3 ms`, `0.000254` -> `0.254 ms` (short
+/// runs keep their digits, so the rate printed beside them can be checked).
+pub fn seconds(secs: f64) -> String {
+    if secs >= 1.0 {
+        format!("{secs:.2} s")
+    } else if secs >= 1e-3 {
+        format!("{:.1} ms", secs * 1e3)
+    } else {
+        format!("{:.3} ms", secs * 1e3)
+    }
+}
+
 /// A rate over a sliding window of (time, done) samples.
 #[derive(Debug, Default)]
 pub struct RateWindow {
@@ -113,6 +125,9 @@ mod tests {
         assert_eq!(si(12.0), "12.0");
         assert_eq!(duration(75.0), "1m15s");
         assert_eq!(duration(7300.0), "2h01m");
+        assert_eq!(seconds(3.456), "3.46 s");
+        assert_eq!(seconds(0.0123), "12.3 ms");
+        assert_eq!(seconds(0.000254), "0.254 ms");
     }
 
     #[test]

@@ -77,8 +77,8 @@ fn checkpoints_come_on_time_on_a_large_canvas() {
         &[("ATTRACTORS_TEST_INTERRUPT_AT", "6000000")],
     );
     assert_eq!(code, Some(130), "{err}");
-    // The summary line: "NAME: N points in S s (R points/s): ..."; the stop's own checkpoint
-    // comes after it.
+    // The summary line: "NAME: N points in S s (R points/s): ..." (or "S ms" under a second);
+    // the stop's own checkpoint comes after it.
     let summary = err
         .find(" points/s)")
         .unwrap_or_else(|| panic!("no summary line: {err}"));
@@ -86,8 +86,12 @@ fn checkpoints_come_on_time_on_a_large_canvas() {
     let secs: f64 = err[line_start..summary]
         .split(" points in ")
         .nth(1)
-        .and_then(|r| r.split(" s ").next())
-        .and_then(|s| s.parse().ok())
+        .and_then(|r| r.split(" (").next())
+        .and_then(|t| match t.split_once(' ') {
+            Some((v, "s")) => v.parse().ok(),
+            Some((v, "ms")) => v.parse::<f64>().ok().map(|ms| ms / 1e3),
+            _ => None,
+        })
         .unwrap_or_else(|| panic!("no seconds in the summary: {err}"));
     let timed = err[..line_start].matches("checkpoint: ").count();
     if secs >= 2.0 {

@@ -192,12 +192,15 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
                 every,
                 write: &mut write,
             });
-            engine::drive(engine, run_points, ctl, checkpoints)
+            let result = engine::drive(engine, run_points, ctl, checkpoints);
+            // Timed here, not after the join: the watcher notices the end only at its next
+            // 20 ms tick, which would put a floor under every short run's time.
+            (result, t0.elapsed().as_secs_f64())
         });
         watch(ctl, run_points, quiet, show_bar, || worker.is_finished());
         worker.join().map_err(|_| anyhow!("the renderer crashed"))
     })?;
-    let secs = t0.elapsed().as_secs_f64();
+    let (result, secs) = result;
     let (snap, failure) = match result.map_err(|f| *f) {
         Ok(s) => (s, None),
         Err(engine::Failure {
@@ -363,10 +366,10 @@ fn report(hist: &Histogram, job: &Job, secs: f64, quiet: bool) {
     }
     let t = hist.tally;
     eprintln!(
-        "{}: {} points in {:.2} s ({} points/s): {} counted, {} outside the bounds, {} lost to divergence; bounds {}",
+        "{}: {} points in {} ({} points/s): {} counted, {} outside the bounds, {} lost to divergence; bounds {}",
         job.preset.name,
         t.total(),
-        secs,
+        crate::progress::seconds(secs),
         crate::progress::si(t.total() as f64 / secs.max(1e-9)),
         t.counted,
         t.outside,
