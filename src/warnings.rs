@@ -6,6 +6,13 @@ use crate::histogram::Histogram;
 use crate::job::Job;
 use crate::search::screen::{Reason, judge_histogram, screen};
 
+/// Whether the canvas has pixels enough for a collapse to mean something: on a canvas of a few
+/// pixels (1x1, or one pixel wide), every orbit lights only a few of them.
+fn can_tell_collapse(hist: &Histogram) -> bool {
+    // The judge's thumbnail is at most 64 pixels a side.
+    hist.width.min(64) * hist.height.min(64) >= 16 * crate::search::rules::COLLAPSED_PIXELS as u32
+}
+
 /// The warnings for `hist`, the result of `job` (empty when the picture is fine).
 pub fn check_result(hist: &Histogram, job: &Job) -> Vec<String> {
     let t = hist.tally;
@@ -26,7 +33,7 @@ pub fn check_result(hist: &Histogram, job: &Job) -> Vec<String> {
             "no point fell inside the bounds {} for {what}: the picture is blank; drop --bounds for automatic bounds, or check --start",
             job.bounds
         ));
-    } else if matches!(report.problem, Some(Reason::Collapsed { .. })) {
+    } else if matches!(report.problem, Some(Reason::Collapsed { .. })) && can_tell_collapse(hist) {
         w.push(format!(
             "the orbit collapses to about {:.1} effective pixel(s), {} lit (a fixed point or a short cycle) for {what}; try other parameters",
             hist.effective_pixels(),
@@ -42,4 +49,35 @@ pub fn check_result(hist: &Histogram, job: &Job) -> Vec<String> {
         ));
     }
     w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Presets;
+
+    /// `n` points all in one bin of a `w` x `h` canvas.
+    fn one_bin(w: u32, h: u32, n: u64) -> (Histogram, Job) {
+        let preset = Presets::builtin().get("Clifford").unwrap().clone();
+        let job = Job::builder(preset).size(w, h).points(n).build().unwrap();
+        let mut hist = job.empty_histogram();
+        hist.counts[0] = n;
+        hist.tally.counted = n;
+        (hist, job)
+    }
+
+    #[test]
+    fn a_collapse_is_told_only_where_the_canvas_can_show_one() {
+        let collapsed = |w, h| {
+            let (hist, job) = one_bin(w, h, 1000);
+            check_result(&hist, &job)
+                .iter()
+                .any(|w| w.contains("collapses"))
+        };
+        assert!(collapsed(64, 64));
+        assert!(collapsed(1024, 16));
+        assert!(!collapsed(1, 1));
+        assert!(!collapsed(1, 65536));
+        assert!(!collapsed(3, 5));
+    }
 }
