@@ -86,7 +86,20 @@ pub fn load(path: &Path) -> Result<Document, RecipeError> {
         }
         return Document::from_json(&read(&side)?, &side.display().to_string());
     }
-    Document::from_json(&read(path)?, &file)
+    if name.ends_with(".atr") {
+        return Err(RecipeError::Unreadable {
+            file,
+            why: "a preset file, not a recipe; `attractors list --config FILE` lists its presets, `attractors NAME --config FILE` renders one".into(),
+        });
+    }
+    let text = read(path)?;
+    if !name.ends_with(".json") && !text.trim_start().starts_with('{') {
+        return Err(RecipeError::Unreadable {
+            file,
+            why: "not a file that carries a recipe".into(),
+        });
+    }
+    Document::from_json(&text, &file)
 }
 
 /// The recipe of a checkpoint: its job, to its target, in the default style with the palette of

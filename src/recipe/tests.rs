@@ -118,3 +118,22 @@ fn a_sheet_lists_its_recipes_and_is_not_one_picture() {
     let e = doc.into_picture("s.png").unwrap_err().to_string();
     assert!(e.contains("a contact sheet of 2 pictures"), "{e}");
 }
+
+#[test]
+fn files_that_carry_no_recipe_are_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let atr = dir.path().join("two.atr");
+    std::fs::write(&atr, "Name,Equation,a,b\nC,clifford,1,2\n").unwrap();
+    let e = super::load(&atr).unwrap_err().to_string();
+    assert!(e.contains("a preset file, not a recipe"), "{e}");
+    assert!(e.contains("--config"), "{e}");
+    let txt = dir.path().join("notes.txt");
+    std::fs::write(&txt, "hello").unwrap();
+    let e = super::load(&txt).unwrap_err().to_string();
+    assert!(e.contains("not a file that carries a recipe"), "{e}");
+    // A recipe saved under another name is still read.
+    let r = dir.path().join("saved.recipe");
+    let json = Document::picture(Recipe::of(&clifford_job(), 1000, &Style::default())).to_json();
+    std::fs::write(&r, json).unwrap();
+    assert!(super::load(&r).is_ok());
+}
