@@ -220,7 +220,7 @@ impl Timeline {
             atr_text.push_str(&keep(&fields, time_col, interp_col));
             atr_text.push('\n');
         }
-        let presets = atr::parse(atr_text.as_bytes(), file).map_err(|e| e.to_string())?;
+        let presets = atr::parse_keyframes(atr_text.as_bytes(), file).map_err(|e| e.to_string())?;
         if presets.len() < 2 {
             return Err(format!(
                 "{file}: {} keyframe(s); expected at least two rows",
@@ -228,12 +228,16 @@ impl Timeline {
             ));
         }
         let first = &presets[0];
-        if let Some(p) = presets.iter().find(|p| p.map_key() != first.map_key()) {
+        // One map: the same equation, or the same formula however it is spaced.
+        let map_of = |p: &crate::Preset| match &p.formula {
+            Some(m) => ("Formula", m.canonical_text()),
+            None => ("Equation", p.equation.name().to_string()),
+        };
+        if let Some(p) = presets.iter().find(|p| map_of(p) != map_of(first)) {
+            let ((column, this), (_, theirs)) = (map_of(p), map_of(first));
             return Err(format!(
-                "{file}:{}: column Equation: '{}' differs from the first keyframe's '{}'; keyframes animate one map",
-                p.line,
-                p.map_name(),
-                first.map_name()
+                "{file}:{}: column {column}: '{this}' differs from the first keyframe's '{theirs}'; keyframes animate one map",
+                p.line
             ));
         }
         let keys = presets
@@ -421,5 +425,27 @@ mod tests {
         assert!(err(&other).contains("k.csv:4: column Equation: 'de_jong' differs"));
         let bad_row = KEYS.replace("-1.2,-1.3", "oops,-1.3");
         assert!(err(&bad_row).contains("k.csv:3"), "{}", err(&bad_row));
+        let typed = |second: &str| {
+            format!(
+                "Attractor,Equation,x,y,z,a,b,c,d,e,f,g,time\n\
+                 K,\"x' = sin(a*y); y' = x\",0,0,,1,,,,,,,0\n\
+                 K,\"{second}\",0,0,,2,,,,,,,1\n"
+            )
+        };
+        let e = err(&typed("x' = cos(a*y); y' = x"));
+        assert!(
+            e.contains("k.csv:3: column Formula: 'x' = cos(a * y); y' = x' differs"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn keyframes_may_share_a_name_and_space_a_formula_their_way() {
+        let same_name = KEYS.replace("k1,", "k0,").replace("k2,", "k0,");
+        assert!(Timeline::keys(same_name.as_bytes(), "k.csv").is_ok());
+        let spaced = "Attractor,Equation,x,y,z,a,b,c,d,e,f,g,time\n\
+             K,\"x' = sin(a*y); y' = x\",0,0,,1,,,,,,,0\n\
+             K,\"x'=sin( a * y );  y'=x\",0,0,,2,,,,,,,1\n";
+        assert!(Timeline::keys(spaced.as_bytes(), "k.csv").is_ok());
     }
 }

@@ -50,6 +50,16 @@ impl fmt::Display for AtrError {
 
 /// Parses a whole `.atr` file. `file` is the name used in messages.
 pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
+    parse_rows(bytes, file, true)
+}
+
+/// Parses rows in the `.atr` format that may repeat a name (the keyframes of one animation are
+/// one attractor at several times).
+pub fn parse_keyframes(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
+    parse_rows(bytes, file, false)
+}
+
+fn parse_rows(bytes: &[u8], file: &str, unique_names: bool) -> Result<Vec<Preset>, AtrError> {
     let err = |line: usize, column: Option<&str>, message: String| AtrError {
         file: file.to_string(),
         line,
@@ -177,7 +187,9 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
                 err(line, col, m)
             }
         })?;
-        if let Some(first) = seen.insert(preset.name.to_ascii_lowercase(), line) {
+        if let Some(first) = seen.insert(preset.name.to_ascii_lowercase(), line)
+            && unique_names
+        {
             return Err(err(
                 line,
                 Some("Attractor"),
