@@ -57,7 +57,11 @@ impl Preset {
             .iter()
             .map(|(n, v)| format!("{n}={}", crate::histogram::show_f64(*v)))
             .collect();
-        format!("{} {}", self.map_name(), named.join(", "))
+        if named.is_empty() {
+            self.map_name().to_string()
+        } else {
+            format!("{} {}", self.map_name(), named.join(", "))
+        }
     }
 
     /// The parameters the map uses, with their names: a built-in's in its order, a formula's
@@ -145,5 +149,24 @@ impl MapF64<'_> {
             MapF64::Builtin(eq) => eq.step_f64(p, k),
             MapF64::User(e) => e.step(p),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Presets;
+    use crate::attractor::user::UserMap;
+    use std::sync::Arc;
+
+    #[test]
+    fn params_are_described_by_name_and_none_leave_no_gap() {
+        let mut p = Presets::builtin().get("Clifford").unwrap().clone();
+        p.params = vec![-1.3, -1.3, -1.8, -1.9];
+        assert_eq!(
+            p.describe_params(),
+            "clifford a=-1.3, b=-1.3, c=-1.8, d=-1.9"
+        );
+        p.formula = Some(Arc::new(UserMap::parse("x' = sin(y); y' = x").unwrap()));
+        assert_eq!(p.describe_params(), "formula");
     }
 }
