@@ -154,8 +154,9 @@ pub fn load(sidecar: &Path) -> Result<Checkpoint> {
         .parent()
         .unwrap_or(Path::new("."))
         .join(&meta.counts);
-    let (w, h, counts) = read_npy_counts(&counts_path)
-        .with_context(|| format!("--resume {shown}: its counts file"))?;
+    let (w, h, counts) = read_npy_counts(&counts_path).map_err(|e| {
+        anyhow::anyhow!("--resume {shown}: its counts file: {e}; the checkpoint is damaged, rerun the render from the start")
+    })?;
     let sum: u64 = counts.iter().sum();
     let (mw, mh) = (meta.key.width, meta.key.height);
     if (w, h) != (mw, mh) {

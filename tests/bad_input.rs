@@ -300,3 +300,50 @@ fn a_failing_run_leaves_an_existing_output_untouched() {
     );
     assert_eq!(std::fs::read(&png).unwrap(), b"precious");
 }
+
+/// A damaged .npy gets one line that says what is wrong, not the header parser's trace or a bare
+/// "failed to fill whole buffer".
+#[test]
+fn damaged_npy_files_get_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let header = b"garbage                                              \n";
+    let mut bad = b"\x93NUMPY\x01\x00".to_vec();
+    bad.extend((header.len() as u16).to_le_bytes());
+    bad.extend(header);
+    let bad_npy = d.join("bad.npy");
+    std::fs::write(&bad_npy, &bad).unwrap();
+    let png = d.join("x.png");
+    let err = fails(
+        &[
+            "shade",
+            bad_npy.to_str().unwrap(),
+            "--png",
+            png.to_str().unwrap(),
+        ],
+        "bad.npy: not a .npy file",
+    );
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(!png.exists());
+    // Through the reader that --resume and merge use: a truncated file and a bad header.
+    let mut good = b"\x93NUMPY\x01\x00".to_vec();
+    let h = b"{'descr': '<u4', 'fortran_order': False, 'shape': (4, 4), }          \n";
+    good.extend((h.len() as u16).to_le_bytes());
+    good.extend(h);
+    good.extend([1u8; 16 * 4]);
+    let trunc = d.join("trunc.npy");
+    std::fs::write(&trunc, &good[..good.len() - 10]).unwrap();
+    for (file, want) in [(&trunc, "it ends early"), (&bad_npy, "not a .npy file")] {
+        let e = format!(
+            "{:#}",
+            attractors::output::read_npy_counts(file).unwrap_err()
+        );
+        assert!(e.contains(want), "{e}");
+        assert_eq!(e.lines().count(), 1, "{e}");
+    }
+    std::fs::write(&trunc, &good).unwrap();
+    assert_eq!(
+        attractors::output::read_npy_counts(&trunc).unwrap().2,
+        vec![0x0101_0101; 16]
+    );
+}

@@ -50,8 +50,8 @@ impl NpyCounts {
             );
         }
         f.seek(SeekFrom::Start(0))?;
-        let header =
-            npyz::NpyHeader::from_reader(f.take(preamble + header_len)).with_context(not_npy)?;
+        let header = npyz::NpyHeader::from_reader(f.take(preamble + header_len))
+            .map_err(|e| anyhow::anyhow!("{} ({})", not_npy(), crate::output::npy_problem(&e)))?;
         let npy = npyz::NpyFile::with_header(header, std::io::empty());
         let shape = npy.shape().to_vec();
         if shape.len() != 2 {
