@@ -79,13 +79,22 @@ impl FromStr for De {
             curve: num(2, 0.4)?,
         };
         if !(de.radius > 0.0 && de.radius <= MAX_RADIUS) {
-            return Err(bad(format!("RADIUS {} is out of range", de.radius)));
+            return Err(bad(format!(
+                "RADIUS {} is out of range",
+                crate::histogram::show_f64(de.radius)
+            )));
         }
         if !(0.0..=de.radius).contains(&de.min) {
-            return Err(bad(format!("MIN {} is out of range", de.min)));
+            return Err(bad(format!(
+                "MIN {} is out of range",
+                crate::histogram::show_f64(de.min)
+            )));
         }
         if !(0.0..=2.0).contains(&de.curve) {
-            return Err(bad(format!("CURVE {} is out of range", de.curve)));
+            return Err(bad(format!(
+                "CURVE {} is out of range",
+                crate::histogram::show_f64(de.curve)
+            )));
         }
         Ok(de)
     }

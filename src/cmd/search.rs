@@ -41,7 +41,7 @@ fn row(rank: &str, p: &Preset, v: &Verdict) -> String {
     let params: Vec<String> = p
         .named_params()
         .iter()
-        .map(|(n, v)| format!("{n}={v}"))
+        .map(|(n, v)| format!("{n}={}", crate::histogram::show_f64(*v)))
         .collect();
     format!(
         "{:<4} {:<22} {:>6.1} {:>8} {:>6.1} {:>7.0} {:>5}  {:<28} {} start={},{}",

@@ -31,6 +31,7 @@ fn bad_de_values_are_refused_by_name() {
         ("9,x", "'x' is not a number"),
         ("1,2,3,4", "found 4 values"),
         ("100", "RADIUS 100"),
+        ("1e30", "RADIUS 1e30 is out of range"),
     ] {
         let e = text.parse::<De>().unwrap_err();
         assert!(e.contains(want) && e.starts_with("--de"), "{text}: {e}");
