@@ -151,7 +151,7 @@ impl FromStr for Color {
             let names = crate::css_colors::CSS_COLORS.iter().map(|(n, _)| *n);
             format!(
                 "unknown colour '{s}'; expected a CSS colour name (`attractors list --colors` shows \
-                 all 148){}, transparent, #rrggbb or #rrggbbaa",
+                 all 148), transparent, #rrggbb or #rrggbbaa{}",
                 crate::suggest::did_you_mean(&lower, names)
             )
         };

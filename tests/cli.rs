@@ -400,5 +400,10 @@ fn css_colour_names() {
         "unknown colour 'darkblu'",
     );
     assert!(err.contains("attractors list --colors"), "{err}");
-    assert!(err.contains("did you mean darkblue"), "{err}");
+    // The suggestion closes the message, after the forms a colour may take.
+    assert!(
+        err.trim_end()
+            .ends_with("#rrggbb or #rrggbbaa; did you mean darkblue, darkslateblue, darksalmon?"),
+        "{err}"
+    );
 }
