@@ -177,6 +177,19 @@ fn shards_of_another_job_duplicates_and_missing_shards_are_refused() {
         &["merge", "whole.npy", "--png", "x.png"],
         &["whole.npy", "holds no shard"],
     );
+    // Counts without a recipe, and a file that is not counts at all.
+    std::fs::copy(d.join("whole.npy"), d.join("bare.npy")).unwrap();
+    refused(
+        d,
+        &["merge", g(0), "bare.npy", g(2), "--png", "x.png"],
+        &["bare.npy: not a shard: no recipe beside it", "--shard I/N"],
+    );
+    std::fs::write(d.join("fake.png"), b"not a picture").unwrap();
+    refused(
+        d,
+        &["merge", g(0), "fake.png", g(2), "--png", "x.png"],
+        &["fake.png: not a shard's counts (a .npy)"],
+    );
     std::fs::copy(d.join("whole.npy"), d.join(g(1))).unwrap();
     refused(
         d,

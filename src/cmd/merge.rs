@@ -93,7 +93,16 @@ pub fn run(a: &MergeArgs) -> Result<()> {
 /// A shard's recipe (from `FILE.recipe.json`) and counts.
 fn read_shard(path: &Path) -> Result<(Recipe, Histogram)> {
     let name = path.display().to_string();
-    let recipe = crate::recipe::load(path)?.into_picture(&name)?;
+    let way_out = "merge the --hist files of `attractors --shard I/N` renders";
+    if !name.to_ascii_lowercase().ends_with(".npy") {
+        bail!("{name}: not a shard's counts (a .npy); {way_out}");
+    }
+    let recipe = match crate::recipe::load(path) {
+        Err(crate::recipe::RecipeError::Missing { .. }) => {
+            bail!("{name}: not a shard: no recipe beside it (its .recipe.json); {way_out}")
+        }
+        r => r?.into_picture(&name)?,
+    };
     let bounds = recipe.bounds().map_err(|e| anyhow!("{name}: {e}"))?;
     let (w, h, counts) = crate::output::read_npy_counts(path)?;
     let mut hist = Histogram::new(w, h, bounds);
