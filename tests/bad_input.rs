@@ -300,3 +300,48 @@ fn a_failing_run_leaves_an_existing_output_untouched() {
     );
     assert_eq!(std::fs::read(&png).unwrap(), b"precious");
 }
+
+/// A negative number given to a flag that takes a count or a size reaches the flag's parser (its
+/// own message), instead of being taken for an unknown flag.
+#[test]
+fn negative_values_get_the_flags_own_message() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--size", "-1x64", "--png", "x.png"],
+            "size '-1x64': expected WIDTHxHEIGHT",
+        ),
+        (
+            &["--iters", "-5", "--png", "x.png"],
+            "count '-5': not a number",
+        ),
+        (
+            &["--supersample", "-1", "--png", "x.png"],
+            "for '--supersample <N>'",
+        ),
+        (&["bench", "--reps", "-1"], "-1 is not in 1..=1000"),
+        (
+            &["bench", "--max-seconds", "-1"],
+            "--max-seconds -1: expected a positive number",
+        ),
+        (
+            &[
+                "animate", "--frames", "-1", "--sweep", "a=0:1", "--gif", "x.gif",
+            ],
+            "--frames '-1': expected a number of frames",
+        ),
+        (
+            &[
+                "animate", "--fps", "-2", "--sweep", "a=0:1", "--gif", "x.gif",
+            ],
+            "--fps -2: expected frames per second",
+        ),
+        (
+            &["search", "clifford", "--count", "-3"],
+            "-3 is not in 1..=10000",
+        ),
+    ];
+    for (args, want) in cases {
+        let err = fails(args, want);
+        assert!(!err.contains("unexpected argument"), "{args:?}: {err}");
+    }
+}

@@ -23,10 +23,10 @@ pub struct AnimateArgs {
     pub keys: Option<PathBuf>,
     /// Length in seconds (frames = duration x fps + 1); default: --frames, else the last
     /// keyframe's time, else 48 frames.
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", allow_hyphen_values = true)]
     pub duration: Option<f64>,
     /// Frames per second of the GIF, APNG or video.
-    #[arg(long, default_value_t = 24.0)]
+    #[arg(long, default_value_t = 24.0, allow_hyphen_values = true)]
     pub fps: f64,
     /// Write numbered frames DIR/frame_00001.png ... (created when missing); frames already
     /// there are kept, so the same command again continues a stopped animation.
