@@ -164,6 +164,8 @@ pub enum JobError {
         "--skip {skip}: at most {max} transient points; the orbit settles within a few thousand"
     )]
     SkipTooLarge { skip: u64, max: u64 },
+    #[error("bounds {bounds}: {why}")]
+    Bounds { bounds: Bounds, why: String },
     #[error("{preset}: {message}")]
     Pilot { preset: String, message: String },
 }
@@ -271,6 +273,9 @@ impl JobBuilder {
             (None, Aspect::Equal) => pilot.bounds.with_equal_aspect(width, height),
             (None, Aspect::Fill) => pilot.bounds,
         };
+        bounds
+            .check_canvas(width, height, !self.exact)
+            .map_err(|why| JobError::Bounds { bounds, why })?;
         let mut job = Job::new(
             self.preset,
             (width, height),

@@ -345,3 +345,45 @@ fn negative_values_get_the_flags_own_message() {
         assert!(!err.contains("unexpected argument"), "{args:?}: {err}");
     }
 }
+
+/// Bounds whose width, height or pixel scale overflows are refused up front (every point would
+/// land in one column).
+#[test]
+fn bounds_that_overflow_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("b.png");
+    let p = png.to_str().unwrap();
+    for (bounds, want) in [
+        (
+            "--bounds=-1e308,1e308,-1,1",
+            "the x range 1e308 - (-1e308) overflows",
+        ),
+        ("--bounds=-1,1,-1e308,1e308", "the y range"),
+        ("--bounds=-1e300,1e300,-1,1", "beyond 32-bit floats"),
+        ("--bounds=0,1e-320,0,1", "too narrow"),
+    ] {
+        fails(
+            &[bounds, "--iters", "1e4", "--backend", "cpu", "--png", p],
+            want,
+        );
+        assert!(!png.exists(), "{bounds}");
+    }
+    // The exact orbit is 64-bit: bounds beyond 32-bit floats are its to render.
+    let out = bin()
+        .args([
+            "--bounds=-1e300,1e300,-1,1",
+            "--exact",
+            "--iters",
+            "1e3",
+            "--size",
+            "16x16",
+        ])
+        .args(["--checkpoint", "0", "-q", "--png", p])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -3,7 +3,7 @@
 
 use super::args::{RenderArgs, ShadeArg, StartPoint};
 use crate::attractor::{self, Preset, Presets};
-use crate::histogram::Bounds;
+use crate::histogram::{Bounds, show_f64};
 use crate::job::Job;
 use crate::shade::{Color, Palette, Shade, Style};
 use anyhow::{Result, anyhow, bail};
@@ -35,17 +35,27 @@ pub fn render_config(r: &RenderArgs) -> Result<RenderConfig> {
         de: r.de,
     };
     let n = quality.supersample;
+    let canvas = (r.size.0 * n, r.size.1 * n);
+    let exact = r.exact || r.backend == crate::Backend::CpuExact;
     let look_bounds = preset_bounds(r, &preset);
-    let mut builder = Job::builder(preset)
-        .size(r.size.0 * n, r.size.1 * n)
+    let mut builder = Job::builder(preset.clone())
+        .size(canvas.0, canvas.1)
         .points(r.iters)
         .skip(r.skip)
         .seed(r.seed)
-        .exact(r.exact || r.backend == crate::Backend::CpuExact)
+        .exact(exact)
         .aspect(r.aspect);
-    if let Some([a, b, c, d]) = r.bounds {
-        builder = builder.bounds(Bounds::new(a, b, c, d).map_err(|e| anyhow!("--bounds: {e}"))?);
+    if let Some(b) = r.bounds {
+        builder =
+            builder.bounds(check_bounds(b, canvas, exact).map_err(|e| anyhow!("--bounds {e}"))?);
     } else if let Some(b) = look_bounds {
+        b.check_canvas(canvas.0, canvas.1, !exact).map_err(|e| {
+            anyhow!(
+                "preset {} (line {}): its bounds {b}: {e}; give --bounds, or --aspect for automatic bounds",
+                preset.name,
+                preset.line
+            )
+        })?;
         builder = builder.bounds(b);
     }
     let (job, pilot) = builder.build_with_pilot()?;
@@ -74,6 +84,21 @@ pub fn preset_style(r: &RenderArgs, preset: &Preset) -> Result<Style> {
         _ => r.background.clone(),
     };
     style_with(r.palette.as_deref(), preset, shade, &background, r.span)
+}
+
+/// `--bounds` on a `canvas` (the job's, supersampled), checked for the precision of the renderer
+/// (see [`Bounds::check_canvas`]); the error starts with the bounds.
+pub fn check_bounds(
+    [a, b, c, d]: [f64; 4],
+    (w, h): (u32, u32),
+    exact: bool,
+) -> std::result::Result<Bounds, String> {
+    let shown = [a, b, c, d].map(show_f64).join(",");
+    let bounds = Bounds::new(a, b, c, d).map_err(|e| format!("{shown}: {e}"))?;
+    bounds
+        .check_canvas(w, h, !exact)
+        .map_err(|e| format!("{bounds}: {e}"))?;
+    Ok(bounds)
 }
 
 /// The preset's view when neither `--bounds` nor `--aspect` is given.
@@ -300,7 +325,7 @@ fn render_config_from(r: &RenderArgs, file: &std::path::Path) -> Result<RenderCo
         .exact(exact)
         .aspect(r.aspect);
     let bounds = match r.bounds {
-        Some([a, b, c, d]) => Some(Bounds::new(a, b, c, d).map_err(|e| anyhow!("--bounds: {e}"))?),
+        Some(b) => Some(check_bounds(b, size, exact).map_err(|e| anyhow!("--bounds {e}"))?),
         None if ["equation", "formula", "aspect"].iter().any(|f| given(f)) => None,
         None => Some(recipe.bounds().map_err(bad)?),
     };

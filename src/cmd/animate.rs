@@ -145,6 +145,8 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
             .build()?)
     };
     let first = job_at(0)?;
+    // The last frame too, before any work: a zoom sweep's extremes are its ends.
+    job_at(frames - 1)?;
     let quiet = r.quiet;
     let mut engines = Engines::open(r.backend, r.adapter.as_deref(), &first, |m| {
         if !quiet {
