@@ -387,3 +387,67 @@ fn bounds_that_overflow_are_refused() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A z for a map that never reads z (a 2-D map) is refused rather than dropped (and recorded in
+/// the recipe); a 3-D map takes it.
+#[test]
+fn a_z_on_a_2d_map_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("p.png");
+    fails(
+        &["--start", "0,0,5", "--png", p.to_str().unwrap()],
+        "--start 0,0,5: clifford does not use z (a 2-D map: z is never read); give --start 0,0",
+    );
+    fails(
+        &[
+            "--formula",
+            "x' = sin(a*y); y' = x",
+            "--params",
+            "a=1.5",
+            "--start",
+            "1,0,-2",
+            "--png",
+            p.to_str().unwrap(),
+        ],
+        "--start 1,0,-2: formula does not use z",
+    );
+    let gif = dir.path().join("z.gif");
+    fails(
+        &[
+            "animate",
+            "--sweep",
+            "z=0:1",
+            "--gif",
+            gif.to_str().unwrap(),
+        ],
+        "--sweep z: 'clifford' does not use z",
+    );
+    assert!(!p.exists() && !gif.exists());
+    // A 3-D map takes a z.
+    let p = dir.path().join("p.png");
+    let out = bin()
+        .args([
+            "--equation",
+            "pickover",
+            "--params",
+            "a=-1.1,b=1.9,c=-1.4,d=1.2",
+        ])
+        .args([
+            "--start",
+            "0.1,0,0.5",
+            "--iters",
+            "1e4",
+            "--size",
+            "16x16",
+            "--backend",
+            "cpu",
+        ])
+        .args(["--checkpoint", "0", "-q", "--png", p.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -101,6 +101,18 @@ pub fn check_bounds(
     Ok(bounds)
 }
 
+/// A start point's z on a map that never reads it would be dropped without a word (and kept in
+/// the recipe): refused. `Err` says why.
+pub fn check_start(p: &Preset) -> std::result::Result<(), String> {
+    if p.start[2] != 0.0 && !p.uses_z() {
+        return Err(format!(
+            "{} does not use z (a 2-D map: z is never read)",
+            p.map_name()
+        ));
+    }
+    Ok(())
+}
+
 /// The preset's view when neither `--bounds` nor `--aspect` is given.
 pub fn preset_bounds(r: &RenderArgs, preset: &Preset) -> Option<Bounds> {
     preset
@@ -232,6 +244,16 @@ pub fn apply_overrides(mut p: Preset, r: &RenderArgs) -> Result<Preset> {
                 .collect::<Vec<_>>()
                 .join(",")
         );
+    }
+    if let Some(StartPoint(s)) = &r.start {
+        check_start(&p).map_err(|e| {
+            anyhow!(
+                "--start {}: {e}; give --start {},{}",
+                p.start.map(show_f64).join(","),
+                s[0],
+                s[1]
+            )
+        })?;
     }
     if p.formula.is_some() {
         return Ok(p);
