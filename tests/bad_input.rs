@@ -301,6 +301,127 @@ fn a_failing_run_leaves_an_existing_output_untouched() {
     assert_eq!(std::fs::read(&png).unwrap(), b"precious");
 }
 
+/// A recipe given with `--from` (here a `.recipe.json` edited by hand) goes through the checks of
+/// the flags, before any work, and an error names the file and the field, not a flag.
+#[test]
+fn recipe_values_are_checked_like_their_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = bin()
+        .current_dir(d)
+        .args(["--size", "32x32", "--iters", "1e4", "--backend", "cpu"])
+        .args(["--checkpoint", "0", "-q", "--hist", "a.npy"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("a.recipe.json")).unwrap()).unwrap();
+    let cases: &[(&str, serde_json::Value, &str)] = &[
+        ("points", 0.into(), "r.json: \"points\" 0: too small"),
+        (
+            "supersample",
+            9.into(),
+            "r.json: \"supersample\" 9: expected",
+        ),
+        (
+            "supersample",
+            64.into(),
+            "\"supersample\" 64: expected a supersampling factor, a whole number from 1 to 4",
+        ),
+        (
+            "size",
+            serde_json::json!([70000, 1]),
+            "r.json: \"size\" 70000x1: expected WIDTHxHEIGHT",
+        ),
+        (
+            "size",
+            serde_json::json!([0, 5]),
+            "r.json: \"size\" 0x5: expected",
+        ),
+        ("depth", 12.into(), "r.json: \"depth\" 12: expected 8 or 16"),
+        (
+            "skip",
+            1_000_000_000_000u64.into(),
+            "r.json: \"skip\" 1000000000000: too large",
+        ),
+        (
+            "start",
+            serde_json::json!([0, 0, 5]),
+            "r.json: \"start\" [0.0, 0.0, 5.0]: clifford does not use z",
+        ),
+        (
+            "bounds",
+            serde_json::json!([-1e308, 1e308, -1, 1]),
+            "r.json: \"bounds\" -1e308,1e308,-1,1: the x range",
+        ),
+        (
+            "de",
+            serde_json::json!({"radius": 100, "min": 0, "curve": 0.4}),
+            "r.json: \"de\" 100,0,0.4: RADIUS 100 is out of range",
+        ),
+        (
+            "palette",
+            "nope".into(),
+            "r.json: \"palette\" 'nope': unknown palette",
+        ),
+        (
+            "shade",
+            "loog".into(),
+            "r.json: \"shade\" 'loog': expected one of",
+        ),
+        ("span", serde_json::json!([5, 1]), "r.json: \"span\" 5,1:"),
+    ];
+    for (field, value, want) in cases {
+        let mut bad = doc.clone();
+        bad["picture"][*field] = value.clone();
+        std::fs::write(d.join("r.json"), bad.to_string()).unwrap();
+        let png = d.join("o.png");
+        let err = fails(
+            &[
+                "--from",
+                d.join("r.json").to_str().unwrap(),
+                "--backend",
+                "cpu",
+                "--png",
+                png.to_str().unwrap(),
+            ],
+            want,
+        );
+        let file = format!("error: {}: \"{field}\"", d.join("r.json").display());
+        assert!(err.starts_with(&file), "{field}: {err}");
+        assert!(!png.exists(), "{field}: an output was written");
+        // The flag given overrides the field, and the render goes ahead.
+        let flag: &[&str] = match *field {
+            "points" => &["--iters", "1e4"],
+            "size" => &["--size", "16x16"],
+            "depth" => &["--depth", "8"],
+            _ => continue,
+        };
+        let ok = bin()
+            .args([
+                "--from",
+                d.join("r.json").to_str().unwrap(),
+                "--backend",
+                "cpu",
+            ])
+            .args(["--checkpoint", "0", "-q", "--png"])
+            .arg(&png)
+            .args(flag)
+            .output()
+            .unwrap();
+        assert!(
+            ok.status.success(),
+            "{field}: {}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+        std::fs::remove_file(&png).unwrap();
+    }
+}
+
 /// A negative number given to a flag that takes a count or a size reaches the flag's parser (its
 /// own message), instead of being taken for an unknown flag.
 #[test]

@@ -23,7 +23,7 @@ pub struct RenderConfig {
 /// Validates the flags and runs the pilot; no output is touched.
 pub fn render_config(r: &RenderArgs) -> Result<RenderConfig> {
     if let Some(file) = &r.from {
-        return render_config_from(r, file);
+        return super::from::render_config_from(r, file);
     }
     let presets = Presets::load(r.config.as_deref())?;
     let name = r.name.as_deref().unwrap_or("Clifford");
@@ -271,95 +271,12 @@ pub fn list_or_none(names: &[&str]) -> String {
     }
 }
 
-fn shade_of(s: ShadeArg) -> Shade {
+/// The tone map of a `--shade` value.
+pub fn shade_of(s: ShadeArg) -> Shade {
     match s {
         ShadeArg::EqHist => Shade::EqHist,
         ShadeArg::Log => Shade::Log,
         ShadeArg::Cbrt => Shade::Cbrt,
         ShadeArg::Linear => Shade::Linear,
     }
-}
-
-// `--from FILE`: the configuration of a render taken from the recipe a picture carries, with
-// every flag the command line gave overriding it (a default does not: `--from old.png --size
-// 8192x8192` changes the size only). The recipe's bounds stay unless `--bounds` is given, or
-// `--equation`, `--formula` or `--aspect` ask for another map or framing (then the pilot chooses
-// them again). A recipe's span is dropped when `--shade` is given (a span does not carry over to
-// another tone map).
-
-/// The configuration of `r` with `--from file`.
-fn render_config_from(r: &RenderArgs, file: &std::path::Path) -> Result<RenderConfig> {
-    let shown = file.display().to_string();
-    let recipe = crate::recipe::load(file)
-        .and_then(|d| d.into_picture(&shown))
-        .map_err(|e| anyhow!("--from {e}"))?;
-    let bad = |e: String| anyhow!("--from {shown}: {e}");
-    let given = |id: &str| r.given.has(id);
-    let preset = apply_overrides(recipe.preset().map_err(bad)?, r)?;
-    let shade = if given("shade") {
-        r.shade
-    } else {
-        <ShadeArg as clap::ValueEnum>::from_str(&recipe.shade, true).map_err(bad)?
-    };
-    let background = if given("background") {
-        r.background.clone()
-    } else {
-        recipe.background.clone()
-    };
-    let span = if given("span") || given("shade") {
-        r.span
-    } else {
-        recipe
-            .span
-            .map(|[min, max]| crate::shade::Span { min, max })
-    };
-    let style = style(r.palette.as_deref(), &preset, shade, &background, span)
-        .map_err(|e| anyhow!("--from {shown}: {e:#}"))?;
-    let pick = |id: &str, flag: u64, theirs: u64| if given(id) { flag } else { theirs };
-    let size = if given("size") {
-        r.size
-    } else {
-        (recipe.size[0], recipe.size[1])
-    };
-    let quality = crate::density::Quality {
-        depth: if given("depth") {
-            r.depth
-        } else {
-            recipe.depth
-        },
-        supersample: if given("supersample") {
-            r.supersample
-        } else {
-            recipe.supersample
-        },
-        de: if given("de") { r.de } else { recipe.de },
-    };
-    let n = quality.supersample;
-    let size = (size.0 * n, size.1 * n);
-    let exact = r.exact
-        || r.backend == crate::Backend::CpuExact
-        || (!given("exact") && recipe.mode == crate::recipe::Mode::Exact);
-    let mut builder = Job::builder(preset)
-        .size(size.0, size.1)
-        .points(pick("iters", r.iters, recipe.points))
-        .skip(pick("skip", r.skip, recipe.skip))
-        .seed(pick("seed", r.seed, recipe.seed))
-        .exact(exact)
-        .aspect(r.aspect);
-    let bounds = match r.bounds {
-        Some(b) => Some(check_bounds(b, size, exact).map_err(|e| anyhow!("--bounds {e}"))?),
-        None if ["equation", "formula", "aspect"].iter().any(|f| given(f)) => None,
-        None => Some(recipe.bounds().map_err(bad)?),
-    };
-    if let Some(b) = bounds {
-        builder = builder.bounds(b);
-    }
-    let (job, pilot) = builder.build_with_pilot()?;
-    Ok(RenderConfig {
-        presets: Presets::load(None)?,
-        job,
-        style,
-        pilot_diverged: pilot.diverged_fraction,
-        quality,
-    })
 }

@@ -4,6 +4,7 @@
 pub mod animate_args;
 pub mod args;
 pub mod config;
+pub mod from;
 pub mod merge_args;
 pub mod parse;
 pub mod render_args;

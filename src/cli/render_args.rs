@@ -126,7 +126,7 @@ pub struct RenderArgs {
     pub exr: Option<PathBuf>,
     /// Accumulate at N times the width and height, then sum N x N blocks (box filter) before
     /// tone mapping; N from 1 to 4.
-    #[arg(long, value_name = "N", default_value_t = 1, allow_hyphen_values = true, value_parser = clap::value_parser!(u32).range(1..=4))]
+    #[arg(long, value_name = "N", default_value_t = 1, allow_hyphen_values = true, value_parser = parse_supersample)]
     pub supersample: u32,
     /// Density estimation (flam3's): blur each bin over max(MIN, RADIUS / count^CURVE) pixels
     /// before tone mapping; MIN defaults to 0, CURVE to 0.4 (`--de 9`).
