@@ -509,6 +509,71 @@ fn bounds_that_overflow_are_refused() {
     );
 }
 
+/// A flag that does nothing where it is given is refused with the place it applies to.
+#[test]
+fn flags_that_would_be_ignored_are_refused() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--png", "x.png", "--screenshot", "s.png"],
+            "--screenshot does not apply to a render to files",
+        ),
+        (
+            &["--png", "x.png", "--frames", "3"],
+            "--frames does not apply to a render to files",
+        ),
+        (
+            &["--hist", "x.npy", "--panel"],
+            "--panel does not apply to a render to files",
+        ),
+        (&["--iters", "1e6"], "--iters does not apply to the window"),
+        (&["--json"], "--json does not apply to the window"),
+        (
+            &["animate", "--sweep", "a=0:1", "--exr", "x.exr"],
+            "animate: --exr does not apply to an animation",
+        ),
+        (
+            &[
+                "animate", "--sweep", "a=0:1", "--depth", "16", "--gif", "x.gif",
+            ],
+            "animate: --depth does not apply",
+        ),
+        (
+            &[
+                "animate", "--sweep", "a=0:1", "--fps", "10", "--out", "frames",
+            ],
+            "--fps 10: numbered frames (--out) have no rate",
+        ),
+        (
+            &[
+                "animate", "--keys", "k.csv", "--ease", "smooth", "--out", "frames",
+            ],
+            "'--ease <EASE>'",
+        ),
+        (
+            &["list", "--palettes", "--config", "x.atr"],
+            "'--config <FILE>'",
+        ),
+        (
+            &["search", "clifford", "--config", "x.atr"],
+            "--config x.atr: names the preset file of --score",
+        ),
+        (
+            &["bench", "--no-skip", "--max-seconds", "5"],
+            "'--max-seconds <SECONDS>'",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (args, want) in cases {
+        let out = bin().current_dir(dir.path()).args(*args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: expected '{want}' in: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
 /// A z for a map that never reads z (a 2-D map) is refused rather than dropped (and recorded in
 /// the recipe); a 3-D map takes it.
 #[test]

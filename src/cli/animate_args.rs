@@ -15,8 +15,9 @@ pub struct AnimateArgs {
     /// or zoom (magnification around the centre). Repeatable.
     #[arg(long, value_name = "NAME=FROM:TO", allow_hyphen_values = true, value_parser = crate::animate::timeline::parse_sweep, conflicts_with = "keys")]
     pub sweep: Vec<crate::animate::timeline::Sweep>,
-    /// How sweeps move: at constant speed, or slow at both ends.
-    #[arg(long, value_enum, default_value = "linear")]
+    /// How sweeps move: at constant speed, or slow at both ends (keyframes: their `interp`
+    /// column).
+    #[arg(long, value_enum, default_value = "linear", conflicts_with = "keys")]
     pub ease: crate::animate::timeline::Ease,
     /// Keyframes: the .atr columns plus `time` (seconds) and optional `interp` (linear|smooth).
     #[arg(long, value_name = "FILE.csv")]

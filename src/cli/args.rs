@@ -163,8 +163,8 @@ pub struct ListArgs {
     /// Show every colour name `--background` accepts (the CSS named colours) with its value.
     #[arg(long)]
     pub colors: bool,
-    /// Preset file (default ./attractors.atr, else the built-in copy).
-    #[arg(long, value_name = "FILE")]
+    /// Preset file of the presets list (default ./attractors.atr, else the built-in copy).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["equations", "palettes", "colors"])]
     pub config: Option<PathBuf>,
     /// Print the list as one JSON document on stdout.
     #[arg(long)]
@@ -205,7 +205,7 @@ pub struct BenchArgs {
     )]
     pub max_seconds: f64,
     /// Never skip a size for taking too long.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "max_seconds")]
     pub no_skip: bool,
     /// Transient points skipped: by the --exact orbit, and by the pilot orbits whose points seed
     /// the sampled orbits (which then skip only a 32-step decorrelation).

@@ -8,6 +8,7 @@ pub mod from;
 pub mod merge_args;
 pub mod parse;
 pub mod render_args;
+pub mod scope;
 
 pub use args::*;
 

@@ -17,6 +17,12 @@ use std::time::Instant;
 
 pub fn run(args: &SearchArgs) -> Result<()> {
     if args.score.is_empty() {
+        if let Some(c) = &args.config {
+            bail!(
+                "--config {}: names the preset file of --score; a search draws new parameters: drop --config, or give --score NAME",
+                c.display()
+            );
+        }
         search(args)
     } else {
         score(args)
