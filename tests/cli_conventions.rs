@@ -1,7 +1,9 @@
 //! Command-line conventions: `-` for standard output and input, completions, the manual page,
-//! `--json` documents, one-line usage errors, and errors about outputs before any backend starts.
+//! `--json` documents, one-line usage errors, `list` of several lists, and errors about outputs
+//! before any backend starts.
 
 mod common;
+use attractors::shade::Palette;
 use common::{bin, fails};
 use serde_json::Value;
 
@@ -394,5 +396,35 @@ fn usage_errors_are_one_line() {
     assert!(
         help.contains("Usage:") && help.contains("Options:"),
         "{help}"
+    );
+}
+
+/// `list` with several lists asked for shows each of them, in text and in JSON.
+#[test]
+fn list_shows_every_list_asked_for() {
+    let text = String::from_utf8(stdout_of(&[
+        "list",
+        "--equations",
+        "--palettes",
+        "--colors",
+    ]))
+    .unwrap();
+    for part in [
+        "# equations\nclifford (a, b, c, d)",
+        "\n# palettes\n",
+        "\nfire\n",
+        "\n# colors\n",
+        "ivory #fffff0",
+    ] {
+        assert!(text.contains(part), "'{part}' missing in:\n{text}");
+    }
+    // One list alone is printed as before, without a title.
+    let palettes = String::from_utf8(stdout_of(&["list", "--palettes"])).unwrap();
+    assert!(palettes.starts_with(&Palette::names()[0]), "{palettes}");
+    let v = json_of(&["list", "--equations", "--palettes", "--json"]);
+    has_fields(&v, &["equations", "palettes"]);
+    assert!(
+        v.get("colors").is_none() && v.get("presets").is_none(),
+        "{v}"
     );
 }

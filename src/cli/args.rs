@@ -34,7 +34,7 @@ shade -` reads the counts from standard input.";
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// List the presets of the .atr file (or the equations, or the palettes).
+    /// List the presets of the .atr file (or the equations, the palettes, the colours: each asked).
     List(ListArgs),
     /// Show every GPU adapter wgpu sees and the limits that matter.
     Info(InfoArgs),
