@@ -92,10 +92,14 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
     let (w, h) = r.size;
     let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
     if let Some(p) = &a.gif {
-        sinks.push(Box::new(Gif::new(p, w, h, a.fps)?));
+        let gif = Gif::new(p, w, h, a.fps)?;
+        gif.warning().inspect(|w| eprintln!("warning: {w}"));
+        sinks.push(Box::new(gif));
     }
     if let Some(p) = &a.apng {
-        sinks.push(Box::new(Apng::new(p, w, h, a.fps)?));
+        let apng = Apng::new(p, w, h, a.fps)?;
+        apng.warning().inspect(|w| eprintln!("warning: {w}"));
+        sinks.push(Box::new(apng));
     }
     if let Some(p) = &a.video {
         sinks.push(Box::new(Video::new(p, w, h, a.fps)?));
