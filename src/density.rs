@@ -51,14 +51,42 @@ impl De {
     }
 }
 
+impl De {
+    /// Checks the ranges (0 < RADIUS <= [`MAX_RADIUS`], 0 <= MIN <= RADIUS, 0 <= CURVE <= 2):
+    /// the one check of `--de` and of a recipe's `de`; the error says what was expected.
+    pub fn check(self) -> Result<De, String> {
+        let why = if !(self.radius > 0.0 && self.radius <= MAX_RADIUS) {
+            format!(
+                "RADIUS {} is out of range",
+                crate::histogram::show_f64(self.radius)
+            )
+        } else if !(0.0..=self.radius).contains(&self.min) {
+            format!(
+                "MIN {} is out of range",
+                crate::histogram::show_f64(self.min)
+            )
+        } else if !(0.0..=2.0).contains(&self.curve) {
+            format!(
+                "CURVE {} is out of range",
+                crate::histogram::show_f64(self.curve)
+            )
+        } else {
+            return Ok(self);
+        };
+        Err(format!("{why}; {}", de_expected()))
+    }
+}
+
+fn de_expected() -> String {
+    format!(
+        "expected RADIUS[,MIN[,CURVE]] like 9 or 9,0,0.4 (0 < RADIUS <= {MAX_RADIUS}, 0 <= MIN <= RADIUS, 0 <= CURVE <= 2)"
+    )
+}
+
 impl FromStr for De {
     type Err = String;
     fn from_str(s: &str) -> Result<De, String> {
-        let bad = |why: String| {
-            format!(
-                "--de '{s}': {why}; expected RADIUS[,MIN[,CURVE]] like 9 or 9,0,0.4 (0 < RADIUS <= {MAX_RADIUS}, 0 <= MIN <= RADIUS, 0 <= CURVE <= 2)"
-            )
-        };
+        let bad = |why: String| format!("--de '{s}': {why}; {}", de_expected());
         let parts: Vec<&str> = s.split(',').map(str::trim).collect();
         if parts.len() > 3 {
             return Err(bad(format!("found {} values", parts.len())));
@@ -73,30 +101,13 @@ impl FromStr for De {
                     .ok_or_else(|| bad(format!("'{t}' is not a number"))),
             }
         };
-        let de = De {
+        De {
             radius: num(0, 9.0)?,
             min: num(1, 0.0)?,
             curve: num(2, 0.4)?,
-        };
-        if !(de.radius > 0.0 && de.radius <= MAX_RADIUS) {
-            return Err(bad(format!(
-                "RADIUS {} is out of range",
-                crate::histogram::show_f64(de.radius)
-            )));
         }
-        if !(0.0..=de.radius).contains(&de.min) {
-            return Err(bad(format!(
-                "MIN {} is out of range",
-                crate::histogram::show_f64(de.min)
-            )));
-        }
-        if !(0.0..=2.0).contains(&de.curve) {
-            return Err(bad(format!(
-                "CURVE {} is out of range",
-                crate::histogram::show_f64(de.curve)
-            )));
-        }
-        Ok(de)
+        .check()
+        .map_err(|e| format!("--de '{s}': {e}"))
     }
 }
 

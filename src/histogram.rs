@@ -32,12 +32,61 @@ impl Bounds {
                 "bounds need xmin < xmax and ymin < ymax, found {xmin},{xmax},{ymin},{ymax}"
             ));
         }
+        for (axis, lo, hi) in [("x", xmin, xmax), ("y", ymin, ymax)] {
+            if !(hi - lo).is_finite() {
+                return Err(format!(
+                    "the {axis} range {} - ({}) overflows 64-bit floats; give a narrower range, like -3,3,-3,3",
+                    show_f64(hi),
+                    show_f64(lo)
+                ));
+            }
+        }
         Ok(Bounds {
             xmin,
             xmax,
             ymin,
             ymax,
         })
+    }
+
+    /// Checks what the binning rule derives from these bounds on a `width` x `height` canvas:
+    /// the bounds and the scale `W / (xmax - xmin)` of each axis must be finite (and the scale
+    /// above 0), in 64-bit floats for the exact orbit (`f32 == false`), and also in the 32-bit
+    /// floats of the sampled and GPU renderers. A range too wide or too narrow would otherwise
+    /// put every point in one column, or none.
+    pub fn check_canvas(&self, width: u32, height: u32, f32: bool) -> Result<(), String> {
+        let fits = |v: f64| v.is_finite() && (!f32 || (v as f32).is_finite());
+        let precision = if f32 {
+            "32-bit floats (the sampled and GPU renderers'; --exact uses 64-bit)"
+        } else {
+            "64-bit floats"
+        };
+        for (axis, lo, hi, n) in [
+            ("x", self.xmin, self.xmax, width),
+            ("y", self.ymin, self.ymax, height),
+        ] {
+            if !(fits(lo) && fits(hi)) {
+                return Err(format!(
+                    "{axis} bounds {},{} lie beyond {precision}; give bounds within +-3.4e38",
+                    show_f64(lo),
+                    show_f64(hi)
+                ));
+            }
+            let scale = n as f64 / (hi - lo);
+            if !(fits(scale) && scale > 0.0 && (!f32 || (scale as f32).is_normal())) {
+                let (too, give) = if scale > 1.0 {
+                    ("narrow", "wider")
+                } else {
+                    ("wide", "narrower")
+                };
+                return Err(format!(
+                    "the {axis} range {} over {n} pixels is too {too} for {precision}; give a {give} range",
+                    show_f64(hi - lo)
+                ));
+            }
+            // The offset -lo * scale is then finite too: at most the pixels times 2^53.
+        }
+        Ok(())
     }
 
     /// Grows the shorter side (about its centre) so one pixel covers the same distance in x and y.
@@ -279,6 +328,32 @@ impl Histogram {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bounds_whose_derived_quantities_overflow_are_refused() {
+        // The width overflows: every point would land in column 0.
+        let e = Bounds::new(-1e308, 1e308, -1.0, 1.0).unwrap_err();
+        assert!(e.contains("the x range 1e308 - (-1e308) overflows"), "{e}");
+        let e = Bounds::new(-1.0, 1.0, -1e308, 1e308).unwrap_err();
+        assert!(e.contains("the y range"), "{e}");
+        // Finite in 64 bits, beyond the renderers' 32 bits (the scale rounds to 0 there).
+        let wide = Bounds::new(-1e300, 1e300, -1.0, 1.0).unwrap();
+        assert!(wide.check_canvas(1024, 1024, false).is_ok());
+        let e = wide.check_canvas(1024, 1024, true).unwrap_err();
+        assert!(e.contains("beyond 32-bit floats"), "{e}");
+        let e = Bounds::new(-1e38, 1e38, -1.0, 1.0)
+            .unwrap()
+            .check_canvas(1, 1, true)
+            .unwrap_err();
+        assert!(e.contains("too wide") && e.contains("narrower"), "{e}");
+        // A range so narrow the scale overflows, in either precision.
+        let narrow = Bounds::new(0.0, 1e-320, 0.0, 1.0).unwrap();
+        let e = narrow.check_canvas(1024, 1024, false).unwrap_err();
+        assert!(e.contains("too narrow") && e.contains("wider"), "{e}");
+        // Ordinary bounds pass on the largest canvas.
+        let b = Bounds::new(-3.0, 3.0, -2.5, 2.5).unwrap();
+        assert!(b.check_canvas(262_144, 262_144, true).is_ok());
+    }
 
     #[test]
     fn effective_pixels_judge_concentration() {

@@ -158,12 +158,12 @@ pub enum Aspect {
 /// Why a job could not be built. Each message names the value and a way out.
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
-    #[error("--size {width}x{height}: both sides must be at least 1 pixel")]
+    #[error("size {width}x{height}: both sides must be at least 1 pixel")]
     EmptyCanvas { width: u32, height: u32 },
-    #[error(
-        "--skip {skip}: at most {max} transient points; the orbit settles within a few thousand"
-    )]
+    #[error("skip {skip}: at most {max} transient points; the orbit settles within a few thousand")]
     SkipTooLarge { skip: u64, max: u64 },
+    #[error("bounds {bounds}: {why}")]
+    Bounds { bounds: Bounds, why: String },
     #[error("{preset}: {message}")]
     Pilot { preset: String, message: String },
 }
@@ -271,6 +271,9 @@ impl JobBuilder {
             (None, Aspect::Equal) => pilot.bounds.with_equal_aspect(width, height),
             (None, Aspect::Fill) => pilot.bounds,
         };
+        bounds
+            .check_canvas(width, height, !self.exact)
+            .map_err(|why| JobError::Bounds { bounds, why })?;
         let mut job = Job::new(
             self.preset,
             (width, height),

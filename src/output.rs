@@ -191,6 +191,16 @@ impl OutputFile {
         })
     }
 
+    /// Checks that `path` can take a `kind` output named by `flag`, as [`OutputFile::prepare_for`]
+    /// does, for a file that other code writes later (an `.atr` file appended to); nothing is left.
+    pub fn check_for(path: &Path, kind: Kind, flag: &str) -> Result<()> {
+        let file = Self::prepare_for(path, kind, flag)?;
+        if let Some(t) = &file.temp {
+            crate::signals::forget_temp(t.path());
+        }
+        Ok(())
+    }
+
     /// Writes bytes as they are (CSV, SVG, an encoded PNG) and renames into place.
     pub fn write_bytes(self, bytes: &[u8]) -> Result<()> {
         self.finish(|w| Ok(w.write_all(bytes)?))

@@ -20,7 +20,7 @@ use crate::attractor::user::{PARAM_NAMES, UserMap};
 use crate::attractor::{self, Preset};
 use crate::histogram::Bounds;
 use crate::job::Job;
-use crate::shade::{Color, Palette, Shade, Span, Style};
+use crate::shade::Style;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -180,39 +180,57 @@ impl Recipe {
         self
     }
 
-    /// The preset this recipe renders (its palette set to the recipe's).
-    pub fn preset(&self) -> Result<Preset, String> {
-        let unknown_params = |known: &[String]| -> Result<(), String> {
+    /// The preset this recipe renders (its palette set to the recipe's); an error names the field.
+    pub fn preset(&self) -> Result<Preset, FieldError> {
+        let unknown_params = |known: &[String]| -> Result<(), FieldError> {
             match self.params.keys().find(|k| !known.contains(k)) {
-                Some(k) => Err(format!(
-                    "parameter '{k}' is not one of {}'s ({})",
-                    self.equation,
-                    known.join(", ")
+                Some(k) => Err(FieldError::new(
+                    "params",
+                    k,
+                    format!(
+                        "not one of {}'s parameters ({})",
+                        self.equation,
+                        known.join(", ")
+                    ),
                 )),
                 None => Ok(()),
             }
         };
-        let value = |name: &str| -> Result<f64, String> {
+        let value = |name: &str, known: &[String]| -> Result<f64, FieldError> {
             match self.params.get(name) {
                 Some(v) if v.is_finite() => Ok(*v),
-                Some(v) => Err(format!(
-                    "parameter '{name}' is {v}, expected a finite number"
+                Some(v) => Err(FieldError::new(
+                    "params",
+                    format!("{name}={v}"),
+                    "expected a finite number",
                 )),
-                None => Err(format!("parameter '{name}' is missing")),
+                None => Err(FieldError::new(
+                    "params",
+                    name,
+                    format!(
+                        "missing; {} needs {}, or give them with --params",
+                        self.equation,
+                        known.join(", ")
+                    ),
+                )),
             }
         };
         let (equation, formula, params) = if self.equation == "formula" {
-            let text = self
-                .formula
-                .as_deref()
-                .ok_or("equation 'formula' without its 'formula' text")?;
-            let map = UserMap::parse(text).map_err(|e| format!("formula '{text}': {e}"))?;
+            let text = self.formula.as_deref().ok_or_else(|| {
+                FieldError::new(
+                    "formula",
+                    "missing",
+                    "equation 'formula' needs the formula's text",
+                )
+            })?;
+            let map = UserMap::parse(text)
+                .map_err(|e| FieldError::new("formula", format!("'{text}'"), e.to_string()))?;
             let names: Vec<String> = map.param_names_used().iter().map(char::to_string).collect();
             unknown_params(&names)?;
             let mut params = vec![0.0; 7];
             for n in &names {
                 let i = PARAM_NAMES.iter().position(|c| c.to_string() == *n);
-                params[i.unwrap_or(0)] = value(n)?;
+                params[i.unwrap_or(0)] = value(n, &names)?;
             }
             (
                 attractor::Equation::Clifford,
@@ -220,18 +238,30 @@ impl Recipe {
                 params,
             )
         } else {
-            let eq = attractor::lookup_equation(&self.equation)?;
+            let eq = attractor::lookup_equation(&self.equation)
+                .map_err(|e| FieldError::new("equation", format!("'{}'", self.equation), e))?;
             let names: Vec<String> = eq.params().iter().map(|n| n.to_string()).collect();
             unknown_params(&names)?;
             let params = names
                 .iter()
-                .map(|n| value(n))
+                .map(|n| value(n, &names))
                 .collect::<Result<Vec<_>, _>>()?;
-            attractor::check_params(eq, &params)?;
+            attractor::check_params(eq, &params).map_err(|e| {
+                let given: Vec<String> = self
+                    .params
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
+                FieldError::new("params", given.join(","), e)
+            })?;
             (eq, None, params)
         };
         if self.start.iter().any(|v| !v.is_finite()) {
-            return Err(format!("start {:?} is not finite", self.start));
+            return Err(FieldError::new(
+                "start",
+                format!("{:?}", self.start),
+                "expected finite numbers",
+            ));
         }
         Ok(Preset {
             name: self.name.clone(),
@@ -248,21 +278,10 @@ impl Recipe {
     }
 
     /// The bounds, checked.
-    pub fn bounds(&self) -> Result<Bounds, String> {
+    pub fn bounds(&self) -> Result<Bounds, FieldError> {
         let [a, b, c, d] = self.bounds;
-        Bounds::new(a, b, c, d)
-    }
-
-    /// The style, checked.
-    pub fn style(&self) -> Result<Style, String> {
-        let style = Style {
-            shade: self.shade.parse::<Shade>()?,
-            palette: Palette::from_name(&self.palette)?,
-            background: self.background.parse::<Color>()?,
-            span: self.span.map(|[min, max]| Span { min, max }),
-        };
-        crate::shade::check_style(&style).map_err(|e| e.to_string())?;
-        Ok(style)
+        let shown = [a, b, c, d].map(crate::histogram::show_f64).join(",");
+        Bounds::new(a, b, c, d).map_err(|e| FieldError::new("bounds", shown, e))
     }
 }
 
@@ -365,7 +384,7 @@ mod error;
 mod part;
 mod read;
 mod text;
-pub use error::RecipeError;
+pub use error::{FieldError, RecipeError};
 pub use part::ShardPart;
 pub use read::{load, of_checkpoint, sidecar_path};
 

@@ -120,15 +120,23 @@ pub struct Span {
     pub max: u64,
 }
 
+const SPAN_EXPECTED: &str = "expected MIN,MAX with whole counts 0 <= MIN < MAX, like 1,5000";
+
+impl Span {
+    /// A span already read as numbers (a recipe's): MIN below MAX.
+    pub fn check(min: u64, max: u64) -> Result<Span, String> {
+        if min >= max {
+            return Err(format!("MIN is not below MAX; {SPAN_EXPECTED}"));
+        }
+        Ok(Span { min, max })
+    }
+}
+
 impl FromStr for Span {
     type Err = String;
     /// `MIN,MAX`: whole counts, 0 <= MIN < MAX (`1,5e4` works).
     fn from_str(s: &str) -> Result<Span, String> {
-        let bad = |why: &str| {
-            format!(
-                "span '{s}': {why}; expected MIN,MAX with whole counts 0 <= MIN < MAX, like 1,5000"
-            )
-        };
+        let bad = |why: &str| format!("span '{s}': {why}; {SPAN_EXPECTED}");
         let (a, b) = s.split_once(',').ok_or_else(|| bad("not two values"))?;
         let num = |v: &str| -> Result<u64, String> {
             let v = v.trim().replace('_', "");
@@ -140,11 +148,7 @@ impl FromStr for Span {
             }
             Ok(v.parse::<u64>().unwrap_or(f as u64))
         };
-        let (min, max) = (num(a)?, num(b)?);
-        if min >= max {
-            return Err(bad("MIN is not below MAX"));
-        }
-        Ok(Span { min, max })
+        Span::check(num(a)?, num(b)?).map_err(|e| format!("span '{s}': {e}"))
     }
 }
 

@@ -244,3 +244,58 @@ fn keyframes_render_and_bad_input_is_clear() {
         "--frames '0'",
     );
 }
+
+/// A GIF holds delays in hundredths of a second (2 at least): a rate it cannot hold is said in
+/// one warning line with the rate it plays at; the GIF then carries that delay, and an APNG the
+/// rate asked for.
+#[test]
+fn a_rate_the_gif_cannot_hold_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let base = [
+        "--sweep",
+        "a=-1:1",
+        "--frames",
+        "3",
+        "--size",
+        "32x32",
+        "--iters",
+        "1e4",
+        "--backend",
+        "cpu",
+        "-q",
+    ];
+    for (fps, plays, delay) in [
+        ("1000", "plays at 50 fps", 2),
+        ("12", "plays at 12.5 fps", 8),
+    ] {
+        let mut args = base.to_vec();
+        args.extend(["--fps", fps, "--gif", "x.gif", "--apng", "x.png"]);
+        let err = animate(d, &args);
+        let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+        assert_eq!(warnings.len(), 1, "{err}");
+        assert!(
+            warnings[0].contains(&format!("--fps {fps} {plays}"))
+                && warnings[0].contains("--apng or --video keep"),
+            "{err}"
+        );
+        let mut decoder = gif::DecodeOptions::new()
+            .read_info(std::fs::File::open(d.join("x.gif")).unwrap())
+            .unwrap();
+        assert_eq!(decoder.read_next_frame().unwrap().unwrap().delay, delay);
+        // The APNG keeps the rate asked for: its delay fraction is 1/fps.
+        let png = png::Decoder::new(std::io::BufReader::new(
+            std::fs::File::open(d.join("x.png")).unwrap(),
+        ))
+        .read_info()
+        .unwrap();
+        let fc = png.info().frame_control.as_ref().unwrap();
+        let played = fc.delay_den as f64 / fc.delay_num as f64;
+        assert_eq!(played, fps.parse::<f64>().unwrap(), "{fc:?}");
+    }
+    // A rate the GIF holds: no warning.
+    let mut args = base.to_vec();
+    args.extend(["--fps", "25", "--gif", "x.gif"]);
+    let err = animate(d, &args);
+    assert!(!err.contains("warning"), "{err}");
+}

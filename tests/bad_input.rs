@@ -347,3 +347,340 @@ fn damaged_npy_files_get_one_line() {
         vec![0x0101_0101; 16]
     );
 }
+
+/// A recipe given with `--from` (here a `.recipe.json` edited by hand) goes through the checks of
+/// the flags, before any work, and an error names the file and the field, not a flag.
+#[test]
+fn recipe_values_are_checked_like_their_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = bin()
+        .current_dir(d)
+        .args(["--size", "32x32", "--iters", "1e4", "--backend", "cpu"])
+        .args(["--checkpoint", "0", "-q", "--hist", "a.npy"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("a.recipe.json")).unwrap()).unwrap();
+    let cases: &[(&str, serde_json::Value, &str)] = &[
+        ("points", 0.into(), "r.json: \"points\" 0: too small"),
+        (
+            "supersample",
+            9.into(),
+            "r.json: \"supersample\" 9: expected",
+        ),
+        (
+            "supersample",
+            64.into(),
+            "\"supersample\" 64: expected a supersampling factor, a whole number from 1 to 4",
+        ),
+        (
+            "size",
+            serde_json::json!([70000, 1]),
+            "r.json: \"size\" 70000x1: expected WIDTHxHEIGHT",
+        ),
+        (
+            "size",
+            serde_json::json!([0, 5]),
+            "r.json: \"size\" 0x5: expected",
+        ),
+        ("depth", 12.into(), "r.json: \"depth\" 12: expected 8 or 16"),
+        (
+            "skip",
+            1_000_000_000_000u64.into(),
+            "r.json: \"skip\" 1000000000000: too large",
+        ),
+        (
+            "start",
+            serde_json::json!([0, 0, 5]),
+            "r.json: \"start\" [0.0, 0.0, 5.0]: clifford does not use z",
+        ),
+        (
+            "bounds",
+            serde_json::json!([-1e308, 1e308, -1, 1]),
+            "r.json: \"bounds\" -1e308,1e308,-1,1: the x range",
+        ),
+        (
+            "de",
+            serde_json::json!({"radius": 100, "min": 0, "curve": 0.4}),
+            "r.json: \"de\" 100,0,0.4: RADIUS 100 is out of range",
+        ),
+        (
+            "palette",
+            "nope".into(),
+            "r.json: \"palette\" 'nope': unknown palette",
+        ),
+        (
+            "shade",
+            "loog".into(),
+            "r.json: \"shade\" 'loog': expected one of",
+        ),
+        ("span", serde_json::json!([5, 1]), "r.json: \"span\" 5,1:"),
+    ];
+    for (field, value, want) in cases {
+        let mut bad = doc.clone();
+        bad["picture"][*field] = value.clone();
+        std::fs::write(d.join("r.json"), bad.to_string()).unwrap();
+        let png = d.join("o.png");
+        let err = fails(
+            &[
+                "--from",
+                d.join("r.json").to_str().unwrap(),
+                "--backend",
+                "cpu",
+                "--png",
+                png.to_str().unwrap(),
+            ],
+            want,
+        );
+        let file = format!("error: {}: \"{field}\"", d.join("r.json").display());
+        assert!(err.starts_with(&file), "{field}: {err}");
+        assert!(!png.exists(), "{field}: an output was written");
+        // The flag given overrides the field, and the render goes ahead.
+        let flag: &[&str] = match *field {
+            "points" => &["--iters", "1e4"],
+            "size" => &["--size", "16x16"],
+            "depth" => &["--depth", "8"],
+            _ => continue,
+        };
+        let ok = bin()
+            .args([
+                "--from",
+                d.join("r.json").to_str().unwrap(),
+                "--backend",
+                "cpu",
+            ])
+            .args(["--checkpoint", "0", "-q", "--png"])
+            .arg(&png)
+            .args(flag)
+            .output()
+            .unwrap();
+        assert!(
+            ok.status.success(),
+            "{field}: {}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+        std::fs::remove_file(&png).unwrap();
+    }
+}
+
+/// A negative number given to a flag that takes a count or a size reaches the flag's parser (its
+/// own message), instead of being taken for an unknown flag.
+#[test]
+fn negative_values_get_the_flags_own_message() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--size", "-1x64", "--png", "x.png"],
+            "size '-1x64': expected WIDTHxHEIGHT",
+        ),
+        (
+            &["--iters", "-5", "--png", "x.png"],
+            "count '-5': not a number",
+        ),
+        (
+            &["--supersample", "-1", "--png", "x.png"],
+            "for '--supersample <N>'",
+        ),
+        (&["bench", "--reps", "-1"], "-1 is not in 1..=1000"),
+        (
+            &["bench", "--max-seconds", "-1"],
+            "--max-seconds -1: expected a positive number",
+        ),
+        (
+            &[
+                "animate", "--frames", "-1", "--sweep", "a=0:1", "--gif", "x.gif",
+            ],
+            "--frames '-1': expected a number of frames",
+        ),
+        (
+            &[
+                "animate", "--fps", "-2", "--sweep", "a=0:1", "--gif", "x.gif",
+            ],
+            "--fps -2: expected frames per second",
+        ),
+        (
+            &["search", "clifford", "--count", "-3"],
+            "-3 is not in 1..=10000",
+        ),
+    ];
+    for (args, want) in cases {
+        let err = fails(args, want);
+        assert!(!err.contains("unexpected argument"), "{args:?}: {err}");
+    }
+}
+
+/// Bounds whose width, height or pixel scale overflows are refused up front (every point would
+/// land in one column).
+#[test]
+fn bounds_that_overflow_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("b.png");
+    let p = png.to_str().unwrap();
+    for (bounds, want) in [
+        (
+            "--bounds=-1e308,1e308,-1,1",
+            "the x range 1e308 - (-1e308) overflows",
+        ),
+        ("--bounds=-1,1,-1e308,1e308", "the y range"),
+        ("--bounds=-1e300,1e300,-1,1", "beyond 32-bit floats"),
+        ("--bounds=0,1e-320,0,1", "too narrow"),
+    ] {
+        fails(
+            &[bounds, "--iters", "1e4", "--backend", "cpu", "--png", p],
+            want,
+        );
+        assert!(!png.exists(), "{bounds}");
+    }
+    // The exact orbit is 64-bit: bounds beyond 32-bit floats are its to render.
+    let out = bin()
+        .args([
+            "--bounds=-1e300,1e300,-1,1",
+            "--exact",
+            "--iters",
+            "1e3",
+            "--size",
+            "16x16",
+        ])
+        .args(["--checkpoint", "0", "-q", "--png", p])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A flag that does nothing where it is given is refused with the place it applies to.
+#[test]
+fn flags_that_would_be_ignored_are_refused() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--png", "x.png", "--screenshot", "s.png"],
+            "--screenshot does not apply to a render to files",
+        ),
+        (
+            &["--png", "x.png", "--frames", "3"],
+            "--frames does not apply to a render to files",
+        ),
+        (
+            &["--hist", "x.npy", "--panel"],
+            "--panel does not apply to a render to files",
+        ),
+        (&["--iters", "1e6"], "--iters does not apply to the window"),
+        (&["--json"], "--json does not apply to the window"),
+        (
+            &["animate", "--sweep", "a=0:1", "--exr", "x.exr"],
+            "animate: --exr does not apply to an animation",
+        ),
+        (
+            &[
+                "animate", "--sweep", "a=0:1", "--depth", "16", "--gif", "x.gif",
+            ],
+            "animate: --depth does not apply",
+        ),
+        (
+            &[
+                "animate", "--sweep", "a=0:1", "--fps", "10", "--out", "frames",
+            ],
+            "--fps 10: numbered frames (--out) have no rate",
+        ),
+        (
+            &[
+                "animate", "--keys", "k.csv", "--ease", "smooth", "--out", "frames",
+            ],
+            "'--ease <EASE>'",
+        ),
+        (
+            &["list", "--palettes", "--config", "x.atr"],
+            "'--config <FILE>'",
+        ),
+        (
+            &["search", "clifford", "--config", "x.atr"],
+            "--config x.atr: names the preset file of --score",
+        ),
+        (
+            &["bench", "--no-skip", "--max-seconds", "5"],
+            "'--max-seconds <SECONDS>'",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (args, want) in cases {
+        let out = bin().current_dir(dir.path()).args(*args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: expected '{want}' in: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// A z for a map that never reads z (a 2-D map) is refused rather than dropped (and recorded in
+/// the recipe); a 3-D map takes it.
+#[test]
+fn a_z_on_a_2d_map_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("p.png");
+    fails(
+        &["--start", "0,0,5", "--png", p.to_str().unwrap()],
+        "--start 0,0,5: clifford does not use z (a 2-D map: z is never read); give --start 0,0",
+    );
+    fails(
+        &[
+            "--formula",
+            "x' = sin(a*y); y' = x",
+            "--params",
+            "a=1.5",
+            "--start",
+            "1,0,-2",
+            "--png",
+            p.to_str().unwrap(),
+        ],
+        "--start 1,0,-2: formula does not use z",
+    );
+    let gif = dir.path().join("z.gif");
+    fails(
+        &[
+            "animate",
+            "--sweep",
+            "z=0:1",
+            "--gif",
+            gif.to_str().unwrap(),
+        ],
+        "--sweep z: 'clifford' does not use z",
+    );
+    assert!(!p.exists() && !gif.exists());
+    // A 3-D map takes a z.
+    let p = dir.path().join("p.png");
+    let out = bin()
+        .args([
+            "--equation",
+            "pickover",
+            "--params",
+            "a=-1.1,b=1.9,c=-1.4,d=1.2",
+        ])
+        .args([
+            "--start",
+            "0.1,0,0.5",
+            "--iters",
+            "1e4",
+            "--size",
+            "16x16",
+            "--backend",
+            "cpu",
+        ])
+        .args(["--checkpoint", "0", "-q", "--png", p.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,7 +1,9 @@
 //! Command-line conventions: `-` for standard output and input, completions, the manual page,
-//! `--json` documents, and errors about outputs before any backend starts.
+//! `--json` documents, one-line usage errors, `list` of several lists, and errors about outputs
+//! before any backend starts.
 
 mod common;
+use attractors::shade::Palette;
 use common::{bin, fails};
 use serde_json::Value;
 
@@ -341,4 +343,88 @@ fn checkpoints_of_a_render_to_stdout_are_named_after_the_preset() {
         image::load_from_memory_with_format(&out.stdout, image::ImageFormat::Png)
             .expect("the resumed run's PNG on stdout");
     }
+}
+
+/// Every usage error of the parser is one line that points to the help of its command, exit 2;
+/// `--help` and `--version` are as clap prints them, exit 0.
+#[test]
+fn usage_errors_are_one_line() {
+    for (args, want, help) in [
+        (
+            &["--iter", "5"][..],
+            "error: unexpected argument '--iter' found; tip: a similar argument exists: '--iters'",
+            "attractors --help",
+        ),
+        (
+            &["--shade", "loog"],
+            "error: invalid value 'loog' for '--shade <SHADE>'",
+            "attractors --help",
+        ),
+        (
+            &["completions"],
+            "error: the following required arguments were not provided: <SHELL>",
+            "attractors completions --help",
+        ),
+        (
+            &["bench", "--reps", "0"],
+            "error: invalid value '0' for '--reps <REPS>'",
+            "attractors bench --help",
+        ),
+        (
+            &["list", "--as-formula"],
+            "error: the following required arguments were not provided: --equations",
+            "attractors list --help",
+        ),
+    ] {
+        let out = bin().args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with(want), "{args:?}: {err}");
+        assert!(
+            err.trim_end().ends_with(&format!("; see {help}")),
+            "{args:?}: {err}"
+        );
+    }
+    for args in [&["--help"][..], &["--version"], &["bench", "--help"]] {
+        let out = bin().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(out.stderr.is_empty(), "{args:?}");
+        assert!(out.stdout.len() > 10, "{args:?}");
+    }
+    let help = String::from_utf8(stdout_of(&["--help"])).unwrap();
+    assert!(
+        help.contains("Usage:") && help.contains("Options:"),
+        "{help}"
+    );
+}
+
+/// `list` with several lists asked for shows each of them, in text and in JSON.
+#[test]
+fn list_shows_every_list_asked_for() {
+    let text = String::from_utf8(stdout_of(&[
+        "list",
+        "--equations",
+        "--palettes",
+        "--colors",
+    ]))
+    .unwrap();
+    for part in [
+        "# equations\nclifford (a, b, c, d)",
+        "\n# palettes\n",
+        "\nfire\n",
+        "\n# colors\n",
+        "ivory #fffff0",
+    ] {
+        assert!(text.contains(part), "'{part}' missing in:\n{text}");
+    }
+    // One list alone is printed as before, without a title.
+    let palettes = String::from_utf8(stdout_of(&["list", "--palettes"])).unwrap();
+    assert!(palettes.starts_with(&Palette::names()[0]), "{palettes}");
+    let v = json_of(&["list", "--equations", "--palettes", "--json"]);
+    has_fields(&v, &["equations", "palettes"]);
+    assert!(
+        v.get("colors").is_none() && v.get("presets").is_none(),
+        "{v}"
+    );
 }

@@ -301,7 +301,7 @@ fn absurd_values_and_an_early_stop() {
     fails_in(
         d,
         &small(&["--skip", "2e9", "--png", "o.png"]),
-        "--skip 2000000000: at most 1000000000 transient points",
+        "invalid value '2e9' for '--skip <S>': count '2e9': too large; expected a whole number from 0 to 1e9",
     );
     for exact in [false, true] {
         let mut args = vec![

@@ -267,3 +267,34 @@ fn search_a_formula_and_render_its_rows() {
         "--range e: not a parameter of formula; expected one of a, b",
     );
 }
+
+/// `--atr` is checked before the search, like `--sheet`, and its message names `--atr`.
+#[test]
+fn atr_is_checked_before_the_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["search", "clifford", "--seed", "1", "--count", "2"])
+        .args(["--atr", "nodir/m.atr"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(
+        err.trim_end(),
+        "error: --atr nodir/m.atr: directory nodir does not exist; create it first"
+    );
+    assert!(out.stdout.is_empty(), "the search ran first");
+    // A damaged .atr file is refused before the search too.
+    std::fs::write(dir.path().join("bad.atr"), "not,a,preset,file\n").unwrap();
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["search", "clifford", "--seed", "1", "--count", "2"])
+        .args(["--atr", "bad.atr"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.starts_with("error: --atr bad.atr"), "{err}");
+    assert!(out.stdout.is_empty(), "the search ran first");
+}

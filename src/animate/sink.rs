@@ -3,6 +3,7 @@
 //! so a stopped animation never leaves a half-written file under the final name. (Numbered PNG
 //! frames are written one by one by the command, each atomically.)
 
+use super::rate;
 use crate::output::{Kind, OutputFile};
 use anyhow::{Context, Result, anyhow, bail};
 use std::io::{BufWriter, Write};
@@ -57,6 +58,8 @@ pub struct Gif {
     size: (u16, u16),
     /// Frame delay in hundredths of a second.
     delay: u16,
+    /// The rate asked for and the rate the delay plays at.
+    fps: (f64, f64),
 }
 
 impl Gif {
@@ -78,8 +81,14 @@ impl Gif {
             staged: Some(staged),
             encoder: Some(encoder),
             size: (w, h),
-            delay: (100.0 / fps).round().clamp(2.0, 65535.0) as u16,
+            delay: rate::gif_delay(fps).0,
+            fps: (fps, rate::gif_delay(fps).1),
         })
+    }
+
+    /// One line when the GIF cannot play at the rate asked for (see [`rate::warning`]).
+    pub fn warning(&self) -> Option<String> {
+        rate::warning("--gif", self.fps.0, self.fps.1)
     }
 }
 
@@ -134,6 +143,11 @@ impl Apng {
             fps,
         })
     }
+
+    /// One line when the APNG cannot play at the rate asked for (see [`rate::warning`]).
+    pub fn warning(&self) -> Option<String> {
+        rate::warning("--apng", self.fps, rate::apng_delay(self.fps).1)
+    }
 }
 
 impl Sink for Apng {
@@ -152,9 +166,8 @@ impl Sink for Apng {
             enc.set_depth(png::BitDepth::Eight);
             enc.set_animated(self.frames.len() as u32, 0)
                 .map_err(fail)?;
-            // delay = 1000 / (fps * 1000) seconds, as a fraction
-            enc.set_frame_delay(1000, (self.fps * 1000.0).round().clamp(1.0, 65535.0) as u16)
-                .map_err(fail)?;
+            let ((num, den), _) = rate::apng_delay(self.fps);
+            enc.set_frame_delay(num, den).map_err(fail)?;
             let mut writer = enc.write_header().map_err(fail)?;
             for f in &self.frames {
                 writer.write_image_data(f).map_err(fail)?;

@@ -102,6 +102,12 @@ impl Timeline {
             let target = match s.name.as_str() {
                 "x" => Target::Start(0),
                 "y" => Target::Start(1),
+                "z" if !base.uses_z() => {
+                    return Err(format!(
+                        "--sweep z: '{}' does not use z (a 2-D map: z is never read); sweep x, y, a parameter or zoom",
+                        base.map_name()
+                    ));
+                }
                 "z" => Target::Start(2),
                 "zoom" => {
                     if s.from <= 0.0 || s.to <= 0.0 {

@@ -8,7 +8,7 @@ use crate::output::{Kind, OutputFile};
 
 /// Appends `preset` as a new last row of the `.atr` file at `path`; see [`append_presets`].
 pub fn append_preset(path: &std::path::Path, preset: &Preset) -> Result<(), String> {
-    append_presets(path, std::slice::from_ref(preset), false)
+    append_presets(path, std::slice::from_ref(preset), false, "--config")
 }
 
 /// Appends `presets` as new last rows of the `.atr` file at `path` (created with a header, a
@@ -17,11 +17,13 @@ pub fn append_preset(path: &std::path::Path, preset: &Preset) -> Result<(), Stri
 /// shade, background or bounds, say) gains it at its end: the existing rows, shorter than the
 /// header then, leave it unset. The new content (old content, a line break if it lacked one, the
 /// rows) is checked to parse back to the old presets plus these, then replaces the file
-/// atomically. Refuses a duplicate name or an unwritable file with a message.
+/// atomically. Refuses a duplicate name or an unwritable file with a message that names `flag`,
+/// the flag that gave the path.
 pub fn append_presets(
     path: &std::path::Path,
     presets: &[Preset],
     create: bool,
+    flag: &str,
 ) -> Result<(), String> {
     let shown = path.display();
     let (old, existing) = match std::fs::read(path) {
@@ -76,8 +78,8 @@ pub fn append_presets(
     }
     // The same atomic output as every other file: checked, temporary file, rename.
     let not_writable =
-        |e: anyhow::Error| format!("{e:#}; save presets to a writable copy given with --config");
-    OutputFile::prepare_for(path, Kind::Atr, "--config")
+        |e: anyhow::Error| format!("{e:#}; save presets to a writable copy given with {flag}");
+    OutputFile::prepare_for(path, Kind::Atr, flag)
         .map_err(not_writable)?
         .write_bytes(&new)
         .map_err(not_writable)

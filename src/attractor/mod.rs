@@ -321,6 +321,12 @@ impl Equation {
         out.join("\n")
     }
 
+    /// Whether the map reads or changes z (Pickover's 3-D map). Every other built-in keeps z as
+    /// it is and never reads it, so the z of its start point does nothing.
+    pub fn uses_z(self) -> bool {
+        matches!(self, Equation::Pickover)
+    }
+
     /// Equations whose picture depends on the exact float64 orbit (area-preserving maps). Their
     /// default-mode picture is a valid sampling of many orbits, not datashader's single orbit.
     pub fn is_area_preserving(self, params: &[f64]) -> bool {
@@ -385,6 +391,20 @@ mod tests {
         let (zr, zi) = (x * x - y * y, y * x + x * y);
         let pp = (a * (x * x + y * y) + l) + b * (x * zr - y * zi);
         assert_eq!(p, [pp * x + g * zr - om * y, pp * y - g * zi + om * x, 0.0]);
+    }
+
+    #[test]
+    fn only_the_maps_that_say_so_use_z() {
+        // A map that does not use z keeps it and gives the same x, y whatever z is.
+        let k = [0.9, -1.1, 1.3, 0.7, 0.2, 0.05, 5.0];
+        for e in Equation::ALL {
+            let (a, b) = (
+                e.step_f64([0.3, -0.2, 0.0], &k),
+                e.step_f64([0.3, -0.2, 0.7], &k),
+            );
+            let independent = a[..2] == b[..2] && a[2] == 0.0 && b[2] == 0.7;
+            assert_eq!(e.uses_z(), !independent, "{}", e.name());
+        }
     }
 
     #[test]

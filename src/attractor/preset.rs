@@ -28,6 +28,15 @@ pub struct Preset {
 }
 
 impl Preset {
+    /// Whether the z of the start point matters to this map (see [`Equation::uses_z`] and
+    /// [`UserMap::uses_z`]).
+    pub fn uses_z(&self) -> bool {
+        match &self.formula {
+            Some(m) => m.uses_z(),
+            None => self.equation.uses_z(),
+        }
+    }
+
     /// The seven kernel parameters a..g as every renderer receives them: the preset's values padded
     /// with zeros, with bedhead's rule applied (b == 0 becomes 3 machine epsilons, as in the
     /// datashader example, to avoid dividing by zero).

@@ -15,18 +15,19 @@ pub struct AnimateArgs {
     /// or zoom (magnification around the centre). Repeatable.
     #[arg(long, value_name = "NAME=FROM:TO", allow_hyphen_values = true, value_parser = crate::animate::timeline::parse_sweep, conflicts_with = "keys")]
     pub sweep: Vec<crate::animate::timeline::Sweep>,
-    /// How sweeps move: at constant speed, or slow at both ends.
-    #[arg(long, value_enum, default_value = "linear")]
+    /// How sweeps move: at constant speed, or slow at both ends (keyframes: their `interp`
+    /// column).
+    #[arg(long, value_enum, default_value = "linear", conflicts_with = "keys")]
     pub ease: crate::animate::timeline::Ease,
     /// Keyframes: the .atr columns plus `time` (seconds) and optional `interp` (linear|smooth).
     #[arg(long, value_name = "FILE.csv")]
     pub keys: Option<PathBuf>,
     /// Length in seconds (frames = duration x fps + 1); default: --frames, else the last
     /// keyframe's time, else 48 frames.
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", allow_hyphen_values = true)]
     pub duration: Option<f64>,
     /// Frames per second of the GIF, APNG or video.
-    #[arg(long, default_value_t = 24.0)]
+    #[arg(long, default_value_t = 24.0, allow_hyphen_values = true)]
     pub fps: f64,
     /// Write numbered frames DIR/frame_00001.png ... (created when missing); frames already
     /// there are kept, so the same command again continues a stopped animation.

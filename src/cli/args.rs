@@ -34,7 +34,7 @@ shade -` reads the counts from standard input.";
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// List the presets of the .atr file (or the equations, or the palettes).
+    /// List the presets of the .atr file (or the equations, the palettes, the colours: each asked).
     List(ListArgs),
     /// Show every GPU adapter wgpu sees and the limits that matter.
     Info(InfoArgs),
@@ -94,10 +94,10 @@ pub struct ShadeArgs {
     #[arg(long, value_name = "COLOR", default_value = "black")]
     pub background: String,
     /// Fixed normalisation MIN,MAX in counts (datashader's span; not with eq_hist).
-    #[arg(long, value_name = "MIN,MAX", value_parser = parse_span)]
+    #[arg(long, value_name = "MIN,MAX", allow_hyphen_values = true, value_parser = parse_span)]
     pub span: Option<crate::shade::Span>,
     /// Bits per channel of the PNG: 8, or 16 (tone map kept in float, no 8-bit banding).
-    #[arg(long, default_value_t = 8, value_parser = parse_depth)]
+    #[arg(long, default_value_t = 8, allow_hyphen_values = true, value_parser = parse_depth)]
     pub depth: u8,
     /// Preset file used to look up a checkpoint's preset palette.
     #[arg(long, value_name = "FILE")]
@@ -120,13 +120,13 @@ pub struct SearchArgs {
     #[arg(long, value_name = "NAME=LO:HI,..", value_parser = parse_ranges)]
     pub range: Option<RangeList>,
     /// Accepted results wanted.
-    #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    #[arg(long, value_name = "N", default_value_t = 12, allow_hyphen_values = true, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub count: u32,
     /// Seed of the candidate generator (default: from the clock, printed so the run can be repeated).
-    #[arg(long, value_name = "S", value_parser = parse_seed)]
+    #[arg(long, value_name = "S", allow_hyphen_values = true, value_parser = parse_seed)]
     pub seed: Option<u64>,
     /// Give up after screening this many candidates.
-    #[arg(long, value_name = "MAX", default_value = "1M", value_parser = parse_count)]
+    #[arg(long, value_name = "MAX", default_value = "1M", allow_hyphen_values = true, value_parser = parse_count)]
     pub tries: u64,
     /// Append the results to this .atr file (created when missing) as new rows with unique names.
     #[arg(long, value_name = "FILE.atr")]
@@ -163,8 +163,8 @@ pub struct ListArgs {
     /// Show every colour name `--background` accepts (the CSS named colours) with its value.
     #[arg(long)]
     pub colors: bool,
-    /// Preset file (default ./attractors.atr, else the built-in copy).
-    #[arg(long, value_name = "FILE")]
+    /// Preset file of the presets list (default ./attractors.atr, else the built-in copy).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["equations", "palettes", "colors"])]
     pub config: Option<PathBuf>,
     /// Print the list as one JSON document on stdout.
     #[arg(long)]
@@ -176,16 +176,16 @@ pub struct BenchArgs {
     /// Preset to time (default Clifford).
     pub name: Option<String>,
     /// Iteration counts: a range of powers of ten `1e2..1e9`, or a list `1e6,5e6,1e7`.
-    #[arg(long, value_name = "RANGE|LIST", default_value = "1e2..1e9", value_parser = parse_iters_arg)]
+    #[arg(long, value_name = "RANGE|LIST", default_value = "1e2..1e9", allow_hyphen_values = true, value_parser = parse_iters_arg)]
     pub iters: IterList,
     /// Timed runs per size and backend (after one warm-up that is not counted).
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    #[arg(long, default_value_t = 3, allow_hyphen_values = true, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub reps: u32,
     /// Backends to compare: gpu, cpu, cpu-exact.
     #[arg(long, value_name = "LIST", default_value = "gpu,cpu,cpu-exact", value_parser = parse_backends)]
     pub backends: BackendList,
     /// Canvas size.
-    #[arg(long, value_name = "WxH", default_value = "1024x1024", value_parser = parse_size)]
+    #[arg(long, value_name = "WxH", default_value = "1024x1024", allow_hyphen_values = true, value_parser = parse_size)]
     pub size: (u32, u32),
     /// Write every run (and a min/median/mean summary) as CSV.
     #[arg(long, value_name = "FILE.csv")]
@@ -197,14 +197,19 @@ pub struct BenchArgs {
     #[arg(long)]
     pub with_seed_figures: bool,
     /// Skip a size when the previous one predicts more than this many seconds for all reps.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 60.0,
+        allow_hyphen_values = true
+    )]
     pub max_seconds: f64,
     /// Never skip a size for taking too long.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "max_seconds")]
     pub no_skip: bool,
     /// Transient points skipped: by the --exact orbit, and by the pilot orbits whose points seed
     /// the sampled orbits (which then skip only a 32-step decorrelation).
-    #[arg(long, value_name = "S", default_value = "1000", value_parser = parse_skip)]
+    #[arg(long, value_name = "S", default_value = "1000", allow_hyphen_values = true, value_parser = parse_skip)]
     pub skip: u64,
     /// Preset file (default ./attractors.atr, else the built-in copy).
     #[arg(long, value_name = "FILE")]

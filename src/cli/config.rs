@@ -3,7 +3,7 @@
 
 use super::args::{RenderArgs, ShadeArg, StartPoint};
 use crate::attractor::{self, Preset, Presets};
-use crate::histogram::Bounds;
+use crate::histogram::{Bounds, show_f64};
 use crate::job::Job;
 use crate::shade::{Color, Palette, Shade, Style};
 use anyhow::{Result, anyhow, bail};
@@ -23,7 +23,7 @@ pub struct RenderConfig {
 /// Validates the flags and runs the pilot; no output is touched.
 pub fn render_config(r: &RenderArgs) -> Result<RenderConfig> {
     if let Some(file) = &r.from {
-        return render_config_from(r, file);
+        return super::from::render_config_from(r, file);
     }
     let presets = Presets::load(r.config.as_deref())?;
     let name = r.name.as_deref().unwrap_or("Clifford");
@@ -35,17 +35,27 @@ pub fn render_config(r: &RenderArgs) -> Result<RenderConfig> {
         de: r.de,
     };
     let n = quality.supersample;
+    let canvas = (r.size.0 * n, r.size.1 * n);
+    let exact = r.exact || r.backend == crate::Backend::CpuExact;
     let look_bounds = preset_bounds(r, &preset);
-    let mut builder = Job::builder(preset)
-        .size(r.size.0 * n, r.size.1 * n)
+    let mut builder = Job::builder(preset.clone())
+        .size(canvas.0, canvas.1)
         .points(r.iters)
         .skip(r.skip)
         .seed(r.seed)
-        .exact(r.exact || r.backend == crate::Backend::CpuExact)
+        .exact(exact)
         .aspect(r.aspect);
-    if let Some([a, b, c, d]) = r.bounds {
-        builder = builder.bounds(Bounds::new(a, b, c, d).map_err(|e| anyhow!("--bounds: {e}"))?);
+    if let Some(b) = r.bounds {
+        builder =
+            builder.bounds(check_bounds(b, canvas, exact).map_err(|e| anyhow!("--bounds {e}"))?);
     } else if let Some(b) = look_bounds {
+        b.check_canvas(canvas.0, canvas.1, !exact).map_err(|e| {
+            anyhow!(
+                "preset {} (line {}): its bounds {b}: {e}; give --bounds, or --aspect for automatic bounds",
+                preset.name,
+                preset.line
+            )
+        })?;
         builder = builder.bounds(b);
     }
     let (job, pilot) = builder.build_with_pilot()?;
@@ -74,6 +84,33 @@ pub fn preset_style(r: &RenderArgs, preset: &Preset) -> Result<Style> {
         _ => r.background.clone(),
     };
     style_with(r.palette.as_deref(), preset, shade, &background, r.span)
+}
+
+/// `--bounds` on a `canvas` (the job's, supersampled), checked for the precision of the renderer
+/// (see [`Bounds::check_canvas`]); the error starts with the bounds.
+pub fn check_bounds(
+    [a, b, c, d]: [f64; 4],
+    (w, h): (u32, u32),
+    exact: bool,
+) -> std::result::Result<Bounds, String> {
+    let shown = [a, b, c, d].map(show_f64).join(",");
+    let bounds = Bounds::new(a, b, c, d).map_err(|e| format!("{shown}: {e}"))?;
+    bounds
+        .check_canvas(w, h, !exact)
+        .map_err(|e| format!("{bounds}: {e}"))?;
+    Ok(bounds)
+}
+
+/// A start point's z on a map that never reads it would be dropped without a word (and kept in
+/// the recipe): refused. `Err` says why.
+pub fn check_start(p: &Preset) -> std::result::Result<(), String> {
+    if p.start[2] != 0.0 && !p.uses_z() {
+        return Err(format!(
+            "{} does not use z (a 2-D map: z is never read)",
+            p.map_name()
+        ));
+    }
+    Ok(())
 }
 
 /// The preset's view when neither `--bounds` nor `--aspect` is given.
@@ -208,6 +245,16 @@ pub fn apply_overrides(mut p: Preset, r: &RenderArgs) -> Result<Preset> {
                 .join(",")
         );
     }
+    if let Some(StartPoint(s)) = &r.start {
+        check_start(&p).map_err(|e| {
+            anyhow!(
+                "--start {}: {e}; give --start {},{}",
+                p.start.map(show_f64).join(","),
+                s[0],
+                s[1]
+            )
+        })?;
+    }
     if p.formula.is_some() {
         return Ok(p);
     }
@@ -224,95 +271,12 @@ pub fn list_or_none(names: &[&str]) -> String {
     }
 }
 
-fn shade_of(s: ShadeArg) -> Shade {
+/// The tone map of a `--shade` value.
+pub fn shade_of(s: ShadeArg) -> Shade {
     match s {
         ShadeArg::EqHist => Shade::EqHist,
         ShadeArg::Log => Shade::Log,
         ShadeArg::Cbrt => Shade::Cbrt,
         ShadeArg::Linear => Shade::Linear,
     }
-}
-
-// `--from FILE`: the configuration of a render taken from the recipe a picture carries, with
-// every flag the command line gave overriding it (a default does not: `--from old.png --size
-// 8192x8192` changes the size only). The recipe's bounds stay unless `--bounds` is given, or
-// `--equation`, `--formula` or `--aspect` ask for another map or framing (then the pilot chooses
-// them again). A recipe's span is dropped when `--shade` is given (a span does not carry over to
-// another tone map).
-
-/// The configuration of `r` with `--from file`.
-fn render_config_from(r: &RenderArgs, file: &std::path::Path) -> Result<RenderConfig> {
-    let shown = file.display().to_string();
-    let recipe = crate::recipe::load(file)
-        .and_then(|d| d.into_picture(&shown))
-        .map_err(|e| anyhow!("--from {e}"))?;
-    let bad = |e: String| anyhow!("--from {shown}: {e}");
-    let given = |id: &str| r.given.has(id);
-    let preset = apply_overrides(recipe.preset().map_err(bad)?, r)?;
-    let shade = if given("shade") {
-        r.shade
-    } else {
-        <ShadeArg as clap::ValueEnum>::from_str(&recipe.shade, true).map_err(bad)?
-    };
-    let background = if given("background") {
-        r.background.clone()
-    } else {
-        recipe.background.clone()
-    };
-    let span = if given("span") || given("shade") {
-        r.span
-    } else {
-        recipe
-            .span
-            .map(|[min, max]| crate::shade::Span { min, max })
-    };
-    let style = style(r.palette.as_deref(), &preset, shade, &background, span)
-        .map_err(|e| anyhow!("--from {shown}: {e:#}"))?;
-    let pick = |id: &str, flag: u64, theirs: u64| if given(id) { flag } else { theirs };
-    let size = if given("size") {
-        r.size
-    } else {
-        (recipe.size[0], recipe.size[1])
-    };
-    let quality = crate::density::Quality {
-        depth: if given("depth") {
-            r.depth
-        } else {
-            recipe.depth
-        },
-        supersample: if given("supersample") {
-            r.supersample
-        } else {
-            recipe.supersample
-        },
-        de: if given("de") { r.de } else { recipe.de },
-    };
-    let n = quality.supersample;
-    let size = (size.0 * n, size.1 * n);
-    let exact = r.exact
-        || r.backend == crate::Backend::CpuExact
-        || (!given("exact") && recipe.mode == crate::recipe::Mode::Exact);
-    let mut builder = Job::builder(preset)
-        .size(size.0, size.1)
-        .points(pick("iters", r.iters, recipe.points))
-        .skip(pick("skip", r.skip, recipe.skip))
-        .seed(pick("seed", r.seed, recipe.seed))
-        .exact(exact)
-        .aspect(r.aspect);
-    let bounds = match r.bounds {
-        Some([a, b, c, d]) => Some(Bounds::new(a, b, c, d).map_err(|e| anyhow!("--bounds: {e}"))?),
-        None if ["equation", "formula", "aspect"].iter().any(|f| given(f)) => None,
-        None => Some(recipe.bounds().map_err(bad)?),
-    };
-    if let Some(b) = bounds {
-        builder = builder.bounds(b);
-    }
-    let (job, pilot) = builder.build_with_pilot()?;
-    Ok(RenderConfig {
-        presets: Presets::load(None)?,
-        job,
-        style,
-        pilot_diverged: pilot.diverged_fraction,
-        quality,
-    })
 }

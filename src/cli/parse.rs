@@ -2,6 +2,7 @@
 //! Every parser returns a message that names the input and what was expected.
 
 use crate::backend::Backend;
+use crate::job::MAX_SKIP;
 use clap::ValueEnum;
 
 /// `MIN,MAX` for `--span`.
@@ -11,10 +12,20 @@ pub fn parse_span(s: &str) -> Result<crate::shade::Span, String> {
 
 /// `8` or `16` for `--depth`.
 pub fn parse_depth(s: &str) -> Result<u8, String> {
-    match s.trim() {
-        "8" => Ok(8),
-        "16" => Ok(16),
-        _ => Err(format!("depth '{s}': expected 8 or 16")),
+    s.trim()
+        .parse::<u8>()
+        .ok()
+        .and_then(|v| check_depth(v).ok())
+        .ok_or_else(|| format!("depth '{s}': {DEPTH_EXPECTED}"))
+}
+
+const DEPTH_EXPECTED: &str = "expected 8 or 16";
+
+/// A depth already read as a number (a recipe's): 8 or 16.
+pub fn check_depth(v: u8) -> Result<u8, String> {
+    match v {
+        8 | 16 => Ok(v),
+        _ => Err(DEPTH_EXPECTED.into()),
     }
 }
 
@@ -67,21 +78,27 @@ pub fn parse_backends(s: &str) -> Result<BackendList, String> {
     Ok(BackendList(out))
 }
 
-/// `1024x768` -> (1024, 768); each side 1..=65536.
+/// Largest side of a canvas, in pixels.
+pub const MAX_SIDE: u32 = 65536;
+const SIZE_EXPECTED: &str =
+    "expected WIDTHxHEIGHT with whole numbers from 1 to 65536, like 1024x1024";
+
+/// `1024x768` -> (1024, 768); each side 1..=[`MAX_SIDE`].
 pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
-    let bad = || {
-        format!(
-            "size '{s}': expected WIDTHxHEIGHT with whole numbers from 1 to 65536, like 1024x1024"
-        )
-    };
+    let bad = || format!("size '{s}': {SIZE_EXPECTED}");
     let (w, h) = s.trim().split_once(['x', 'X']).ok_or_else(bad)?;
-    let side = |v: &str| {
-        v.trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|v| (1..=65536).contains(v))
-    };
-    Ok((side(w).ok_or_else(bad)?, side(h).ok_or_else(bad)?))
+    let side = |v: &str| v.trim().parse::<u32>().map_err(|_| bad());
+    check_size(side(w)?, side(h)?).map_err(|_| bad())
+}
+
+/// A size already read as numbers (a recipe's): each side 1..=[`MAX_SIDE`].
+pub fn check_size(w: u32, h: u32) -> Result<(u32, u32), String> {
+    let side = |v: u32| (1..=MAX_SIDE).contains(&v);
+    if side(w) && side(h) {
+        Ok((w, h))
+    } else {
+        Err(SIZE_EXPECTED.into())
+    }
 }
 
 /// Largest point count accepted (1e15: about a day at 1e10 points/s).
@@ -89,19 +106,41 @@ pub const MAX_COUNT: u64 = 1_000_000_000_000_000;
 
 /// `1e9`, `2.5e6`, `1_000_000`, `250M`, `3k`, `2G`, `1T` -> whole number of points, 1..=1e15.
 pub fn parse_count(s: &str) -> Result<u64, String> {
-    parse_count_in(s, 1)
+    parse_count_in(s, 1, MAX_COUNT)
 }
 
+/// `--skip`: a count from 0 to [`MAX_SKIP`] (1e9).
 pub fn parse_skip(s: &str) -> Result<u64, String> {
-    parse_count_in(s, 0).map_err(|e| e.replace("from 1", "from 0"))
+    parse_count_in(s, 0, MAX_SKIP)
 }
 
-fn parse_count_in(s: &str, min: u64) -> Result<u64, String> {
-    let bad = |why: &str| {
-        format!(
-            "count '{s}': {why}; expected a whole number from {min} to 1e15 like 1e9, 250M or 1_000_000"
-        )
-    };
+/// A number of points already read as a number (a recipe's): 1..=1e15.
+pub fn check_count(v: u64) -> Result<u64, String> {
+    check_count_in(v, 1, MAX_COUNT)
+}
+
+/// A transient already read as a number (a recipe's): 0..=[`MAX_SKIP`].
+pub fn check_skip(v: u64) -> Result<u64, String> {
+    check_count_in(v, 0, MAX_SKIP)
+}
+
+fn count_expected(min: u64, max: u64) -> String {
+    format!(
+        "expected a whole number from {min} to {:e} like 1e9, 250M or 1_000_000",
+        max as f64
+    )
+}
+
+fn check_count_in(v: u64, min: u64, max: u64) -> Result<u64, String> {
+    match v {
+        v if v < min => Err(format!("too small; {}", count_expected(min, max))),
+        v if v > max => Err(format!("too large; {}", count_expected(min, max))),
+        v => Ok(v),
+    }
+}
+
+fn parse_count_in(s: &str, min: u64, max: u64) -> Result<u64, String> {
+    let bad = |why: &str| format!("count '{s}': {why}; {}", count_expected(min, max));
     let t = s.trim().replace('_', "");
     let (num, mult) = match t.chars().last() {
         Some(c @ ('k' | 'K' | 'M' | 'G' | 'T')) => (
@@ -123,28 +162,50 @@ fn parse_count_in(s: &str, min: u64) -> Result<u64, String> {
         return Err(bad("not a number"));
     }
     let v = num.parse::<f64>().map_err(|_| bad("not a number"))? * mult;
-    if !v.is_finite() || v > MAX_COUNT as f64 {
+    if !v.is_finite() || v > max as f64 {
         return Err(bad("too large"));
     }
     if v.fract() != 0.0 {
         return Err(bad("not a whole number"));
     }
-    let v = v as u64;
-    if v < min {
-        return Err(bad("too small"));
-    }
-    Ok(v)
+    check_count_in(v as u64, min, max).map_err(|e| format!("count '{s}': {e}"))
 }
 
 /// A whole number from `min` to `max` for `flag`, with a message naming the accepted range
 /// (clap's own parser says only "invalid digit found in string").
 fn parse_whole(s: &str, flag: &str, what: &str, min: u64, max: u64) -> Result<u64, String> {
-    match s.trim().parse::<u64>() {
-        Ok(v) if (min..=max).contains(&v) => Ok(v),
-        _ => Err(format!(
-            "{flag} '{s}': expected {what}, a whole number from {min} to {max}"
-        )),
+    s.trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|v| check_whole(v, what, min, max).ok())
+        .ok_or_else(|| format!("{flag} '{s}': {}", whole_expected(what, min, max)))
+}
+
+fn whole_expected(what: &str, min: u64, max: u64) -> String {
+    format!("expected {what}, a whole number from {min} to {max}")
+}
+
+fn check_whole(v: u64, what: &str, min: u64, max: u64) -> Result<u64, String> {
+    if (min..=max).contains(&v) {
+        Ok(v)
+    } else {
+        Err(whole_expected(what, min, max))
     }
+}
+
+/// Largest `--supersample` factor.
+pub const MAX_SUPERSAMPLE: u32 = 4;
+const SUPERSAMPLE_WHAT: &str = "a supersampling factor";
+
+/// `--supersample N`: 1 to [`MAX_SUPERSAMPLE`].
+pub fn parse_supersample(s: &str) -> Result<u32, String> {
+    let max = MAX_SUPERSAMPLE as u64;
+    parse_whole(s, "--supersample", SUPERSAMPLE_WHAT, 1, max).map(|v| v as u32)
+}
+
+/// A supersampling factor already read as a number (a recipe's): 1 to [`MAX_SUPERSAMPLE`].
+pub fn check_supersample(v: u32) -> Result<u32, String> {
+    check_whole(v as u64, SUPERSAMPLE_WHAT, 1, MAX_SUPERSAMPLE as u64).map(|_| v)
 }
 
 /// Longest checkpoint interval: a year (longer is the same as never).

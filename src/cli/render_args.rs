@@ -30,17 +30,17 @@ pub struct RenderArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Canvas size in pixels.
-    #[arg(long, value_name = "WxH", default_value = "1024x1024", value_parser = parse_size)]
+    #[arg(long, value_name = "WxH", default_value = "1024x1024", allow_hyphen_values = true, value_parser = parse_size)]
     pub size: (u32, u32),
     /// Points to count: 1e9, 1_000_000, 250M, 2G, 1T ...
-    #[arg(long, value_name = "N", default_value = "1e8", value_parser = parse_count)]
+    #[arg(long, value_name = "N", default_value = "1e8", allow_hyphen_values = true, value_parser = parse_count)]
     pub iters: u64,
     /// Transient points skipped: by the --exact orbit, and by the pilot orbits whose points seed
     /// the sampled orbits (which then skip only a 32-step decorrelation).
-    #[arg(long, value_name = "S", default_value = "1000", value_parser = parse_skip)]
+    #[arg(long, value_name = "S", default_value = "1000", allow_hyphen_values = true, value_parser = parse_skip)]
     pub skip: u64,
     /// Seed for the start points of the sampled orbits.
-    #[arg(long, default_value_t = 0, value_parser = parse_seed)]
+    #[arg(long, default_value_t = 0, allow_hyphen_values = true, value_parser = parse_seed)]
     pub seed: u64,
     /// CPU float64 single orbit, bit-exact with datashader (slower, one core).
     #[arg(long)]
@@ -78,7 +78,7 @@ pub struct RenderArgs {
     #[arg(long, value_name = "COLOR", default_value = "black")]
     pub background: String,
     /// Fixed normalisation MIN,MAX in counts (datashader's span; not with eq_hist).
-    #[arg(long, value_name = "MIN,MAX", value_parser = parse_span)]
+    #[arg(long, value_name = "MIN,MAX", allow_hyphen_values = true, value_parser = parse_span)]
     pub span: Option<crate::shade::Span>,
     /// Which renderer accumulates the histogram: the GPU when an adapter exists (auto), or forced.
     #[arg(long, value_enum, default_value = "auto")]
@@ -94,7 +94,7 @@ pub struct RenderArgs {
     #[arg(long)]
     pub json: bool,
     /// Write a checkpoint every SECONDS of rendering (0: never), and when stopped early.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = parse_checkpoint_secs)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, allow_hyphen_values = true, value_parser = parse_checkpoint_secs)]
     pub checkpoint: u64,
     /// Continue the stopped render of this checkpoint (OUTPUT.ckpt.json) to --iters; give the same
     /// flags as the stopped render.
@@ -102,13 +102,13 @@ pub struct RenderArgs {
     pub resume: Option<PathBuf>,
     /// Render only shard I of N (0-based) of the job's orbits, for `attractors merge`; needs
     /// --hist FILE.npy (its recipe sidecar records the shard).
-    #[arg(long, value_name = "I/N", value_parser = crate::shard::Shard::parse)]
+    #[arg(long, value_name = "I/N", allow_hyphen_values = true, value_parser = crate::shard::Shard::parse)]
     pub shard: Option<crate::shard::Shard>,
     /// Window: open with the control panel shown (Tab or F1 toggles it).
     #[arg(long)]
     pub panel: bool,
     /// Window: exit after N presented frames (for tests and demos); animate: the number of frames.
-    #[arg(long, value_name = "N", value_parser = parse_frames)]
+    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse_frames)]
     pub frames: Option<u64>,
     /// Window: on exit, write the last frame's picture as PNG.
     #[arg(long, value_name = "FILE.png")]
@@ -118,7 +118,7 @@ pub struct RenderArgs {
     #[arg(long, value_name = "FILE", conflicts_with_all = ["name", "config"])]
     pub from: Option<PathBuf>,
     /// Bits per channel of the PNG: 8, or 16 (tone map kept in float, no 8-bit banding).
-    #[arg(long, default_value_t = 8, value_parser = parse_depth)]
+    #[arg(long, default_value_t = 8, allow_hyphen_values = true, value_parser = parse_depth)]
     pub depth: u8,
     /// Write the density as 32-bit float OpenEXR: channels `count` (counts per pixel, after --de
     /// and --supersample) and `level` (the tone-mapped level, 0..1); the recipe in the header.
@@ -126,11 +126,11 @@ pub struct RenderArgs {
     pub exr: Option<PathBuf>,
     /// Accumulate at N times the width and height, then sum N x N blocks (box filter) before
     /// tone mapping; N from 1 to 4.
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=4))]
+    #[arg(long, value_name = "N", default_value_t = 1, allow_hyphen_values = true, value_parser = parse_supersample)]
     pub supersample: u32,
     /// Density estimation (flam3's): blur each bin over max(MIN, RADIUS / count^CURVE) pixels
     /// before tone mapping; MIN defaults to 0, CURVE to 0.4 (`--de 9`).
-    #[arg(long, value_name = "RADIUS[,MIN[,CURVE]]", value_parser = crate::density::parse_de)]
+    #[arg(long, value_name = "RADIUS[,MIN[,CURVE]]", allow_hyphen_values = true, value_parser = crate::density::parse_de)]
     pub de: Option<crate::density::De>,
     /// The flags the command line gave (set by [`crate::cli::parse`]): what overrides `--from`.
     #[arg(skip)]

@@ -39,30 +39,7 @@ const TONE: &str = "tone.json";
 pub fn run(a: &AnimateArgs) -> Result<Outcome> {
     signals::install();
     let r = &a.render;
-    for (given, flag, instead) in [
-        (
-            r.png.is_some(),
-            "--png",
-            "--out DIR, --gif, --apng or --video",
-        ),
-        (r.hist.is_some(), "--hist", "--out DIR for the frames"),
-        (
-            r.resume.is_some(),
-            "--resume",
-            "the same command again: frames already in --out are kept",
-        ),
-        (r.json, "--json", "the summary on stderr"),
-        (r.shard.is_some(), "--shard", "one process per animation"),
-        (
-            r.panel || r.screenshot.is_some(),
-            "--panel/--screenshot",
-            "a render without the window",
-        ),
-    ] {
-        if given {
-            bail!("animate: {flag} does not apply to an animation; use {instead}");
-        }
-    }
+    crate::cli::scope::check(r, crate::cli::scope::Mode::Animate)?;
     if a.out.is_none() && a.gif.is_none() && a.apng.is_none() && a.video.is_none() {
         bail!(
             "animate: no output; give --out DIR (numbered PNG frames), --gif FILE.gif, --apng FILE.png or --video FILE.mp4"
@@ -71,6 +48,16 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
     if !(a.fps.is_finite() && a.fps > 0.0 && a.fps <= 1000.0) {
         bail!(
             "--fps {}: expected frames per second in (0, 1000], e.g. 24",
+            a.fps
+        );
+    }
+
+    // The rate shapes the GIF, APNG or video, and the frames of --duration or --keys.
+    let rate_used =
+        sinks_wanted(a) || (r.frames.is_none() && (a.duration.is_some() || a.keys.is_some()));
+    if r.given.has("fps") && !rate_used {
+        bail!(
+            "--fps {}: numbered frames (--out) have no rate; --fps applies to --gif, --apng and --video, and to the frames of --duration or --keys: add one, or drop --fps",
             a.fps
         );
     }
@@ -105,10 +92,14 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
     let (w, h) = r.size;
     let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
     if let Some(p) = &a.gif {
-        sinks.push(Box::new(Gif::new(p, w, h, a.fps)?));
+        let gif = Gif::new(p, w, h, a.fps)?;
+        gif.warning().inspect(|w| eprintln!("warning: {w}"));
+        sinks.push(Box::new(gif));
     }
     if let Some(p) = &a.apng {
-        sinks.push(Box::new(Apng::new(p, w, h, a.fps)?));
+        let apng = Apng::new(p, w, h, a.fps)?;
+        apng.warning().inspect(|w| eprintln!("warning: {w}"));
+        sinks.push(Box::new(apng));
     }
     if let Some(p) = &a.video {
         sinks.push(Box::new(Video::new(p, w, h, a.fps)?));
@@ -145,6 +136,8 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
             .build()?)
     };
     let first = job_at(0)?;
+    // The last frame too, before any work: a zoom sweep's extremes are its ends.
+    job_at(frames - 1)?;
     let quiet = r.quiet;
     let mut engines = Engines::open(r.backend, r.adapter.as_deref(), &first, |m| {
         if !quiet {

@@ -12,15 +12,50 @@ pub fn run(l: &ListArgs) -> Result<()> {
     if l.json {
         return json(l);
     }
+    // Each list asked for, in a fixed order; the presets when none is.
+    let sections: Vec<String> = [
+        l.equations.then(|| equations(l.as_formula)),
+        l.palettes.then(|| Palette::names().join("\n") + "\n"),
+        l.colors.then(colors),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let out = match sections.len() {
+        0 => presets(l)?,
+        1 => sections.concat(),
+        // Several: each under a comment line naming it, a blank line between them.
+        _ => [
+            (l.equations, "# equations"),
+            (l.palettes, "# palettes"),
+            (l.colors, "# colors"),
+        ]
+        .iter()
+        .filter(|(asked, _)| *asked)
+        .zip(&sections)
+        .map(|((_, title), body)| format!("{title}\n{body}"))
+        .collect::<Vec<_>>()
+        .join("\n"),
+    };
+    // A closed pipe (`attractors list | head`) is not an error worth a message.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes());
+    Ok(())
+}
+
+/// Every CSS colour name with its value.
+fn colors() -> String {
     let mut out = String::new();
-    if l.palettes {
-        out = Palette::names().join("\n") + "\n";
-    } else if l.colors {
-        for (name, [r, g, b]) in crate::css_colors::CSS_COLORS {
-            let _ = writeln!(out, "{name} #{r:02x}{g:02x}{b:02x}");
-        }
-    } else if l.equations && l.as_formula {
-        for e in Equation::ALL {
+    for (name, [r, g, b]) in crate::css_colors::CSS_COLORS {
+        let _ = writeln!(out, "{name} #{r:02x}{g:02x}{b:02x}");
+    }
+    out
+}
+
+/// Every built-in equation with its parameters and formula (or as a user formula).
+fn equations(as_formula: bool) -> String {
+    let mut out = String::new();
+    for e in Equation::ALL {
+        if as_formula {
             match builtin_formula(*e) {
                 Some(text) => {
                     let _ = writeln!(out, "{}: {text}", e.name());
@@ -33,45 +68,46 @@ pub fn run(l: &ListArgs) -> Result<()> {
                     );
                 }
             }
-        }
-    } else if l.equations {
-        for e in Equation::ALL {
+        } else {
             let _ = writeln!(out, "{} ({})", e.name(), list_or_none(e.params()));
             for line in e.formula_readable().lines() {
                 let _ = writeln!(out, "  {}", line.trim());
             }
         }
-    } else {
-        let presets = Presets::load(l.config.as_deref())?;
-        let _ = writeln!(
-            out,
-            "# {}: {} presets",
-            printable(&presets.source),
-            presets.all().len()
-        );
-        let _ = writeln!(
-            out,
-            "{:<22} {:<15} {:<10} parameters",
-            "name", "equation", "palette"
-        );
-        for p in presets.all() {
-            let described = p.describe_params();
-            let params: Vec<&str> = described
-                .split_once(' ')
-                .map_or(vec![], |(_, rest)| rest.split(", ").collect());
-            let _ = writeln!(
-                out,
-                "{:<22} {:<15} {:<10} {}",
-                printable(&p.name),
-                p.map_name(),
-                p.palette.as_deref().map_or("-".into(), printable),
-                params.join(" ")
-            );
-        }
     }
-    // A closed pipe (`attractors list | head`) is not an error worth a message.
-    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes());
-    Ok(())
+    out
+}
+
+/// The presets of the preset file, one a line.
+fn presets(l: &ListArgs) -> Result<String> {
+    let mut out = String::new();
+    let presets = Presets::load(l.config.as_deref())?;
+    let _ = writeln!(
+        out,
+        "# {}: {} presets",
+        printable(&presets.source),
+        presets.all().len()
+    );
+    let _ = writeln!(
+        out,
+        "{:<22} {:<15} {:<10} parameters",
+        "name", "equation", "palette"
+    );
+    for p in presets.all() {
+        let described = p.describe_params();
+        let params: Vec<&str> = described
+            .split_once(' ')
+            .map_or(vec![], |(_, rest)| rest.split(", ").collect());
+        let _ = writeln!(
+            out,
+            "{:<22} {:<15} {:<10} {}",
+            printable(&p.name),
+            p.map_name(),
+            p.palette.as_deref().map_or("-".into(), printable),
+            params.join(" ")
+        );
+    }
+    Ok(out)
 }
 
 /// A name with control characters escaped, so a preset file cannot drive the terminal.
@@ -87,19 +123,13 @@ pub fn printable(s: &str) -> String {
     out
 }
 
-/// `list --json`: `{"palettes": [..]}`, `{"colors": [{name, hex}]}`, `{"equations": [{name, params, formula}]}`, or
-/// `{"source", "presets": [{name, equation, palette, params, start}]}`.
+/// `list --json`: one document with a key per list asked for, `"equations": [{name, params,
+/// formula}]`, `"palettes": [..]`, `"colors": [{name, hex}]`; or `{"source", "presets": [{name,
+/// equation, palette, params, start}]}` when none is.
 fn json(l: &ListArgs) -> Result<()> {
-    use serde_json::json;
-    let doc = if l.palettes {
-        json!({ "palettes": Palette::names() })
-    } else if l.colors {
-        let colors: Vec<_> = crate::css_colors::CSS_COLORS
-            .iter()
-            .map(|(n, [r, g, b])| json!({ "name": n, "hex": format!("#{r:02x}{g:02x}{b:02x}") }))
-            .collect();
-        json!({ "colors": colors })
-    } else if l.equations {
+    use serde_json::{Map, Value, json};
+    let mut doc = Map::new();
+    if l.equations {
         let eqs: Vec<_> = Equation::ALL
             .iter()
             .map(|e| {
@@ -110,11 +140,23 @@ fn json(l: &ListArgs) -> Result<()> {
                 })
             })
             .collect();
-        json!({ "equations": eqs })
-    } else {
+        doc.insert("equations".into(), json!(eqs));
+    }
+    if l.palettes {
+        doc.insert("palettes".into(), json!(Palette::names()));
+    }
+    if l.colors {
+        let colors: Vec<_> = crate::css_colors::CSS_COLORS
+            .iter()
+            .map(|(n, [r, g, b])| json!({ "name": n, "hex": format!("#{r:02x}{g:02x}{b:02x}") }))
+            .collect();
+        doc.insert("colors".into(), json!(colors));
+    }
+    if doc.is_empty() {
         let presets = Presets::load(l.config.as_deref())?;
         let all: Vec<super::json::PresetJson> = presets.all().iter().map(Into::into).collect();
-        json!({ "source": presets.source.to_string(), "presets": all })
-    };
-    super::json::print(&doc)
+        doc.insert("source".into(), json!(presets.source.to_string()));
+        doc.insert("presets".into(), json!(all));
+    }
+    super::json::print(&Value::Object(doc))
 }

@@ -5,7 +5,6 @@
 
 use super::render_out::Outputs;
 use crate::cli::merge_args::MergeArgs;
-use crate::density::Quality;
 use crate::histogram::Histogram;
 use crate::output::{Kind, OutputFile, is_stdio};
 use crate::recipe::Recipe;
@@ -48,11 +47,19 @@ pub fn run(a: &MergeArgs) -> Result<()> {
     let outputs = Outputs::with(png, npy, a.hist.as_deref(), None)?;
 
     let mut merge: Option<Merge> = None;
+    // The first shard's style and print quality shade the merge: checked as soon as it is read.
+    let mut look = None;
     for f in &a.files {
         let (recipe, counts) = read_shard(f)?;
         let name = f.display().to_string();
         match &mut merge {
-            None => merge = Some(Merge::new(&name, recipe, counts, a.partial)?),
+            None => {
+                look = Some((
+                    crate::cli::from::recipe_style(&recipe, &name)?,
+                    crate::cli::from::recipe_quality(&recipe, &name)?,
+                ));
+                merge = Some(Merge::new(&name, recipe, counts, a.partial)?)
+            }
             Some(m) => m.add(&name, &recipe, &counts)?,
         }
     }
@@ -71,14 +78,7 @@ pub fn run(a: &MergeArgs) -> Result<()> {
             eprintln!("partial: missing shard(s) {}", list.join(", "));
         }
     }
-    let style = r
-        .style()
-        .map_err(|e| anyhow!("{}: {e}", a.files[0].display()))?;
-    let quality = Quality {
-        depth: r.depth,
-        supersample: r.supersample,
-        de: r.de,
-    };
+    let (style, quality) = look.ok_or_else(|| anyhow!("merge: no shard given"))?;
     outputs.write(
         &merged.hist,
         None,

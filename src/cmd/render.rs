@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 
 pub fn run(r: &RenderArgs) -> Result<Outcome> {
     signals::install();
+    crate::cli::scope::check(r, crate::cli::scope::Mode::Files)?;
     let cfg = render_config(r)?;
     let mut job = cfg.job;
     // The whole job's points fix its orbit plan; a shard renders its share of them.

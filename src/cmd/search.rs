@@ -17,6 +17,12 @@ use std::time::Instant;
 
 pub fn run(args: &SearchArgs) -> Result<()> {
     if args.score.is_empty() {
+        if let Some(c) = &args.config {
+            bail!(
+                "--config {}: names the preset file of --score; a search draws new parameters: drop --config, or give --score NAME",
+                c.display()
+            );
+        }
         search(args)
     } else {
         score(args)
@@ -95,14 +101,15 @@ fn search(args: &SearchArgs) -> Result<()> {
         .as_deref()
         .map(|p| OutputFile::prepare_for(p, Kind::Png, "--sheet"))
         .transpose()?;
-    if let Some(path) = &args.atr
-        && path.is_dir()
-    {
-        bail!(
-            "--atr {}: is a directory; give a .atr file name",
-            path.display()
-        );
-    }
+    // --atr: a file that can be written, and its presets read now (their names keep the new
+    // ones unique), so neither a bad path nor a bad file is found after the search.
+    let existing = match &args.atr {
+        Some(path) => {
+            OutputFile::check_for(path, Kind::Atr, "--atr")?;
+            Some(existing_names(path)?)
+        }
+        None => None,
+    };
     let started = Instant::now();
     let outcome = find(&space, seed, args.count as usize, args.tries);
     let secs = started.elapsed().as_secs_f64();
@@ -111,8 +118,8 @@ fn search(args: &SearchArgs) -> Result<()> {
         .into_iter()
         .map(|f| (f.preset.clone(), f.verdict))
         .collect();
-    if let Some(path) = &args.atr {
-        unique_names(&mut ranked, path)?;
+    if let Some(existing) = &existing {
+        unique_names(&mut ranked, existing);
     }
 
     let mut out = String::new();
@@ -164,8 +171,16 @@ fn search(args: &SearchArgs) -> Result<()> {
     if !ranked.is_empty() {
         if let Some(path) = &args.atr {
             let presets: Vec<Preset> = ranked.iter().map(|(p, _)| p.clone()).collect();
-            crate::attractor::append::append_presets(path, &presets, true)
-                .map_err(|e| anyhow!("--atr: {e}"))?;
+            // A path error names --atr already; the others (a name taken since) do not.
+            crate::attractor::append::append_presets(path, &presets, true, "--atr").map_err(
+                |e| {
+                    if e.starts_with("--atr") {
+                        anyhow!(e)
+                    } else {
+                        anyhow!("--atr: {e}")
+                    }
+                },
+            )?;
             if !args.quiet {
                 eprintln!("appended {} presets to {}", presets.len(), path.display());
             }
@@ -208,9 +223,9 @@ fn results_json(results: &[(Preset, Verdict)], ranked: bool) -> Vec<serde_json::
         .collect()
 }
 
-/// Renames results whose generated name is already in the `.atr` file (`_2`, `_3`, ...).
-fn unique_names(results: &mut [(Preset, Verdict)], path: &std::path::Path) -> Result<()> {
-    let existing: Vec<String> = match std::fs::read(path) {
+/// The names (lower case) of the presets in the `--atr` file (none when it does not exist yet).
+fn existing_names(path: &std::path::Path) -> Result<Vec<String>> {
+    Ok(match std::fs::read(path) {
         Ok(bytes) => atr::parse(&bytes, &path.display().to_string())
             .with_context(|| format!("--atr {}", path.display()))?
             .into_iter()
@@ -218,7 +233,11 @@ fn unique_names(results: &mut [(Preset, Verdict)], path: &std::path::Path) -> Re
             .collect(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(e) => bail!("--atr {}: cannot read it ({e})", path.display()),
-    };
+    })
+}
+
+/// Renames results whose generated name is already in the `.atr` file (`_2`, `_3`, ...).
+fn unique_names(results: &mut [(Preset, Verdict)], existing: &[String]) {
     for (p, _) in results.iter_mut() {
         let base = p.name.clone();
         let mut n = 2;
@@ -227,7 +246,6 @@ fn unique_names(results: &mut [(Preset, Verdict)], path: &std::path::Path) -> Re
             n += 1;
         }
     }
-    Ok(())
 }
 
 fn write_sheet(file: OutputFile, results: &[(Preset, Verdict)]) -> Result<()> {

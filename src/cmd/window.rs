@@ -6,9 +6,7 @@ use anyhow::{Result, bail};
 use std::path::PathBuf;
 
 pub fn run(r: &RenderArgs) -> Result<()> {
-    if r.exact {
-        bail!("--exact renders headless only; add --png FILE or --hist FILE.npy");
-    }
+    crate::cli::scope::check(r, crate::cli::scope::Mode::Window)?;
     if r.adapter
         .as_deref()
         .is_some_and(crate::gpu::GpuContext::is_many)
@@ -17,18 +15,6 @@ pub fn run(r: &RenderArgs) -> Result<()> {
             "--adapter {}: several devices render headless jobs (--png/--hist); the window uses one: give an adapter name",
             r.adapter.as_deref().unwrap_or_default()
         );
-    }
-    if r.shard.is_some() {
-        bail!("--shard renders one share of a headless job; add --hist FILE.npy");
-    }
-    if r.resume.is_some() {
-        bail!("--resume continues a headless render; add the --png/--hist of the stopped render");
-    }
-    if ["de", "depth", "supersample"]
-        .iter()
-        .any(|f| r.given.has(f))
-    {
-        bail!("--de, --depth and --supersample apply to pictures written to files; add --png FILE");
     }
     let cfg = render_config(r)?;
     let mut presets = cfg.presets.all().to_vec();

@@ -37,3 +37,29 @@ pub enum RecipeError {
     )]
     Sheet { file: String, count: usize },
 }
+
+/// A recipe value that is not valid, by field: `"size" 70000x1: expected ...`. The reader puts
+/// the file in front.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("\"{field}\" {value}: {why}")]
+pub struct FieldError {
+    pub field: &'static str,
+    pub value: String,
+    pub why: String,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, value: impl std::fmt::Display, why: impl Into<String>) -> Self {
+        FieldError {
+            field,
+            value: value.to_string(),
+            why: why.into(),
+        }
+    }
+}
+
+impl From<FieldError> for String {
+    fn from(e: FieldError) -> String {
+        e.to_string()
+    }
+}

@@ -1,5 +1,7 @@
 use super::*;
 use crate::Presets;
+use crate::cli::from::recipe_style;
+use crate::shade::{Color, Shade, Span};
 
 fn clifford_job() -> Job {
     let preset = Presets::builtin().get("Clifford").unwrap().clone();
@@ -25,7 +27,7 @@ fn a_recipe_survives_json_bit_for_bit() {
     assert_eq!(r.points, 999);
     assert_eq!(r.mode, Mode::Exact);
     assert_eq!(r.bounds().unwrap(), job.bounds);
-    assert_eq!(r.style().unwrap(), style);
+    assert_eq!(recipe_style(&r, "t").unwrap(), style);
     let p = r.preset().unwrap();
     assert_eq!(
         (p.equation, &p.params, p.start),
@@ -95,18 +97,38 @@ fn unknown_and_missing_fields_are_named() {
 fn bad_values_are_refused_by_name() {
     let mut r = Recipe::of(&clifford_job(), 1, &Style::default());
     r.params.insert("q".into(), 1.0);
-    assert!(
-        r.preset()
-            .unwrap_err()
-            .contains("parameter 'q' is not one of clifford's")
+    assert_eq!(
+        r.preset().unwrap_err().to_string(),
+        "\"params\" q: not one of clifford's parameters (a, b, c, d)"
     );
     r.params.remove("q");
     r.params.remove("d");
-    assert_eq!(r.preset().unwrap_err(), "parameter 'd' is missing");
+    assert_eq!(
+        r.preset().unwrap_err().to_string(),
+        "\"params\" d: missing; clifford needs a, b, c, d, or give them with --params"
+    );
     r.equation = "clifort".into();
-    assert!(r.preset().unwrap_err().contains("did you mean"));
+    let e = r.preset().unwrap_err();
+    assert!(
+        e.field == "equation" && e.why.contains("did you mean"),
+        "{e}"
+    );
     r.palette = "nope".into();
-    assert!(r.style().unwrap_err().contains("unknown palette"));
+    let e = recipe_style(&r, "r.json").unwrap_err().to_string();
+    assert!(
+        e.starts_with("r.json: \"palette\" 'nope': unknown palette"),
+        "{e}"
+    );
+    r.palette = "fire".into();
+    r.span = Some([5, 1]);
+    let e = recipe_style(&r, "r.json").unwrap_err().to_string();
+    assert!(
+        e.contains("\"span\" 5,1: a span does not apply to eq_hist"),
+        "{e}"
+    );
+    r.shade = "log".into();
+    let e = recipe_style(&r, "r.json").unwrap_err().to_string();
+    assert!(e.contains("\"span\" 5,1: MIN is not below MAX"), "{e}");
 }
 
 #[test]

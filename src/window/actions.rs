@@ -304,7 +304,7 @@ impl App {
         } else {
             let mut all = Presets::builtin().all().to_vec();
             all.push(p.clone());
-            append::append_presets(&path, &all, true)
+            append::append_presets(&path, &all, true, "--config")
                 .map(|()| " (a new file: the built-in presets and this one)".to_string())
         };
         live.message = match result {

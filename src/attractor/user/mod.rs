@@ -123,6 +123,21 @@ impl UserMap {
             .any(|s| s.target == parse::Target::Coord(2))
     }
 
+    /// Whether the start point's z matters: the formula assigns `z'` or reads `z` (a formula
+    /// that does neither keeps z and never looks at it).
+    pub fn uses_z(&self) -> bool {
+        fn reads_z(e: &Expr) -> bool {
+            match &e.kind {
+                parse::ExprKind::Var(v) => *v == parse::Var::Old(2),
+                parse::ExprKind::Num { .. } => false,
+                parse::ExprKind::Neg(a) => reads_z(a),
+                parse::ExprKind::Bin(_, a, b) => reads_z(a) || reads_z(b),
+                parse::ExprKind::Call(_, args) => args.iter().any(reads_z),
+            }
+        }
+        self.is_3d() || self.ast.stmts.iter().any(|s| reads_z(&s.expr))
+    }
+
     /// Checks which `.atr` columns a..g are filled against the parameters the formula uses: a used
     /// parameter must be filled (the error points at its first use), an unused one left blank.
     pub fn check_params(&self, filled: [bool; 7]) -> Result<(), FormulaError> {

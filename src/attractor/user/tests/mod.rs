@@ -205,6 +205,15 @@ fn later_lines_read_earlier_ones() {
 }
 
 #[test]
+fn z_is_used_when_assigned_or_read() {
+    assert!(!map("x' = sin(a*y); y' = x").uses_z());
+    assert!(map("x' = y; y' = x; z' = 1").uses_z());
+    // No z' but z is read: it stays at the start point's z, which then matters.
+    assert!(map("x' = y + z; y' = x").uses_z());
+    assert!(map("t = cos(z); x' = y; y' = x*t").uses_z());
+}
+
+#[test]
 fn f32_lanes_follow_f64_closely_on_every_function() {
     let text = "t = sin(a*y) + cos(b*x) + tan(x/4) + asin(x/9) + acos(y/9) + atan(x); \
                 x' = t/3 + sinh(x/9) - cosh(y/9) + tanh(x) + exp(-x*x) + log(1 + y*y) + sqrt(abs(x)); \
