@@ -6,7 +6,8 @@
 use crate::{argument_error, clap_error, render_error};
 use attractors::backend::OpenError;
 use attractors::cli::RenderArgs;
-use attractors::cli::config::{RenderConfig, render_config, style};
+use attractors::cli::config::{RenderConfig, style};
+use attractors::cli::render_config;
 use attractors::engine::{self, Background};
 use attractors::histogram::Histogram;
 use attractors::job::Job;

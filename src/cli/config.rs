@@ -20,11 +20,9 @@ pub struct RenderConfig {
     pub quality: crate::density::Quality,
 }
 
-/// Validates the flags and runs the pilot; no output is touched.
-pub fn render_config(r: &RenderArgs) -> Result<RenderConfig> {
-    if let Some(file) = &r.from {
-        return super::from::render_config_from(r, file);
-    }
+/// Validates the flags (without `--from`; see [`super::render_config`]) and runs the pilot; no
+/// output is touched.
+pub fn render_config_of_flags(r: &RenderArgs) -> Result<RenderConfig> {
     let presets = Presets::load(r.config.as_deref())?;
     let name = r.name.as_deref().unwrap_or("Clifford");
     let preset = apply_overrides(presets.get(name)?.clone(), r)?;

@@ -12,6 +12,15 @@ pub mod scope;
 
 pub use args::*;
 
+/// Validates a render's flags, or its `--from` recipe with the flags given over it, and runs the
+/// pilot; no output is touched.
+pub fn render_config(r: &RenderArgs) -> anyhow::Result<config::RenderConfig> {
+    match &r.from {
+        Some(file) => from::render_config_from(r, file),
+        None => config::render_config_of_flags(r),
+    }
+}
+
 /// Parses the process's arguments like `Args::parse()`, and records which render flags were
 /// given (for `--from`, where a given flag overrides the recipe and a default does not). A
 /// usage error is printed as one line ([`one_line`]) with exit code 2; `--help` and `--version`

@@ -8,7 +8,7 @@ use super::render_files::{Checkpoints, OutputLock, file_stem_of, same_file};
 use crate::backend::Engines;
 use crate::checkpoint::{self, Checkpoint};
 use crate::cli::RenderArgs;
-use crate::cli::config::render_config;
+use crate::cli::render_config;
 use crate::engine::{self, Checkpointing, Control, Engine, Snapshot};
 use crate::histogram::Histogram;
 use crate::job::Job;

@@ -1,7 +1,8 @@
 //! Without `--png`/`--hist`: the live window on the chosen preset.
 
 use crate::cli::RenderArgs;
-use crate::cli::config::{preset_bounds, render_config};
+use crate::cli::config::preset_bounds;
+use crate::cli::render_config;
 use anyhow::{Result, bail};
 use std::path::PathBuf;
 
