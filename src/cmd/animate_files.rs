@@ -108,7 +108,8 @@ pub fn prepare_dir(dir: &Path, frames: u64) -> Result<PathBuf> {
                 );
             }
             OutputFile::prepare_for(&path, Kind::Json, "--out")?
-                .write_bytes(serde_json::to_string_pretty(&manifest)?.as_bytes())?;
+                .write_bytes(serde_json::to_string_pretty(&manifest)?.as_bytes())?
+                .commit()?;
         }
     }
     Ok(dir.to_path_buf())

@@ -5,7 +5,7 @@
 use crate::attractor::user::{Origin, UserMap};
 use crate::attractor::{Preset, atr, lookup_equation};
 use crate::cli::SearchArgs;
-use crate::output::{Kind, OutputFile};
+use crate::output::{Batch, Kind, OutputFile, Staged};
 use crate::search::Space;
 use crate::search::screen::MIN_LYAPUNOV;
 use crate::search::sheet::{self, Tile};
@@ -162,16 +162,23 @@ fn search(args: &SearchArgs) -> Result<()> {
     }
 
     if !ranked.is_empty() {
+        // Both outputs are written before either is put in place.
+        let mut batch = Batch::new();
         if let Some(path) = &args.atr {
             let presets: Vec<Preset> = ranked.iter().map(|(p, _)| p.clone()).collect();
-            crate::attractor::append::append_presets(path, &presets, true)
-                .map_err(|e| anyhow!("--atr: {e}"))?;
-            if !args.quiet {
-                eprintln!("appended {} presets to {}", presets.len(), path.display());
-            }
+            batch.push(
+                crate::attractor::append::stage_presets(path, &presets, true, "--atr")
+                    .map_err(|e| anyhow!("--atr: {e}"))?,
+            );
         }
         if let Some(file) = sheet_out {
-            write_sheet(file, &ranked)?;
+            batch.push(write_sheet(file, &ranked)?);
+        }
+        batch.commit()?;
+        if let Some(path) = &args.atr
+            && !args.quiet
+        {
+            eprintln!("appended {} presets to {}", ranked.len(), path.display());
         }
     }
     if outcome.found.len() < args.count as usize {
@@ -230,7 +237,7 @@ fn unique_names(results: &mut [(Preset, Verdict)], path: &std::path::Path) -> Re
     Ok(())
 }
 
-fn write_sheet(file: OutputFile, results: &[(Preset, Verdict)]) -> Result<()> {
+fn write_sheet(file: OutputFile, results: &[(Preset, Verdict)]) -> Result<Staged> {
     let tiles: Vec<Tile> = results
         .iter()
         .map(|(p, v)| Tile {
@@ -310,7 +317,7 @@ fn score(args: &SearchArgs) -> Result<()> {
         );
     }
     if let Some(file) = sheet_out {
-        write_sheet(file, &results)?;
+        write_sheet(file, &results)?.commit()?;
     }
     Ok(())
 }

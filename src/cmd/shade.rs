@@ -107,7 +107,8 @@ fn shade_file(args: &ShadeArgs, stdin_copy: Option<&Path>) -> Result<()> {
         let row = rows.next_row()?;
         super::render_out::shade_row(&tone, &style, layout, row, line);
         Ok(())
-    })?;
+    })?
+    .commit()?;
     if !args.quiet {
         eprintln!(
             "{}: {w}x{h}, {} lit bins, counts {}..{}, {} {}{} -> {} ({}-bit)",

@@ -1,0 +1,208 @@
+//! What a run does to the files already at its output paths: a failed run leaves every one of
+//! them as it was (the outputs of one command are put in place all together or not at all), and
+//! no temporary file is left behind. A full disk is simulated with the test hook
+//! `ATTRACTORS_TEST_DISK_FULL=NAME` (writing the output named NAME fails as on a full disk).
+
+mod common;
+use common::bin;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Runs the binary in `dir` with `args` and the environment `env`; returns (exit code, stderr).
+fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let mut c = bin();
+    c.current_dir(dir).args(args);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+fn ok_in(dir: &Path, args: &[&str]) {
+    let (code, err) = run_in(dir, args, &[]);
+    assert_eq!(code, Some(0), "{args:?}: {err}");
+}
+
+/// Expects exit 2 with one error line holding every piece of `want`, and no panic.
+fn fails_with(dir: &Path, args: &[&str], env: &[(&str, &str)], want: &[&str]) -> String {
+    let (code, err) = run_in(dir, args, env);
+    assert_eq!(code, Some(2), "{args:?}: {err}");
+    assert!(!err.contains("panicked"), "{args:?}: {err}");
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error")).collect();
+    assert_eq!(errors.len(), 1, "{args:?}: {err}");
+    for w in want {
+        assert!(errors[0].contains(w), "{args:?}: expected '{w}' in: {err}");
+    }
+    err
+}
+
+/// Every file in `dir` (names starting with `.` included) with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_file())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+const SMALL: [&str; 8] = [
+    "--backend",
+    "cpu",
+    "--iters",
+    "1e5",
+    "--size",
+    "48x48",
+    "--checkpoint",
+    "0",
+];
+
+fn small<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = SMALL.to_vec();
+    a.extend_from_slice(extra);
+    a.push("-q");
+    a
+}
+
+const FULL: [&str; 2] = ["free some space or write elsewhere", "the disk is full"];
+
+/// Class: a render with several outputs whose last write fails (disk full) replaces none of
+/// them: not the .npy, not its recipe, not the PNG, and leaves no temporary file.
+#[test]
+fn a_failed_render_replaces_none_of_its_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let outputs = ["--png", "out.png", "--hist", "out.npy", "--exr", "out.exr"];
+    ok_in(d, &small(&outputs));
+    let before = snapshot(d);
+    assert_eq!(before.len(), 4, "{:?}", before.keys());
+    // Another picture (seed, palette, depth) into the same paths; each output in turn fails.
+    for failing in ["out.png", "out.npy", "out.recipe.json", "out.exr"] {
+        let mut args = small(&outputs);
+        args.extend(["--seed", "5", "--palette", "kbc", "--depth", "16"]);
+        fails_with(d, &args, &[("ATTRACTORS_TEST_DISK_FULL", failing)], &FULL);
+        assert!(
+            snapshot(d) == before,
+            "{failing} failed: the old files must all survive, no temporary left: {:?}",
+            snapshot(d).keys()
+        );
+    }
+    // The same run without the failure replaces them all.
+    let mut args = small(&outputs);
+    args.extend(["--seed", "5"]);
+    ok_in(d, &args);
+    let after = snapshot(d);
+    assert_eq!(after.len(), 4);
+    for (name, bytes) in &before {
+        assert_ne!(&after[name], bytes, "{name} was rewritten");
+    }
+}
+
+/// Class: the other commands with several outputs (merge, search --atr --sheet, bench --csv
+/// --plot, animate --gif --apng): one failed write, no file replaced.
+#[test]
+fn the_other_commands_with_several_outputs_are_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // merge: --png and --hist (and the recipe beside it).
+    for i in 0..2 {
+        let (shard, hist) = (format!("{i}/2"), format!("s{i}.npy"));
+        ok_in(d, &small(&["--shard", &shard, "--hist", &hist]));
+    }
+    let merge = [
+        "merge", "s0.npy", "s1.npy", "--png", "m.png", "--hist", "m.npy", "-q",
+    ];
+    ok_in(d, &merge);
+    std::fs::write(d.join("m.png"), b"old picture").unwrap();
+    let before = snapshot(d);
+    for failing in ["m.png", "m.npy", "m.recipe.json"] {
+        fails_with(d, &merge, &[("ATTRACTORS_TEST_DISK_FULL", failing)], &FULL);
+        assert!(snapshot(d) == before, "merge, {failing} failed");
+    }
+
+    // search: the appended .atr and the contact sheet.
+    let search = [
+        "search", "clifford", "--count", "1", "--seed", "7", "--atr", "s.atr", "--sheet", "s.png",
+        "-q",
+    ];
+    let mut c = bin();
+    c.current_dir(d).args(search).output().unwrap();
+    let before = snapshot(d);
+    for failing in ["s.png", "s.atr"] {
+        let (code, err) = run_in(d, &search, &[("ATTRACTORS_TEST_DISK_FULL", failing)]);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains(FULL[0]), "{err}");
+        assert!(snapshot(d) == before, "search, {failing} failed");
+    }
+
+    // bench: the CSV and the plot's PNG and SVG.
+    let bench = [
+        "bench",
+        "--iters",
+        "1e2..1e3",
+        "--reps",
+        "1",
+        "--size",
+        "32x32",
+        "--backends",
+        "cpu",
+        "--csv",
+        "b.csv",
+        "--plot",
+        "b.png",
+        "-q",
+    ];
+    for name in ["b.csv", "b.png", "b.svg"] {
+        std::fs::write(d.join(name), b"old").unwrap();
+    }
+    let before = snapshot(d);
+    for failing in ["b.csv", "b.png", "b.svg"] {
+        let (code, err) = run_in(d, &bench, &[("ATTRACTORS_TEST_DISK_FULL", failing)]);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains(FULL[0]), "{err}");
+        assert!(snapshot(d) == before, "bench, {failing} failed");
+    }
+
+    // animate: the GIF and the APNG.
+    let animate = [
+        "animate",
+        "Clifford",
+        "--sweep",
+        "a=-1.3:-1.2",
+        "--frames",
+        "3",
+        "--size",
+        "32x32",
+        "--iters",
+        "1e4",
+        "--backend",
+        "cpu",
+        "--gif",
+        "a.gif",
+        "--apng",
+        "a.png",
+        "-q",
+    ];
+    for name in ["a.gif", "a.png"] {
+        std::fs::write(d.join(name), b"old").unwrap();
+    }
+    let before = snapshot(d);
+    for failing in ["a.gif", "a.png"] {
+        let (code, err) = run_in(d, &animate, &[("ATTRACTORS_TEST_DISK_FULL", failing)]);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains(FULL[0]), "{err}");
+        assert!(snapshot(d) == before, "animate, {failing} failed");
+    }
+    ok_in(d, &animate);
+    assert_ne!(std::fs::read(d.join("a.gif")).unwrap(), b"old");
+    assert_ne!(std::fs::read(d.join("a.png")).unwrap(), b"old");
+}
