@@ -10,19 +10,24 @@
 //! not yet in place. A command with several outputs gathers them in a [`Batch`], which renames
 //! them into place only once every one of them was written ([`staged`]).
 //!
+//! An output path that is a symbolic link is written through the link: the file it points to is
+//! replaced (by a temporary file made in that file's directory), the link stays ([`paths`]).
+//!
 //! [`OutputFile::prepare_or_stdout`] also accepts `-`: standard output. The encoded bytes are
 //! built in memory and written to standard output at the end, in one piece; standard output must
 //! not be a terminal, and only one output of a run can go there.
 
 mod encode;
 mod exr;
+mod paths;
 mod staged;
 pub use encode::{PngLayout, PngText, RECIPE_KEYWORD, encode_png, encode_png_rows, read_png_text};
 pub use exr::{RECIPE_ATTRIBUTE, read_exr_recipe, write_exr};
+pub use paths::follow_links;
 pub use staged::{Batch, Staged};
 
 use crate::histogram::Histogram;
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use npyz::WriterBuilder;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -72,6 +77,8 @@ pub struct OutputFile {
     kind: Kind,
     /// The flag that named it, for messages.
     flag: String,
+    /// The file that is replaced: `path`, or where the symbolic link at `path` leads.
+    target: PathBuf,
     /// `None`: standard output.
     temp: Option<tempfile::NamedTempFile>,
 }
@@ -107,6 +114,7 @@ impl OutputFile {
             path: path.to_path_buf(),
             kind,
             flag: flag.to_string(),
+            target: path.to_path_buf(),
             temp: None,
         })
     }
@@ -157,26 +165,31 @@ impl OutputFile {
                 kind.extension()
             );
         }
-        let dir = match path.parent() {
+        let target = follow_links(path).map_err(|e| anyhow!("{flag} {}: {e}", path.display()))?;
+        // "out.png" or "out.png (a link to ../pictures/a.png)", for messages.
+        let shown = if target == path {
+            path.display().to_string()
+        } else {
+            format!("{} (a link to {})", path.display(), target.display())
+        };
+        let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
         if !dir.is_dir() {
             bail!(
-                "{flag} {}: directory {} does not exist; create it first",
-                path.display(),
+                "{flag} {shown}: directory {} does not exist; create it first",
                 dir.display()
             );
         }
-        if let Ok(meta) = std::fs::metadata(path)
+        if let Ok(meta) = std::fs::metadata(&target)
             && meta.permissions().readonly()
         {
             bail!(
-                "{flag} {}: exists and is read-only; make it writable (chmod u+w) or choose another name",
-                path.display()
+                "{flag} {shown}: exists and is read-only; make it writable (chmod u+w) or choose another name"
             );
         }
-        probe_name(path, &dir, flag)?;
+        probe_name(&target, &dir, flag)?;
         let mut builder = tempfile::Builder::new();
         // A finished output gets ordinary file permissions (0666 less the umask), not tempfile's 0600.
         #[cfg(unix)]
@@ -187,8 +200,7 @@ impl OutputFile {
             .tempfile_in(&dir)
             .with_context(|| {
                 format!(
-                    "{flag} {}: cannot write in {}; choose a writable directory",
-                    path.display(),
+                    "{flag} {shown}: cannot write in {}; choose a writable directory",
                     dir.display()
                 )
             })?;
@@ -197,6 +209,7 @@ impl OutputFile {
             path: path.to_path_buf(),
             kind,
             flag: flag.to_string(),
+            target,
             temp: Some(temp),
         })
     }
@@ -304,7 +317,7 @@ impl OutputFile {
             shown,
             self.flag,
             temp.into_temp_path(),
-            self.path,
+            self.target,
             false,
         ))
     }

@@ -206,3 +206,69 @@ fn the_other_commands_with_several_outputs_are_all_or_nothing() {
     assert_ne!(std::fs::read(d.join("a.gif")).unwrap(), b"old");
     assert_ne!(std::fs::read(d.join("a.png")).unwrap(), b"old");
 }
+
+/// Class: an output path that is a symbolic link is written through it: the file it points to
+/// (through a chain of links, or not there yet) gets the new content, atomically, and the link
+/// stays a link. A loop of links is refused.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_symbolic_link_is_written_through_it() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("pics")).unwrap();
+    std::fs::write(d.join("pics/a.png"), b"old").unwrap();
+    std::fs::write(d.join("pics/a.npy"), b"old").unwrap();
+    symlink("pics/a.png", d.join("hop.png")).unwrap();
+    symlink("hop.png", d.join("link.png")).unwrap();
+    symlink(d.join("pics/a.npy"), d.join("link.npy")).unwrap();
+    symlink("pics/new.png", d.join("dangling.png")).unwrap();
+    // A failed run leaves the link's target as it was.
+    let args = small(&["--png", "link.png", "--hist", "link.npy"]);
+    fails_with(
+        d,
+        &args,
+        &[("ATTRACTORS_TEST_DISK_FULL", "link.png")],
+        &FULL,
+    );
+    assert_eq!(std::fs::read(d.join("pics/a.png")).unwrap(), b"old");
+    ok_in(d, &args);
+    ok_in(d, &small(&["--png", "dangling.png"]));
+    for (link, target) in [
+        ("link.png", "pics/a.png"),
+        ("hop.png", "pics/a.png"),
+        ("link.npy", "pics/a.npy"),
+        ("dangling.png", "pics/new.png"),
+    ] {
+        let meta = std::fs::symlink_metadata(d.join(link)).unwrap();
+        assert!(meta.file_type().is_symlink(), "{link} is still a link");
+        let bytes = std::fs::read(d.join(target)).unwrap();
+        assert_ne!(bytes, b"old", "{target} got the new content through {link}");
+    }
+    image::open(d.join("pics/a.png")).unwrap();
+    image::open(d.join("pics/new.png")).unwrap();
+    // The recipe goes beside the .npy as named (the link), the lock is gone, no temporary left.
+    let mut names: Vec<String> = snapshot(d).into_keys().collect();
+    names.extend(
+        snapshot(&d.join("pics"))
+            .into_keys()
+            .map(|n| format!("pics/{n}")),
+    );
+    assert_eq!(
+        names,
+        [
+            "link.recipe.json",
+            "pics/a.npy",
+            "pics/a.png",
+            "pics/new.png"
+        ],
+    );
+    symlink("loop2.png", d.join("loop1.png")).unwrap();
+    symlink("loop1.png", d.join("loop2.png")).unwrap();
+    fails_with(
+        d,
+        &small(&["--png", "loop1.png"]),
+        &[],
+        &["--png loop1.png", "symbolic links"],
+    );
+}
