@@ -23,7 +23,7 @@ mod paths;
 mod staged;
 pub use encode::{PngLayout, PngText, RECIPE_KEYWORD, encode_png, encode_png_rows, read_png_text};
 pub use exr::{RECIPE_ATTRIBUTE, read_exr_recipe, write_exr};
-pub use paths::follow_links;
+pub use paths::{Roles, follow_links, same_file};
 pub use staged::{Batch, Staged};
 
 use crate::histogram::Histogram;

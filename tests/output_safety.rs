@@ -272,3 +272,154 @@ fn an_output_that_is_a_symbolic_link_is_written_through_it() {
         &["--png loop1.png", "symbolic links"],
     );
 }
+
+/// Class: an output that is one of the command's inputs (or another of its outputs) is refused
+/// before any work, whatever the path looks like (another spelling, a symbolic or a hard link),
+/// for outputs named by the user and for the files named after them (a `.npy`'s recipe, a
+/// checkpoint, `bench --plot`'s SVG); the input is left as it was.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_an_input_is_refused_before_any_work() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let atr = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("attractors.atr")).unwrap();
+    ok_in(d, &small(&["--png", "p.png", "--hist", "p.npy"]));
+    std::fs::create_dir(d.join("sub")).unwrap();
+    for name in [
+        "c.png",
+        "x.recipe.json",
+        "y.ckpt.json",
+        "k.gif",
+        "b.svg",
+        "sub/c.png",
+    ] {
+        std::fs::write(d.join(name), &atr).unwrap();
+    }
+    std::fs::copy(d.join("p.npy"), d.join("q.png")).unwrap();
+    std::fs::hard_link(d.join("c.png"), d.join("hard.png")).unwrap();
+    symlink("c.png", d.join("sym.png")).unwrap();
+    let render = |extra: &[&'static str]| -> Vec<&'static str> {
+        let mut a = vec![
+            "--backend",
+            "cpu",
+            "--iters",
+            "1e4",
+            "--size",
+            "32x32",
+            "-q",
+        ];
+        a.extend_from_slice(extra);
+        a
+    };
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            render(&["--config", "c.png", "Clifford", "--png", "c.png"]),
+            "--png c.png: is the same file as --config c.png, which this run reads; give --png another name",
+        ),
+        (
+            render(&[
+                "--config",
+                "c.png",
+                "--png",
+                "sub/../c.png",
+                "--checkpoint",
+                "0",
+            ]),
+            "--png sub/../c.png: is the same file as --config c.png",
+        ),
+        (
+            render(&["--config", "c.png", "--png", "hard.png"]),
+            "--png hard.png: is the same file as --config c.png",
+        ),
+        (
+            render(&["--config", "./sym.png", "--exr", "x.exr", "--png", "c.png"]),
+            "--png c.png: is the same file as --config ./sym.png",
+        ),
+        (
+            render(&["--config", "x.recipe.json", "--hist", "x.npy"]),
+            "the recipe beside --hist x.recipe.json: is the same file as --config x.recipe.json",
+        ),
+        (
+            render(&["--config", "y.ckpt.json", "--png", "y.png"]),
+            "the checkpoint file y.ckpt.json: is the same file as --config y.ckpt.json, which this run reads; give --png another name, or give --checkpoint 0",
+        ),
+        (
+            render(&["--from", "p.png", "--png", "p.png"]),
+            "--png p.png: is the same file as --from p.png",
+        ),
+        (
+            vec![
+                "--config",
+                "c.png",
+                "--screenshot",
+                "sym.png",
+                "--frames",
+                "1",
+            ],
+            "--screenshot sym.png: is the same file as --config c.png",
+        ),
+        (
+            vec!["shade", "p.npy", "--png", "p.npy"],
+            "--png p.npy: is the same file as FILE p.npy",
+        ),
+        (
+            vec!["shade", "q.png"],
+            "the default output q.png: is the same file as FILE q.png",
+        ),
+        (
+            vec!["merge", "p.npy", "--hist", "./p.npy"],
+            "--hist ./p.npy: is the same file as shard p.npy",
+        ),
+        (
+            vec![
+                "animate",
+                "--keys",
+                "k.gif",
+                "--gif",
+                "k.gif",
+                "--backend",
+                "cpu",
+                "-q",
+            ],
+            "--gif k.gif: is the same file as --keys k.gif",
+        ),
+        (
+            vec![
+                "animate",
+                "--config",
+                "c.png",
+                "--sweep",
+                "a=-1.3:-1.2",
+                "--apng",
+                "hard.png",
+            ],
+            "--apng hard.png: is the same file as --config c.png",
+        ),
+        (
+            vec!["search", "clifford", "--atr", "s.png", "--sheet", "./s.png"],
+            "--sheet ./s.png: is the same file as --atr s.png; give --sheet another name",
+        ),
+        (
+            vec![
+                "search", "--score", "Clifford", "--config", "c.png", "--sheet", "sym.png",
+            ],
+            "--sheet sym.png: is the same file as --config c.png",
+        ),
+        (
+            vec!["bench", "--config", "b.svg", "--plot", "b.png"],
+            "the SVG beside --plot b.svg: is the same file as --config b.svg",
+        ),
+    ];
+    let before = snapshot(d);
+    for (args, want) in &cases {
+        fails_with(d, args, &[], &[want]);
+        assert!(snapshot(d) == before, "{args:?} changed a file");
+    }
+    // A file of the same name elsewhere is another file.
+    ok_in(
+        d,
+        &render(&["--config", "sub/c.png", "Clifford", "--png", "c.png"]),
+    );
+    image::open(d.join("c.png")).unwrap();
+}

@@ -17,7 +17,7 @@ use crate::cli::config::{apply_overrides, preset_bounds, preset_style};
 use crate::engine;
 use crate::histogram::{Bounds, Histogram};
 use crate::job::Job;
-use crate::output::{Batch, Kind, OutputFile, PngText};
+use crate::output::{Batch, Kind, OutputFile, PngText, Roles};
 use crate::progress::Bar;
 use crate::shade::shade;
 use crate::signals;
@@ -74,6 +74,28 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
             a.fps
         );
     }
+
+    // No output may be an input: checked before anything is read or written.
+    let in_dir = |name: &str| a.out.as_deref().map(|d| d.join(name));
+    let (manifest, tone_path) = (in_dir(super::animate_files::MANIFEST), in_dir(TONE));
+    Roles::new()
+        .input("--config", r.config.as_deref())
+        .input("--from", r.from.as_deref())
+        .input("--keys", a.keys.as_deref())
+        .output("--gif", a.gif.as_deref())
+        .output("--apng", a.apng.as_deref())
+        .output("--video", a.video.as_deref())
+        .derived(
+            "the manifest in --out",
+            manifest.as_deref(),
+            "give --out another directory",
+        )
+        .derived(
+            "the tone file in --out",
+            tone_path.as_deref(),
+            "give --out another directory",
+        )
+        .check()?;
 
     // What moves, frame by frame.
     let presets = Presets::load(r.config.as_deref())?;

@@ -4,7 +4,7 @@ use crate::attractor::Presets;
 use crate::bench::{self, BenchPlan};
 use crate::cli::BenchArgs;
 use crate::job::Job;
-use crate::output::{Batch, Kind, OutputFile};
+use crate::output::{Batch, Kind, OutputFile, Roles};
 use crate::shade::{Color, Palette, Shade, Style};
 use anyhow::{Result, anyhow, bail};
 
@@ -15,6 +15,17 @@ pub fn run(b: &BenchArgs) -> Result<()> {
             b.max_seconds
         );
     }
+    let svg = b.plot.as_deref().map(|p| p.with_extension("svg"));
+    Roles::new()
+        .input("--config", b.config.as_deref())
+        .output("--csv", b.csv.as_deref())
+        .output("--plot", b.plot.as_deref())
+        .derived(
+            "the SVG beside --plot",
+            svg.as_deref(),
+            "give --plot another name",
+        )
+        .check()?;
     let presets = Presets::load(b.config.as_deref())?;
     let preset = presets
         .get(b.name.as_deref().unwrap_or("Clifford"))?

@@ -5,7 +5,7 @@
 use crate::attractor::user::{Origin, UserMap};
 use crate::attractor::{Preset, atr, lookup_equation};
 use crate::cli::SearchArgs;
-use crate::output::{Batch, Kind, OutputFile, Staged};
+use crate::output::{Batch, Kind, OutputFile, Roles, Staged};
 use crate::search::Space;
 use crate::search::screen::MIN_LYAPUNOV;
 use crate::search::sheet::{self, Tile};
@@ -90,6 +90,10 @@ fn search(args: &SearchArgs) -> Result<()> {
             .unwrap_or(0)
     });
     // Check output paths before any work.
+    Roles::new()
+        .output("--atr", args.atr.as_deref())
+        .output("--sheet", args.sheet.as_deref())
+        .check()?;
     let sheet_out = args
         .sheet
         .as_deref()
@@ -266,6 +270,10 @@ fn caption(v: &Verdict) -> String {
 }
 
 fn score(args: &SearchArgs) -> Result<()> {
+    Roles::new()
+        .input("--config", args.config.as_deref())
+        .output("--sheet", args.sheet.as_deref())
+        .check()?;
     let presets = crate::attractor::Presets::load(args.config.as_deref())?;
     let chosen: Vec<Preset> = if args.score.iter().any(|n| n.eq_ignore_ascii_case("all")) {
         presets.all().to_vec()

@@ -16,7 +16,7 @@
 use super::shade_npy::NpyCounts;
 use crate::checkpoint::Meta;
 use crate::cli::{ShadeArg, ShadeArgs};
-use crate::output::{Kind, OutputFile};
+use crate::output::{Kind, OutputFile, Roles};
 use crate::shade::{Color, CountStats, Palette, Shade, Style, ToneMap};
 use anyhow::{Context, Result, anyhow, bail};
 use std::fs::File;
@@ -46,6 +46,29 @@ fn shade_file(args: &ShadeArgs, stdin_copy: Option<&Path>) -> Result<()> {
         Some(t) => (t.to_path_buf(), None),
         None => resolve_input(&args.file)?,
     };
+    let png_path = match &args.png {
+        Some(p) => p.clone(),
+        None if from_stdin => PathBuf::from("-"),
+        None => default_png(&args.file),
+    };
+    if !from_stdin {
+        let recipe = crate::recipe::sidecar_path(&npy_path);
+        Roles::new()
+            .input("FILE", Some(&args.file))
+            .input("the counts of FILE", Some(&npy_path))
+            .input("the recipe of FILE", Some(&recipe))
+            .input("--config", args.config.as_deref())
+            .derived(
+                if args.png.is_some() {
+                    "--png"
+                } else {
+                    "the default output"
+                },
+                Some(&png_path),
+                "give --png another name",
+            )
+            .check()?;
+    }
     let npy = NpyCounts::open(&npy_path)?;
     if let Some(m) = &meta
         && (m.key.width, m.key.height) != (npy.width, npy.height)
@@ -82,11 +105,6 @@ fn shade_file(args: &ShadeArgs, stdin_copy: Option<&Path>) -> Result<()> {
         span: args.span,
     };
     crate::shade::check_style(&style)?;
-    let png_path = match &args.png {
-        Some(p) => p.clone(),
-        None if from_stdin => PathBuf::from("-"),
-        None => default_png(&args.file),
-    };
     let out = OutputFile::prepare_or_stdout(&png_path, Kind::Png, "--png")?;
     let out_name = out.describe();
     let text = png_text(&args.file, meta.as_ref(), from_stdin, &style, args.depth);
