@@ -79,6 +79,8 @@ pub struct OutputFile {
     flag: String,
     /// The file that is replaced: `path`, or where the symbolic link at `path` leads.
     target: PathBuf,
+    /// Never replace a file there (a default name, which the user did not type).
+    keep_existing: bool,
     /// `None`: standard output.
     temp: Option<tempfile::NamedTempFile>,
 }
@@ -115,6 +117,7 @@ impl OutputFile {
             kind,
             flag: flag.to_string(),
             target: path.to_path_buf(),
+            keep_existing: false,
             temp: None,
         })
     }
@@ -210,8 +213,16 @@ impl OutputFile {
             kind,
             flag: flag.to_string(),
             target,
+            keep_existing: false,
             temp: Some(temp),
         })
+    }
+
+    /// This output, put in place only where no file is (a name the user did not type must not
+    /// replace one): a file that appears there meanwhile is kept and the commit fails.
+    pub fn keep_existing(mut self) -> OutputFile {
+        self.keep_existing = true;
+        self
     }
 
     /// The temporary file, for a program that writes the output itself (ffmpeg); `None` for
@@ -318,7 +329,7 @@ impl OutputFile {
             self.flag,
             temp.into_temp_path(),
             self.target,
-            false,
+            self.keep_existing,
         ))
     }
 }
