@@ -201,11 +201,15 @@ impl OutputFile {
             .prefix(".attractors-")
             .suffix(".tmp")
             .tempfile_in(&dir)
-            .with_context(|| {
-                format!(
-                    "{flag} {shown}: cannot write in {}; choose a writable directory",
-                    dir.display()
-                )
+            .map_err(|e| {
+                if staged::is_full(&e) {
+                    staged::io_failure(flag, &shown, &e)
+                } else {
+                    anyhow!(
+                        "{flag} {shown}: cannot write in {}; choose a writable directory ({e})",
+                        dir.display()
+                    )
+                }
             })?;
         crate::signals::register_temp(temp.path().to_path_buf());
         Ok(OutputFile {
