@@ -9,7 +9,7 @@
 
 use crate::histogram::{Histogram, Tally};
 use crate::job::{Job, JobKey};
-use crate::output::{Kind, OutputFile, read_npy_counts};
+use crate::output::{Kind, OutputFile, Staged, read_npy_counts};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -108,7 +108,9 @@ pub fn write(
     } else {
         a
     };
-    OutputFile::prepare_for(&next, Kind::Npy, "checkpoint")?.write_npy(hist)?;
+    OutputFile::prepare_for(&next, Kind::Npy, "checkpoint")?
+        .write_npy(hist)?
+        .commit()?;
     let t = hist.tally;
     let meta = Meta {
         format: FORMAT,
@@ -129,6 +131,7 @@ pub fn write(
     let sidecar_name = sidecar.display().to_string();
     OutputFile::prepare_for(sidecar, Kind::Json, "checkpoint")?
         .write_bytes(&json)
+        .and_then(Staged::commit)
         .with_context(|| format!("writing checkpoint {sidecar_name}"))?;
     Ok(vec![next, sidecar.to_path_buf()])
 }

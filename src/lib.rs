@@ -25,6 +25,8 @@
 //!     .write_png(&rgba, 128, 128, &attractors::recipe::Document::picture(
 //!         attractors::recipe::Recipe::of(&job, job.iters, &Style::default()),
 //!     ).png_text())
+//!     .unwrap()
+//!     .commit()
 //!     .unwrap();
 //! assert!(path.is_file());
 //! ```

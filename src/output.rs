@@ -6,14 +6,25 @@
 //! exists, not a directory, writable) by creating the temporary file, so a long render cannot fail
 //! at the very end because of a typo in a path.
 //!
+//! Writing an [`OutputFile`] gives a [`Staged`] output: complete and synced in its temporary file,
+//! not yet in place. A command with several outputs gathers them in a [`Batch`], which renames
+//! them into place only once every one of them was written ([`staged`]).
+//!
+//! An output path that is a symbolic link is written through the link: the file it points to is
+//! replaced (by a temporary file made in that file's directory), the link stays ([`paths`]).
+//!
 //! [`OutputFile::prepare_or_stdout`] also accepts `-`: standard output. The encoded bytes are
 //! built in memory and written to standard output at the end, in one piece; standard output must
 //! not be a terminal, and only one output of a run can go there.
 
 mod encode;
 mod exr;
+mod paths;
+mod staged;
 pub use encode::{PngLayout, PngText, RECIPE_KEYWORD, encode_png, encode_png_rows, read_png_text};
 pub use exr::{RECIPE_ATTRIBUTE, read_exr_recipe, write_exr};
+pub use paths::{Roles, follow_links, same_file};
+pub use staged::{Batch, Staged};
 
 use crate::histogram::Histogram;
 use anyhow::{Context, Result, anyhow, bail};
@@ -64,6 +75,12 @@ impl Kind {
 pub struct OutputFile {
     pub path: PathBuf,
     kind: Kind,
+    /// The flag that named it, for messages.
+    flag: String,
+    /// The file that is replaced: `path`, or where the symbolic link at `path` leads.
+    target: PathBuf,
+    /// Never replace a file there (a default name, which the user did not type).
+    keep_existing: bool,
     /// `None`: standard output.
     temp: Option<tempfile::NamedTempFile>,
 }
@@ -98,6 +115,9 @@ impl OutputFile {
         Ok(OutputFile {
             path: path.to_path_buf(),
             kind,
+            flag: flag.to_string(),
+            target: path.to_path_buf(),
+            keep_existing: false,
             temp: None,
         })
     }
@@ -148,26 +168,31 @@ impl OutputFile {
                 kind.extension()
             );
         }
-        let dir = match path.parent() {
+        let target = follow_links(path).map_err(|e| anyhow!("{flag} {}: {e}", path.display()))?;
+        // "out.png" or "out.png (a link to ../pictures/a.png)", for messages.
+        let shown = if target == path {
+            path.display().to_string()
+        } else {
+            format!("{} (a link to {})", path.display(), target.display())
+        };
+        let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
         if !dir.is_dir() {
             bail!(
-                "{flag} {}: directory {} does not exist; create it first",
-                path.display(),
+                "{flag} {shown}: directory {} does not exist; create it first",
                 dir.display()
             );
         }
-        if let Ok(meta) = std::fs::metadata(path)
+        if let Ok(meta) = std::fs::metadata(&target)
             && meta.permissions().readonly()
         {
             bail!(
-                "{flag} {}: exists and is read-only; make it writable (chmod u+w) or choose another name",
-                path.display()
+                "{flag} {shown}: exists and is read-only; make it writable (chmod u+w) or choose another name"
             );
         }
-        probe_name(path, &dir, flag)?;
+        probe_name(&target, &dir, flag)?;
         let mut builder = tempfile::Builder::new();
         // A finished output gets ordinary file permissions (0666 less the umask), not tempfile's 0600.
         #[cfg(unix)]
@@ -176,17 +201,23 @@ impl OutputFile {
             .prefix(".attractors-")
             .suffix(".tmp")
             .tempfile_in(&dir)
-            .with_context(|| {
-                format!(
-                    "{flag} {}: cannot write in {}; choose a writable directory",
-                    path.display(),
-                    dir.display()
-                )
+            .map_err(|e| {
+                if staged::is_full(&e) {
+                    staged::io_failure(flag, &shown, &e)
+                } else {
+                    anyhow!(
+                        "{flag} {shown}: cannot write in {}; choose a writable directory ({e})",
+                        dir.display()
+                    )
+                }
             })?;
         crate::signals::register_temp(temp.path().to_path_buf());
         Ok(OutputFile {
             path: path.to_path_buf(),
             kind,
+            flag: flag.to_string(),
+            target,
+            keep_existing: false,
             temp: Some(temp),
         })
     }
@@ -201,20 +232,36 @@ impl OutputFile {
         Ok(())
     }
 
-    /// Writes bytes as they are (CSV, SVG, an encoded PNG) and renames into place.
-    pub fn write_bytes(self, bytes: &[u8]) -> Result<()> {
+    /// This output, put in place only where no file is (a name the user did not type must not
+    /// replace one): a file that appears there meanwhile is kept and the commit fails.
+    pub fn keep_existing(mut self) -> OutputFile {
+        self.keep_existing = true;
+        self
+    }
+
+    /// The temporary file, for a program that writes the output itself (ffmpeg); `None` for
+    /// standard output.
+    pub fn temp_path(&self) -> Option<&Path> {
+        self.temp.as_ref().map(|t| t.path())
+    }
+
+    /// Stages the temporary file as another program left it ([`OutputFile::temp_path`]).
+    pub fn stage_as_written(self) -> Result<Staged> {
+        self.finish(|_| Ok(()))
+    }
+
+    /// Writes bytes as they are (CSV, SVG, an encoded PNG).
+    pub fn write_bytes(self, bytes: &[u8]) -> Result<Staged> {
         self.finish(|w| Ok(w.write_all(bytes)?))
     }
 
-    /// Writes whatever `body` streams into the file (a PNG encoded row by row) and renames into
-    /// place.
-    pub fn write_stream(self, body: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    /// Writes whatever `body` streams into the file (a PNG encoded row by row).
+    pub fn write_stream(self, body: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<Staged> {
         self.finish(body)
     }
 
-    /// Writes RGBA8 pixels as PNG (RGB when every pixel is opaque) with `text` (the recipe) and
-    /// renames into place.
-    pub fn write_png(self, rgba: &[u8], width: u32, height: u32, text: &PngText) -> Result<()> {
+    /// Writes RGBA8 pixels as PNG (RGB when every pixel is opaque) with `text` (the recipe).
+    pub fn write_png(self, rgba: &[u8], width: u32, height: u32, text: &PngText) -> Result<Staged> {
         assert_eq!(self.kind, Kind::Png);
         let path = self.path.clone();
         self.finish(|w| {
@@ -224,13 +271,13 @@ impl OutputFile {
     }
 
     /// Writes a PNG whose rows `row(y, line)` produces (streamed: no whole-picture buffer) with
-    /// `text`, and renames into place.
+    /// `text`.
     pub fn write_png_rows(
         self,
         layout: PngLayout,
         text: &PngText,
         row: impl FnMut(u32, &mut Vec<u8>) -> Result<()>,
-    ) -> Result<()> {
+    ) -> Result<Staged> {
         assert_eq!(self.kind, Kind::Png);
         let path = self.path.clone();
         self.finish(|w| {
@@ -241,7 +288,7 @@ impl OutputFile {
 
     /// Writes the counts as a NumPy array of shape (height, width), row 0 = top: uint32 when every
     /// count fits, else uint64.
-    pub fn write_npy(self, hist: &Histogram) -> Result<()> {
+    pub fn write_npy(self, hist: &Histogram) -> Result<Staged> {
         assert_eq!(self.kind, Kind::Npy);
         let shape = [hist.height as u64, hist.width as u64];
         self.finish(|w| {
@@ -266,34 +313,38 @@ impl OutputFile {
         })
     }
 
-    fn finish(self, body: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    /// Runs `body` into the temporary file and syncs it: the output, staged.
+    fn finish(self, body: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<Staged> {
         let Some(temp) = self.temp else {
             let mut buf = Vec::new();
             body(&mut buf).context("encoding the output for standard output")?;
-            let mut out = std::io::stdout().lock();
-            out.write_all(&buf)
-                .and_then(|_| out.flush())
-                .context("writing to standard output")?;
-            return Ok(());
+            return Ok(Staged::stdout(buf));
         };
-        struct Forget(PathBuf);
-        impl Drop for Forget {
-            fn drop(&mut self) {
-                crate::signals::forget_temp(&self.0);
+        let shown = self.path.display().to_string();
+        let write = || -> Result<()> {
+            let mut watch = staged::Watch::new(BufWriter::new(temp.as_file()), &self.path);
+            let written = body(&mut watch).and_then(|_| Ok(watch.flush()?));
+            if let Some(full) = watch.full.take() {
+                return Err(staged::io_failure(&self.flag, &shown, &full));
             }
+            written.with_context(|| format!("writing {shown}"))?;
+            drop(watch);
+            temp.as_file()
+                .sync_all()
+                .map_err(|e| staged::io_failure(&self.flag, &shown, &e))
+        };
+        if let Err(e) = write() {
+            // The temporary file is removed as `temp` drops.
+            crate::signals::forget_temp(temp.path());
+            return Err(e);
         }
-        let _forget = Forget(temp.path().to_path_buf());
-        let what = format!("writing {}", self.path.display());
-        {
-            let mut w = BufWriter::new(temp.as_file());
-            body(&mut w).context(what.clone())?;
-            w.flush().context(what.clone())?;
-        }
-        temp.as_file().sync_all().context(what.clone())?;
-        temp.persist(&self.path)
-            .map_err(|e| e.error)
-            .context(what)?;
-        Ok(())
+        Ok(Staged::file(
+            shown,
+            self.flag,
+            temp.into_temp_path(),
+            self.target,
+            self.keep_existing,
+        ))
     }
 }
 

@@ -22,6 +22,9 @@
 //! * `ATTRACTORS_TEST_WINDOW_REPORT=DIR`: the window writes `DIR/live.txt` (what it shows and
 //!   where the panel's widgets are, after every frame) and `DIR/state.txt` (the same at exit), so
 //!   a test that drives it with real input (xdotool) knows where to click and can check the outcome.
+//! * `ATTRACTORS_TEST_DISK_FULL=NAME`: writing an output file named NAME (its file name, no
+//!   directory) fails as on a full disk after [`DISK_FULL_AFTER`] bytes, so a test sees what a
+//!   failed write leaves (no partial file, every old file kept) without filling a disk.
 
 use std::sync::OnceLock;
 
@@ -69,6 +72,16 @@ pub fn hooks() -> Hooks {
 pub fn window_report_dir() -> Option<&'static std::path::Path> {
     static DIR: OnceLock<Option<std::path::PathBuf>> = OnceLock::new();
     DIR.get_or_init(|| std::env::var_os("ATTRACTORS_TEST_WINDOW_REPORT").map(Into::into))
+        .as_deref()
+}
+
+/// Bytes an output named by `ATTRACTORS_TEST_DISK_FULL` takes before its disk "fills".
+pub const DISK_FULL_AFTER: u64 = 64;
+
+/// The file name of `ATTRACTORS_TEST_DISK_FULL`, read on first use.
+pub fn disk_full_for() -> Option<&'static str> {
+    static NAME: OnceLock<Option<String>> = OnceLock::new();
+    NAME.get_or_init(|| std::env::var("ATTRACTORS_TEST_DISK_FULL").ok())
         .as_deref()
 }
 

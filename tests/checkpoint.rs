@@ -251,6 +251,8 @@ fn a_checkpoint_of_another_job_is_refused() {
     attractors::output::OutputFile::prepare(&d.join(&m.counts), attractors::output::Kind::Npy)
         .unwrap()
         .write_npy(&bad)
+        .unwrap()
+        .commit()
         .unwrap();
     fails(
         &[

@@ -213,6 +213,8 @@ fn missing_damaged_and_newer_recipes_are_refused() {
         attractors::output::OutputFile::prepare(&path, attractors::output::Kind::Png)
             .unwrap()
             .write_png(&[0, 0, 0, 255], 1, 1, &text)
+            .unwrap()
+            .commit()
             .unwrap();
         path.to_str().unwrap().to_string()
     };

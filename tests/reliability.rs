@@ -254,6 +254,8 @@ fn a_swapped_counts_file_is_refused_on_resume() {
     attractors::output::OutputFile::prepare(&target, attractors::output::Kind::Npy)
         .unwrap()
         .write_npy(&hist)
+        .unwrap()
+        .commit()
         .unwrap();
     let mut resume = job("a.npy", "1");
     resume.extend(["--resume", "a.ckpt.json"]);

@@ -1,5 +1,6 @@
 //! `attractors shade`: bad input (exit 2, one error line naming the input, no output written),
-//! 16-bit output, spans, and the palette taken from a checkpoint's sidecar.
+//! 16-bit output, spans, the look taken from the recipe beside the counts or from a checkpoint's
+//! preset, and a default output name that never replaces a file.
 
 mod common;
 use common::{bin, fails};
@@ -237,4 +238,124 @@ fn render_takes_a_span_but_not_with_eq_hist() {
         .assert()
         .success();
     assert!(png.exists());
+}
+
+/// Runs `attractors ARGS` in `dir`; returns (exit code, stderr).
+fn run_in(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = bin().current_dir(dir).args(args).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Class: the look of a render (tone map, palette, background, span, depth) is in the recipe
+/// beside its counts, and `shade` takes it from there unless a flag says otherwise; the picture
+/// of `shade X.npy` is then the render's own. A default output name (not typed) never replaces a
+/// file: the render's picture survives `shade X.npy`, with a message saying to pass --png.
+#[test]
+fn shade_takes_the_look_of_the_recipe_and_keeps_an_existing_picture() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let render = [
+        "De_Jong_1",
+        "--png",
+        "dj.png",
+        "--hist",
+        "dj.npy",
+        "--size",
+        "48x48",
+        "--iters",
+        "1e5",
+        "--backend",
+        "cpu",
+        "--checkpoint",
+        "0",
+        "--shade",
+        "log",
+        "--span",
+        "2,400",
+        "--background",
+        "ivory",
+        "--depth",
+        "16",
+        "-q",
+    ];
+    let (code, err) = run_in(d, &render);
+    assert_eq!(code, Some(0), "{err}");
+    let rendered = std::fs::read(d.join("dj.png")).unwrap();
+
+    // The default output is the render's picture: refused, and left as it was.
+    for extra in [&[][..], &["--palette", "kbc"]] {
+        let mut args = vec!["shade", "dj.npy"];
+        args.extend_from_slice(extra);
+        let (code, err) = run_in(d, &args);
+        assert_eq!(code, Some(2), "{err}");
+        let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error")).collect();
+        assert_eq!(errors.len(), 1, "{err}");
+        assert!(
+            errors[0].contains("the default output dj.png exists")
+                && errors[0].contains("pass --png dj.png to replace it"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(d.join("dj.png")).unwrap(), rendered);
+    }
+
+    // Without flags: the render's look, so the render's picture.
+    let (code, err) = run_in(d, &["shade", "dj.npy", "--png", "same.png", "-q"]);
+    assert_eq!(code, Some(0), "{err}");
+    let pixels = |name: &str| image::open(d.join(name)).unwrap();
+    assert_eq!(pixels("same.png"), pixels("dj.png"));
+    let look = |name: &str| {
+        let r = attractors::recipe::load(&d.join(name))
+            .unwrap()
+            .into_picture(name)
+            .unwrap();
+        (r.shade, r.palette, r.background, r.span, r.depth)
+    };
+    assert_eq!(look("same.png"), look("dj.png"));
+    let palette = look("dj.png").1;
+    assert_ne!(palette, "fire", "De_Jong_1 has a palette of its own");
+
+    // A flag overrides only its part; eq_hist drops the recipe's span (it takes none).
+    let (code, err) = run_in(
+        d,
+        &["shade", "dj.npy", "--palette", "kbc", "--png", "kbc.png"],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        look("kbc.png"),
+        (
+            "log".into(),
+            "kbc".into(),
+            "#fffff0ff".into(),
+            Some([2, 400]),
+            16
+        )
+    );
+    let (code, err) = run_in(
+        d,
+        &[
+            "shade", "dj.npy", "--shade", "eq_hist", "--depth", "8", "--png", "eq.png",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        look("eq.png"),
+        ("eq_hist".into(), palette, "#fffff0ff".into(), None, 8)
+    );
+
+    // A damaged recipe is named, not skipped (it would change the look without a word).
+    std::fs::copy(d.join("dj.npy"), d.join("bad.npy")).unwrap();
+    std::fs::write(d.join("bad.recipe.json"), "{").unwrap();
+    let (code, err) = run_in(d, &["shade", "bad.npy", "--png", "bad.png"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("bad.recipe.json: damaged recipe"), "{err}");
+    assert!(!d.join("bad.png").exists());
+
+    // Where there is no file, the default name is written.
+    std::fs::remove_file(d.join("dj.png")).unwrap();
+    let (code, err) = run_in(d, &["shade", "dj.npy", "-q"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(pixels("dj.png"), pixels("same.png"));
 }

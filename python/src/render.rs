@@ -283,6 +283,7 @@ impl Render {
         py.detach(|| {
             let rgba = shade::shade(&self.hist, &style);
             out.write_png(&rgba, self.hist.width, self.hist.height, &text)
+                .and_then(|staged| staged.commit())
         })
         .map_err(render_error)
     }

@@ -1,10 +1,11 @@
 //! Where an animation's frames go: an animated GIF, an APNG, or a video through `ffmpeg`. Each is
-//! written to a temporary file beside its name and renamed into place when the last frame is in,
-//! so a stopped animation never leaves a half-written file under the final name. (Numbered PNG
-//! frames are written one by one by the command, each atomically.)
+//! written to a temporary file beside its name and staged when the last frame is in; the command
+//! puts all of them in place together once every one is written, so a stopped or failed animation
+//! never leaves a half-written file under the final name, nor replaces one file of a set and not
+//! the others. (Numbered PNG frames are written one by one by the command, each atomically.)
 
 use super::rate;
-use crate::output::{Kind, OutputFile};
+use crate::output::{Kind, OutputFile, Staged};
 use anyhow::{Context, Result, anyhow, bail};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -13,8 +14,8 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 /// One frame in, in order.
 pub trait Sink: Send {
     fn frame(&mut self, rgba: &[u8]) -> Result<()>;
-    /// Finishes the file and renames it into place.
-    fn finish(self: Box<Self>) -> Result<()>;
+    /// Finishes the file, staged for the command to put in place.
+    fn finish(self: Box<Self>) -> Result<Staged>;
     fn path(&self) -> &Path;
 }
 
@@ -35,25 +36,17 @@ fn check_extension(path: &Path, flag: &str, extensions: &[&str]) -> Result<()> {
     Ok(())
 }
 
-/// A file written through a temporary file beside it: checked, then renamed into place.
-struct Staged {
-    out: OutputFile,
-}
-
-impl Staged {
-    fn new(path: &Path, flag: &str, extensions: &[&str]) -> Result<Staged> {
-        check_extension(path, flag, extensions)?;
-        // The path checks of every output (directory, permissions, name length); any extension.
-        Ok(Staged {
-            out: OutputFile::prepare_for(path, Kind::Atr, flag)?,
-        })
-    }
+/// The output file of a sink, checked (extension, then the checks of every output: directory,
+/// permissions, name length), with its temporary file made.
+fn prepare(path: &Path, flag: &str, extensions: &[&str]) -> Result<OutputFile> {
+    check_extension(path, flag, extensions)?;
+    OutputFile::prepare_for(path, Kind::Atr, flag)
 }
 
 /// An animated GIF (each frame quantised to its own 256-colour palette), looping forever.
 pub struct Gif {
     path: PathBuf,
-    staged: Option<Staged>,
+    out: Option<OutputFile>,
     encoder: Option<gif::Encoder<Vec<u8>>>,
     size: (u16, u16),
     /// Frame delay in hundredths of a second.
@@ -70,7 +63,7 @@ impl Gif {
                 path.display()
             );
         };
-        let staged = Staged::new(path, "--gif", &["gif"])?;
+        let out = prepare(path, "--gif", &["gif"])?;
         let mut encoder = gif::Encoder::new(Vec::new(), w, h, &[])
             .map_err(|e| anyhow!("--gif {}: {e}", path.display()))?;
         encoder
@@ -78,7 +71,7 @@ impl Gif {
             .map_err(|e| anyhow!("--gif {}: {e}", path.display()))?;
         Ok(Gif {
             path: path.to_path_buf(),
-            staged: Some(staged),
+            out: Some(out),
             encoder: Some(encoder),
             size: (w, h),
             delay: rate::gif_delay(fps).0,
@@ -104,18 +97,14 @@ impl Sink for Gif {
             .map_err(|e| anyhow!("--gif {}: {e}", self.path.display()))
     }
 
-    fn finish(mut self: Box<Self>) -> Result<()> {
+    fn finish(mut self: Box<Self>) -> Result<Staged> {
         let bytes = self
             .encoder
             .take()
             .expect("finished once")
             .into_inner()
             .map_err(|e| anyhow!("--gif {}: {e}", self.path.display()))?;
-        self.staged
-            .take()
-            .expect("finished once")
-            .out
-            .write_bytes(&bytes)
+        self.out.take().expect("finished once").write_bytes(&bytes)
     }
 
     fn path(&self) -> &Path {
@@ -127,7 +116,7 @@ impl Sink for Gif {
 /// APNG header states the frame count.
 pub struct Apng {
     path: PathBuf,
-    staged: Option<Staged>,
+    out: Option<OutputFile>,
     frames: Vec<Vec<u8>>,
     size: (u32, u32),
     fps: f64,
@@ -137,7 +126,7 @@ impl Apng {
     pub fn new(path: &Path, width: u32, height: u32, fps: f64) -> Result<Apng> {
         Ok(Apng {
             path: path.to_path_buf(),
-            staged: Some(Staged::new(path, "--apng", &["png", "apng"])?),
+            out: Some(prepare(path, "--apng", &["png", "apng"])?),
             frames: Vec::new(),
             size: (width, height),
             fps,
@@ -156,7 +145,7 @@ impl Sink for Apng {
         Ok(())
     }
 
-    fn finish(mut self: Box<Self>) -> Result<()> {
+    fn finish(mut self: Box<Self>) -> Result<Staged> {
         let shown = self.path.display().to_string();
         let fail = |e: png::EncodingError| anyhow!("--apng {shown}: {e}");
         let mut bytes = Vec::new();
@@ -174,11 +163,7 @@ impl Sink for Apng {
             }
             writer.finish().map_err(fail)?;
         }
-        self.staged
-            .take()
-            .expect("finished once")
-            .out
-            .write_bytes(&bytes)
+        self.out.take().expect("finished once").write_bytes(&bytes)
     }
 
     fn path(&self) -> &Path {
@@ -186,24 +171,24 @@ impl Sink for Apng {
     }
 }
 
-/// A video encoded by `ffmpeg` from raw RGBA frames on its standard input.
+/// A video encoded by `ffmpeg` from raw RGBA frames on its standard input, into the temporary
+/// file of its output.
 pub struct Video {
     path: PathBuf,
-    temp: PathBuf,
+    out: Option<OutputFile>,
     child: Option<Child>,
     stdin: Option<BufWriter<ChildStdin>>,
 }
 
-/// The containers `--video` accepts (ffmpeg picks the codec from the extension).
+/// The containers `--video` accepts (ffmpeg picks the codec from the container), with ffmpeg's
+/// name of each (the temporary file's name does not say).
 pub const VIDEO_EXTENSIONS: [&str; 4] = ["mp4", "webm", "mkv", "mov"];
+const VIDEO_FORMATS: [&str; 4] = ["mp4", "webm", "matroska", "mov"];
 
 impl Video {
     /// Checks the path and that ffmpeg runs, before any frame is rendered.
     pub fn new(path: &Path, width: u32, height: u32, fps: f64) -> Result<Video> {
-        check_extension(path, "--video", &VIDEO_EXTENSIONS)?;
-        // Reuse the output checks (directory, permissions, name length) for the final name.
-        let probe = OutputFile::prepare_for(path, Kind::Atr, "--video")?;
-        drop(probe);
+        let out = prepare(path, "--video", &VIDEO_EXTENSIONS)?;
         match Command::new("ffmpeg")
             .arg("-version")
             .stdout(Stdio::null())
@@ -216,13 +201,16 @@ impl Video {
                 path.display()
             ),
         }
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let ext = path.extension().unwrap_or_default().to_string_lossy();
-        let temp = dir.join(format!(".attractors-{}.{ext}", std::process::id()));
-        crate::signals::register_temp(temp.clone());
+        let ext = path
+            .extension()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_ascii_lowercase();
+        let format = VIDEO_EXTENSIONS
+            .iter()
+            .position(|e| *e == ext)
+            .map_or("mp4", |i| VIDEO_FORMATS[i]);
+        let temp = out.temp_path().expect("a file").to_path_buf();
         let mut child = Command::new("ffmpeg")
             .args([
                 "-loglevel",
@@ -242,6 +230,7 @@ impl Video {
                 "-pix_fmt",
                 "yuv420p",
             ])
+            .args(["-f", format])
             .arg(&temp)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
@@ -251,7 +240,7 @@ impl Video {
         let stdin = child.stdin.take().map(BufWriter::new);
         Ok(Video {
             path: path.to_path_buf(),
-            temp,
+            out: Some(out),
             child: Some(child),
             stdin,
         })
@@ -270,7 +259,7 @@ impl Sink for Video {
         Ok(())
     }
 
-    fn finish(mut self: Box<Self>) -> Result<()> {
+    fn finish(mut self: Box<Self>) -> Result<Staged> {
         if let Some(mut s) = self.stdin.take() {
             let _ = s.flush();
         }
@@ -281,18 +270,13 @@ impl Sink for Video {
             .wait_with_output()
             .with_context(|| format!("--video {}: ffmpeg", self.path.display()))?;
         if !out.status.success() {
-            let _ = std::fs::remove_file(&self.temp);
             bail!(
                 "--video {}: ffmpeg failed: {}",
                 self.path.display(),
                 String::from_utf8_lossy(&out.stderr).trim()
             );
         }
-        std::fs::rename(&self.temp, &self.path).with_context(|| {
-            format!("--video {}: cannot move it into place", self.path.display())
-        })?;
-        crate::signals::forget_temp(&self.temp);
-        Ok(())
+        self.out.take().expect("finished once").stage_as_written()
     }
 
     fn path(&self) -> &Path {
@@ -302,13 +286,11 @@ impl Sink for Video {
 
 impl Drop for Video {
     fn drop(&mut self) {
-        // Not finished (an error or a stop): end ffmpeg and remove its partial file.
+        // Not finished (an error or a stop): end ffmpeg; its partial file goes with the output.
         if let Some(mut child) = self.child.take() {
             drop(self.stdin.take());
             let _ = child.kill();
             let _ = child.wait();
-            let _ = std::fs::remove_file(&self.temp);
-            crate::signals::forget_temp(&self.temp);
         }
     }
 }

@@ -4,7 +4,7 @@
 use super::Preset;
 use super::atr::{COLUMNS, format_row_in, parse};
 use super::look::{Layout, read_header};
-use crate::output::{Kind, OutputFile};
+use crate::output::{Kind, OutputFile, Staged};
 
 /// Appends `preset` as a new last row of the `.atr` file at `path`; see [`append_presets`].
 pub fn append_preset(path: &std::path::Path, preset: &Preset) -> Result<(), String> {
@@ -25,6 +25,19 @@ pub fn append_presets(
     create: bool,
     flag: &str,
 ) -> Result<(), String> {
+    stage_presets(path, presets, create, flag)?
+        .commit()
+        .map_err(|e| format!("{e:#}; save presets to a writable copy given with {flag}"))
+}
+
+/// [`append_presets`], written to the temporary file but not yet in place: for a command that
+/// commits it with its other outputs. `flag` names the file in messages.
+pub fn stage_presets(
+    path: &std::path::Path,
+    presets: &[Preset],
+    create: bool,
+    flag: &str,
+) -> Result<Staged, String> {
     let shown = path.display();
     let (old, existing) = match std::fs::read(path) {
         // A new file: the header alone (which would not parse as a preset file by itself).
@@ -76,7 +89,7 @@ pub fn append_presets(
             "appending to {shown} would change its existing rows; not written"
         ));
     }
-    // The same atomic output as every other file: checked, temporary file, rename.
+    // The same atomic output as every other file: checked, temporary file, (later) rename.
     let not_writable =
         |e: anyhow::Error| format!("{e:#}; save presets to a writable copy given with {flag}");
     OutputFile::prepare_for(path, Kind::Atr, flag)

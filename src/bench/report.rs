@@ -67,7 +67,7 @@ pub const CSV_COLUMNS: [&str; 15] = [
 ];
 
 /// One row per size x backend x rep, then summary rows (min, median, mean) per size x backend.
-pub fn write_csv(r: &Report, out: output::OutputFile) -> Result<()> {
+pub fn write_csv(r: &Report, out: output::OutputFile) -> Result<output::Staged> {
     let mut buf = Vec::new();
     {
         let mut w = csv::Writer::from_writer(&mut buf);

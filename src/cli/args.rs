@@ -80,25 +80,28 @@ pub struct ShadeArgs {
     /// The counts: a 2-D uint32/uint64 .npy (row 0 = top), or a checkpoint's FILE.ckpt.json;
     /// `-` reads a .npy from standard input.
     pub file: PathBuf,
-    /// Write the picture as PNG (default: FILE with .png in place of .npy; standard output when
-    /// FILE is `-`; `-`: standard output).
+    /// Write the picture as PNG (default: FILE with .png in place of .npy, never over an existing
+    /// file; standard output when FILE is `-`; `-`: standard output).
     #[arg(long, value_name = "FILE.png")]
     pub png: Option<PathBuf>,
-    /// Tone mapping.
-    #[arg(long, value_enum, default_value = "eq_hist")]
-    pub shade: ShadeArg,
-    /// Colormap (default the preset's when a checkpoint names one, else fire).
+    /// Tone mapping [default: the recipe's beside FILE, else eq_hist].
+    #[arg(long, value_enum)]
+    pub shade: Option<ShadeArg>,
+    /// Colormap [default: the recipe's beside FILE, else the preset's a checkpoint names, else
+    /// fire].
     #[arg(long, value_name = "NAME")]
     pub palette: Option<String>,
-    /// Colour of empty bins: a name or `#rrggbb[aa]`.
-    #[arg(long, value_name = "COLOR", default_value = "black")]
-    pub background: String,
-    /// Fixed normalisation MIN,MAX in counts (datashader's span; not with eq_hist).
+    /// Colour of empty bins: a name or `#rrggbb[aa]` [default: the recipe's, else black].
+    #[arg(long, value_name = "COLOR")]
+    pub background: Option<String>,
+    /// Fixed normalisation MIN,MAX in counts (datashader's span; not with eq_hist) [default: the
+    /// recipe's].
     #[arg(long, value_name = "MIN,MAX", allow_hyphen_values = true, value_parser = parse_span)]
     pub span: Option<crate::shade::Span>,
-    /// Bits per channel of the PNG: 8, or 16 (tone map kept in float, no 8-bit banding).
-    #[arg(long, default_value_t = 8, allow_hyphen_values = true, value_parser = parse_depth)]
-    pub depth: u8,
+    /// Bits per channel of the PNG: 8, or 16 (tone map kept in float, no 8-bit banding)
+    /// [default: the recipe's, else 8].
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_depth)]
+    pub depth: Option<u8>,
     /// Preset file used to look up a checkpoint's preset palette.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -17,7 +17,7 @@ use crate::cli::config::{apply_overrides, preset_bounds, preset_style};
 use crate::engine;
 use crate::histogram::{Bounds, Histogram};
 use crate::job::Job;
-use crate::output::{Kind, OutputFile, PngText};
+use crate::output::{Batch, Kind, OutputFile, PngText, Roles};
 use crate::progress::Bar;
 use crate::shade::shade;
 use crate::signals;
@@ -61,6 +61,28 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
             a.fps
         );
     }
+
+    // No output may be an input: checked before anything is read or written.
+    let in_dir = |name: &str| a.out.as_deref().map(|d| d.join(name));
+    let (manifest, tone_path) = (in_dir(super::animate_files::MANIFEST), in_dir(TONE));
+    Roles::new()
+        .input("--config", r.config.as_deref())
+        .input("--from", r.from.as_deref())
+        .input("--keys", a.keys.as_deref())
+        .output("--gif", a.gif.as_deref())
+        .output("--apng", a.apng.as_deref())
+        .output("--video", a.video.as_deref())
+        .derived(
+            "the manifest in --out",
+            manifest.as_deref(),
+            "give --out another directory",
+        )
+        .derived(
+            "the tone file in --out",
+            tone_path.as_deref(),
+            "give --out another directory",
+        )
+        .check()?;
 
     // What moves, frame by frame.
     let presets = Presets::load(r.config.as_deref())?;
@@ -227,7 +249,8 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
                 && !refs.is_empty()
             {
                 OutputFile::prepare_for(p, Kind::Json, "--out")?
-                    .write_bytes(serde_json::to_string(&t)?.as_bytes())?;
+                    .write_bytes(serde_json::to_string(&t)?.as_bytes())?
+                    .commit()?;
             }
             t
         }
@@ -251,7 +274,9 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
     let writer = std::thread::spawn(move || -> Result<Vec<Box<dyn Sink>>> {
         for (i, rgba, text) in rx {
             if let (Some(text), Some(d)) = (text, &dir) {
-                OutputFile::prepare(&frame_path(d, i), Kind::Png)?.write_png(&rgba, w, h, &text)?;
+                OutputFile::prepare(&frame_path(d, i), Kind::Png)?
+                    .write_png(&rgba, w, h, &text)?
+                    .commit()?;
             }
             for s in sinks.iter_mut() {
                 s.frame(&rgba)?;
@@ -305,11 +330,14 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
     if done_frames < frames {
         return stopped(bar, done_frames, frames, out_dir.is_some());
     }
+    // The GIF, APNG and video are all finished before any is put in place.
     let mut written = Vec::new();
+    let mut batch = Batch::new();
     for s in sinks {
         written.push(s.path().display().to_string());
-        s.finish()?;
+        batch.push(s.finish()?);
     }
+    batch.commit()?;
     if let Some(b) = bar {
         b.finish();
     }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 /// Positions the pilot runs at to find bounds that hold every frame.
 const PILOT_POSITIONS: u64 = 9;
 /// The manifest that ties a frame directory to one animation.
-const MANIFEST: &str = "animation.json";
+pub const MANIFEST: &str = "animation.json";
 
 /// The union of the pilot bounds at evenly spaced positions (and each keyframe), with the
 /// requested aspect.
@@ -108,7 +108,8 @@ pub fn prepare_dir(dir: &Path, frames: u64) -> Result<PathBuf> {
                 );
             }
             OutputFile::prepare_for(&path, Kind::Json, "--out")?
-                .write_bytes(serde_json::to_string_pretty(&manifest)?.as_bytes())?;
+                .write_bytes(serde_json::to_string_pretty(&manifest)?.as_bytes())?
+                .commit()?;
         }
     }
     Ok(dir.to_path_buf())

@@ -4,7 +4,7 @@ use crate::attractor::Presets;
 use crate::bench::{self, BenchPlan};
 use crate::cli::BenchArgs;
 use crate::job::Job;
-use crate::output::{Kind, OutputFile};
+use crate::output::{Batch, Kind, OutputFile, Roles};
 use crate::shade::{Color, Palette, Shade, Style};
 use anyhow::{Result, anyhow, bail};
 
@@ -15,6 +15,17 @@ pub fn run(b: &BenchArgs) -> Result<()> {
             b.max_seconds
         );
     }
+    let svg = b.plot.as_deref().map(|p| p.with_extension("svg"));
+    Roles::new()
+        .input("--config", b.config.as_deref())
+        .output("--csv", b.csv.as_deref())
+        .output("--plot", b.plot.as_deref())
+        .derived(
+            "the SVG beside --plot",
+            svg.as_deref(),
+            "give --plot another name",
+        )
+        .check()?;
     let presets = Presets::load(b.config.as_deref())?;
     let preset = presets
         .get(b.name.as_deref().unwrap_or("Clifford"))?
@@ -70,12 +81,10 @@ pub fn run(b: &BenchArgs) -> Result<()> {
             format!("{}{}", report.header, bench::table(&report)).as_bytes(),
         );
     }
+    // Every file is written before any is put in place: a failure leaves the old ones as they were.
+    let mut batch = Batch::new();
     if let Some(out) = csv {
-        let path = out.path.clone();
-        bench::write_csv(&report, out)?;
-        if !b.quiet {
-            eprintln!("wrote {}", path.display());
-        }
+        batch.push(bench::write_csv(&report, out)?);
     }
     if let (Some(png), Some(svg)) = (plot_png, plot_svg) {
         const PLOT_SIZE: (u32, u32) = (1600, 1200);
@@ -84,16 +93,16 @@ pub fn run(b: &BenchArgs) -> Result<()> {
             .chunks_exact(3)
             .flat_map(|p| [p[0], p[1], p[2], 255])
             .collect();
-        let (png_path, svg_path) = (png.path.clone(), svg.path.clone());
         let text =
             crate::output::PngText::plain("attractors bench: calculation and rendering times");
-        png.write_png(&rgba, PLOT_SIZE.0, PLOT_SIZE.1, &text)?;
-        svg.write_bytes(
+        batch.push(png.write_png(&rgba, PLOT_SIZE.0, PLOT_SIZE.1, &text)?);
+        batch.push(svg.write_bytes(
             bench::plot::render_svg(&report, b.with_seed_figures, PLOT_SIZE)?.as_bytes(),
-        )?;
-        if !b.quiet {
-            eprintln!("wrote {} and {}", png_path.display(), svg_path.display());
-        }
+        )?);
+    }
+    let written = batch.commit()?;
+    if !b.quiet && !written.is_empty() {
+        eprintln!("wrote {}", written.join(", "));
     }
     Ok(())
 }

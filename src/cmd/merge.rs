@@ -6,7 +6,7 @@
 use super::render_out::Outputs;
 use crate::cli::merge_args::MergeArgs;
 use crate::histogram::Histogram;
-use crate::output::{Kind, OutputFile, is_stdio};
+use crate::output::{Kind, OutputFile, Roles, is_stdio};
 use crate::recipe::Recipe;
 use crate::shard::Merge;
 use anyhow::{Result, anyhow, bail};
@@ -22,6 +22,31 @@ pub fn run(a: &MergeArgs) -> Result<()> {
             f.display()
         );
     }
+    let mut roles = Roles::new();
+    let recipes: Vec<_> = a
+        .files
+        .iter()
+        .map(|f| crate::recipe::sidecar_path(f))
+        .collect();
+    for (f, recipe) in a.files.iter().zip(&recipes) {
+        roles
+            .input("shard", Some(f))
+            .input("the recipe of shard", Some(recipe));
+    }
+    let recipe = a
+        .hist
+        .as_deref()
+        .filter(|p| !is_stdio(p))
+        .map(crate::recipe::sidecar_path);
+    roles
+        .output("--png", a.png.as_deref())
+        .output("--hist", a.hist.as_deref())
+        .derived(
+            "the recipe beside --hist",
+            recipe.as_deref(),
+            "give --hist another name",
+        )
+        .check()?;
     let png = a
         .png
         .as_deref()
@@ -32,18 +57,6 @@ pub fn run(a: &MergeArgs) -> Result<()> {
         .as_deref()
         .map(|p| OutputFile::prepare_or_stdout(p, Kind::Npy, "--hist"))
         .transpose()?;
-    for out in [&a.png, &a.hist].into_iter().flatten() {
-        if let Some(f) = a
-            .files
-            .iter()
-            .find(|f| super::render_files::same_file(f, out))
-        {
-            bail!(
-                "merge: {} is one of the shards; write the merged output under another name",
-                f.display()
-            );
-        }
-    }
     let outputs = Outputs::with(png, npy, a.hist.as_deref(), None)?;
 
     let mut merge: Option<Merge> = None;

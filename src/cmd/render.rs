@@ -4,7 +4,7 @@
 //! checkpoint's counts to the new ones.
 
 use super::Outcome;
-use super::render_files::{Checkpoints, OutputLock, file_stem_of, same_file};
+use super::render_files::{Checkpoints, OutputLock, file_stem_of};
 use crate::backend::Engines;
 use crate::checkpoint::{self, Checkpoint};
 use crate::cli::RenderArgs;
@@ -12,7 +12,7 @@ use crate::cli::render_config;
 use crate::engine::{self, Checkpointing, Control, Engine, Snapshot};
 use crate::histogram::Histogram;
 use crate::job::Job;
-use crate::output::{Kind, OutputFile, is_stdio};
+use crate::output::{Kind, OutputFile, is_stdio, same_file};
 use crate::progress::Bar;
 use crate::sampling::OrbitPlan;
 use crate::shard::Shard;
@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 pub fn run(r: &RenderArgs) -> Result<Outcome> {
     signals::install();
     crate::cli::scope::check(r, crate::cli::scope::Mode::Files)?;
+    super::render_files::roles(r).check()?;
     let cfg = render_config(r)?;
     let mut job = cfg.job;
     // The whole job's points fix its orbit plan; a shard renders its share of them.
@@ -52,13 +53,8 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
     let outputs = super::render_out::Outputs::prepare(r, png, npy)?;
     // Checkpoints sit beside the first output that is a file; when every output goes to standard
     // output, beside PRESET.png in the current directory (PRESET.ckpt.json).
-    let first_output = r
-        .hist
-        .as_deref()
-        .filter(|p| !is_stdio(p))
-        .or(r.png.as_deref().filter(|p| !is_stdio(p)))
-        .or(r.exr.as_deref())
-        .map(Path::to_path_buf)
+    let first_output = super::render_files::first_file_output(r)
+        .map(|(_, p)| p.to_path_buf())
         .unwrap_or_else(|| PathBuf::from(format!("{}.png", file_stem_of(&job.preset.name))));
     // One render per output at a time; released on every way out of this function.
     let _lock = OutputLock::take(&first_output)?;

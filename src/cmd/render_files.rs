@@ -1,14 +1,59 @@
 //! The files a headless render owns besides its outputs: its checkpoints (and which of them it
-//! made, so it removes only those) and the lock on its output.
+//! made, so it removes only those) and the lock on its output; and every file it reads and
+//! writes, checked against each other before any work ([`roles`]).
 
 use crate::checkpoint;
+use crate::cli::RenderArgs;
 use crate::engine::Snapshot;
 use crate::histogram::Histogram;
 use crate::job::Job;
+use crate::output::{Roles, is_stdio};
 use crate::signals;
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// The files a headless render reads (`--config`, `--from`, `--resume`) and writes (`--png`,
+/// `--hist` and the recipe beside it, `--exr`, and the checkpoint files of a fresh run).
+pub fn roles(r: &RenderArgs) -> Roles {
+    let mut roles = Roles::new();
+    let recipe = r
+        .hist
+        .as_deref()
+        .filter(|p| !is_stdio(p))
+        .map(crate::recipe::sidecar_path);
+    roles
+        .input("--config", r.config.as_deref())
+        .input("--from", r.from.as_deref())
+        .input("--resume", r.resume.as_deref())
+        .output("--png", r.png.as_deref())
+        .output("--hist", r.hist.as_deref())
+        .derived(
+            "the recipe beside --hist",
+            recipe.as_deref(),
+            "give --hist another name",
+        )
+        .output("--exr", r.exr.as_deref());
+    // A resumed run writes its checkpoint over the one it reads, by design.
+    if r.checkpoint > 0
+        && r.resume.is_none()
+        && let Some((flag, first)) = first_file_output(r)
+    {
+        let way_out = format!("give {flag} another name, or give --checkpoint 0");
+        for f in checkpoint::files_of(&checkpoint::sidecar_path(first)) {
+            roles.derived("the checkpoint file", Some(&f), &way_out);
+        }
+    }
+    roles
+}
+
+/// The output a render's checkpoints are named after, and its flag: `--hist`, else `--png`, else
+/// `--exr` (standard output left out).
+pub fn first_file_output(r: &RenderArgs) -> Option<(&'static str, &Path)> {
+    [("--hist", &r.hist), ("--png", &r.png), ("--exr", &r.exr)]
+        .into_iter()
+        .find_map(|(flag, p)| p.as_deref().filter(|p| !is_stdio(p)).map(|p| (flag, p)))
+}
 
 /// Where checkpoints go, what they add to, and which files this run made.
 pub struct Checkpoints {
@@ -117,19 +162,6 @@ impl Drop for OutputLock {
         let _ = std::fs::remove_file(&self.0);
         signals::forget_temp(&self.0);
     }
-}
-
-pub fn same_file(a: &Path, b: &Path) -> bool {
-    let canon = |p: &Path| {
-        let dir = p
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        dir.canonicalize()
-            .ok()
-            .map(|d| d.join(p.file_name().unwrap_or_default()))
-    };
-    a == b || (canon(a).is_some() && canon(a) == canon(b))
 }
 
 /// A preset name as a file name: letters, digits, `_` and `-` kept, anything else `_`.

@@ -1,5 +1,7 @@
 //! The outputs of a headless render, checked before the work and written after it: the PNG (with
-//! its recipe), the counts `.npy` and the recipe beside it (`FILE.recipe.json`), the EXR.
+//! its recipe), the counts `.npy` and the recipe beside it (`FILE.recipe.json`), the EXR. All of
+//! them are written to their temporary files first and put in place together
+//! ([`crate::output::Batch`]): a failed write replaces none of them.
 //!
 //! Between the histogram and the pictures: density estimation and supersampling
 //! ([`crate::density`]) when asked. The PNG is shaded by the engine (on the GPU when it has one)
@@ -12,7 +14,7 @@ use crate::density::{DENSITY_SCALE, Estimated, Quality};
 use crate::engine::Engine;
 use crate::histogram::Histogram;
 use crate::job::Job;
-use crate::output::{Kind, OutputFile, PngLayout, is_stdio};
+use crate::output::{Batch, Kind, OutputFile, PngLayout, Staged, is_stdio};
 use crate::recipe::{Document, Recipe};
 use crate::shade::{CountStats, Shade, Style, ToneMap, pixel8, pixel16};
 use anyhow::{Result, bail};
@@ -61,7 +63,9 @@ impl Outputs {
         })
     }
 
-    /// Writes every output; returns their paths. The engine (when there is one) shades the PNG.
+    /// Writes every output, then puts them all in place (none when any write fails: the files
+    /// that were there are kept); returns their paths. The engine (when there is one) shades the
+    /// PNG.
     pub fn write(
         self,
         hist: &Histogram,
@@ -72,70 +76,101 @@ impl Outputs {
         quiet: bool,
     ) -> Result<Vec<String>> {
         let doc = Document::picture(recipe);
+        let mut batch = Batch::new();
+        // What is reported: the outputs named on the command line (a recipe sidecar goes with
+        // its .npy), in the order they are written.
         let mut written = Vec::new();
-        let mut done = |name: String, path: &std::path::Path| {
-            if !quiet {
-                eprintln!("wrote {name}");
-            }
-            written.push(path.display().to_string());
+        let mut names = Vec::new();
+        let mut note = |out: &OutputFile| {
+            names.push(out.describe());
+            written.push(out.path.display().to_string());
         };
         if let Some(out) = self.npy {
-            let (name, path) = (out.describe(), out.path.clone());
-            out.write_npy(hist)?;
+            note(&out);
+            batch.push(out.write_npy(hist)?);
             if let Some(side) = self.npy_recipe {
-                side.write_bytes(&serde_json::to_vec_pretty(&doc)?)?;
+                batch.push(side.write_bytes(&serde_json::to_vec_pretty(&doc)?)?);
             }
-            done(name, &path);
         }
-        if self.png.is_none() && self.exr.is_none() {
-            return Ok(written);
+        if self.png.is_some() || self.exr.is_some() {
+            self.png.iter().chain(&self.exr).for_each(&mut note);
+            write_pictures(
+                hist, engine, style, quality, &doc, self.png, self.exr, &mut batch, quiet,
+            )?;
         }
-        // The picture's counts: the histogram itself, or its fixed-point density after --de and
-        // --supersample.
-        let t = std::time::Instant::now();
-        let mut engine = engine;
-        let estimated = match (&quality.de, engine.as_deref_mut()) {
-            (Some(de), Some(e)) => Some(e.estimate_density(hist, de)?),
-            (Some(de), None) => Some(Estimated::on_cpu(hist, de)),
-            (None, _) => None,
-        };
-        let by = estimated.as_ref().map_or("CPU", |e| e.by);
-        let finished =
-            crate::density::finish(hist, estimated.map(|e| e.density), quality.supersample);
-        if finished.is_some() && !quiet {
-            eprintln!(
-                "density: {} on the {by} in {:.2} s",
-                describe_quality(quality),
-                t.elapsed().as_secs_f64()
-            );
-        }
-        let (pic, scale) = match &finished {
-            Some(h) => (h, DENSITY_SCALE),
-            None => (hist, 1),
-        };
-        let tone = tone_map(pic, style, scale);
-        if let Some(out) = self.png {
-            let (name, path) = (out.describe(), out.path.clone());
-            let text = doc.png_text();
-            let pixels = pic.width as u64 * pic.height as u64;
-            if finished.is_none() && quality.depth == 8 && pixels <= WHOLE_PICTURE_PIXELS {
-                let rgba = match engine {
-                    Some(e) => e.shade(hist, style)?,
-                    None => crate::shade::shade(hist, style),
-                };
-                out.write_png(&rgba, hist.width, hist.height, &text)?;
-            } else {
-                write_png_banded(out, pic, &tone, style, quality.depth, &text)?;
-            }
-            done(name, &path);
-        }
-        if let Some(out) = self.exr {
-            let (name, path) = (out.describe(), out.path.clone());
-            crate::output::write_exr(out, pic, &tone, scale, &doc.to_json())?;
-            done(name, &path);
+        batch.commit()?;
+        if !quiet {
+            names.iter().for_each(|n| eprintln!("wrote {n}"));
         }
         Ok(written)
     }
+}
+
+/// Stages the PNG and the EXR (either may be absent) into `batch`: the picture's counts are the
+/// histogram itself, or its fixed-point density after --de and --supersample.
+#[allow(clippy::too_many_arguments)]
+fn write_pictures(
+    hist: &Histogram,
+    engine: Option<&mut dyn Engine>,
+    style: &Style,
+    quality: &Quality,
+    doc: &Document,
+    png: Option<OutputFile>,
+    exr: Option<OutputFile>,
+    batch: &mut Batch,
+    quiet: bool,
+) -> Result<()> {
+    let t = std::time::Instant::now();
+    let mut engine = engine;
+    let estimated = match (&quality.de, engine.as_deref_mut()) {
+        (Some(de), Some(e)) => Some(e.estimate_density(hist, de)?),
+        (Some(de), None) => Some(Estimated::on_cpu(hist, de)),
+        (None, _) => None,
+    };
+    let by = estimated.as_ref().map_or("CPU", |e| e.by);
+    let finished = crate::density::finish(hist, estimated.map(|e| e.density), quality.supersample);
+    if finished.is_some() && !quiet {
+        eprintln!(
+            "density: {} on the {by} in {:.2} s",
+            describe_quality(quality),
+            t.elapsed().as_secs_f64()
+        );
+    }
+    let (pic, scale) = match &finished {
+        Some(h) => (h, DENSITY_SCALE),
+        None => (hist, 1),
+    };
+    let tone = tone_map(pic, style, scale);
+    if let Some(out) = png {
+        let text = doc.png_text();
+        let pixels = pic.width as u64 * pic.height as u64;
+        if finished.is_none() && quality.depth == 8 && pixels <= WHOLE_PICTURE_PIXELS {
+            let rgba = match engine {
+                Some(e) => e.shade(hist, style)?,
+                None => crate::shade::shade(hist, style),
+            };
+            batch.push(out.write_png(&rgba, hist.width, hist.height, &text)?);
+        } else {
+            batch.push(write_png_banded(
+                out,
+                pic,
+                &tone,
+                style,
+                quality.depth,
+                &text,
+            )?);
+        }
+    }
+    if let Some(out) = exr {
+        batch.push(crate::output::write_exr(
+            out,
+            pic,
+            &tone,
+            scale,
+            &doc.to_json(),
+        )?);
+    }
+    Ok(())
 }
 
 /// `--de 9,0,0.4, --supersample 2` (what applies).
@@ -209,7 +244,7 @@ pub fn write_png_banded(
     style: &Style,
     depth: u8,
     text: &crate::output::PngText,
-) -> Result<()> {
+) -> Result<Staged> {
     use rayon::prelude::*;
     let layout = PngLayout {
         width: hist.width,

@@ -5,7 +5,7 @@
 use crate::attractor::user::{Origin, UserMap};
 use crate::attractor::{Preset, atr, lookup_equation};
 use crate::cli::SearchArgs;
-use crate::output::{Kind, OutputFile};
+use crate::output::{Batch, Kind, OutputFile, Roles, Staged};
 use crate::search::Space;
 use crate::search::screen::MIN_LYAPUNOV;
 use crate::search::sheet::{self, Tile};
@@ -96,6 +96,10 @@ fn search(args: &SearchArgs) -> Result<()> {
             .unwrap_or(0)
     });
     // Check output paths before any work.
+    Roles::new()
+        .output("--atr", args.atr.as_deref())
+        .output("--sheet", args.sheet.as_deref())
+        .check()?;
     let sheet_out = args
         .sheet
         .as_deref()
@@ -169,24 +173,31 @@ fn search(args: &SearchArgs) -> Result<()> {
     }
 
     if !ranked.is_empty() {
+        // Both outputs are written before either is put in place.
+        let mut batch = Batch::new();
         if let Some(path) = &args.atr {
             let presets: Vec<Preset> = ranked.iter().map(|(p, _)| p.clone()).collect();
             // A path error names --atr already; the others (a name taken since) do not.
-            crate::attractor::append::append_presets(path, &presets, true, "--atr").map_err(
-                |e| {
-                    if e.starts_with("--atr") {
-                        anyhow!(e)
-                    } else {
-                        anyhow!("--atr: {e}")
-                    }
-                },
-            )?;
-            if !args.quiet {
-                eprintln!("appended {} presets to {}", presets.len(), path.display());
-            }
+            batch.push(
+                crate::attractor::append::stage_presets(path, &presets, true, "--atr").map_err(
+                    |e| {
+                        if e.starts_with("--atr") {
+                            anyhow!(e)
+                        } else {
+                            anyhow!("--atr: {e}")
+                        }
+                    },
+                )?,
+            );
         }
         if let Some(file) = sheet_out {
-            write_sheet(file, &ranked)?;
+            batch.push(write_sheet(file, &ranked)?);
+        }
+        batch.commit()?;
+        if let Some(path) = &args.atr
+            && !args.quiet
+        {
+            eprintln!("appended {} presets to {}", ranked.len(), path.display());
         }
     }
     if outcome.found.len() < args.count as usize {
@@ -248,7 +259,7 @@ fn unique_names(results: &mut [(Preset, Verdict)], existing: &[String]) {
     }
 }
 
-fn write_sheet(file: OutputFile, results: &[(Preset, Verdict)]) -> Result<()> {
+fn write_sheet(file: OutputFile, results: &[(Preset, Verdict)]) -> Result<Staged> {
     let tiles: Vec<Tile> = results
         .iter()
         .map(|(p, v)| Tile {
@@ -277,6 +288,10 @@ fn caption(v: &Verdict) -> String {
 }
 
 fn score(args: &SearchArgs) -> Result<()> {
+    Roles::new()
+        .input("--config", args.config.as_deref())
+        .output("--sheet", args.sheet.as_deref())
+        .check()?;
     let presets = crate::attractor::Presets::load(args.config.as_deref())?;
     let chosen: Vec<Preset> = if args.score.iter().any(|n| n.eq_ignore_ascii_case("all")) {
         presets.all().to_vec()
@@ -328,7 +343,7 @@ fn score(args: &SearchArgs) -> Result<()> {
         );
     }
     if let Some(file) = sheet_out {
-        write_sheet(file, &results)?;
+        write_sheet(file, &results)?.commit()?;
     }
     Ok(())
 }

@@ -6,9 +6,13 @@
 //! count, and the distinct counts for eq_hist), once to colour each row into the PNG. Memory is a
 //! row plus the distinct counts, whatever the file's size.
 //!
-//! Metadata: a checkpoint's sidecar names the preset, whose palette is the default. For
+//! The look (tone map, palette, background, span, depth) defaults to the counts' own: the recipe
+//! beside them (`X.recipe.json`), else the look of the preset a checkpoint's sidecar names (for
 //! `OUT.ckpt.a.npy` / `OUT.ckpt.b.npy` that is `OUT.ckpt.json`; for `X.npy`, `X.ckpt.json` when
-//! it exists and has the same size.
+//! it exists and has the same size); each flag given overrides its part.
+//!
+//! The default output (`X.png`, not typed by the user) is written only where no file is: it never
+//! replaces the render's own picture.
 //!
 //! Input rules as everywhere: only regular files; the `.npy` header is bounded
 //! (`shade_npy.rs`) and the file must be exactly header + height * width * item size bytes.
@@ -16,7 +20,7 @@
 use super::shade_npy::NpyCounts;
 use crate::checkpoint::Meta;
 use crate::cli::{ShadeArg, ShadeArgs};
-use crate::output::{Kind, OutputFile};
+use crate::output::{Kind, OutputFile, Roles};
 use crate::shade::{Color, CountStats, Palette, Shade, Style, ToneMap};
 use anyhow::{Context, Result, anyhow, bail};
 use std::fs::File;
@@ -46,6 +50,29 @@ fn shade_file(args: &ShadeArgs, stdin_copy: Option<&Path>) -> Result<()> {
         Some(t) => (t.to_path_buf(), None),
         None => resolve_input(&args.file)?,
     };
+    let png_path = match &args.png {
+        Some(p) => p.clone(),
+        None if from_stdin => PathBuf::from("-"),
+        None => default_png(&args.file),
+    };
+    if !from_stdin {
+        let recipe = crate::recipe::sidecar_path(&npy_path);
+        Roles::new()
+            .input("FILE", Some(&args.file))
+            .input("the counts of FILE", Some(&npy_path))
+            .input("the recipe of FILE", Some(&recipe))
+            .input("--config", args.config.as_deref())
+            .derived(
+                if args.png.is_some() {
+                    "--png"
+                } else {
+                    "the default output"
+                },
+                Some(&png_path),
+                "give --png another name",
+            )
+            .check()?;
+    }
     let npy = NpyCounts::open(&npy_path)?;
     if let Some(m) = &meta
         && (m.key.width, m.key.height) != (npy.width, npy.height)
@@ -59,37 +86,28 @@ fn shade_file(args: &ShadeArgs, stdin_copy: Option<&Path>) -> Result<()> {
             m.key.height
         );
     }
-    let shade = match args.shade {
-        ShadeArg::EqHist => Shade::EqHist,
-        ShadeArg::Log => Shade::Log,
-        ShadeArg::Cbrt => Shade::Cbrt,
-        ShadeArg::Linear => Shade::Linear,
+    let look = if from_stdin {
+        Look::default()
+    } else {
+        look_of(&npy_path, meta.as_ref(), args.config.as_deref())?
     };
-    let palette_name = match (&args.palette, &meta) {
-        (Some(p), _) => p.clone(),
-        (None, Some(m)) => preset_palette(args.config.as_deref(), &m.preset)?,
-        (None, None) => "fire".to_string(),
+    let (style, depth) = style_of(args, look)?;
+    let shade = style.shade;
+    let out = if args.png.is_none() && !from_stdin {
+        // A name the user did not type never replaces a file.
+        if std::fs::symlink_metadata(&png_path).is_ok() {
+            bail!(
+                "shade: the default output {} exists; a name you did not give never replaces a file: pass --png {} to replace it, or --png OTHER.png",
+                png_path.display(),
+                png_path.display()
+            );
+        }
+        OutputFile::prepare_for(&png_path, Kind::Png, "--png")?.keep_existing()
+    } else {
+        OutputFile::prepare_or_stdout(&png_path, Kind::Png, "--png")?
     };
-    let palette = Palette::from_name(&palette_name).map_err(|e| anyhow!("--palette: {e}"))?;
-    let background: Color = args
-        .background
-        .parse()
-        .map_err(|e| anyhow!("--background: {e}"))?;
-    let style = Style {
-        shade,
-        palette,
-        background,
-        span: args.span,
-    };
-    crate::shade::check_style(&style)?;
-    let png_path = match &args.png {
-        Some(p) => p.clone(),
-        None if from_stdin => PathBuf::from("-"),
-        None => default_png(&args.file),
-    };
-    let out = OutputFile::prepare_or_stdout(&png_path, Kind::Png, "--png")?;
     let out_name = out.describe();
-    let text = png_text(&args.file, meta.as_ref(), from_stdin, &style, args.depth);
+    let text = png_text(&args.file, meta.as_ref(), from_stdin, &style, depth);
 
     let mut stats = CountStats::new(shade);
     npy.for_each_row(|row| row.iter().for_each(|&c| stats.add(c)))?;
@@ -99,7 +117,7 @@ fn shade_file(args: &ShadeArgs, stdin_copy: Option<&Path>) -> Result<()> {
     let layout = crate::output::PngLayout {
         width: w,
         height: h,
-        depth: args.depth,
+        depth,
         alpha: !opaque,
     };
     let mut rows = npy.rows()?;
@@ -107,7 +125,8 @@ fn shade_file(args: &ShadeArgs, stdin_copy: Option<&Path>) -> Result<()> {
         let row = rows.next_row()?;
         super::render_out::shade_row(&tone, &style, layout, row, line);
         Ok(())
-    })?;
+    })?
+    .commit()?;
     if !args.quiet {
         eprintln!(
             "{}: {w}x{h}, {} lit bins, counts {}..{}, {} {}{} -> {} ({}-bit)",
@@ -122,7 +141,7 @@ fn shade_file(args: &ShadeArgs, stdin_copy: Option<&Path>) -> Result<()> {
                 .map(|s| format!(" span {},{}", s.min, s.max))
                 .unwrap_or_default(),
             out_name,
-            args.depth
+            depth
         );
     }
     Ok(())
@@ -245,12 +264,84 @@ fn read_sidecar(path: &Path) -> Result<Meta> {
     })
 }
 
-/// The palette of the preset a checkpoint names (fire when it has none or is not in the file).
-fn preset_palette(config: Option<&Path>, preset: &str) -> Result<String> {
+/// The look the counts came with: the recipe beside them (`X.recipe.json`, written with
+/// `--hist X.npy`), else the look of the preset a checkpoint names (its `.atr` columns, looked up
+/// in `--config`). Each part is a default that a flag overrides.
+#[derive(Default)]
+struct Look {
+    shade: Option<Shade>,
+    palette: Option<String>,
+    background: Option<Color>,
+    span: Option<crate::shade::Span>,
+    depth: Option<u8>,
+}
+
+fn look_of(npy: &Path, meta: Option<&Meta>, config: Option<&Path>) -> Result<Look> {
+    let side = crate::recipe::sidecar_path(npy);
+    if side.is_file() {
+        let shown = side.display().to_string();
+        let damaged = |e: String| {
+            anyhow!(
+                "{e}; shade takes its look (tone map, palette, background) from it: fix it, or move it away"
+            )
+        };
+        let recipe = crate::recipe::load(&side)
+            .and_then(|d| d.into_picture(&shown))
+            .map_err(|e| damaged(e.to_string()))?;
+        let style = crate::cli::from::recipe_style(&recipe, &shown)
+            .map_err(|e| damaged(format!("{e:#}")))?;
+        let quality = crate::cli::from::recipe_quality(&recipe, &shown)
+            .map_err(|e| damaged(format!("{e:#}")))?;
+        return Ok(Look {
+            shade: Some(style.shade),
+            palette: Some(style.palette.name.clone()),
+            background: Some(style.background),
+            span: style.span,
+            depth: Some(quality.depth),
+        });
+    }
+    let Some(m) = meta else {
+        return Ok(Look::default());
+    };
     let presets = crate::attractor::Presets::load(config)?;
-    Ok(presets
-        .get(preset)
-        .ok()
-        .and_then(|p| p.palette.clone())
-        .unwrap_or_else(|| "fire".to_string()))
+    Ok(match presets.get(&m.preset) {
+        Ok(p) => Look {
+            shade: p.shade,
+            palette: p.palette.clone(),
+            background: p.background,
+            ..Look::default()
+        },
+        Err(_) => Look::default(),
+    })
+}
+
+/// The style and depth: each flag given, else the look's, else the default (eq_hist, fire,
+/// black, no span, 8 bits). The look's span goes with its tone map only (eq_hist takes none).
+fn style_of(args: &ShadeArgs, look: Look) -> Result<(Style, u8)> {
+    let shade = match args.shade {
+        Some(ShadeArg::EqHist) => Shade::EqHist,
+        Some(ShadeArg::Log) => Shade::Log,
+        Some(ShadeArg::Cbrt) => Shade::Cbrt,
+        Some(ShadeArg::Linear) => Shade::Linear,
+        None => look.shade.unwrap_or(Shade::EqHist),
+    };
+    let palette_name = args
+        .palette
+        .clone()
+        .or(look.palette)
+        .unwrap_or_else(|| "fire".to_string());
+    let palette = Palette::from_name(&palette_name).map_err(|e| anyhow!("--palette: {e}"))?;
+    let background = match &args.background {
+        Some(b) => b.parse().map_err(|e| anyhow!("--background: {e}"))?,
+        None => look.background.unwrap_or(Color([0, 0, 0, 255])),
+    };
+    let span = args.span.or(look.span.filter(|_| shade != Shade::EqHist));
+    let style = Style {
+        shade,
+        palette,
+        background,
+        span,
+    };
+    crate::shade::check_style(&style)?;
+    Ok((style, args.depth.or(look.depth).unwrap_or(8)))
 }

@@ -17,6 +17,11 @@ pub fn run(r: &RenderArgs) -> Result<()> {
             r.adapter.as_deref().unwrap_or_default()
         );
     }
+    crate::output::Roles::new()
+        .input("--config", r.config.as_deref())
+        .input("--from", r.from.as_deref())
+        .output("--screenshot", r.screenshot.as_deref())
+        .check()?;
     let cfg = render_config(r)?;
     let mut presets = cfg.presets.all().to_vec();
     let index = cfg.presets.index_of(&cfg.job.preset.name).unwrap_or(0);

@@ -10,7 +10,7 @@
 //! it back. The file is encoded in memory (8 bytes per pixel plus the compressed file) and then
 //! written atomically like every output.
 
-use super::OutputFile;
+use super::{OutputFile, Staged};
 use crate::histogram::Histogram;
 use crate::shade::ToneMap;
 use anyhow::{Context, Result, anyhow};
@@ -20,14 +20,14 @@ use exr::prelude::*;
 pub const RECIPE_ATTRIBUTE: &str = "attractorsRecipe";
 
 /// Writes `hist` (fixed-point with `scale` units per count) and its levels under `tone`, with
-/// `recipe` (JSON) in the header.
+/// `recipe` (JSON) in the header; the file is staged, for the command to commit.
 pub fn write_exr(
     out: OutputFile,
     hist: &Histogram,
     tone: &ToneMap,
     scale: u64,
     recipe: &str,
-) -> Result<()> {
+) -> Result<Staged> {
     let (w, h) = (hist.width as usize, hist.height as usize);
     let unit = scale as f64;
     let channels = SpecificChannels::build()

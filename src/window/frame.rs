@@ -168,7 +168,8 @@ impl App {
         let job = self.job_at((hist.width, hist.height), hist.tally.total());
         let recipe = crate::recipe::Recipe::of(&job, job.iters, &live.style);
         let text = crate::recipe::Document::picture(recipe).png_text();
-        out.write_png(&rgba, hist.width, hist.height, &text)?;
+        out.write_png(&rgba, hist.width, hist.height, &text)?
+            .commit()?;
         if !self.opts.quiet {
             eprintln!(
                 "wrote {} ({} frames, {} points)",

@@ -81,7 +81,8 @@ impl Saving {
         let rgba = engine.shade(&snap.hist, &self.style)?;
         let text = self.recipe.png_text();
         self.out
-            .write_png(&rgba, snap.hist.width, snap.hist.height, &text)?;
+            .write_png(&rgba, snap.hist.width, snap.hist.height, &text)?
+            .commit()?;
         Ok(self.path)
     }
 }

@@ -1,0 +1,425 @@
+//! What a run does to the files already at its output paths: a failed run leaves every one of
+//! them as it was (the outputs of one command are put in place all together or not at all), and
+//! no temporary file is left behind. A full disk is simulated with the test hook
+//! `ATTRACTORS_TEST_DISK_FULL=NAME` (writing the output named NAME fails as on a full disk).
+
+mod common;
+use common::bin;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Runs the binary in `dir` with `args` and the environment `env`; returns (exit code, stderr).
+fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let mut c = bin();
+    c.current_dir(dir).args(args);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+fn ok_in(dir: &Path, args: &[&str]) {
+    let (code, err) = run_in(dir, args, &[]);
+    assert_eq!(code, Some(0), "{args:?}: {err}");
+}
+
+/// Expects exit 2 with one error line holding every piece of `want`, and no panic.
+fn fails_with(dir: &Path, args: &[&str], env: &[(&str, &str)], want: &[&str]) -> String {
+    let (code, err) = run_in(dir, args, env);
+    assert_eq!(code, Some(2), "{args:?}: {err}");
+    assert!(!err.contains("panicked"), "{args:?}: {err}");
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error")).collect();
+    assert_eq!(errors.len(), 1, "{args:?}: {err}");
+    for w in want {
+        assert!(errors[0].contains(w), "{args:?}: expected '{w}' in: {err}");
+    }
+    err
+}
+
+/// Every file in `dir` (names starting with `.` included) with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_file())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+const SMALL: [&str; 8] = [
+    "--backend",
+    "cpu",
+    "--iters",
+    "1e5",
+    "--size",
+    "48x48",
+    "--checkpoint",
+    "0",
+];
+
+fn small<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = SMALL.to_vec();
+    a.extend_from_slice(extra);
+    a.push("-q");
+    a
+}
+
+const FULL: [&str; 2] = ["free some space or write elsewhere", "the disk is full"];
+
+/// Class: a render with several outputs whose last write fails (disk full) replaces none of
+/// them: not the .npy, not its recipe, not the PNG, and leaves no temporary file.
+#[test]
+fn a_failed_render_replaces_none_of_its_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let outputs = ["--png", "out.png", "--hist", "out.npy", "--exr", "out.exr"];
+    ok_in(d, &small(&outputs));
+    let before = snapshot(d);
+    assert_eq!(before.len(), 4, "{:?}", before.keys());
+    // Another picture (seed, palette, depth) into the same paths; each output in turn fails.
+    for failing in ["out.png", "out.npy", "out.recipe.json", "out.exr"] {
+        let mut args = small(&outputs);
+        args.extend(["--seed", "5", "--palette", "kbc", "--depth", "16"]);
+        fails_with(d, &args, &[("ATTRACTORS_TEST_DISK_FULL", failing)], &FULL);
+        assert!(
+            snapshot(d) == before,
+            "{failing} failed: the old files must all survive, no temporary left: {:?}",
+            snapshot(d).keys()
+        );
+    }
+    // The same run without the failure replaces them all.
+    let mut args = small(&outputs);
+    args.extend(["--seed", "5"]);
+    ok_in(d, &args);
+    let after = snapshot(d);
+    assert_eq!(after.len(), 4);
+    for (name, bytes) in &before {
+        assert_ne!(&after[name], bytes, "{name} was rewritten");
+    }
+}
+
+/// Class: the other commands with several outputs (merge, search --atr --sheet, bench --csv
+/// --plot, animate --gif --apng): one failed write, no file replaced.
+#[test]
+fn the_other_commands_with_several_outputs_are_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // merge: --png and --hist (and the recipe beside it).
+    for i in 0..2 {
+        let (shard, hist) = (format!("{i}/2"), format!("s{i}.npy"));
+        ok_in(d, &small(&["--shard", &shard, "--hist", &hist]));
+    }
+    let merge = [
+        "merge", "s0.npy", "s1.npy", "--png", "m.png", "--hist", "m.npy", "-q",
+    ];
+    ok_in(d, &merge);
+    std::fs::write(d.join("m.png"), b"old picture").unwrap();
+    let before = snapshot(d);
+    for failing in ["m.png", "m.npy", "m.recipe.json"] {
+        fails_with(d, &merge, &[("ATTRACTORS_TEST_DISK_FULL", failing)], &FULL);
+        assert!(snapshot(d) == before, "merge, {failing} failed");
+    }
+
+    // search: the appended .atr and the contact sheet.
+    let search = [
+        "search", "clifford", "--count", "1", "--seed", "7", "--atr", "s.atr", "--sheet", "s.png",
+        "-q",
+    ];
+    let mut c = bin();
+    c.current_dir(d).args(search).output().unwrap();
+    let before = snapshot(d);
+    for failing in ["s.png", "s.atr"] {
+        let (code, err) = run_in(d, &search, &[("ATTRACTORS_TEST_DISK_FULL", failing)]);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains(FULL[0]), "{err}");
+        assert!(snapshot(d) == before, "search, {failing} failed");
+    }
+
+    // bench: the CSV and the plot's PNG and SVG.
+    let bench = [
+        "bench",
+        "--iters",
+        "1e2..1e3",
+        "--reps",
+        "1",
+        "--size",
+        "32x32",
+        "--backends",
+        "cpu",
+        "--csv",
+        "b.csv",
+        "--plot",
+        "b.png",
+        "-q",
+    ];
+    for name in ["b.csv", "b.png", "b.svg"] {
+        std::fs::write(d.join(name), b"old").unwrap();
+    }
+    let before = snapshot(d);
+    for failing in ["b.csv", "b.png", "b.svg"] {
+        let (code, err) = run_in(d, &bench, &[("ATTRACTORS_TEST_DISK_FULL", failing)]);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains(FULL[0]), "{err}");
+        assert!(snapshot(d) == before, "bench, {failing} failed");
+    }
+
+    // animate: the GIF and the APNG.
+    let animate = [
+        "animate",
+        "Clifford",
+        "--sweep",
+        "a=-1.3:-1.2",
+        "--frames",
+        "3",
+        "--size",
+        "32x32",
+        "--iters",
+        "1e4",
+        "--backend",
+        "cpu",
+        "--gif",
+        "a.gif",
+        "--apng",
+        "a.png",
+        "-q",
+    ];
+    for name in ["a.gif", "a.png"] {
+        std::fs::write(d.join(name), b"old").unwrap();
+    }
+    let before = snapshot(d);
+    for failing in ["a.gif", "a.png"] {
+        let (code, err) = run_in(d, &animate, &[("ATTRACTORS_TEST_DISK_FULL", failing)]);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains(FULL[0]), "{err}");
+        assert!(snapshot(d) == before, "animate, {failing} failed");
+    }
+    ok_in(d, &animate);
+    assert_ne!(std::fs::read(d.join("a.gif")).unwrap(), b"old");
+    assert_ne!(std::fs::read(d.join("a.png")).unwrap(), b"old");
+}
+
+/// Class: an output path that is a symbolic link is written through it: the file it points to
+/// (through a chain of links, or not there yet) gets the new content, atomically, and the link
+/// stays a link. A loop of links is refused.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_symbolic_link_is_written_through_it() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("pics")).unwrap();
+    std::fs::write(d.join("pics/a.png"), b"old").unwrap();
+    std::fs::write(d.join("pics/a.npy"), b"old").unwrap();
+    symlink("pics/a.png", d.join("hop.png")).unwrap();
+    symlink("hop.png", d.join("link.png")).unwrap();
+    symlink(d.join("pics/a.npy"), d.join("link.npy")).unwrap();
+    symlink("pics/new.png", d.join("dangling.png")).unwrap();
+    // A failed run leaves the link's target as it was.
+    let args = small(&["--png", "link.png", "--hist", "link.npy"]);
+    fails_with(
+        d,
+        &args,
+        &[("ATTRACTORS_TEST_DISK_FULL", "link.png")],
+        &FULL,
+    );
+    assert_eq!(std::fs::read(d.join("pics/a.png")).unwrap(), b"old");
+    ok_in(d, &args);
+    ok_in(d, &small(&["--png", "dangling.png"]));
+    for (link, target) in [
+        ("link.png", "pics/a.png"),
+        ("hop.png", "pics/a.png"),
+        ("link.npy", "pics/a.npy"),
+        ("dangling.png", "pics/new.png"),
+    ] {
+        let meta = std::fs::symlink_metadata(d.join(link)).unwrap();
+        assert!(meta.file_type().is_symlink(), "{link} is still a link");
+        let bytes = std::fs::read(d.join(target)).unwrap();
+        assert_ne!(bytes, b"old", "{target} got the new content through {link}");
+    }
+    image::open(d.join("pics/a.png")).unwrap();
+    image::open(d.join("pics/new.png")).unwrap();
+    // The recipe goes beside the .npy as named (the link), the lock is gone, no temporary left.
+    let mut names: Vec<String> = snapshot(d).into_keys().collect();
+    names.extend(
+        snapshot(&d.join("pics"))
+            .into_keys()
+            .map(|n| format!("pics/{n}")),
+    );
+    assert_eq!(
+        names,
+        [
+            "link.recipe.json",
+            "pics/a.npy",
+            "pics/a.png",
+            "pics/new.png"
+        ],
+    );
+    symlink("loop2.png", d.join("loop1.png")).unwrap();
+    symlink("loop1.png", d.join("loop2.png")).unwrap();
+    fails_with(
+        d,
+        &small(&["--png", "loop1.png"]),
+        &[],
+        &["--png loop1.png", "symbolic links"],
+    );
+}
+
+/// Class: an output that is one of the command's inputs (or another of its outputs) is refused
+/// before any work, whatever the path looks like (another spelling, a symbolic or a hard link),
+/// for outputs named by the user and for the files named after them (a `.npy`'s recipe, a
+/// checkpoint, `bench --plot`'s SVG); the input is left as it was.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_an_input_is_refused_before_any_work() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let atr = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("attractors.atr")).unwrap();
+    ok_in(d, &small(&["--png", "p.png", "--hist", "p.npy"]));
+    std::fs::create_dir(d.join("sub")).unwrap();
+    for name in [
+        "c.png",
+        "x.recipe.json",
+        "y.ckpt.json",
+        "k.gif",
+        "b.svg",
+        "sub/c.png",
+    ] {
+        std::fs::write(d.join(name), &atr).unwrap();
+    }
+    std::fs::copy(d.join("p.npy"), d.join("q.png")).unwrap();
+    std::fs::hard_link(d.join("c.png"), d.join("hard.png")).unwrap();
+    symlink("c.png", d.join("sym.png")).unwrap();
+    let render = |extra: &[&'static str]| -> Vec<&'static str> {
+        let mut a = vec![
+            "--backend",
+            "cpu",
+            "--iters",
+            "1e4",
+            "--size",
+            "32x32",
+            "-q",
+        ];
+        a.extend_from_slice(extra);
+        a
+    };
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            render(&["--config", "c.png", "Clifford", "--png", "c.png"]),
+            "--png c.png: is the same file as --config c.png, which this run reads; give --png another name",
+        ),
+        (
+            render(&[
+                "--config",
+                "c.png",
+                "--png",
+                "sub/../c.png",
+                "--checkpoint",
+                "0",
+            ]),
+            "--png sub/../c.png: is the same file as --config c.png",
+        ),
+        (
+            render(&["--config", "c.png", "--png", "hard.png"]),
+            "--png hard.png: is the same file as --config c.png",
+        ),
+        (
+            render(&["--config", "./sym.png", "--exr", "x.exr", "--png", "c.png"]),
+            "--png c.png: is the same file as --config ./sym.png",
+        ),
+        (
+            render(&["--config", "x.recipe.json", "--hist", "x.npy"]),
+            "the recipe beside --hist x.recipe.json: is the same file as --config x.recipe.json",
+        ),
+        (
+            render(&["--config", "y.ckpt.json", "--png", "y.png"]),
+            "the checkpoint file y.ckpt.json: is the same file as --config y.ckpt.json, which this run reads; give --png another name, or give --checkpoint 0",
+        ),
+        (
+            render(&["--from", "p.png", "--png", "p.png"]),
+            "--png p.png: is the same file as --from p.png",
+        ),
+        (
+            vec![
+                "--config",
+                "c.png",
+                "--screenshot",
+                "sym.png",
+                "--frames",
+                "1",
+            ],
+            "--screenshot sym.png: is the same file as --config c.png",
+        ),
+        (
+            vec!["shade", "p.npy", "--png", "p.npy"],
+            "--png p.npy: is the same file as FILE p.npy",
+        ),
+        (
+            vec!["shade", "q.png"],
+            "the default output q.png: is the same file as FILE q.png",
+        ),
+        (
+            vec!["merge", "p.npy", "--hist", "./p.npy"],
+            "--hist ./p.npy: is the same file as shard p.npy",
+        ),
+        (
+            vec![
+                "animate",
+                "--keys",
+                "k.gif",
+                "--gif",
+                "k.gif",
+                "--backend",
+                "cpu",
+                "-q",
+            ],
+            "--gif k.gif: is the same file as --keys k.gif",
+        ),
+        (
+            vec![
+                "animate",
+                "--config",
+                "c.png",
+                "--sweep",
+                "a=-1.3:-1.2",
+                "--apng",
+                "hard.png",
+            ],
+            "--apng hard.png: is the same file as --config c.png",
+        ),
+        (
+            vec!["search", "clifford", "--atr", "s.png", "--sheet", "./s.png"],
+            "--sheet ./s.png: is the same file as --atr s.png; give --sheet another name",
+        ),
+        (
+            vec![
+                "search", "--score", "Clifford", "--config", "c.png", "--sheet", "sym.png",
+            ],
+            "--sheet sym.png: is the same file as --config c.png",
+        ),
+        (
+            vec!["bench", "--config", "b.svg", "--plot", "b.png"],
+            "the SVG beside --plot b.svg: is the same file as --config b.svg",
+        ),
+    ];
+    let before = snapshot(d);
+    for (args, want) in &cases {
+        fails_with(d, args, &[], &[want]);
+        assert!(snapshot(d) == before, "{args:?} changed a file");
+    }
+    // A file of the same name elsewhere is another file.
+    ok_in(
+        d,
+        &render(&["--config", "sub/c.png", "Clifford", "--png", "c.png"]),
+    );
+    image::open(d.join("c.png")).unwrap();
+}
