@@ -19,10 +19,12 @@
 
 mod encode;
 mod exr;
+mod npy;
 mod paths;
 mod staged;
 pub use encode::{PngLayout, PngText, RECIPE_KEYWORD, encode_png, encode_png_rows, read_png_text};
 pub use exr::{RECIPE_ATTRIBUTE, read_exr_recipe, write_exr};
+pub use npy::{npy_problem, read_npy_counts};
 pub use paths::{Roles, follow_links, same_file};
 pub use staged::{Batch, Staged};
 
@@ -379,62 +381,4 @@ fn probe_name(path: &Path, dir: &Path, flag: &str) -> Result<()> {
             dir.display()
         ),
     }
-}
-
-/// What is wrong with a `.npy` file, in a few words on one line (the reader's own message may
-/// be a multi-line parser trace, or "failed to fill whole buffer" for a file that ends early).
-pub fn npy_problem(e: &std::io::Error) -> String {
-    if e.kind() == std::io::ErrorKind::UnexpectedEof {
-        return "it ends early: truncated?".into();
-    }
-    let text = e.to_string();
-    let first = text.lines().next().unwrap_or("").trim();
-    let first = first.trim_end_matches(':');
-    if first.is_empty() {
-        "unreadable header".into()
-    } else {
-        first.to_string()
-    }
-}
-
-/// Reads a `.npy` of uint32 or uint64 counts (shape (height, width)) back: (width, height, counts).
-pub fn read_npy_counts(path: &Path) -> Result<(u32, u32, Vec<u64>)> {
-    // The largest canvas (65536 x 65536) of uint64 counts, plus a header.
-    const LIMIT: u64 = (65536 * 65536 * 8) + (1 << 16);
-    let bytes = crate::input::read_file(path, "counts file", LIMIT, ".npy of counts")?;
-    let npy = npyz::NpyFile::new(&bytes[..]).map_err(|e| {
-        anyhow!(
-            "{}: not a .npy file of counts ({}); give the .npy that --hist or a checkpoint wrote",
-            path.display(),
-            npy_problem(&e)
-        )
-    })?;
-    let shape = npy.shape().to_vec();
-    if shape.len() != 2 {
-        bail!(
-            "{}: expected a 2-D array, found shape {shape:?}",
-            path.display()
-        );
-    }
-    let short = |e: std::io::Error| {
-        anyhow!(
-            "{}: its counts cannot be read ({}); the file is damaged",
-            path.display(),
-            npy_problem(&e)
-        )
-    };
-    let counts: Vec<u64> = match npy.dtype() {
-        npyz::DType::Plain(t) if t.size_field() == 8 => npy.into_vec::<u64>().map_err(short)?,
-        npyz::DType::Plain(t) if t.size_field() == 4 => npy
-            .into_vec::<u32>()
-            .map_err(short)?
-            .into_iter()
-            .map(u64::from)
-            .collect(),
-        d => bail!(
-            "{}: expected uint32 or uint64 counts, found {d:?}",
-            path.display()
-        ),
-    };
-    Ok((shape[1] as u32, shape[0] as u32, counts))
 }

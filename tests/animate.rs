@@ -243,6 +243,19 @@ fn keyframes_render_and_bad_input_is_clear() {
         ],
         "--frames '0'",
     );
+    // Frames counted from --duration are refused by that flag, not by a --frames never given.
+    fails(
+        &[
+            "animate",
+            "--sweep",
+            "a=0:1",
+            "--duration",
+            "1e9",
+            "--gif",
+            "x.gif",
+        ],
+        "--duration 1e9 at --fps 24 makes 2.4e10 frames; expected at most 100000",
+    );
 }
 
 /// A GIF holds delays in hundredths of a second (2 at least): a rate it cannot hold is said in

@@ -6,7 +6,9 @@
 //! encoding runs on its own thread while the next frame renders.
 
 use super::Outcome;
-use super::animate_files::{frame_path, prepare_dir, read_frame, union_bounds, zoomed};
+use super::animate_files::{
+    frame_count, frame_path, prepare_dir, read_frame, union_bounds, zoomed,
+};
 use crate::animate::sink::{Apng, Gif, Sink, Video};
 use crate::animate::timeline::Timeline;
 use crate::animate::tone::StableTone;
@@ -26,13 +28,8 @@ use std::io::IsTerminal;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-/// Frames of a sweep when neither --frames nor --duration is given (2 s at 24 fps).
-const DEFAULT_FRAMES: u64 = 48;
 /// Reference frames the stable tone is interpolated between.
 const REFERENCES: u64 = 5;
-/// The largest animation: enough for ten minutes at 60 fps, with room.
-const MAX_FRAMES: u64 = 100_000;
-
 /// The reference frames' count distributions, kept beside the frames.
 const TONE: &str = "tone.json";
 
@@ -378,27 +375,4 @@ fn stopped(bar: Option<Bar>, done: u64, frames: u64, has_dir: bool) -> Result<Ou
         }
     );
     Ok(Outcome::Interrupted)
-}
-
-/// `--frames`, else `--duration` x `--fps`, else a keyframe file's length x `--fps`, else 48.
-fn frame_count(a: &AnimateArgs, timeline: &Timeline) -> Result<u64> {
-    let from_secs = |s: f64, what: &str| -> Result<u64> {
-        if !(s.is_finite() && s > 0.0) {
-            bail!("{what} {s}: expected seconds > 0");
-        }
-        Ok((s * a.fps).round().max(1.0) as u64 + 1)
-    };
-    let n = match (a.render.frames, a.duration, timeline.duration()) {
-        (Some(n), Some(_), _) => {
-            bail!("--frames {n} and --duration: give one (frames = duration x fps + 1)")
-        }
-        (Some(n), None, _) => n,
-        (None, Some(d), _) => from_secs(d, "--duration")?,
-        (None, None, Some(d)) => from_secs(d, "--keys: the last keyframe's time")?,
-        (None, None, None) => DEFAULT_FRAMES,
-    };
-    if !(1..=MAX_FRAMES).contains(&n) {
-        bail!("--frames {n}: expected 1 to {MAX_FRAMES} frames");
-    }
-    Ok(n)
 }

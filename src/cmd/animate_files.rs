@@ -2,6 +2,7 @@
 //! manifest that ties it to one animation, frames read back), and the bounds that hold every frame.
 
 use crate::animate::timeline::Timeline;
+use crate::cli::animate_args::AnimateArgs;
 use crate::histogram::Bounds;
 use crate::job::Aspect;
 use crate::output::{Kind, OutputFile};
@@ -156,4 +157,40 @@ pub fn read_frame(path: &Path, w: u32, h: u32) -> Result<Vec<u8>> {
         );
     }
     Ok(img.into_raw())
+}
+
+/// The largest animation: enough for ten minutes at 60 fps, with room.
+const MAX_FRAMES: u64 = 100_000;
+
+/// Frames of a sweep when neither --frames nor --duration is given (2 s at 24 fps).
+const DEFAULT_FRAMES: u64 = 48;
+/// `--frames`, else `--duration` x `--fps`, else a keyframe file's length x `--fps`, else 48.
+pub fn frame_count(a: &AnimateArgs, timeline: &Timeline) -> Result<u64> {
+    let from_secs = |s: f64, what: &str| -> Result<u64> {
+        if !(s.is_finite() && s > 0.0) {
+            bail!("{what} {s}: expected seconds > 0");
+        }
+        let n = (s * a.fps).round().max(1.0) + 1.0;
+        if n > MAX_FRAMES as f64 {
+            bail!(
+                "{what} {} at --fps {} makes {n:e} frames; expected at most {MAX_FRAMES}: shorten it or lower --fps",
+                crate::histogram::show_f64(s),
+                a.fps
+            );
+        }
+        Ok(n as u64)
+    };
+    let n = match (a.render.frames, a.duration, timeline.duration()) {
+        (Some(n), Some(_), _) => {
+            bail!("--frames {n} and --duration: give one (frames = duration x fps + 1)")
+        }
+        (Some(n), None, _) => n,
+        (None, Some(d), _) => from_secs(d, "--duration")?,
+        (None, None, Some(d)) => from_secs(d, "--keys: the last keyframe's time")?,
+        (None, None, None) => DEFAULT_FRAMES,
+    };
+    if !(1..=MAX_FRAMES).contains(&n) {
+        bail!("--frames {n}: expected 1 to {MAX_FRAMES} frames");
+    }
+    Ok(n)
 }
