@@ -254,7 +254,7 @@ fn keyframes_render_and_bad_input_is_clear() {
             "--gif",
             "x.gif",
         ],
-        "--duration 1e9 at --fps 24 makes 2.4e10 frames; expected at most 100000",
+        "--duration 1000000000 at --fps 24 makes 2.4000000001e10 frames; expected at most 100000",
     );
 }
 
