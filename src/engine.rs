@@ -397,7 +397,13 @@ mod tests {
         let mut during = Vec::new();
         let mut write = |snap: &Snapshot| {
             let at = snap.hist.tally.total();
-            std::thread::sleep(Duration::from_millis(300));
+            // A slow write: busy until the render has done more points (at most 5 s; a render
+            // that waited for the writer would do none). A fixed sleep failed on a loaded
+            // machine, where one batch can take longer than the sleep.
+            let t = std::time::Instant::now();
+            while ctl.done() == at && t.elapsed() < Duration::from_secs(5) {
+                std::thread::sleep(Duration::from_millis(10));
+            }
             during.push(ctl.done() - at);
             if during.len() == 3 {
                 ctl.cancel();
