@@ -33,11 +33,9 @@ pub(crate) fn argument_error(e: impl std::fmt::Display) -> PyErr {
 }
 
 /// A flag clap refused: its message as the CLI prints it, less the `error: ` prefix and the
-/// usage and help paragraphs that follow a blank line.
+/// pointer to the command line's --help.
 pub(crate) fn clap_error(e: clap::Error) -> PyErr {
-    let text = e.to_string();
-    let first = text.split("\n\n").next().unwrap_or_default().trim_end();
-    argument_error(first.strip_prefix("error: ").unwrap_or(first))
+    argument_error(attractors::cli::clap_message(&e))
 }
 
 /// A render error with the CLI's message.

@@ -68,6 +68,16 @@ pub fn given(matches: &clap::ArgMatches) -> Given {
 /// message (and its tips, such as a similar flag's name) is kept; its usage block, its pointer to
 /// `--help` and its blank lines are not.
 pub fn one_line(e: &clap::Error, command: Option<&str>) -> String {
+    let help = match command {
+        Some(c) => format!("attractors {c} --help"),
+        None => "attractors --help".into(),
+    };
+    format!("error: {}; see {help}", clap_message(e))
+}
+
+/// clap's message for a refused flag on one line, without the `error: ` prefix, the usage and
+/// the help pointer (what [`one_line`] prints, and what the Python package raises).
+pub fn clap_message(e: &clap::Error) -> String {
     let text = e.render().to_string();
     let mut parts: Vec<String> = Vec::new();
     let (mut in_usage, mut new_paragraph) = (false, true);
@@ -91,11 +101,7 @@ pub fn one_line(e: &clap::Error, command: Option<&str>) -> String {
             new_paragraph = false;
         }
     }
-    let help = match command {
-        Some(c) => format!("attractors {c} --help"),
-        None => "attractors --help".into(),
-    };
-    format!("error: {}; see {help}", parts.join("; "))
+    parts.join("; ")
 }
 
 #[cfg(test)]
