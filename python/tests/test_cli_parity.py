@@ -50,10 +50,11 @@ def test_shade_equals_the_cli_png(cli, tmp_path, style, flags):
 
 
 def message(stderr):
-    """The command line's error line, less its pointer to the command line's --help (which a
-    Python user does not have)."""
-    line = stderr.strip().split("\n")[0]
-    return re.sub(r"; see attractors( \w+)? --help$", "", line)
+    """The command line's error: its first paragraph (a formula error points at the place on the
+    lines after it), less a usage error's pointer to the command line's --help (which a Python
+    user does not have)."""
+    first = stderr.strip().split("\n\n")[0]
+    return re.sub(r"; see attractors( \w+)? --help$", "", first)
 
 
 BAD = [
