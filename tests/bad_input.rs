@@ -480,7 +480,7 @@ fn negative_values_get_the_flags_own_message() {
         ),
         (
             &["--iters", "-5", "--png", "x.png"],
-            "count '-5': not a number",
+            "count '-5': too small",
         ),
         (
             &["--supersample", "-1", "--png", "x.png"],

@@ -248,7 +248,17 @@ mod tests {
         assert_eq!(parse_count("1T"), Ok(1_000_000_000_000));
         assert!(parse_count("0").unwrap_err().contains("too small"));
         assert!(parse_count("1e30").unwrap_err().contains("too large"));
-        assert!(parse_count("-5").unwrap_err().contains("not a number"));
+        assert!(parse_count("-5").unwrap_err().contains("too small"));
+        assert!(parse_skip("-1").unwrap_err().contains("too small"));
+        // A suffix scales any number, a negative exponent's included.
+        assert_eq!(parse_count("1e-3G"), Ok(1_000_000));
+        assert_eq!(parse_count("1e5k"), Ok(100_000_000));
+        assert!(
+            parse_skip("1e-3")
+                .unwrap_err()
+                .contains("not a whole number")
+        );
+        assert!(parse_count("1-3").unwrap_err().contains("not a number"));
         assert!(
             parse_count("1.5")
                 .unwrap_err()

@@ -157,13 +157,16 @@ fn parse_count_in(s: &str, min: u64, max: u64) -> Result<u64, String> {
     if num.is_empty()
         || !num
             .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+'))
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
     {
         return Err(bad("not a number"));
     }
     let v = num.parse::<f64>().map_err(|_| bad("not a number"))? * mult;
     if !v.is_finite() || v > max as f64 {
         return Err(bad("too large"));
+    }
+    if v < min as f64 {
+        return Err(bad("too small"));
     }
     if v.fract() != 0.0 {
         return Err(bad("not a whole number"));
