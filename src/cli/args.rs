@@ -307,11 +307,11 @@ mod tests {
         );
         assert_eq!(
             parse_seed("-1").unwrap_err(),
-            "--seed '-1': expected a seed, a whole number from 0 to 18446744073709551615"
+            "--seed '-1': expected a seed, a whole number from 0 to 2^64 - 1"
         );
         assert_eq!(
             parse_frames("-1").unwrap_err(),
-            "--frames '-1': expected a number of frames, a whole number from 1 to 18446744073709551615"
+            "--frames '-1': expected a number of frames, a whole number from 1 to 2^64 - 1"
         );
         assert!(parse_frames("0").is_err());
         assert_eq!(parse_frames("3"), Ok(3));

@@ -185,6 +185,11 @@ fn parse_whole(s: &str, flag: &str, what: &str, min: u64, max: u64) -> Result<u6
 }
 
 fn whole_expected(what: &str, min: u64, max: u64) -> String {
+    let max = if max == u64::MAX {
+        "2^64 - 1".to_string()
+    } else {
+        max.to_string()
+    };
     format!("expected {what}, a whole number from {min} to {max}")
 }
 
