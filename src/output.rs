@@ -22,6 +22,7 @@ mod exr;
 mod npy;
 mod paths;
 mod staged;
+pub mod stdout;
 pub use encode::{PngLayout, PngText, RECIPE_KEYWORD, encode_png, encode_png_rows, read_png_text};
 pub use exr::{RECIPE_ATTRIBUTE, read_exr_recipe, write_exr};
 pub use npy::{npy_problem, read_npy_counts};

@@ -428,3 +428,39 @@ fn list_shows_every_list_asked_for() {
         "{v}"
     );
 }
+
+/// A standard output that cannot be written (a full disk) is an error naming standard output,
+/// exit 2, for every command that prints text: not a panic, not a silent success.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_standard_output_is_an_error() {
+    for args in [
+        &["list"][..],
+        &["list", "--equations", "--json"],
+        &["info"],
+        &["--help"],
+        &["--version"],
+        &["man"],
+        &["completions", "bash"],
+        &["search", "--score", "Clifford"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_attractors"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "args {args:?}: {err}");
+        assert!(
+            err.starts_with("error: writing to standard output: ")
+                && err.lines().count() == 1
+                && !err.contains("panicked"),
+            "args {args:?}: {err}"
+        );
+    }
+}

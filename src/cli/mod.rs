@@ -36,7 +36,15 @@ pub fn parse() -> Args {
             eprintln!("{}", one_line(&e, command.as_deref()));
             std::process::exit(2);
         }
-        e.exit()
+        // --help and --version: on standard output, whose failure is an error too (clap's
+        // `exit` ignores it).
+        match e.print() {
+            Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+                eprintln!("error: {:#}", crate::output::stdout::failed(err));
+                std::process::exit(2);
+            }
+            _ => std::process::exit(e.exit_code()),
+        }
     };
     let matches = Args::command()
         .try_get_matches()

@@ -76,10 +76,7 @@ pub fn run(b: &BenchArgs) -> Result<()> {
     if b.json {
         super::json::print(&summary_json(&report))?;
     } else {
-        let _ = std::io::Write::write_all(
-            &mut std::io::stdout().lock(),
-            format!("{}{}", report.header, bench::table(&report)).as_bytes(),
-        );
+        crate::output::stdout::write(format!("{}{}", report.header, bench::table(&report)))?;
     }
     // Every file is written before any is put in place: a failure leaves the old ones as they were.
     let mut batch = Batch::new();

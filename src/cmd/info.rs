@@ -17,25 +17,15 @@ pub fn run(i: &InfoArgs) -> Result<()> {
                 .iter()
                 .map(|r| r.atr_row().map_err(|e| anyhow!("{shown}: {}: {e}", r.name)))
                 .collect::<Result<Vec<_>>>()?;
-            print_out(&format!("{}\n", rows.join("\n")))
+            crate::output::stdout::write(&format!("{}\n", rows.join("\n")))
         } else {
-            print_out(&describe(&doc, &shown))
+            crate::output::stdout::write(&describe(&doc, &shown))
         };
     }
     if i.json {
         return super::json::print(&crate::gpu::context::info_json());
     }
-    print!("{}", crate::gpu::context::info_text());
-    Ok(())
-}
-
-fn print_out(text: &str) -> Result<()> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => Ok(r?),
-    }
+    crate::output::stdout::write(crate::gpu::context::info_text())
 }
 
 /// The recipe as aligned `field: value` lines, one block per picture.

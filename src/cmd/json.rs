@@ -5,17 +5,12 @@ use crate::attractor::Preset;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::io::Write;
 
 /// Prints `value` as pretty JSON and a newline on standard output.
 pub fn print<T: Serialize>(value: &T) -> Result<()> {
     let mut text = serde_json::to_string_pretty(value).context("encoding JSON")?;
     text.push('\n');
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => r.context("writing to standard output"),
-    }
+    crate::output::stdout::write(text)
 }
 
 /// A preset: name, equation, palette, parameters by name, start point.

@@ -37,9 +37,7 @@ pub fn run(l: &ListArgs) -> Result<()> {
         .collect::<Vec<_>>()
         .join("\n"),
     };
-    // A closed pipe (`attractors list | head`) is not an error worth a message.
-    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes());
-    Ok(())
+    crate::output::stdout::write(out)
 }
 
 /// Every CSS colour name with its value.

@@ -149,7 +149,7 @@ fn search(args: &SearchArgs) -> Result<()> {
             "results": results_json(&ranked, true),
         }))?;
     } else {
-        print!("{out}");
+        crate::output::stdout::write(&out)?;
     }
     if !args.quiet {
         let rejected: Vec<String> = outcome
@@ -333,7 +333,7 @@ fn score(args: &SearchArgs) -> Result<()> {
             "results": results_json(&results, false),
         }))?;
     } else {
-        print!("{out}");
+        crate::output::stdout::write(&out)?;
     }
     if !args.quiet {
         let pass = results.iter().filter(|(_, v)| v.accepted()).count();

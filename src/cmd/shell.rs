@@ -10,7 +10,6 @@ use crate::shade::Palette;
 use anyhow::{Context, Result};
 use clap::CommandFactory;
 use clap::builder::PossibleValuesParser;
-use std::io::Write;
 
 /// The clap command with preset and palette names as value hints (for scripts only).
 pub fn command_with_hints() -> clap::Command {
@@ -51,7 +50,7 @@ pub fn completions(shell: clap_complete::Shell) -> Result<()> {
     let mut cmd = command_with_hints();
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "attractors", &mut buf);
-    write_stdout(&buf)
+    crate::output::stdout::write(&buf)
 }
 
 pub fn man() -> Result<()> {
@@ -59,16 +58,7 @@ pub fn man() -> Result<()> {
     clap_mangen::Man::new(Args::command())
         .render(&mut buf)
         .context("rendering the manual page")?;
-    write_stdout(&buf)
-}
-
-fn write_stdout(bytes: &[u8]) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|_| out.flush()) {
-        // A closed pipe (`attractors man | head`) is not an error worth a message.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => r.context("writing to standard output"),
-    }
+    crate::output::stdout::write(&buf)
 }
 
 /// One word for a POSIX shell: kept as is when it holds only characters no shell treats

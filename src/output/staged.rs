@@ -78,7 +78,7 @@ impl Staged {
                 let mut out = std::io::stdout().lock();
                 out.write_all(bytes)
                     .and_then(|_| out.flush())
-                    .map_err(|e| anyhow!("writing to standard output: {e}"))
+                    .map_err(super::stdout::failed)
             }
             Dest::File {
                 temp,
