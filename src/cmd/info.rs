@@ -17,9 +17,9 @@ pub fn run(i: &InfoArgs) -> Result<()> {
                 .iter()
                 .map(|r| r.atr_row().map_err(|e| anyhow!("{shown}: {}: {e}", r.name)))
                 .collect::<Result<Vec<_>>>()?;
-            crate::output::stdout::write(&format!("{}\n", rows.join("\n")))
+            crate::output::stdout::write(format!("{}\n", rows.join("\n")))
         } else {
-            crate::output::stdout::write(&describe(&doc, &shown))
+            crate::output::stdout::write(describe(&doc, &shown))
         };
     }
     if i.json {
