@@ -187,11 +187,12 @@ fn runs_from_any_directory_with_the_built_in_presets() {
 /// SIGINT (Ctrl-C), SIGTERM (a batch scheduler) and SIGHUP (a closed terminal) all stop the
 /// render, write what was accumulated and a checkpoint, print the resume command, exit 130 and
 /// leave no temporary file. The signal is sent once the render has started (its "backend:" line),
-/// not after a sleep.
+/// not after a sleep. SIGTERM is sent twice back to back, as `timeout` delivers it (to the
+/// process, then to its group): that is one stop, not the second signal that ends at once.
 #[test]
 fn termination_signals_keep_the_work() {
     use std::io::{BufRead, BufReader, Read};
-    for sig in ["INT", "TERM", "HUP"] {
+    for (sig, times) in [("INT", 1), ("TERM", 2), ("HUP", 1)] {
         let dir = tempfile::tempdir().unwrap();
         let npy = dir.path().join("partial.npy");
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("attractors"))
@@ -216,8 +217,10 @@ fn termination_signals_keep_the_work() {
             assert!(err.read_line(&mut line).unwrap() > 0, "ended early: {text}");
             text += &line;
         }
+        let pid = child.id().to_string();
         let status = std::process::Command::new("kill")
-            .args([&format!("-{sig}"), &child.id().to_string()])
+            .arg(format!("-{sig}"))
+            .args(std::iter::repeat_n(&pid, times))
             .status()
             .unwrap();
         assert!(status.success());
@@ -242,6 +245,45 @@ fn termination_signals_keep_the_work() {
             "SIG{sig}: temporary files left: {temps:?}"
         );
     }
+}
+
+/// A command that does not keep half-done work (here `bench`) stops at the first signal: exit
+/// 130, one line saying nothing was written, no output and no temporary file left.
+#[test]
+fn a_signal_stops_other_commands_at_once_and_cleanly() {
+    use std::io::{BufRead, BufReader, Read};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("attractors"))
+        .current_dir(dir.path())
+        .args(["bench", "--iters", "1e4..1e12", "--backends", "cpu"])
+        .args(["--reps", "1", "--size", "64x64", "--csv", "b.csv"])
+        .args(["--plot", "b.png"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut text = String::new();
+    while !text.contains("1e5 points") {
+        let mut line = String::new();
+        assert!(err.read_line(&mut line).unwrap() > 0, "ended early: {text}");
+        text += &line;
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    err.read_to_string(&mut text).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(130), "{text}");
+    assert!(
+        text.ends_with("interrupted: stopped; nothing was written\n"),
+        "{text}"
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "files left: {left:?}");
 }
 
 #[test]

@@ -34,7 +34,7 @@ const REFERENCES: u64 = 5;
 const TONE: &str = "tone.json";
 
 pub fn run(a: &AnimateArgs) -> Result<Outcome> {
-    signals::install();
+    signals::stop_gracefully();
     let r = &a.render;
     crate::cli::scope::check(r, crate::cli::scope::Mode::Animate)?;
     if a.out.is_none() && a.gif.is_none() && a.apng.is_none() && a.video.is_none() {

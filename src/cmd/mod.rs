@@ -30,6 +30,7 @@ pub enum Outcome {
 
 /// Runs the command the flags name.
 pub fn run(args: Args) -> Result<Outcome> {
+    crate::signals::install();
     match args.command {
         Some(Command::List(l)) => list::run(&l).map(|_| Outcome::Complete),
         Some(Command::Bench(b)) => bench::run(&b).map(|_| Outcome::Complete),

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub fn run(r: &RenderArgs) -> Result<Outcome> {
-    signals::install();
+    signals::stop_gracefully();
     crate::cli::scope::check(r, crate::cli::scope::Mode::Files)?;
     super::render_files::roles(r).check()?;
     let cfg = render_config(r)?;
