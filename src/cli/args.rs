@@ -28,7 +28,7 @@ pub struct Args {
 /// The exit codes, shown at the end of `--help`.
 pub const EXIT_CODES: &str = "\
 Exit codes: 0 success; 2 bad input or a failure (one line on stderr says which); 130 interrupted
-(Ctrl-C, SIGTERM, SIGHUP: the outputs hold what was done). No other code is used.
+(Ctrl-C, SIGTERM, SIGHUP: a render's outputs hold what was done). No other code is used.
 `-` as --png/--hist writes to standard output (then every message goes to stderr); `attractors
 shade -` reads the counts from standard input.";
 
