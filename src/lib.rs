@@ -47,6 +47,7 @@ pub mod gpu;
 pub mod histogram;
 pub mod input;
 pub mod job;
+pub mod message;
 pub mod output;
 pub mod palette;
 pub mod pilot;

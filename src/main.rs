@@ -7,7 +7,7 @@ fn main() {
         Ok(attractors::cmd::Outcome::Complete) => {}
         Ok(attractors::cmd::Outcome::Interrupted) => std::process::exit(130),
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", attractors::message::error_text(&err));
             std::process::exit(2);
         }
     }

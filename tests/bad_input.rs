@@ -684,3 +684,20 @@ fn a_z_on_a_2d_map_is_refused() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// What the user typed is echoed on the one error line with its control characters escaped, and
+/// a huge value is cut in the middle, keeping the way out at the end.
+#[test]
+fn echoed_input_stays_on_one_short_line() {
+    fails(
+        &["--png", "no\ndir/x.png", "--iters", "1e3"],
+        "directory no\\ndir does not exist; create it first",
+    );
+    fails(
+        &["Cliff\u{1b}[2Jord", "--png", "x.png"],
+        "no preset 'Cliff\\u{1b}[2Jord'",
+    );
+    let huge = "Q".repeat(100_000);
+    let err = fails(&[&huge, "--png", "x.png"], "(attractors list shows all)");
+    assert!(err.len() < 1000, "{} bytes", err.len());
+}

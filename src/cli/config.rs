@@ -181,7 +181,7 @@ pub fn apply_overrides(mut p: Preset, r: &RenderArgs) -> Result<Preset> {
     }
     if let Some(text) = &r.formula {
         let map = UserMap::parse(text)
-            .map_err(|e| anyhow!("{}", e.render(text, Origin::Flag("--formula"))))?;
+            .map_err(|e| crate::message::Block(e.render(text, Origin::Flag("--formula"))))?;
         let used = map.params_used();
         p.params = (0..7)
             .map(|i| if used[i] { f64::NAN } else { 0.0 })

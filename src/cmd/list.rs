@@ -4,6 +4,7 @@ use crate::attractor::user::builtin_formula;
 use crate::attractor::{Equation, Presets};
 use crate::cli::ListArgs;
 use crate::cli::config::list_or_none;
+use crate::message::printable;
 use crate::shade::Palette;
 use anyhow::Result;
 use std::fmt::Write as _;
@@ -106,19 +107,6 @@ fn presets(l: &ListArgs) -> Result<String> {
         );
     }
     Ok(out)
-}
-
-/// A name with control characters escaped, so a preset file cannot drive the terminal.
-pub fn printable(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// `list --json`: one document with a key per list asked for, `"equations": [{name, params,

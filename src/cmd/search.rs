@@ -71,7 +71,7 @@ pub fn space_of(args: &SearchArgs) -> Result<Space> {
     let mut space = match &args.formula {
         Some(text) => {
             let map = UserMap::parse(text)
-                .map_err(|e| anyhow!("{}", e.render(text, Origin::Flag("--formula"))))?;
+                .map_err(|e| crate::message::Block(e.render(text, Origin::Flag("--formula"))))?;
             Space::formula(Arc::new(map))
         }
         None => {
