@@ -104,6 +104,12 @@ fn malformed_atr_files() {
     );
     bad_atr(
         d,
+        "z.atr",
+        &row("A,clifford,0,0,5,-1.3,-1.3,-1.8,-1.9,,,"),
+        "z.atr:2: column z: clifford does not use z (a 2-D map: z is never read); leave z blank or 0",
+    );
+    bad_atr(
+        d,
         "quote.atr",
         &row("\"A,henon,0,0,0,1.4,0.3,,,,,"),
         "quote.atr:2: found an unterminated quote",

@@ -28,6 +28,19 @@ pub struct Preset {
 }
 
 impl Preset {
+    /// A start point's z on a map that never reads it would be dropped without a word (and kept
+    /// in the recipe): refused, wherever the start comes from (flags, .atr rows, keyframes,
+    /// recipes). `Err` says why.
+    pub fn check_start(&self) -> Result<(), String> {
+        if self.start[2] != 0.0 && !self.uses_z() {
+            return Err(format!(
+                "{} does not use z (a 2-D map: z is never read)",
+                self.map_name()
+            ));
+        }
+        Ok(())
+    }
+
     /// Whether the z of the start point matters to this map (see [`Equation::uses_z`] and
     /// [`UserMap::uses_z`]).
     pub fn uses_z(&self) -> bool {

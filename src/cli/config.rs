@@ -99,16 +99,9 @@ pub fn check_bounds(
     Ok(bounds)
 }
 
-/// A start point's z on a map that never reads it would be dropped without a word (and kept in
-/// the recipe): refused. `Err` says why.
+/// A start point's z on a map that never reads it: refused ([`Preset::check_start`]).
 pub fn check_start(p: &Preset) -> std::result::Result<(), String> {
-    if p.start[2] != 0.0 && !p.uses_z() {
-        return Err(format!(
-            "{} does not use z (a 2-D map: z is never read)",
-            p.map_name()
-        ));
-    }
-    Ok(())
+    p.check_start()
 }
 
 /// The preset's view when neither `--bounds` nor `--aspect` is given.

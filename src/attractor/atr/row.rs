@@ -76,6 +76,9 @@ pub(super) fn parse_row(
     };
     let cells: Vec<&str> = record.iter().skip(COLUMNS.len()).collect();
     look::read_cells(&mut preset, layout, &cells).map_err(|(col, m)| (Some(col), m))?;
+    preset
+        .check_start()
+        .map_err(|m| (Some("z"), format!("{m}; leave z blank or 0")))?;
     Ok(preset)
 }
 
