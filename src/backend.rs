@@ -244,8 +244,9 @@ fn estimate(job: &Job, engine: Resolved) -> u64 {
     // peak; this estimate gives 4.8 GB.)
     let held = 4;
     let renderer = match engine {
-        // the shared u32 canvas, and each thread's scatter buffers (half a byte a bin)
-        Resolved::Sampled => bins * 4 + bins / 2 * rayon::current_num_threads() as u64,
+        // the shared canvas (u16 counts, with room for carries into u32), and each thread's
+        // scatter buffers (a byte a bin)
+        Resolved::Sampled => bins * 4 + bins * rayon::current_num_threads() as u64,
         Resolved::Exact => 0,
         // totals read back (bytes and histogram) and the shade pass's 64-bit upload
         Resolved::Gpu => bins * 8 * 3,
@@ -253,12 +254,51 @@ fn estimate(job: &Job, engine: Resolved) -> u64 {
     bins * 8 * held + renderer + shade
 }
 
-/// MemAvailable from /proc/meminfo, in bytes (None where it cannot be read).
+/// The memory this process may still take, in bytes: the least of the machine's MemAvailable,
+/// what the process's cgroup (v2, a container's limit) has left, and what the address-space limit
+/// (`ulimit -v`) leaves (None where none can be read: not Linux). A request beyond it is refused
+/// up front instead of ending in an allocation failure.
 pub fn available_memory() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok();
+    [
+        meminfo
+            .as_deref()
+            .and_then(|t| kib_field(t, "MemAvailable:")),
+        cgroup_left(),
+        address_space_left(),
+    ]
+    .into_iter()
+    .flatten()
+    .min()
+}
+
+/// `field` of a `/proc` text (`Name:   123 kB`), in bytes.
+fn kib_field(text: &str, field: &str) -> Option<u64> {
+    let line = text.lines().find(|l| l.starts_with(field))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
+}
+
+/// `memory.max - memory.current` of this process's cgroup (v2); None when unlimited.
+fn cgroup_left() -> Option<u64> {
+    let cgroup = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+    let path = cgroup.lines().find_map(|l| l.strip_prefix("0::"))?;
+    let dir = std::path::Path::new("/sys/fs/cgroup").join(path.trim_start_matches('/'));
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).ok();
+    let max: u64 = read("memory.max")?.trim().parse().ok()?;
+    let current: u64 = read("memory.current")?.trim().parse().ok()?;
+    Some(max.saturating_sub(current))
+}
+
+/// The address-space limit (`ulimit -v`) less the address space in use; None when unlimited.
+fn address_space_left() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits
+        .lines()
+        .find(|l| l.starts_with("Max address space"))?;
+    let soft: u64 = line.split_whitespace().nth(3)?.parse().ok()?;
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    Some(soft.saturating_sub(kib_field(&status, "VmSize:")?))
 }
 
 fn check_memory(job: &Job, engine: Resolved) -> Result<(), OpenError> {

@@ -707,3 +707,58 @@ fn echoed_input_stays_on_one_short_line() {
     let err = fails(&[&huge, "--png", "x.png"], "(attractors list shows all)");
     assert!(err.len() < 1000, "{} bytes", err.len());
 }
+
+/// The memory check counts the process's address-space limit (`ulimit -v`), not only the
+/// machine's free memory: a render that cannot fit is refused up front, not aborted by a failed
+/// allocation (which left a lock file and a temporary file behind).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_memory_limit_is_respected_up_front() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new("sh")
+        .current_dir(dir.path())
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 4000000 && exec {} --backend cpu --size 20000x20000 --iters 1e3 --png big.png",
+            env!("CARGO_BIN_EXE_attractors")
+        ))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--size 20000x20000 needs about") && err.contains("MiB are available"),
+        "{err}"
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// `shade` refuses counts wider or taller than a PNG can be, from the header alone (a sparse
+/// file: nothing is read or allocated).
+#[test]
+fn shade_refuses_a_picture_beyond_a_png() {
+    let dir = tempfile::tempdir().unwrap();
+    let npy = dir.path().join("wide.npy");
+    let mut header =
+        "{'descr': '<u4', 'fortran_order': False, 'shape': (1, 2147483648), }".to_string();
+    while (10 + header.len() + 1) % 64 != 0 {
+        header.push(' ');
+    }
+    header.push('\n');
+    let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+    bytes.extend((header.len() as u16).to_le_bytes());
+    bytes.extend(header.as_bytes());
+    let f = std::fs::File::create(&npy).unwrap();
+    std::io::Write::write_all(&mut &f, &bytes).unwrap();
+    f.set_len(bytes.len() as u64 + 4 * (1 << 31)).unwrap();
+    fails(
+        &[
+            "shade",
+            npy.to_str().unwrap(),
+            "--png",
+            dir.path().join("w.png").to_str().unwrap(),
+        ],
+        "shape [1, 2147483648]; expected a picture with 1 to 2147483647 rows and columns (a PNG's limit)",
+    );
+}

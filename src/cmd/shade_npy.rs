@@ -11,6 +11,11 @@ use std::path::{Path, PathBuf};
 pub const MAX_HEADER_BYTES: u64 = 65536;
 
 /// A 2-D unsigned-integer `.npy`, checked, read a row at a time.
+/// The largest side of a PNG (its format stores sides as 31-bit numbers).
+const MAX_PNG_SIDE: u64 = (1 << 31) - 1;
+/// Bytes a picture column costs while one row is shaded (u64 count, 16-bit RGBA, its copies).
+const ROW_BYTES_PER_COLUMN: u64 = 32;
+
 pub struct NpyCounts {
     pub path: PathBuf,
     pub width: u32,
@@ -77,10 +82,20 @@ impl NpyCounts {
             );
         }
         let (h, w) = (shape[0], shape[1]);
-        if w == 0 || h == 0 || w > u32::MAX as u64 || h > u32::MAX as u64 {
+        if w == 0 || h == 0 || w > MAX_PNG_SIDE || h > MAX_PNG_SIDE {
             bail!(
-                "{shown}: shape {shape:?}; expected a picture with 1 to {} rows and columns",
-                u32::MAX
+                "{shown}: shape {shape:?}; expected a picture with 1 to {MAX_PNG_SIDE} rows and columns (a PNG's limit)"
+            );
+        }
+        // The picture is shaded a row at a time: a row's counts, pixels and encoder copies.
+        let row_bytes = w * ROW_BYTES_PER_COLUMN;
+        if let Some(avail) = crate::backend::available_memory()
+            && row_bytes > avail
+        {
+            bail!(
+                "{shown}: rows of {w} counts need about {} MiB of memory each, but only {} MiB are available; free some memory or raise the process's limit",
+                row_bytes >> 20,
+                avail >> 20
             );
         }
         let data_offset = preamble + header_len;
