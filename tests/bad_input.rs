@@ -742,7 +742,7 @@ fn shade_refuses_a_picture_beyond_a_png() {
     let npy = dir.path().join("wide.npy");
     let mut header =
         "{'descr': '<u4', 'fortran_order': False, 'shape': (1, 2147483648), }".to_string();
-    while (10 + header.len() + 1) % 64 != 0 {
+    while !(10 + header.len() + 1).is_multiple_of(64) {
         header.push(' ');
     }
     header.push('\n');
