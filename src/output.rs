@@ -23,7 +23,10 @@ mod npy;
 mod paths;
 mod staged;
 pub mod stdout;
-pub use encode::{PngLayout, PngText, RECIPE_KEYWORD, encode_png, encode_png_rows, read_png_text};
+pub use encode::{
+    PngLayout, PngText, RECIPE_KEYWORD, encode_png, encode_png_rows, png_has_text_chunk,
+    read_png_text,
+};
 pub use exr::{RECIPE_ATTRIBUTE, read_exr_recipe, write_exr};
 pub use npy::{npy_problem, read_npy_counts};
 pub use paths::{Roles, follow_links, same_file};

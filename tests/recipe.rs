@@ -4,6 +4,7 @@
 //! only the size; missing, damaged and newer recipes are refused clearly.
 
 mod common;
+use attractors::output::RECIPE_KEYWORD;
 use attractors::recipe::{Document, Recipe, load};
 use common::{bin, fails};
 use std::path::Path;
@@ -230,10 +231,41 @@ fn missing_damaged_and_newer_recipes_are_refused() {
     v["picture"].as_object_mut().unwrap().remove("sparkle");
     v["picture"].as_object_mut().unwrap().remove("bounds");
     let older = write("older.png", &v.to_string());
-    fails(&["--from", &older], "recipe lacks the field 'bounds'");
+    let err = fails(&["--from", &older], "recipe lacks the field 'bounds'");
+    assert!(
+        err.trim_end()
+            .ends_with("damaged or too old; render it with flags instead of --from"),
+        "{err}"
+    );
     v["picture"]["bounds"] = serde_json::json!([1.0, 0.0, 0.0, 1.0]);
     let bad = write("bad.png", &v.to_string());
     fails(&["--from", &bad], "bad.png");
+    // An unknown field in a recipe this very version wrote is an edit, not a newer version.
+    let mut v: serde_json::Value = serde_json::from_str(&doc.to_json()).unwrap();
+    v["picture"]["sparkle"] = true.into();
+    let edited = write("edited.png", &v.to_string());
+    let err = fails(
+        &["--from", &edited],
+        "recipe field 'sparkle' is not one attractors",
+    );
+    assert!(
+        err.contains("the recipe was edited or damaged") && !err.contains("or newer"),
+        "{err}"
+    );
+    // A recipe chunk whose checksum fails is damaged, not missing.
+    let mut bytes = std::fs::read(d.join("a.png")).unwrap();
+    let chunk = format!("{RECIPE_KEYWORD}\0");
+    let at = bytes
+        .windows(chunk.len())
+        .position(|w| w == chunk.as_bytes())
+        .unwrap();
+    bytes[at + RECIPE_KEYWORD.len() + 40] ^= 1;
+    let crc = d.join("crc.png");
+    std::fs::write(&crc, &bytes).unwrap();
+    fails(
+        &["--from", crc.to_str().unwrap()],
+        "crc.png: damaged recipe: its recipe chunk fails its checksum",
+    );
 }
 
 /// The window's "Save PNG" and `--screenshot` write the view's recipe (under Xvfb on the

@@ -17,6 +17,7 @@ use crate::attractor::Presets;
 use crate::density::Quality;
 use crate::histogram::Bounds;
 use crate::job::Job;
+use crate::recipe::RecipeError;
 use crate::recipe::{FieldError, Recipe};
 use crate::shade::{Color, Palette, Span, Style};
 use anyhow::{Result, anyhow};
@@ -119,7 +120,14 @@ pub fn render_config_from(r: &RenderArgs, file: &std::path::Path) -> Result<Rend
     let f = shown.as_str();
     let rc = crate::recipe::load(file)
         .and_then(|d| d.into_picture(&shown))
-        .map_err(|e| anyhow!("--from {e}"))?;
+        .map_err(|e| match e {
+            RecipeError::MissingField { .. }
+            | RecipeError::UnknownField { .. }
+            | RecipeError::Damaged { .. } => {
+                anyhow!("--from {e}; render it with flags instead of --from")
+            }
+            e => anyhow!("--from {e}"),
+        })?;
     let given = |id: &str| r.given.has(id);
 
     // The map: the recipe's, with --equation, --formula, --start and --params over it.

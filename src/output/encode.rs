@@ -136,6 +136,36 @@ pub fn encode_png(
 
 /// The text chunks of a PNG file: `(keyword, text)` for every `iTXt`, `tEXt` and `zTXt` chunk
 /// before the pixels. Errors name the file.
+/// Whether the PNG at `path` holds a text chunk (tEXt, zTXt or iTXt) named `keyword`, damaged or
+/// not: the chunks are walked by their lengths, reading only each text chunk's keyword.
+pub fn png_has_text_chunk(path: &std::path::Path, keyword: &str) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let walk = || -> std::io::Result<bool> {
+        let mut f = std::io::BufReader::new(std::fs::File::open(path)?);
+        f.seek(SeekFrom::Start(8))?;
+        loop {
+            let mut head = [0u8; 8];
+            f.read_exact(&mut head)?;
+            let len = u32::from_be_bytes(head[..4].try_into().unwrap()) as i64;
+            let kind = &head[4..];
+            if kind == b"IEND" {
+                return Ok(false);
+            }
+            if matches!(kind, b"tEXt" | b"zTXt" | b"iTXt") && len > keyword.len() as i64 {
+                let mut name = vec![0u8; keyword.len() + 1];
+                f.read_exact(&mut name)?;
+                if name[..keyword.len()] == *keyword.as_bytes() && name[keyword.len()] == 0 {
+                    return Ok(true);
+                }
+                f.seek_relative(len - name.len() as i64 + 4)?;
+            } else {
+                f.seek_relative(len + 4)?;
+            }
+        }
+    };
+    walk().unwrap_or(false)
+}
+
 pub fn read_png_text(path: &std::path::Path) -> Result<Vec<(String, String)>> {
     use anyhow::Context;
     let shown = path.display();

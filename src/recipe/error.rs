@@ -9,9 +9,7 @@ pub enum RecipeError {
         "{file}: holds no attractors recipe (written by another program, or before pictures carried one); render it with flags instead"
     )]
     Missing { file: String },
-    #[error(
-        "{file}: recipe field '{field}' is unknown to attractors {ours} (recipe format {FORMAT}); it was written by {program} (format {format}): use that version or newer to re-render it"
-    )]
+    #[error("{}", unknown_field(file, field, ours, program, *format))]
     UnknownField {
         file: String,
         field: String,
@@ -20,7 +18,7 @@ pub enum RecipeError {
         format: u32,
     },
     #[error(
-        "{file}: recipe lacks the field '{field}' (written by {program}, format {format}); the recipe is damaged or too old, give the value with its flag and no --from"
+        "{file}: recipe lacks the field '{field}' (written by {program}, format {format}); the recipe is damaged or too old"
     )]
     MissingField {
         file: String,
@@ -36,6 +34,20 @@ pub enum RecipeError {
         "{file}: a contact sheet of {count} pictures, not one; `attractors info {file} --as-atr` prints their rows for a preset file"
     )]
     Sheet { file: String, count: usize },
+}
+
+/// An unknown field: from a newer version (use it), or, when this very version wrote the file,
+/// an edit or damage.
+fn unknown_field(file: &str, field: &str, ours: &str, program: &str, format: u32) -> String {
+    if program == format!("attractors {ours}") {
+        format!(
+            "{file}: recipe field '{field}' is not one attractors {ours} writes, though it wrote the file (recipe format {format}): the recipe was edited or damaged"
+        )
+    } else {
+        format!(
+            "{file}: recipe field '{field}' is unknown to attractors {ours} (recipe format {FORMAT}); it was written by {program} (format {format}): use that version or newer to re-render it"
+        )
+    }
 }
 
 /// A recipe value that is not valid, by field: `"size" 70000x1: expected ...`. The reader puts

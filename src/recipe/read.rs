@@ -54,8 +54,20 @@ pub fn load(path: &Path) -> Result<Document, RecipeError> {
         let text = chunks
             .into_iter()
             .find(|(k, _)| k == crate::output::RECIPE_KEYWORD)
-            .map(|(_, t)| t)
-            .ok_or(RecipeError::Missing { file: file.clone() })?;
+            .map(|(_, t)| t);
+        let Some(text) = text else {
+            // The PNG reader drops a text chunk whose checksum fails: tell that from no recipe.
+            return Err(
+                if crate::output::png_has_text_chunk(path, crate::output::RECIPE_KEYWORD) {
+                    RecipeError::Damaged {
+                    file,
+                    why: "its recipe chunk fails its checksum (the file was changed after it was written)".into(),
+                }
+                } else {
+                    RecipeError::Missing { file }
+                },
+            );
+        };
         return Document::from_json(&text, &file);
     }
     if name.ends_with(".exr") {
