@@ -108,8 +108,13 @@ impl OutputFile {
         }
         use std::io::IsTerminal;
         if std::io::stdout().is_terminal() {
+            let pipe = match kind {
+                Kind::Png => "`| convert - out.jpg`",
+                Kind::Npy => "`| attractors shade - --png out.png`",
+                _ => "`| less`",
+            };
             bail!(
-                "{flag} -: standard output is a terminal; pipe it (`| convert - out.jpg`) or redirect it (`> out.{}`), or give a file name",
+                "{flag} -: standard output is a terminal; pipe it ({pipe}) or redirect it (`> out.{}`), or give a file name",
                 kind.extension()
             );
         }

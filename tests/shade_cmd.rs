@@ -300,6 +300,15 @@ fn shade_takes_the_look_of_the_recipe_and_keeps_an_existing_picture() {
         );
         assert_eq!(std::fs::read(d.join("dj.png")).unwrap(), rendered);
     }
+    // A directory under the default name: the way out is another name, not --png of it.
+    std::fs::copy(d.join("dj.npy"), d.join("q.npy")).unwrap();
+    std::fs::create_dir(d.join("q.png")).unwrap();
+    let (code, err) = run_in(d, &["shade", "q.npy"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("the default output q.png is a directory; pass --png OTHER.png"),
+        "{err}"
+    );
 
     // Without flags: the render's look, so the render's picture.
     let (code, err) = run_in(d, &["shade", "dj.npy", "--png", "same.png", "-q"]);

@@ -95,6 +95,12 @@ fn shade_file(args: &ShadeArgs, stdin_copy: Option<&Path>) -> Result<()> {
     let shade = style.shade;
     let out = if args.png.is_none() && !from_stdin {
         // A name the user did not type never replaces a file.
+        if png_path.is_dir() {
+            bail!(
+                "shade: the default output {} is a directory; pass --png OTHER.png",
+                png_path.display()
+            );
+        }
         if std::fs::symlink_metadata(&png_path).is_ok() {
             bail!(
                 "shade: the default output {} exists; a name you did not give never replaces a file: pass --png {} to replace it, or --png OTHER.png",
@@ -207,12 +213,16 @@ fn default_png(input: &Path) -> PathBuf {
 
 /// The counts file to read and the checkpoint metadata that goes with it, if any.
 fn resolve_input(file: &Path) -> Result<(PathBuf, Option<Meta>)> {
-    check_regular(file, "FILE")?;
+    check_regular(file, "FILE", COUNTS_EXPECTED)?;
     let name = file.to_string_lossy();
     if name.ends_with(".json") {
         let meta = read_sidecar(file)?;
         let counts = file.parent().unwrap_or(Path::new(".")).join(&meta.counts);
-        check_regular(&counts, &format!("{}: its counts file", file.display()))?;
+        check_regular(
+            &counts,
+            &format!("{}: its counts file", file.display()),
+            "the checkpoint is incomplete: shade its other generation (.ckpt.a.npy or .ckpt.b.npy) if one is there, or render again",
+        )?;
         return Ok((counts, Some(meta)));
     }
     // OUT.ckpt.a.npy -> OUT.ckpt.json; X.npy -> X.ckpt.json.
@@ -228,24 +238,18 @@ fn resolve_input(file: &Path) -> Result<(PathBuf, Option<Meta>)> {
     Ok((file.to_path_buf(), meta))
 }
 
-fn check_regular(path: &Path, what: &str) -> Result<()> {
-    let meta = std::fs::metadata(path).with_context(|| {
-        format!(
-            "{what} {}: cannot read it; give a .npy of counts or a .ckpt.json",
-            path.display()
-        )
-    })?;
+/// The way out when FILE is not something `shade` reads.
+const COUNTS_EXPECTED: &str = "give a .npy of counts or a .ckpt.json";
+
+fn check_regular(path: &Path, what: &str, way_out: &str) -> Result<()> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path)
+        .with_context(|| format!("{what} {shown}: cannot read it; {way_out}"))?;
     if meta.is_dir() {
-        bail!(
-            "{what} {}: is a directory; give a .npy of counts or a .ckpt.json",
-            path.display()
-        );
+        bail!("{what} {shown}: is a directory; {way_out}");
     }
     if !meta.is_file() {
-        bail!(
-            "{what} {}: not a regular file; give a .npy of counts or a .ckpt.json",
-            path.display()
-        );
+        bail!("{what} {shown}: not a regular file; {way_out}");
     }
     Ok(())
 }
