@@ -71,10 +71,17 @@ fn bad_inputs_exit_2_with_one_clear_line() {
     npy(
         &d.join("huge.npy"),
         "<u8",
-        "(4000000000, 4000000000)",
+        "(2000000000, 2000000000)",
         &[0; 8],
     );
     shade_fails(&p("huge.npy"), &[], "truncated or damaged", &out);
+    npy(&d.join("wide.npy"), "<u8", "(4000000000, 1)", &[0; 8]);
+    shade_fails(
+        &p("wide.npy"),
+        &[],
+        "1 to 2147483647 rows and columns",
+        &out,
+    );
     npy(&d.join("ok.npy"), "<u4", "(1, 2)", &u32s(&[0, 5]));
     shade_fails(
         &p("ok.npy"),

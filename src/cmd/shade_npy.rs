@@ -87,6 +87,16 @@ impl NpyCounts {
                 "{shown}: shape {shape:?}; expected a picture with 1 to {MAX_PNG_SIDE} rows and columns (a PNG's limit)"
             );
         }
+        let data_offset = preamble + header_len;
+        let expected = (w * h)
+            .checked_mul(item as u64)
+            .and_then(|n| n.checked_add(data_offset));
+        if expected != Some(file_len) {
+            bail!(
+                "{shown}: {file_len} bytes, but a {h}x{w} array of {item}-byte counts takes {} bytes; the file is truncated or damaged",
+                expected.map_or("more than 2^64".to_string(), |e| e.to_string())
+            );
+        }
         // The picture is shaded a row at a time: a row's counts, pixels and encoder copies.
         let row_bytes = w * ROW_BYTES_PER_COLUMN;
         if let Some(avail) = crate::backend::available_memory()
@@ -96,16 +106,6 @@ impl NpyCounts {
                 "{shown}: rows of {w} counts need about {} MiB of memory each, but only {} MiB are available; free some memory or raise the process's limit",
                 row_bytes >> 20,
                 avail >> 20
-            );
-        }
-        let data_offset = preamble + header_len;
-        let expected = (w * h)
-            .checked_mul(item as u64)
-            .and_then(|n| n.checked_add(data_offset));
-        if expected != Some(file_len) {
-            bail!(
-                "{shown}: {file_len} bytes, but a {h}x{w} array of {item}-byte counts takes {} bytes; the file is truncated or damaged",
-                expected.map_or("more than 2^64".to_string(), |e| e.to_string())
             );
         }
         Ok(NpyCounts {
