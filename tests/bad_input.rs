@@ -684,3 +684,77 @@ fn a_z_on_a_2d_map_is_refused() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The sampled modes run in float32: a start or parameter it cannot hold (beyond 3.4e38, or a
+/// nonzero value that becomes 0) is refused wherever it comes from, pointing to --exact; --exact
+/// (float64) renders it.
+#[test]
+fn values_beyond_float32_are_refused_in_sampled_modes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let png = d.join("o.png");
+    let p = png.to_str().unwrap();
+    let atr = d.join("big.atr");
+    std::fs::write(
+        &atr,
+        format!("{HEADER}Big,clifford,0,0,0,1e39,-1.3,-1.8,-1.9,,,\n"),
+    )
+    .unwrap();
+    let keys = d.join("keys.csv");
+    std::fs::write(
+        &keys,
+        "Attractor,Equation,x,y,z,a,b,c,d,e,f,g,time\n\
+         K,clifford,1e300,0,0,-1.3,-1.3,-1.8,-1.9,,,,0\n\
+         K,clifford,0,0,0,-1.3,-1.3,-1.8,-1.9,,,,1\n",
+    )
+    .unwrap();
+    let gif = d.join("k.gif");
+    let a = atr.to_str().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--start", "1e300,0", "--png", p],
+            "start 1e300,0: 1e300 is not finite (largest about 3.4e38) in float32, the precision of the sampled CPU and GPU modes; use --exact (float64)",
+        ),
+        (
+            &["--start", "-4e38,0", "--backend", "gpu", "--png", p],
+            "start -4e38,0: -4e38 is not finite",
+        ),
+        (
+            &["--params", "a=1e39", "--png", p],
+            "parameter a=1e39: 1e39 is not finite",
+        ),
+        (
+            &["--params", "a=1e-50", "--png", p],
+            "parameter a=1e-50: 1e-50 underflows to 0",
+        ),
+        (&["--config", a, "Big", "--png", p], "parameter a=1e39"),
+        (
+            &[
+                "animate",
+                "--keys",
+                keys.to_str().unwrap(),
+                "--gif",
+                gif.to_str().unwrap(),
+            ],
+            "start 1e300,0: 1e300 is not finite",
+        ),
+    ];
+    for (args, want) in cases {
+        let mut a: Vec<&str> = args.to_vec();
+        a.extend(["--iters", "1e4", "--size", "16x16"]);
+        fails(&a, want);
+        assert!(!png.exists() && !gif.exists(), "{args:?} wrote an output");
+    }
+    let out = bin()
+        .args([
+            "--start", "1e300,0", "--exact", "--iters", "1e4", "--size", "16x16",
+        ])
+        .args(["--checkpoint", "0", "-q", "--png", p])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
