@@ -162,6 +162,10 @@ pub enum JobError {
     EmptyCanvas { width: u32, height: u32 },
     #[error("skip {skip}: at most {max} transient points; the orbit settles within a few thousand")]
     SkipTooLarge { skip: u64, max: u64 },
+    #[error(
+        "skip {skip}: the sampled CPU and GPU modes skip at most {max} transient points (their orbits start on the attractor); use --exact for a longer transient, or a smaller --skip"
+    )]
+    SampledSkipTooLarge { skip: u64, max: u64 },
     #[error("bounds {bounds}: {why}")]
     Bounds { bounds: Bounds, why: String },
     #[error("{preset}: {message}")]
@@ -311,6 +315,14 @@ impl JobBuilder {
             });
         }
         if !self.exact {
+            // The seed pool's orbits skip the transient (see crate::sampling); more than the
+            // pilot's limit would take them minutes, so it is refused rather than clamped.
+            if self.skip > crate::pilot::PILOT_MAX_SKIP {
+                return Err(JobError::SampledSkipTooLarge {
+                    skip: self.skip,
+                    max: crate::pilot::PILOT_MAX_SKIP,
+                });
+            }
             check_float32(&self.preset)?;
         }
         let pilot = crate::pilot::run(&self.preset, self.skip, self.seed).map_err(|message| {

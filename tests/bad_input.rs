@@ -758,3 +758,74 @@ fn values_beyond_float32_are_refused_in_sampled_modes() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The sampled modes skip at most 10 000 transient points (their orbits start from a pool of
+/// points already on the attractor): more is refused, from a flag or a recipe, not clamped;
+/// --exact skips it all.
+#[test]
+fn a_skip_the_sampled_modes_cannot_honour_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let p = d.join("o.png");
+    let p = p.to_str().unwrap();
+    let small = [
+        "--iters",
+        "1e4",
+        "--size",
+        "16x16",
+        "--checkpoint",
+        "0",
+        "-q",
+    ];
+    for skip in ["10001", "2e4", "1e9"] {
+        let mut a = vec!["--skip", skip, "--png", p];
+        a.extend(small);
+        fails(
+            &a,
+            "the sampled CPU and GPU modes skip at most 10000 transient points",
+        );
+    }
+    let err = fails(
+        &["--skip", "2e4", "--backend", "gpu", "--png", p],
+        "skip 20000: ",
+    );
+    assert!(err.contains("use --exact for a longer transient"), "{err}");
+    assert!(!Path::new(p).exists());
+    // A recipe's skip is checked the same way; --exact honours it.
+    let npy = d.join("o.npy");
+    let ok = bin()
+        .args(["--skip", "2e4", "--exact", "--hist", npy.to_str().unwrap()])
+        .args(small)
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let recipe = d.join("o.recipe.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&recipe).unwrap()).unwrap();
+    assert_eq!(doc["picture"]["skip"], 20000);
+    doc["picture"]["mode"] = "sampled".into();
+    std::fs::write(&recipe, doc.to_string()).unwrap();
+    let q = d.join("q.png");
+    fails(
+        &[
+            "--from",
+            recipe.to_str().unwrap(),
+            "--png",
+            q.to_str().unwrap(),
+        ],
+        "skip 20000: the sampled",
+    );
+    assert!(!q.exists());
+    let mut a = vec!["--skip", "1e4", "--png", p];
+    a.extend(small);
+    let ok = bin().args(&a).output().unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+}
