@@ -608,6 +608,48 @@ fn flags_that_would_be_ignored_are_refused() {
             &["bench", "--no-skip", "--max-seconds", "5"],
             "'--max-seconds <SECONDS>'",
         ),
+        (
+            &["--adapter", "x", "--backend", "cpu", "--png", "x.png"],
+            "--adapter x: picks a GPU, but --backend cpu renders on the CPU; drop --adapter, or drop --backend cpu",
+        ),
+        (
+            &["--adapter", "all", "--exact", "--png", "x.png"],
+            "--adapter all: picks a GPU, but --exact renders on the CPU",
+        ),
+        (
+            &["--adapter", "x", "--backend", "cpu-exact", "--png", "x.png"],
+            "but --backend cpu-exact renders on the CPU",
+        ),
+        (
+            &["--adapter", "x", "--backend", "cpu"],
+            "--adapter x: picks a GPU, but --backend cpu",
+        ),
+        (
+            &[
+                "animate",
+                "--sweep",
+                "a=0:1",
+                "--backend",
+                "cpu",
+                "--adapter",
+                "x",
+                "--gif",
+                "x.gif",
+            ],
+            "--adapter x: picks a GPU, but --backend cpu",
+        ),
+        (
+            &["bench", "--backends", "cpu,cpu-exact", "--adapter", "x"],
+            "--adapter x: picks a GPU, but --backends cpu,cpu-exact has no gpu",
+        ),
+        (
+            &["--adapter", "", "--png", "x.png"],
+            "adapter '': expected a part of an adapter's name",
+        ),
+        (
+            &["bench", "--adapter", " "],
+            "adapter ' ': expected a part of an adapter's name",
+        ),
     ];
     let dir = tempfile::tempdir().unwrap();
     for (args, want) in cases {

@@ -218,7 +218,7 @@ pub struct BenchArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Pick the GPU adapter whose name contains NAME.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = parse_adapter)]
     pub adapter: Option<String>,
     /// Only the table.
     #[arg(long, short)]

@@ -78,6 +78,17 @@ pub fn parse_backends(s: &str) -> Result<BackendList, String> {
     Ok(BackendList(out))
 }
 
+/// `--adapter`: a name (a part of one), `all`, or positions; never blank, which would match any
+/// adapter and so name none.
+pub fn parse_adapter(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        return Err(format!(
+            "adapter '{s}': expected a part of an adapter's name, `all` or positions like 0,2 (attractors info lists them); or drop --adapter for the best one"
+        ));
+    }
+    Ok(s.to_string())
+}
+
 /// Largest side of a canvas, in pixels.
 pub const MAX_SIDE: u32 = 65536;
 const SIZE_EXPECTED: &str =

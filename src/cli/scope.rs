@@ -4,6 +4,7 @@
 //! before any work, with a line that says where it applies and what to give instead.
 
 use super::render_args::RenderArgs;
+use crate::backend::Backend;
 use anyhow::{Result, bail};
 
 /// What a render command does with its flags.
@@ -162,8 +163,29 @@ const RULES: &[Rule] = &[
     },
 ];
 
-/// Refuses the first flag of `r` given on the command line that does nothing in `mode`.
+/// Refuses a flag that does nothing beside another one given with it (in every mode): an
+/// adapter for a CPU render.
+fn check_pairs(r: &RenderArgs) -> Result<()> {
+    if let Some(a) = &r.adapter {
+        let cpu = match r.backend {
+            Backend::Cpu => Some("--backend cpu"),
+            Backend::CpuExact => Some("--backend cpu-exact"),
+            _ if r.exact => Some("--exact"),
+            _ => None,
+        };
+        if let Some(cpu) = cpu {
+            bail!(
+                "--adapter {a}: picks a GPU, but {cpu} renders on the CPU; drop --adapter, or drop {cpu} for a GPU render"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Refuses the first flag of `r` given on the command line that does nothing in `mode`, or
+/// beside another flag given with it.
 pub fn check(r: &RenderArgs, mode: Mode) -> Result<()> {
+    check_pairs(r)?;
     for rule in RULES {
         let instead = match mode {
             Mode::Window => rule.window,

@@ -15,6 +15,19 @@ pub fn run(b: &BenchArgs) -> Result<()> {
             b.max_seconds
         );
     }
+    if let Some(a) = &b.adapter
+        && !b.backends.0.contains(&crate::Backend::Gpu)
+    {
+        bail!(
+            "--adapter {a}: picks a GPU, but --backends {} has no gpu; drop --adapter, or add gpu to --backends",
+            b.backends
+                .0
+                .iter()
+                .map(|b| b.name())
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+    }
     let svg = b.plot.as_deref().map(|p| p.with_extension("svg"));
     Roles::new()
         .input("--config", b.config.as_deref())
