@@ -650,6 +650,23 @@ fn flags_that_would_be_ignored_are_refused() {
             &["bench", "--adapter", " "],
             "adapter ' ': expected a part of an adapter's name",
         ),
+        (
+            &[
+                "--aspect",
+                "fill",
+                "--bounds",
+                "-1,1,-1,1",
+                "--size",
+                "64x32",
+                "--png",
+                "x.png",
+            ],
+            "--aspect fill: fits automatic bounds to the canvas, but --bounds are used as given; drop --aspect, or drop --bounds",
+        ),
+        (
+            &["--aspect", "equal", "--bounds", "-1,1,-1,1"],
+            "--aspect equal: fits automatic bounds",
+        ),
     ];
     let dir = tempfile::tempdir().unwrap();
     for (args, want) in cases {

@@ -6,6 +6,7 @@
 use super::render_args::RenderArgs;
 use crate::backend::Backend;
 use anyhow::{Result, bail};
+use clap::ValueEnum;
 
 /// What a render command does with its flags.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -164,7 +165,7 @@ const RULES: &[Rule] = &[
 ];
 
 /// Refuses a flag that does nothing beside another one given with it (in every mode): an
-/// adapter for a CPU render.
+/// adapter for a CPU render, an aspect for explicit bounds.
 fn check_pairs(r: &RenderArgs) -> Result<()> {
     if let Some(a) = &r.adapter {
         let cpu = match r.backend {
@@ -178,6 +179,16 @@ fn check_pairs(r: &RenderArgs) -> Result<()> {
                 "--adapter {a}: picks a GPU, but {cpu} renders on the CPU; drop --adapter, or drop {cpu} for a GPU render"
             );
         }
+    }
+    if r.bounds.is_some() && r.given.has("aspect") {
+        let aspect = r
+            .aspect
+            .to_possible_value()
+            .map(|v| v.get_name().to_string());
+        bail!(
+            "--aspect {}: fits automatic bounds to the canvas, but --bounds are used as given; drop --aspect, or drop --bounds for automatic bounds",
+            aspect.unwrap_or_default()
+        );
     }
     Ok(())
 }
