@@ -886,5 +886,19 @@ fn a_skip_the_sampled_modes_cannot_honour_is_refused() {
         ok.status.success(),
         "{}",
         String::from_utf8_lossy(&ok.stderr)
+    ); // bench: its sampled backends too; cpu-exact alone honours it.
+    fails(
+        &["bench", "--skip", "2e4", "--backends", "cpu,cpu-exact"],
+        "--skip 20000: the sampled backends (gpu, cpu) skip at most 10000 transient points; give --backends cpu-exact",
+    );
+    let ok = bin()
+        .args(["bench", "--skip", "2e4", "--backends", "cpu-exact"])
+        .args(["--iters", "1e2", "--reps", "1", "--size", "16x16", "-q"])
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
     );
 }

@@ -62,11 +62,21 @@ pub fn run(b: &BenchArgs) -> Result<()> {
         .map(|p| OutputFile::prepare_for(&p.with_extension("svg"), Kind::Svg, "--plot"))
         .transpose()?;
     let (width, height) = b.size;
+    // The sampled backends skip at most PILOT_MAX_SKIP (see Job); only cpu-exact honours more.
+    let exact_only = b.backends.0.iter().all(|&x| x == crate::Backend::CpuExact);
+    if !exact_only && b.skip > crate::pilot::PILOT_MAX_SKIP {
+        bail!(
+            "--skip {}: the sampled backends (gpu, cpu) skip at most {} transient points; give --backends cpu-exact for a longer transient, or a smaller --skip",
+            b.skip,
+            crate::pilot::PILOT_MAX_SKIP
+        );
+    }
     // Bench runs keep the pilot's bounds as they are (fill), as the published study did.
     let job = Job::builder(preset)
         .size(width, height)
         .points(1)
         .skip(b.skip)
+        .exact(exact_only)
         .aspect(crate::job::Aspect::Fill)
         .build()?;
     let plan = BenchPlan {
