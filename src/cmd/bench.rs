@@ -9,10 +9,15 @@ use crate::shade::{Color, Palette, Shade, Style};
 use anyhow::{Result, anyhow, bail};
 
 pub fn run(b: &BenchArgs) -> Result<()> {
-    if b.max_seconds.is_nan() || b.max_seconds <= 0.0 {
+    if !b.max_seconds.is_finite() || b.max_seconds <= 0.0 {
         bail!(
-            "--max-seconds {}: expected a positive number of seconds",
+            "--max-seconds {}: expected a finite positive number of seconds; give --no-skip to never skip a size",
             b.max_seconds
+        );
+    }
+    if b.with_seed_figures && b.plot.is_none() {
+        bail!(
+            "--with-seed-figures draws the seed's timings on the --plot figure; add --plot FILE.png, or drop --with-seed-figures"
         );
     }
     if let Some(a) = &b.adapter
