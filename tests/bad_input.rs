@@ -489,7 +489,7 @@ fn negative_values_get_the_flags_own_message() {
         (&["bench", "--reps", "-1"], "-1 is not in 1..=1000"),
         (
             &["bench", "--max-seconds", "-1"],
-            "--max-seconds -1: expected a positive number",
+            "--max-seconds -1: expected a finite positive number",
         ),
         (
             &[
