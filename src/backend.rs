@@ -42,13 +42,13 @@ pub enum OpenError {
     #[error("--exact runs on the CPU only (float64 single orbit); drop --backend gpu or --exact")]
     ExactOnGpu,
     #[error(
-        "--exact runs one float64 orbit, which cannot be split into shards or devices; drop --exact, or --shard/--adapter"
+        "--exact runs one float64 orbit, which cannot be split into shards; drop --exact, or --shard"
     )]
     ExactSplit,
     #[error(
-        "--adapter lists GPU adapters, but --backend cpu renders on the CPU; drop --adapter, or use --backend gpu"
+        "--adapter {adapter}: picks a GPU, but {cpu} renders on the CPU; drop --adapter, or drop {cpu} for a GPU render"
     )]
-    AdaptersOnCpu,
+    AdapterOnCpu { adapter: String, cpu: &'static str },
     #[error(
         "--size {width}x{height} needs about {need_mib} MiB of memory with {engine}, but only {avail_mib} MiB are available; use a smaller --size"
     )]
@@ -131,8 +131,18 @@ impl Engines {
         };
         Ok(match backend {
             Backend::Gpu if exact => return Err(OpenError::ExactOnGpu),
-            _ if exact && many.is_some() => return Err(OpenError::ExactSplit),
-            Backend::Cpu if many.is_some() => return Err(OpenError::AdaptersOnCpu),
+            _ if exact && adapter.is_some() => {
+                return Err(OpenError::AdapterOnCpu {
+                    adapter: adapter.unwrap_or_default().to_string(),
+                    cpu: "the exact mode (--exact)",
+                });
+            }
+            Backend::Cpu if adapter.is_some() => {
+                return Err(OpenError::AdapterOnCpu {
+                    adapter: adapter.unwrap_or_default().to_string(),
+                    cpu: "--backend cpu",
+                });
+            }
             _ if exact => Engines::CpuExact,
             Backend::Cpu => Engines::CpuSampled,
             Backend::Gpu => gpu()?,
@@ -320,4 +330,30 @@ fn check_memory(job: &Job, engine: Resolved) -> Result<(), OpenError> {
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Presets;
+
+    /// An adapter for a CPU render (the library's callers included) is refused, not ignored.
+    #[test]
+    fn an_adapter_for_a_cpu_render_is_refused() {
+        let preset = Presets::builtin().get("Clifford").unwrap().clone();
+        let mut job = Job::builder(preset)
+            .size(16, 16)
+            .points(100)
+            .build()
+            .unwrap();
+        let err = |b, job: &Job| match Engines::open(b, Some("x"), job, |_| {}) {
+            Err(e) => e.to_string(),
+            Ok(_) => "opened".into(),
+        };
+        assert!(err(Backend::Cpu, &job).contains("--adapter x: picks a GPU, but --backend cpu"));
+        assert!(err(Backend::CpuExact, &job).contains("but the exact mode (--exact)"));
+        job.exact = true;
+        assert!(err(Backend::Auto, &job).contains("but the exact mode (--exact)"));
+        assert!(Engines::open(Backend::Cpu, None, &job, |_| {}).is_ok());
+    }
 }

@@ -162,10 +162,64 @@ pub enum JobError {
     EmptyCanvas { width: u32, height: u32 },
     #[error("skip {skip}: at most {max} transient points; the orbit settles within a few thousand")]
     SkipTooLarge { skip: u64, max: u64 },
+    #[error(
+        "skip {skip}: the sampled CPU and GPU modes skip at most {max} transient points (their orbits start on the attractor); use --exact for a longer transient, or a smaller --skip"
+    )]
+    SampledSkipTooLarge { skip: u64, max: u64 },
     #[error("bounds {bounds}: {why}")]
     Bounds { bounds: Bounds, why: String },
     #[error("{preset}: {message}")]
     Pilot { preset: String, message: String },
+    #[error(
+        "{what}: {value} {why} in float32, the precision of the sampled CPU and GPU modes; use --exact (float64) or a smaller value"
+    )]
+    NotFloat32 {
+        what: String,
+        value: String,
+        why: &'static str,
+    },
+}
+
+/// Why `v` cannot be a float32 input: not finite there (beyond about 3.4e38), or a nonzero value
+/// that underflows to 0.
+pub fn f32_problem(v: f64) -> Option<&'static str> {
+    let f = v as f32;
+    if !f.is_finite() {
+        Some("is not finite (largest about 3.4e38)")
+    } else if f == 0.0 && v != 0.0 {
+        Some("underflows to 0 (smallest about 1.4e-45)")
+    } else {
+        None
+    }
+}
+
+/// The sampled modes run the map in float32: a start or parameter that float32 cannot hold would
+/// give a blank picture (every orbit diverges) or a different map, so it is refused, naming the
+/// value and `--exact`. Every job (flags, `.atr` rows, recipes, keyframes) is built through here.
+fn check_float32(preset: &Preset) -> Result<(), JobError> {
+    let show = crate::histogram::show_f64;
+    let dims = if preset.uses_z() { 3 } else { 2 };
+    let start = &preset.start[..dims];
+    if let Some((v, why)) = start.iter().find_map(|&v| f32_problem(v).map(|w| (v, w))) {
+        return Err(JobError::NotFloat32 {
+            what: format!(
+                "start {}",
+                start.iter().map(|&v| show(v)).collect::<Vec<_>>().join(",")
+            ),
+            value: show(v),
+            why,
+        });
+    }
+    for (name, v) in preset.named_params() {
+        if let Some(why) = f32_problem(v) {
+            return Err(JobError::NotFloat32 {
+                what: format!("parameter {name}={}", show(v)),
+                value: show(v),
+                why,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Builds a validated [`Job`]: defaults of the command line (1024x1024, 1e8 points, skip 1000,
@@ -259,6 +313,17 @@ impl JobBuilder {
                 skip: self.skip,
                 max: MAX_SKIP,
             });
+        }
+        if !self.exact {
+            // The seed pool's orbits skip the transient (see crate::sampling); more than the
+            // pilot's limit would take them minutes, so it is refused rather than clamped.
+            if self.skip > crate::pilot::PILOT_MAX_SKIP {
+                return Err(JobError::SampledSkipTooLarge {
+                    skip: self.skip,
+                    max: crate::pilot::PILOT_MAX_SKIP,
+                });
+            }
+            check_float32(&self.preset)?;
         }
         let pilot = crate::pilot::run(&self.preset, self.skip, self.seed).map_err(|message| {
             JobError::Pilot {

@@ -13,8 +13,9 @@ fn can_tell_collapse(hist: &Histogram) -> bool {
     hist.width.min(64) * hist.height.min(64) >= 16 * crate::search::rules::COLLAPSED_PIXELS as u32
 }
 
-/// The warnings for `hist`, the result of `job` (empty when the picture is fine).
-pub fn check_result(hist: &Histogram, job: &Job) -> Vec<String> {
+/// The warnings for `hist`, the result of `job` (empty when the picture is fine); `bounds_given`:
+/// whether the user gave `--bounds` (only then is dropping them advice).
+pub fn check_result(hist: &Histogram, job: &Job, bounds_given: bool) -> Vec<String> {
     let t = hist.tally;
     let what = job.preset.describe_params();
     let mut w = Vec::new();
@@ -29,8 +30,13 @@ pub fn check_result(hist: &Histogram, job: &Job) -> Vec<String> {
         ));
     }
     if t.counted == 0 {
+        let advice = if bounds_given {
+            "drop --bounds for automatic bounds, or check --start"
+        } else {
+            "check the parameters and --start"
+        };
         w.push(format!(
-            "no point fell inside the bounds {} for {what}: the picture is blank; drop --bounds for automatic bounds, or check --start",
+            "no point fell inside the bounds {} for {what}: the picture is blank; {advice}",
             job.bounds
         ));
     } else if matches!(report.problem, Some(Reason::Collapsed { .. })) && can_tell_collapse(hist) {
@@ -70,7 +76,7 @@ mod tests {
     fn a_collapse_is_told_only_where_the_canvas_can_show_one() {
         let collapsed = |w, h| {
             let (hist, job) = one_bin(w, h, 1000);
-            check_result(&hist, &job)
+            check_result(&hist, &job, false)
                 .iter()
                 .any(|w| w.contains("collapses"))
         };
@@ -79,5 +85,17 @@ mod tests {
         assert!(!collapsed(1, 1));
         assert!(!collapsed(1, 65536));
         assert!(!collapsed(3, 5));
+    }
+
+    #[test]
+    fn dropping_bounds_is_advised_only_when_they_were_given() {
+        let (mut hist, job) = one_bin(64, 64, 1000);
+        hist.counts[0] = 0;
+        hist.tally.counted = 0;
+        hist.tally.outside = 1000;
+        let blank = |given| check_result(&hist, &job, given).join("\n");
+        assert!(blank(true).contains("drop --bounds"), "{}", blank(true));
+        assert!(!blank(false).contains("--bounds"), "{}", blank(false));
+        assert!(blank(false).contains("the picture is blank"));
     }
 }

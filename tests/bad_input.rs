@@ -495,7 +495,7 @@ fn negative_values_get_the_flags_own_message() {
         (&["bench", "--reps", "-1"], "-1 is not in 1..=1000"),
         (
             &["bench", "--max-seconds", "-1"],
-            "--max-seconds -1: expected a positive number",
+            "--max-seconds -1: expected a finite positive number",
         ),
         (
             &[
@@ -613,6 +613,65 @@ fn flags_that_would_be_ignored_are_refused() {
         (
             &["bench", "--no-skip", "--max-seconds", "5"],
             "'--max-seconds <SECONDS>'",
+        ),
+        (
+            &["--adapter", "x", "--backend", "cpu", "--png", "x.png"],
+            "--adapter x: picks a GPU, but --backend cpu renders on the CPU; drop --adapter, or drop --backend cpu",
+        ),
+        (
+            &["--adapter", "all", "--exact", "--png", "x.png"],
+            "--adapter all: picks a GPU, but --exact renders on the CPU",
+        ),
+        (
+            &["--adapter", "x", "--backend", "cpu-exact", "--png", "x.png"],
+            "but --backend cpu-exact renders on the CPU",
+        ),
+        (
+            &["--adapter", "x", "--backend", "cpu"],
+            "--adapter x: picks a GPU, but --backend cpu",
+        ),
+        (
+            &[
+                "animate",
+                "--sweep",
+                "a=0:1",
+                "--backend",
+                "cpu",
+                "--adapter",
+                "x",
+                "--gif",
+                "x.gif",
+            ],
+            "--adapter x: picks a GPU, but --backend cpu",
+        ),
+        (
+            &["bench", "--backends", "cpu,cpu-exact", "--adapter", "x"],
+            "--adapter x: picks a GPU, but --backends cpu,cpu-exact has no gpu",
+        ),
+        (
+            &["--adapter", "", "--png", "x.png"],
+            "adapter '': expected a part of an adapter's name",
+        ),
+        (
+            &["bench", "--adapter", " "],
+            "adapter ' ': expected a part of an adapter's name",
+        ),
+        (
+            &[
+                "--aspect",
+                "fill",
+                "--bounds",
+                "-1,1,-1,1",
+                "--size",
+                "64x32",
+                "--png",
+                "x.png",
+            ],
+            "--aspect fill: fits automatic bounds to the canvas, but --bounds are used as given; drop --aspect, or drop --bounds",
+        ),
+        (
+            &["--aspect", "equal", "--bounds", "-1,1,-1,1"],
+            "--aspect equal: fits automatic bounds",
         ),
     ];
     let dir = tempfile::tempdir().unwrap();
@@ -760,5 +819,164 @@ fn shade_refuses_a_picture_beyond_a_png() {
             dir.path().join("w.png").to_str().unwrap(),
         ],
         "shape [1, 2147483648]; expected a picture with 1 to 2147483647 rows and columns (a PNG's limit)",
+    );
+}
+
+/// The sampled modes run in float32: a start or parameter it cannot hold (beyond 3.4e38, or a
+/// nonzero value that becomes 0) is refused wherever it comes from, pointing to --exact; --exact
+/// (float64) renders it.
+#[test]
+fn values_beyond_float32_are_refused_in_sampled_modes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let png = d.join("o.png");
+    let p = png.to_str().unwrap();
+    let atr = d.join("big.atr");
+    std::fs::write(
+        &atr,
+        format!("{HEADER}Big,clifford,0,0,0,1e39,-1.3,-1.8,-1.9,,,\n"),
+    )
+    .unwrap();
+    let keys = d.join("keys.csv");
+    std::fs::write(
+        &keys,
+        "Attractor,Equation,x,y,z,a,b,c,d,e,f,g,time\n\
+         K,clifford,1e300,0,0,-1.3,-1.3,-1.8,-1.9,,,,0\n\
+         K,clifford,0,0,0,-1.3,-1.3,-1.8,-1.9,,,,1\n",
+    )
+    .unwrap();
+    let gif = d.join("k.gif");
+    let a = atr.to_str().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--start", "1e300,0", "--png", p],
+            "start 1e300,0: 1e300 is not finite (largest about 3.4e38) in float32, the precision of the sampled CPU and GPU modes; use --exact (float64)",
+        ),
+        (
+            &["--start", "-4e38,0", "--backend", "gpu", "--png", p],
+            "start -4e38,0: -4e38 is not finite",
+        ),
+        (
+            &["--params", "a=1e39", "--png", p],
+            "parameter a=1e39: 1e39 is not finite",
+        ),
+        (
+            &["--params", "a=1e-50", "--png", p],
+            "parameter a=1e-50: 1e-50 underflows to 0",
+        ),
+        (&["--config", a, "Big", "--png", p], "parameter a=1e39"),
+        (
+            &[
+                "animate",
+                "--keys",
+                keys.to_str().unwrap(),
+                "--gif",
+                gif.to_str().unwrap(),
+            ],
+            "start 1e300,0: 1e300 is not finite",
+        ),
+    ];
+    for (args, want) in cases {
+        let mut a: Vec<&str> = args.to_vec();
+        a.extend(["--iters", "1e4", "--size", "16x16"]);
+        fails(&a, want);
+        assert!(!png.exists() && !gif.exists(), "{args:?} wrote an output");
+    }
+    let out = bin()
+        .args([
+            "--start", "1e300,0", "--exact", "--iters", "1e4", "--size", "16x16",
+        ])
+        .args(["--checkpoint", "0", "-q", "--png", p])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The sampled modes skip at most 10 000 transient points (their orbits start from a pool of
+/// points already on the attractor): more is refused, from a flag or a recipe, not clamped;
+/// --exact skips it all.
+#[test]
+fn a_skip_the_sampled_modes_cannot_honour_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let p = d.join("o.png");
+    let p = p.to_str().unwrap();
+    let small = [
+        "--iters",
+        "1e4",
+        "--size",
+        "16x16",
+        "--checkpoint",
+        "0",
+        "-q",
+    ];
+    for skip in ["10001", "2e4", "1e9"] {
+        let mut a = vec!["--skip", skip, "--png", p];
+        a.extend(small);
+        fails(
+            &a,
+            "the sampled CPU and GPU modes skip at most 10000 transient points",
+        );
+    }
+    let err = fails(
+        &["--skip", "2e4", "--backend", "gpu", "--png", p],
+        "skip 20000: ",
+    );
+    assert!(err.contains("use --exact for a longer transient"), "{err}");
+    assert!(!Path::new(p).exists());
+    // A recipe's skip is checked the same way; --exact honours it.
+    let npy = d.join("o.npy");
+    let ok = bin()
+        .args(["--skip", "2e4", "--exact", "--hist", npy.to_str().unwrap()])
+        .args(small)
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let recipe = d.join("o.recipe.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&recipe).unwrap()).unwrap();
+    assert_eq!(doc["picture"]["skip"], 20000);
+    doc["picture"]["mode"] = "sampled".into();
+    std::fs::write(&recipe, doc.to_string()).unwrap();
+    let q = d.join("q.png");
+    fails(
+        &[
+            "--from",
+            recipe.to_str().unwrap(),
+            "--png",
+            q.to_str().unwrap(),
+        ],
+        "skip 20000: the sampled",
+    );
+    assert!(!q.exists());
+    let mut a = vec!["--skip", "1e4", "--png", p];
+    a.extend(small);
+    let ok = bin().args(&a).output().unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    ); // bench: its sampled backends too; cpu-exact alone honours it.
+    fails(
+        &["bench", "--skip", "2e4", "--backends", "cpu,cpu-exact"],
+        "--skip 20000: the sampled backends (gpu, cpu) skip at most 10000 transient points; give --backends cpu-exact",
+    );
+    let ok = bin()
+        .args(["bench", "--skip", "2e4", "--backends", "cpu-exact"])
+        .args(["--iters", "1e2", "--reps", "1", "--size", "16x16", "-q"])
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
     );
 }

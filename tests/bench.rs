@@ -98,6 +98,20 @@ fn bench_flag_errors() {
         (vec!["bench", "--iters", "1e5..1e2"], "the range must go up"),
         (vec!["bench", "--backends", "tpu"], "'tpu' is not a backend"),
         (vec!["bench", "--reps", "0"], "--reps"),
+        (vec!["bench", "--iters", "1e2,1e2"], "1e2 is given twice"),
+        (
+            vec!["bench", "--with-seed-figures"],
+            "--with-seed-figures draws the seed's timings on the --plot figure; add --plot",
+        ),
+        (
+            vec!["bench", "--max-seconds", "inf"],
+            "--max-seconds inf: expected a finite positive number",
+        ),
+        (
+            vec!["bench", "--max-seconds", "1e400"],
+            "--max-seconds inf:",
+        ),
+        (vec!["bench", "--max-seconds", "NaN"], "--max-seconds NaN:"),
         (
             vec!["bench", "--plot", "/no/such/dir/p.png"],
             "does not exist",

@@ -383,6 +383,7 @@ fn result_warnings_show_under_quiet() {
             "a=1.4,b=0.3",
             "--start",
             "1e300,0",
+            "--exact",
             "--bounds",
             "-2,2,-2,2",
             "--png",

@@ -375,3 +375,80 @@ fn shade_takes_the_look_of_the_recipe_and_keeps_an_existing_picture() {
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(pixels("dj.png"), pixels("same.png"));
 }
+
+/// Side files that cannot apply are refused, not ignored: a --config no checkpoint reads (or
+/// beside a recipe), a recipe of another size, a recipe path that is not a file.
+#[test]
+fn side_files_that_do_not_fit_the_counts_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = d.join("out.png");
+    let p = |n: &str| d.join(n).to_str().unwrap().to_string();
+    npy(&d.join("c.npy"), "<u4", "(1, 2)", &u32s(&[1, 9]));
+    for config in [p("nonexist.atr"), p("")] {
+        shade_fails(
+            &p("c.npy"),
+            &["--config", &config],
+            "shade reads it only for the preset a checkpoint names, and",
+            &out,
+        );
+    }
+    npy(&d.join("r.npy"), "<u4", "(1, 2)", &u32s(&[1, 9]));
+    std::fs::create_dir(d.join("r.recipe.json")).unwrap();
+    shade_fails(
+        &p("r.npy"),
+        &[],
+        "r.recipe.json: the recipe beside the counts is not a file",
+        &out,
+    );
+    // A real recipe, then edited to another size.
+    let (code, err) = run_in(
+        d,
+        &[
+            "--hist",
+            "s.npy",
+            "--size",
+            "16x8",
+            "--iters",
+            "1e4",
+            "--backend",
+            "cpu",
+            "--checkpoint",
+            "0",
+            "-q",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    shade_fails(
+        &p("s.npy"),
+        &["--config", "attractors.atr"],
+        "--config attractors.atr: shade takes the look from the recipe",
+        &out,
+    );
+    let recipe = d.join("s.recipe.json");
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&recipe).unwrap()).unwrap();
+    for (size, ss, want) in [
+        (
+            [64, 64],
+            1,
+            "\"size\" 64x64 disagrees with the 16x8 counts of",
+        ),
+        ([0, 0], 1, "\"size\" 0x0 disagrees with the 16x8 counts"),
+        (
+            [16, 8],
+            2,
+            "\"size\" 16x8 at --supersample 2, a 32x16 canvas, disagrees",
+        ),
+    ] {
+        let mut bad = doc.clone();
+        bad["picture"]["size"] = serde_json::json!(size);
+        bad["picture"]["supersample"] = ss.into();
+        std::fs::write(&recipe, bad.to_string()).unwrap();
+        shade_fails(&p("s.npy"), &[], want, &out);
+    }
+    std::fs::write(&recipe, doc.to_string()).unwrap();
+    bin()
+        .args(["shade", &p("s.npy"), "--png", out.to_str().unwrap(), "-q"])
+        .assert()
+        .success();
+}

@@ -150,8 +150,9 @@ fn timed_run(engines: &mut Engines, job: &Job, style: &Style) -> Result<(Sample,
 pub fn run(plan: &BenchPlan) -> Result<Report> {
     let mut backends: Vec<(Backend, Result<Engines, String>)> = Vec::new();
     for &b in &plan.backends {
-        let made =
-            Engines::open(b, plan.adapter.as_deref(), &plan.job, |_| {}).map_err(|e| e.to_string());
+        // The adapter is the GPU backend's (cmd::bench refuses it without one).
+        let adapter = plan.adapter.as_deref().filter(|_| b == Backend::Gpu);
+        let made = Engines::open(b, adapter, &plan.job, |_| {}).map_err(|e| e.to_string());
         backends.push((b, made));
     }
     let mut header = format!(

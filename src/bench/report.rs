@@ -5,6 +5,11 @@ use crate::output;
 use anyhow::Result;
 use std::fmt::Write as _;
 
+/// A point count as the table shows it: exactly, in exponent form (150 is `1.5e2`, not `2e2`).
+pub fn iters_label(n: u64) -> String {
+    format!("{:e}", n as f64)
+}
+
 /// The table printed on stdout.
 pub fn table(r: &Report) -> String {
     let mut s = String::new();
@@ -18,8 +23,8 @@ pub fn table(r: &Report) -> String {
         let Some(total) = c.median(Sample::total) else {
             let _ = writeln!(
                 s,
-                "{:>8.0e} {:<9} {}",
-                c.iters as f64,
+                "{:>8} {:<9} {}",
+                iters_label(c.iters),
                 c.backend.name(),
                 c.note.as_deref().unwrap_or("")
             );
@@ -33,8 +38,8 @@ pub fn table(r: &Report) -> String {
         };
         let _ = writeln!(
             s,
-            "{:>8.0e} {:<9} {:>10.4} {:>10.4} {:>10.4} {:>10.4} {:>12.3e}  {}",
-            c.iters as f64,
+            "{:>8} {:<9} {:>10.4} {:>10.4} {:>10.4} {:>10.4} {:>12.3e}  {}",
+            iters_label(c.iters),
             c.backend.name(),
             calc,
             c.median(|x| x.render).unwrap_or(0.0),
@@ -151,4 +156,17 @@ pub fn write_csv(r: &Report, out: output::OutputFile) -> Result<output::Staged> 
         w.flush()?;
     }
     out.write_bytes(&buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::iters_label;
+
+    #[test]
+    fn a_count_is_labelled_exactly() {
+        assert_eq!(iters_label(150), "1.5e2");
+        assert_eq!(iters_label(250), "2.5e2");
+        assert_eq!(iters_label(100), "1e2");
+        assert_eq!(iters_label(1_234_567), "1.234567e6");
+    }
 }

@@ -218,7 +218,7 @@ pub struct BenchArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Pick the GPU adapter whose name contains NAME.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = parse_adapter)]
     pub adapter: Option<String>,
     /// Only the table.
     #[arg(long, short)]
@@ -324,14 +324,30 @@ mod tests {
             Ok(IterList(vec![100, 1000, 10_000, 100_000]))
         );
         assert_eq!(
-            parse_iters_arg("1e6,1e5,1e6"),
+            parse_iters_arg("1e6,1e5"),
             Ok(IterList(vec![100_000, 1_000_000]))
+        );
+        // The end of a range is included; a duplicate is refused, not dropped.
+        assert_eq!(
+            parse_iters_arg("1e2..5e3"),
+            Ok(IterList(vec![100, 1000, 5000]))
+        );
+        assert_eq!(parse_iters_arg("150..150"), Ok(IterList(vec![150])));
+        assert!(
+            parse_iters_arg("1e2,1e2")
+                .unwrap_err()
+                .contains("iters '1e2,1e2': 1e2 is given twice")
         );
         assert!(parse_iters_arg("1e5..1e2").is_err());
         assert!(parse_iters_arg("1e2..1e40").is_err());
         assert_eq!(
-            parse_backends("gpu, cpu,cpu"),
+            parse_backends("gpu, cpu"),
             Ok(BackendList(vec![Backend::Gpu, Backend::Cpu]))
+        );
+        assert!(
+            parse_backends("gpu, cpu,cpu")
+                .unwrap_err()
+                .contains("'cpu' is given twice")
         );
         assert!(
             parse_backends("tpu")

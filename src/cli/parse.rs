@@ -33,7 +33,8 @@ pub fn check_depth(v: u8) -> Result<u8, String> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct IterList(pub Vec<u64>);
 
-/// `1e2..1e9` (every power of ten from the first to the last), or a list `1e6,5e6,1e7`.
+/// `1e2..1e9` (every power of ten times the first up to the last, and the last), or a list
+/// `1e6,5e6,1e7` (sorted; a duplicate is refused).
 pub fn parse_iters_arg(s: &str) -> Result<IterList, String> {
     let mut v = if let Some((a, b)) = s.split_once("..") {
         let (a, b) = (parse_count(a)?, parse_count(b)?);
@@ -44,6 +45,10 @@ pub fn parse_iters_arg(s: &str) -> Result<IterList, String> {
         while let Some(n) = v.last().and_then(|l| l.checked_mul(10)).filter(|&n| n <= b) {
             v.push(n);
         }
+        // The end is part of the range even when it is no power of ten times the start.
+        if v.last() != Some(&b) {
+            v.push(b);
+        }
         v
     } else {
         s.split(',')
@@ -51,7 +56,12 @@ pub fn parse_iters_arg(s: &str) -> Result<IterList, String> {
             .collect::<Result<Vec<u64>, String>>()?
     };
     v.sort_unstable();
-    v.dedup();
+    if let Some(w) = v.windows(2).find(|w| w[0] == w[1]) {
+        return Err(format!(
+            "iters '{s}': {:e} is given twice; give each count once",
+            w[0] as f64
+        ));
+    }
     Ok(IterList(v))
 }
 
@@ -59,7 +69,7 @@ pub fn parse_iters_arg(s: &str) -> Result<IterList, String> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct BackendList(pub Vec<Backend>);
 
-/// `gpu,cpu,cpu-exact` (no duplicates; `auto` is not a backend to time).
+/// `gpu,cpu,cpu-exact` (a duplicate is refused; `auto` is not a backend to time).
 pub fn parse_backends(s: &str) -> Result<BackendList, String> {
     let mut out = Vec::new();
     for name in s.split(',').map(str::trim) {
@@ -71,11 +81,25 @@ pub fn parse_backends(s: &str) -> Result<BackendList, String> {
             }
             Ok(b) => b,
         };
-        if !out.contains(&b) {
-            out.push(b);
+        if out.contains(&b) {
+            return Err(format!(
+                "backends '{s}': '{name}' is given twice; give each backend once"
+            ));
         }
+        out.push(b);
     }
     Ok(BackendList(out))
+}
+
+/// `--adapter`: a name (a part of one), `all`, or positions; never blank, which would match any
+/// adapter and so name none.
+pub fn parse_adapter(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        return Err(format!(
+            "adapter '{s}': expected a part of an adapter's name, `all` or positions like 0,2 (attractors info lists them); or drop --adapter for the best one"
+        ));
+    }
+    Ok(s.to_string())
 }
 
 /// Largest side of a canvas, in pixels.

@@ -84,7 +84,7 @@ pub struct RenderArgs {
     #[arg(long, value_enum, default_value = "auto")]
     pub backend: Backend,
     /// Pick the GPU adapter whose name contains NAME (attractors info lists them).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = parse_adapter)]
     pub adapter: Option<String>,
     /// No progress bar or summary.
     #[arg(long, short)]

@@ -4,7 +4,9 @@
 //! before any work, with a line that says where it applies and what to give instead.
 
 use super::render_args::RenderArgs;
+use crate::backend::Backend;
 use anyhow::{Result, bail};
+use clap::ValueEnum;
 
 /// What a render command does with its flags.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -162,8 +164,39 @@ const RULES: &[Rule] = &[
     },
 ];
 
-/// Refuses the first flag of `r` given on the command line that does nothing in `mode`.
+/// Refuses a flag that does nothing beside another one given with it (in every mode): an
+/// adapter for a CPU render, an aspect for explicit bounds.
+fn check_pairs(r: &RenderArgs) -> Result<()> {
+    if let Some(a) = &r.adapter {
+        let cpu = match r.backend {
+            Backend::Cpu => Some("--backend cpu"),
+            Backend::CpuExact => Some("--backend cpu-exact"),
+            _ if r.exact => Some("--exact"),
+            _ => None,
+        };
+        if let Some(cpu) = cpu {
+            bail!(
+                "--adapter {a}: picks a GPU, but {cpu} renders on the CPU; drop --adapter, or drop {cpu} for a GPU render"
+            );
+        }
+    }
+    if r.bounds.is_some() && r.given.has("aspect") {
+        let aspect = r
+            .aspect
+            .to_possible_value()
+            .map(|v| v.get_name().to_string());
+        bail!(
+            "--aspect {}: fits automatic bounds to the canvas, but --bounds are used as given; drop --aspect, or drop --bounds for automatic bounds",
+            aspect.unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+/// Refuses the first flag of `r` given on the command line that does nothing in `mode`, or
+/// beside another flag given with it.
 pub fn check(r: &RenderArgs, mode: Mode) -> Result<()> {
+    check_pairs(r)?;
     for rule in RULES {
         let instead = match mode {
             Mode::Window => rule.window,

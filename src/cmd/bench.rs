@@ -9,10 +9,28 @@ use crate::shade::{Color, Palette, Shade, Style};
 use anyhow::{Result, anyhow, bail};
 
 pub fn run(b: &BenchArgs) -> Result<()> {
-    if b.max_seconds.is_nan() || b.max_seconds <= 0.0 {
+    if !b.max_seconds.is_finite() || b.max_seconds <= 0.0 {
         bail!(
-            "--max-seconds {}: expected a positive number of seconds",
+            "--max-seconds {}: expected a finite positive number of seconds; give --no-skip to never skip a size",
             b.max_seconds
+        );
+    }
+    if b.with_seed_figures && b.plot.is_none() {
+        bail!(
+            "--with-seed-figures draws the seed's timings on the --plot figure; add --plot FILE.png, or drop --with-seed-figures"
+        );
+    }
+    if let Some(a) = &b.adapter
+        && !b.backends.0.contains(&crate::Backend::Gpu)
+    {
+        bail!(
+            "--adapter {a}: picks a GPU, but --backends {} has no gpu; drop --adapter, or add gpu to --backends",
+            b.backends
+                .0
+                .iter()
+                .map(|b| b.name())
+                .collect::<Vec<_>>()
+                .join(",")
         );
     }
     let svg = b.plot.as_deref().map(|p| p.with_extension("svg"));
@@ -49,11 +67,21 @@ pub fn run(b: &BenchArgs) -> Result<()> {
         .map(|p| OutputFile::prepare_for(&p.with_extension("svg"), Kind::Svg, "--plot"))
         .transpose()?;
     let (width, height) = b.size;
+    // The sampled backends skip at most PILOT_MAX_SKIP (see Job); only cpu-exact honours more.
+    let exact_only = b.backends.0.iter().all(|&x| x == crate::Backend::CpuExact);
+    if !exact_only && b.skip > crate::pilot::PILOT_MAX_SKIP {
+        bail!(
+            "--skip {}: the sampled backends (gpu, cpu) skip at most {} transient points; give --backends cpu-exact for a longer transient, or a smaller --skip",
+            b.skip,
+            crate::pilot::PILOT_MAX_SKIP
+        );
+    }
     // Bench runs keep the pilot's bounds as they are (fill), as the published study did.
     let job = Job::builder(preset)
         .size(width, height)
         .points(1)
         .skip(b.skip)
+        .exact(exact_only)
         .aspect(crate::job::Aspect::Fill)
         .build()?;
     let plan = BenchPlan {

@@ -217,7 +217,7 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
     let interrupted = failure.is_none() && this_run.tally.total() < run_points;
     report(this_run, &job, secs, quiet);
     let hist = ckpt.with_prior(this_run);
-    let warnings: Vec<String> = crate::warnings::check_result(&hist, &job)
+    let warnings: Vec<String> = crate::warnings::check_result(&hist, &job, r.bounds.is_some())
         .iter()
         .map(|w| w.to_string())
         .collect();

@@ -87,9 +87,15 @@ fn shade_file(args: &ShadeArgs, stdin_copy: Option<&Path>) -> Result<()> {
         );
     }
     let look = if from_stdin {
+        if let Some(c) = &args.config {
+            bail!(
+                "--config {}: shade reads it only for the preset a checkpoint names, and standard input has none; drop --config (give --palette, --shade, --background instead)",
+                c.display()
+            );
+        }
         Look::default()
     } else {
-        look_of(&npy_path, meta.as_ref(), args.config.as_deref())?
+        look_of(&npy, &npy_path, meta.as_ref(), args.config.as_deref())?
     };
     let (style, depth) = style_of(args, look)?;
     let shade = style.shade;
@@ -280,10 +286,29 @@ struct Look {
     depth: Option<u8>,
 }
 
-fn look_of(npy: &Path, meta: Option<&Meta>, config: Option<&Path>) -> Result<Look> {
+/// `--config` (given) is read only for a checkpoint's preset without a recipe: anywhere else it
+/// would do nothing, so it is refused. A recipe beside the counts must be a file, and of them.
+fn look_of(
+    counts: &NpyCounts,
+    npy: &Path,
+    meta: Option<&Meta>,
+    config: Option<&Path>,
+) -> Result<Look> {
     let side = crate::recipe::sidecar_path(npy);
+    if std::fs::symlink_metadata(&side).is_ok() && !side.is_file() {
+        bail!(
+            "{}: the recipe beside the counts is not a file; shade takes its look (tone map, palette, background) from it: move it away",
+            side.display()
+        );
+    }
     if side.is_file() {
         let shown = side.display().to_string();
+        if let Some(c) = config {
+            bail!(
+                "--config {}: shade takes the look from the recipe {shown}, so no preset file is read; drop --config",
+                c.display()
+            );
+        }
         let damaged = |e: String| {
             anyhow!(
                 "{e}; shade takes its look (tone map, palette, background) from it: fix it, or move it away"
@@ -296,6 +321,22 @@ fn look_of(npy: &Path, meta: Option<&Meta>, config: Option<&Path>) -> Result<Loo
             .map_err(|e| damaged(format!("{e:#}")))?;
         let quality = crate::cli::from::recipe_quality(&recipe, &shown)
             .map_err(|e| damaged(format!("{e:#}")))?;
+        let n = quality.supersample.max(1);
+        let [w, h] = recipe.size;
+        let want = (w.saturating_mul(n), h.saturating_mul(n));
+        if want != (counts.width, counts.height) {
+            let ss = if n > 1 {
+                format!(" at --supersample {n}, a {}x{} canvas,", want.0, want.1)
+            } else {
+                String::new()
+            };
+            return Err(damaged(format!(
+                "{shown}: \"size\" {w}x{h}{ss} disagrees with the {}x{} counts of {}; it is another picture's recipe",
+                counts.width,
+                counts.height,
+                npy.display()
+            )));
+        }
         return Ok(Look {
             shade: Some(style.shade),
             palette: Some(style.palette.name.clone()),
@@ -305,6 +346,13 @@ fn look_of(npy: &Path, meta: Option<&Meta>, config: Option<&Path>) -> Result<Loo
         });
     }
     let Some(m) = meta else {
+        if let Some(c) = config {
+            bail!(
+                "--config {}: shade reads it only for the preset a checkpoint names, and {} has no checkpoint or recipe; drop --config (give --palette, --shade, --background instead)",
+                c.display(),
+                npy.display()
+            );
+        }
         return Ok(Look::default());
     };
     let presets = crate::attractor::Presets::load(config)?;
@@ -315,6 +363,11 @@ fn look_of(npy: &Path, meta: Option<&Meta>, config: Option<&Path>) -> Result<Loo
             background: p.background,
             ..Look::default()
         },
+        Err(e) if config.is_some() => bail!(
+            "--config {}: {e}; the checkpoint names preset '{}': give the preset file it came from, or drop --config",
+            config.unwrap_or(Path::new("")).display(),
+            m.preset
+        ),
         Err(_) => Look::default(),
     })
 }
