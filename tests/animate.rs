@@ -312,3 +312,90 @@ fn a_rate_the_gif_cannot_hold_is_said() {
     let err = animate(d, &args);
     assert!(!err.contains("warning"), "{err}");
 }
+
+/// `--out DIR` is tied to the resolved animation, not the command line: the same command after a
+/// preset or keyframe file changed is refused, while adding an output (--gif, --fps) continues
+/// the same frames.
+#[test]
+fn the_frame_directory_is_tied_to_the_resolved_animation() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let presets =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/attractors.atr")).unwrap();
+    let row = "Clifford,clifford,0,0,0,-1.3,-1.3,-1.8,-1.9,";
+    assert!(presets.contains(row));
+    std::fs::write(d.join("my.atr"), &presets).unwrap();
+    let base = [
+        "--size",
+        "16x16",
+        "--iters",
+        "1e3",
+        "--sweep",
+        "a=-1.4:-1.3",
+        "--frames",
+        "2",
+        "--backend",
+        "cpu",
+        "--config",
+        "my.atr",
+        "--out",
+        "f",
+    ];
+    animate(d, &base);
+    let refused = |args: &[&str]| {
+        let out = bin()
+            .current_dir(d)
+            .arg("animate")
+            .args(args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("holds frames of another animation") && err.contains("may have changed"),
+            "{err}"
+        );
+    };
+    // b of the preset changed in the file: refused, the frame on disk kept
+    std::fs::write(
+        d.join("my.atr"),
+        presets.replace(row, "Clifford,clifford,0,0,0,-1.3,-1.1,-1.8,-1.9,"),
+    )
+    .unwrap();
+    std::fs::remove_file(d.join("f/frame_00002.png")).unwrap();
+    refused(&base);
+    assert!(d.join("f/frame_00001.png").exists());
+    // the file as it was, and a GIF at its own rate added: the same frames, continued
+    std::fs::write(d.join("my.atr"), &presets).unwrap();
+    let mut more = base.to_vec();
+    more.extend(["--gif", "x.gif", "--fps", "12"]);
+    let err = animate(d, &more);
+    assert!(
+        err.contains("rendered 1 of 2 frames (1 already on disk)"),
+        "{err}"
+    );
+
+    // a keyframe edited between runs: refused
+    let keys = "Attractor,Equation,x,y,z,a,b,c,d,e,f,g,time\n\
+                k0,clifford,0,0,,-1.3,-1.3,-1.8,-1.9,,,,0\n\
+                k1,clifford,0,0,,-1.2,-1.4,-1.8,-1.9,,,,1\n";
+    std::fs::write(d.join("k.csv"), keys).unwrap();
+    let args = [
+        "--keys",
+        "k.csv",
+        "--frames",
+        "3",
+        "--size",
+        "16x16",
+        "--iters",
+        "1e3",
+        "--backend",
+        "cpu",
+        "--out",
+        "k",
+        "-q",
+    ];
+    animate(d, &args);
+    std::fs::write(d.join("k.csv"), keys.replace("-1.4", "-1.5")).unwrap();
+    refused(&args);
+}

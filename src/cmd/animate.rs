@@ -7,7 +7,7 @@
 
 use super::Outcome;
 use super::animate_files::{
-    frame_count, frame_path, prepare_dir, read_frame, union_bounds, zoomed,
+    fingerprint, frame_count, frame_path, prepare_dir, read_frame, tie_dir, union_bounds, zoomed,
 };
 use crate::animate::sink::{Apng, Gif, Sink, Video};
 use crate::animate::timeline::Timeline;
@@ -103,11 +103,7 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
     let frames = frame_count(a, &timeline)?;
 
     // Outputs, checked before any work.
-    let out_dir = a
-        .out
-        .as_deref()
-        .map(|d| prepare_dir(d, frames))
-        .transpose()?;
+    let out_dir = a.out.as_deref().map(prepare_dir).transpose()?;
     let (w, h) = r.size;
     let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
     if let Some(p) = &a.gif {
@@ -157,6 +153,14 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
     let first = job_at(0)?;
     // The last frame too, before any work: a zoom sweep's extremes are its ends.
     job_at(frames - 1)?;
+    let recipe_of = |i: u64| Ok(crate::recipe::Recipe::of(&job_at(i)?, r.iters, &style));
+    if let Some(d) = &out_dir {
+        tie_dir(
+            d,
+            frames,
+            &fingerprint(frames, &format!("{:?}", a.tone), recipe_of)?,
+        )?;
+    }
     let quiet = r.quiet;
     let mut engines = Engines::open(r.backend, r.adapter.as_deref(), &first, |m| {
         if !quiet {
@@ -254,8 +258,7 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
     };
     let references_rendered = kept.len();
     let recipe_text = |i: u64| -> Result<PngText> {
-        let recipe = crate::recipe::Recipe::of(&job_at(i)?, r.iters, &style);
-        Ok(crate::recipe::Document::picture(recipe).png_text())
+        Ok(crate::recipe::Document::picture(recipe_of(i)?).png_text())
     };
     let tone_of = |i: u64, hist: &Histogram| -> Vec<u8> {
         match a.tone {
