@@ -399,3 +399,68 @@ fn the_frame_directory_is_tied_to_the_resolved_animation() {
     std::fs::write(d.join("k.csv"), keys.replace("-1.4", "-1.5")).unwrap();
     refused(&args);
 }
+
+/// A keyframe file's look columns apply (a flag overrides them, as for a still render), and flags
+/// that choose the preset are refused with --keys.
+#[test]
+fn keyframes_carry_their_look_and_preset_flags_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("look.csv"),
+        "Attractor,Equation,x,y,z,a,b,c,d,e,f,g,palette,shade,background,time\n\
+         k0,clifford,0,0,,-1.3,-1.3,-1.8,-1.9,,,,kbc,log,white,0\n\
+         k1,clifford,0,0,,-1.2,-1.4,-1.8,-1.9,,,,,,,1\n",
+    )
+    .unwrap();
+    let base = [
+        "--keys",
+        "look.csv",
+        "--size",
+        "32x32",
+        "--iters",
+        "1e4",
+        "--frames",
+        "2",
+        "--backend",
+        "cpu",
+        "-q",
+        "--apng",
+    ];
+    let corner = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.push("a.png");
+        args.extend(extra);
+        animate(d, &args);
+        image::open(d.join("a.png"))
+            .unwrap()
+            .to_rgba8()
+            .get_pixel(0, 0)
+            .0
+    };
+    assert_eq!(
+        corner(&[]),
+        [255, 255, 255, 255],
+        "the file's white background"
+    );
+    assert_eq!(corner(&["--background", "black"]), [0, 0, 0, 255]);
+    for (flag, said) in [
+        (&["Henon"][..], "the preset name 'Henon'"),
+        (&["--params", "a=1"], "--params"),
+        (&["--start", "1,1"], "--start"),
+    ] {
+        let mut args = vec!["animate"];
+        args.extend(base);
+        args.push("a.png");
+        args.extend(flag);
+        let out = bin().current_dir(d).args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!(
+                "animate: {said} does not apply with --keys look.csv"
+            )),
+            "{err}"
+        );
+    }
+}

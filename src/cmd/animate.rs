@@ -82,24 +82,24 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
         .check()?;
 
     // What moves, frame by frame.
-    let presets = Presets::load(r.config.as_deref())?;
-    let base = apply_overrides(
-        presets
-            .get(r.name.as_deref().unwrap_or("Clifford"))?
-            .clone(),
-        r,
-    )?;
-    let style = preset_style(r, &base)?;
     let timeline = match &a.keys {
         Some(path) => {
+            crate::cli::scope::check_keys(r, path)?;
             let bytes = crate::input::read_file(path, "--keys", 1 << 20, "keyframe CSV file")?;
             Timeline::keys(&bytes, &path.display().to_string()).map_err(|e| anyhow!(e))?
         }
         None if a.sweep.is_empty() => bail!(
             "animate: nothing moves; give --sweep NAME=FROM:TO (a parameter, x, y, z or zoom) or --keys FILE.csv"
         ),
-        None => Timeline::sweeps(base.clone(), &a.sweep, a.ease).map_err(|e| anyhow!(e))?,
+        None => {
+            let presets = Presets::load(r.config.as_deref())?;
+            let name = r.name.as_deref().unwrap_or("Clifford");
+            let base = apply_overrides(presets.get(name)?.clone(), r)?;
+            Timeline::sweeps(base, &a.sweep, a.ease).map_err(|e| anyhow!(e))?
+        }
     };
+    let base = timeline.base().clone();
+    let style = preset_style(r, &base)?;
     let frames = frame_count(a, &timeline)?;
 
     // Outputs, checked before any work.
@@ -132,8 +132,8 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
         Some([x0, x1, y0, y1]) => {
             Bounds::new(x0, x1, y0, y1).map_err(|e| anyhow!("--bounds: {e}"))?
         }
-        // The preset's view, unless keyframes (each row a map of its own) drive the animation.
-        None => match preset_bounds(r, &base).filter(|_| a.keys.is_none()) {
+        // The preset's view (the keyframes' bounds column for keyframes).
+        None => match preset_bounds(r, &base) {
             Some(b) => b,
             None => union_bounds(&timeline, r)?,
         },
