@@ -597,6 +597,19 @@ fn flags_that_would_be_ignored_are_refused() {
             "'--ease <EASE>'",
         ),
         (
+            &[
+                "animate", "--sweep", "a=0:1", "--tone", "frame", "--gif", "x.gif",
+            ],
+            "--tone frame: the tone map is eq_hist (the preset's or the default), which equalises every frame by its own counts",
+        ),
+        (
+            &[
+                "animate", "--sweep", "a=0:1", "--shade", "eq_hist", "--tone", "frame", "--gif",
+                "x.gif",
+            ],
+            "--tone frame: the tone map is eq_hist (--shade)",
+        ),
+        (
             &["list", "--palettes", "--config", "x.atr"],
             "'--config <FILE>'",
         ),

@@ -100,6 +100,18 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
     };
     let base = timeline.base().clone();
     let style = preset_style(r, &base)?;
+    // eq_hist equalises each frame by its own counts whatever --tone says.
+    if a.tone == ToneMode::Frame && !StableTone::needs_references(style.shade) {
+        bail!(
+            "--tone frame: the tone map is {} ({}), which equalises every frame by its own counts under either --tone: the frames would be those of --tone stable; drop --tone frame, or give --shade log, cbrt or linear",
+            style.shade,
+            if r.given.has("shade") {
+                "--shade"
+            } else {
+                "the preset's or the default"
+            }
+        );
+    }
     let frames = frame_count(a, &timeline)?;
 
     // Outputs, checked before any work.
