@@ -75,11 +75,21 @@ pub struct Bar {
     bar: indicatif::ProgressBar,
     total: u64,
     window: RateWindow,
+    /// What is counted (`points`, `candidates`).
+    unit: &'static str,
+    /// Whether the work may end before `total` (a search stops at its count): the time left is
+    /// then an upper bound, and said so.
+    may_end_early: bool,
 }
 
 impl Bar {
     /// A bar for `total` points.
     pub fn new(total: u64) -> Bar {
+        Bar::counting(total, "points", false)
+    }
+
+    /// A bar for `total` things named `unit`; `may_end_early` when the work can stop before.
+    pub fn counting(total: u64, unit: &'static str, may_end_early: bool) -> Bar {
         let bar = indicatif::ProgressBar::new(total);
         bar.set_style(
             indicatif::ProgressStyle::with_template("{wide_bar} {msg}").expect("static template"),
@@ -88,30 +98,60 @@ impl Bar {
             bar,
             total,
             window: RateWindow::default(),
+            unit,
+            may_end_early,
         }
     }
 
     /// Shows `done` points.
     pub fn set(&mut self, done: u64) {
+        self.set_noting(done, "");
+    }
+
+    /// Shows `done`, with `note` after the count (`, found 3 of 12`).
+    pub fn set_noting(&mut self, done: u64, note: &str) {
         self.bar.set_position(done);
         let rate = self.window.update(Instant::now(), done);
-        let pct = 100.0 * done as f64 / self.total.max(1) as f64;
-        let mut msg = format!(
-            "{pct:>3.0}% {}/{} points",
-            si(done as f64),
-            si(self.total as f64)
-        );
-        if let Some(r) = rate.filter(|r| *r > 0.0) {
-            let eta = self.total.saturating_sub(done) as f64 / r;
-            msg += &format!("  {}points/s  ETA {}", si(r), duration(eta));
-        }
-        self.bar.set_message(msg);
+        self.bar.set_message(message(
+            done,
+            self.total,
+            self.unit,
+            note,
+            rate,
+            self.may_end_early,
+        ));
     }
 
     /// Removes the bar.
     pub fn finish(self) {
         self.bar.finish_and_clear();
     }
+}
+
+/// The text beside the bar: percent, count, note, rate and the time left.
+fn message(
+    done: u64,
+    total: u64,
+    unit: &str,
+    note: &str,
+    rate: Option<f64>,
+    may_end_early: bool,
+) -> String {
+    let pct = 100.0 * done as f64 / total.max(1) as f64;
+    let mut msg = format!(
+        "{pct:>3.0}% {}/{} {unit}{note}",
+        si(done as f64),
+        si(total as f64)
+    );
+    if let Some(r) = rate.filter(|r| *r > 0.0) {
+        let left = duration(total.saturating_sub(done) as f64 / r);
+        if may_end_early {
+            msg += &format!("  {} {unit}/s  at most {left} left", si(r));
+        } else {
+            msg += &format!("  {} {unit}/s  ETA {left}", si(r));
+        }
+    }
+    msg
 }
 
 #[cfg(test)]
@@ -128,6 +168,25 @@ mod tests {
         assert_eq!(seconds(3.456), "3.46 s");
         assert_eq!(seconds(0.0123), "12.3 ms");
         assert_eq!(seconds(0.000254), "0.254 ms");
+    }
+
+    #[test]
+    fn the_message_names_the_unit_and_bounds_an_early_end() {
+        assert_eq!(
+            message(500, 1000, "points", "", Some(100.0), false),
+            " 50% 500/1.00 k points  100 points/s  ETA 5s"
+        );
+        assert_eq!(
+            message(
+                32,
+                1_000_000,
+                "candidates",
+                ", found 1 of 2",
+                Some(1000.0),
+                true
+            ),
+            "  0% 32.0/1.00 M candidates, found 1 of 2  1.00 k candidates/s  at most 16m40s left"
+        );
     }
 
     #[test]

@@ -312,3 +312,155 @@ fn a_rate_the_gif_cannot_hold_is_said() {
     let err = animate(d, &args);
     assert!(!err.contains("warning"), "{err}");
 }
+
+/// `--out DIR` is tied to the resolved animation, not the command line: the same command after a
+/// preset or keyframe file changed is refused, while adding an output (--gif, --fps) continues
+/// the same frames.
+#[test]
+fn the_frame_directory_is_tied_to_the_resolved_animation() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let presets =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/attractors.atr")).unwrap();
+    let row = "Clifford,clifford,0,0,0,-1.3,-1.3,-1.8,-1.9,";
+    assert!(presets.contains(row));
+    std::fs::write(d.join("my.atr"), &presets).unwrap();
+    let base = [
+        "--size",
+        "16x16",
+        "--iters",
+        "1e3",
+        "--sweep",
+        "a=-1.4:-1.3",
+        "--frames",
+        "2",
+        "--backend",
+        "cpu",
+        "--config",
+        "my.atr",
+        "--out",
+        "f",
+    ];
+    animate(d, &base);
+    let refused = |args: &[&str]| {
+        let out = bin()
+            .current_dir(d)
+            .arg("animate")
+            .args(args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("holds frames of another animation") && err.contains("may have changed"),
+            "{err}"
+        );
+    };
+    // b of the preset changed in the file: refused, the frame on disk kept
+    std::fs::write(
+        d.join("my.atr"),
+        presets.replace(row, "Clifford,clifford,0,0,0,-1.3,-1.1,-1.8,-1.9,"),
+    )
+    .unwrap();
+    std::fs::remove_file(d.join("f/frame_00002.png")).unwrap();
+    refused(&base);
+    assert!(d.join("f/frame_00001.png").exists());
+    // the file as it was, and a GIF at its own rate added: the same frames, continued
+    std::fs::write(d.join("my.atr"), &presets).unwrap();
+    let mut more = base.to_vec();
+    more.extend(["--gif", "x.gif", "--fps", "12"]);
+    let err = animate(d, &more);
+    assert!(
+        err.contains("rendered 1 of 2 frames (1 already on disk)"),
+        "{err}"
+    );
+
+    // a keyframe edited between runs: refused
+    let keys = "Attractor,Equation,x,y,z,a,b,c,d,e,f,g,time\n\
+                k0,clifford,0,0,,-1.3,-1.3,-1.8,-1.9,,,,0\n\
+                k1,clifford,0,0,,-1.2,-1.4,-1.8,-1.9,,,,1\n";
+    std::fs::write(d.join("k.csv"), keys).unwrap();
+    let args = [
+        "--keys",
+        "k.csv",
+        "--frames",
+        "3",
+        "--size",
+        "16x16",
+        "--iters",
+        "1e3",
+        "--backend",
+        "cpu",
+        "--out",
+        "k",
+        "-q",
+    ];
+    animate(d, &args);
+    std::fs::write(d.join("k.csv"), keys.replace("-1.4", "-1.5")).unwrap();
+    refused(&args);
+}
+
+/// A keyframe file's look columns apply (a flag overrides them, as for a still render), and flags
+/// that choose the preset are refused with --keys.
+#[test]
+fn keyframes_carry_their_look_and_preset_flags_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("look.csv"),
+        "Attractor,Equation,x,y,z,a,b,c,d,e,f,g,palette,shade,background,time\n\
+         k0,clifford,0,0,,-1.3,-1.3,-1.8,-1.9,,,,kbc,log,white,0\n\
+         k1,clifford,0,0,,-1.2,-1.4,-1.8,-1.9,,,,,,,1\n",
+    )
+    .unwrap();
+    let base = [
+        "--keys",
+        "look.csv",
+        "--size",
+        "32x32",
+        "--iters",
+        "1e4",
+        "--frames",
+        "2",
+        "--backend",
+        "cpu",
+        "-q",
+        "--apng",
+    ];
+    let corner = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.push("a.png");
+        args.extend(extra);
+        animate(d, &args);
+        image::open(d.join("a.png"))
+            .unwrap()
+            .to_rgba8()
+            .get_pixel(0, 0)
+            .0
+    };
+    assert_eq!(
+        corner(&[]),
+        [255, 255, 255, 255],
+        "the file's white background"
+    );
+    assert_eq!(corner(&["--background", "black"]), [0, 0, 0, 255]);
+    for (flag, said) in [
+        (&["Henon"][..], "the preset name 'Henon'"),
+        (&["--params", "a=1"], "--params"),
+        (&["--start", "1,1"], "--start"),
+    ] {
+        let mut args = vec!["animate"];
+        args.extend(base);
+        args.push("a.png");
+        args.extend(flag);
+        let out = bin().current_dir(d).args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!(
+                "animate: {said} does not apply with --keys look.csv"
+            )),
+            "{err}"
+        );
+    }
+}

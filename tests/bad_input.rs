@@ -603,6 +603,31 @@ fn flags_that_would_be_ignored_are_refused() {
             "'--ease <EASE>'",
         ),
         (
+            &[
+                "animate", "--sweep", "a=0:1", "--tone", "frame", "--gif", "x.gif",
+            ],
+            "--tone frame: the tone map is eq_hist (the preset's or the default), which equalises every frame by its own counts",
+        ),
+        (
+            &[
+                "animate", "--sweep", "a=0:1", "--shade", "eq_hist", "--tone", "frame", "--gif",
+                "x.gif",
+            ],
+            "--tone frame: the tone map is eq_hist (--shade)",
+        ),
+        (
+            &[
+                "animate", "--sweep", "a=0:1", "--fps", "1e-9", "--apng", "t.png",
+            ],
+            "--apng holds frames of at most 65535 s, so 0.00001526 fps is its slowest rate; give --fps 0.00001526 or more",
+        ),
+        (
+            &[
+                "animate", "--sweep", "a=0:1", "--fps", "0.001", "--gif", "t.gif",
+            ],
+            "--gif holds frames of at most 655.35 s",
+        ),
+        (
             &["list", "--palettes", "--config", "x.atr"],
             "'--config <FILE>'",
         ),

@@ -153,21 +153,131 @@ fn search_writes_rows_and_a_sheet_and_repeats_on_any_thread_count() {
     }
     let img = image::open(&sheet).unwrap();
     assert!(img.width() > 4 * 200 && img.height() > 2 * 200);
-    // appending again keeps the old rows and gives the new ones unique names
+    // the same search again finds rows already there (same parameters): nothing is appended
+    run("2", &["--atr".as_ref(), atr_path.as_os_str()]);
+    let bytes = std::fs::read(&atr_path).unwrap();
+    assert_eq!(atr::parse(&bytes, "found.atr").unwrap(), rows);
+    // a row that has a generated name but other parameters: the result gets a unique name
+    let text = String::from_utf8(bytes).unwrap();
+    let first = text.lines().nth(1).unwrap();
+    let fields: Vec<&str> = first.split(',').collect();
+    let edited = format!(
+        "{},{},{},{},{},0.123,{}",
+        fields[0],
+        fields[1],
+        fields[2],
+        fields[3],
+        fields[4],
+        fields[6..].join(",")
+    );
+    std::fs::write(&atr_path, text.replacen(first, &edited, 1)).unwrap();
     run("2", &["--atr".as_ref(), atr_path.as_os_str()]);
     let rows2 = atr::parse(&std::fs::read(&atr_path).unwrap(), "found.atr").unwrap();
-    assert_eq!(rows2.len(), 10);
-    assert_eq!(rows2[..5], rows[..]);
-    assert!(rows2[5].name.ends_with("_2"), "{}", rows2[5].name);
+    assert_eq!(rows2.len(), 6);
+    assert_eq!(rows2[5].name, format!("{}_2", rows[0].name));
+    assert_eq!(rows2[5].params, rows[0].params);
+}
+
+/// Finding fewer than --count keeps what was found (listed, appended, drawn), warns on one line
+/// and exits 0; the same search with more --tries appends only the new results. Finding none is
+/// an error that writes nothing.
+#[test]
+fn finding_fewer_keeps_what_was_found_and_a_retry_does_not_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let search = |tries: &str, extra: &[&str]| {
+        bin()
+            .current_dir(d)
+            .args(["search", "clifford", "--seed", "1", "--count", "2"])
+            .args(["--tries", tries, "--atr", "part.atr"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = search("1", &["--sheet", "part.png", "--json", "-q"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with(
+            "warning: found 1 of 2 clifford attractors in 1 candidates (seed 1); kept the 1 found"
+        ),
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["count"].as_u64(), v["accepted"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert!(d.join("part.png").exists());
+    let rows = atr::parse(&std::fs::read(d.join("part.atr")).unwrap(), "part.atr").unwrap();
+    assert_eq!(rows.len(), 1);
+
+    let out = search("100", &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("appended 1 presets to part.atr; 1 already there with the same parameters, not appended again (Clifford_s1_n0)"),
+        "{err}"
+    );
+    let rows2 = atr::parse(&std::fs::read(d.join("part.atr")).unwrap(), "part.atr").unwrap();
+    let names: Vec<&str> = rows2.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Clifford_s1_n0", "Clifford_s1_n1"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains(" Clifford_s1_n0 "));
+
+    // none found: an error, and nothing written
+    let out = bin()
+        .current_dir(d)
+        .args([
+            "search", "henon", "--seed", "1", "--count", "1", "--tries", "1",
+        ])
+        .args(["--atr", "none.atr", "--sheet", "none.png"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!d.join("none.atr").exists() && !d.join("none.png").exists());
+}
+
+/// An empty, comment-only or header-only --atr file is a file to append to: it gets the rows (and
+/// the header, or the columns its header lacks).
+#[test]
+fn search_appends_to_an_empty_or_header_only_atr() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let header = "Attractor,Equation,x,y,z,a,b,c,d,e,f,g";
+    for (name, text) in [
+        ("empty.atr", String::new()),
+        ("comment.atr", "# mine".to_string()),
+        ("header.atr", format!("{header}\n")),
+        ("crlf.atr", format!("{header}\r\n")),
+    ] {
+        std::fs::write(d.join(name), &text).unwrap();
+        let out = bin()
+            .current_dir(d)
+            .args(["search", "clifford", "--seed", "1", "--count", "1", "-q"])
+            .args(["--atr", name])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let new = std::fs::read_to_string(d.join(name)).unwrap();
+        let rows = atr::parse(new.as_bytes(), name).unwrap();
+        assert_eq!(rows.len(), 1, "{name}: {new}");
+        assert!(new.starts_with(text.trim_end()), "{name}: {new}");
+        assert!(new.contains(&format!("{header},palette")), "{name}: {new}");
+    }
 }
 
 #[test]
 fn giving_up_and_bad_input_are_clear() {
     fails(
         &[
-            "search", "clifford", "--count", "50", "--tries", "20", "--seed", "1",
+            "search", "henon", "--count", "1", "--tries", "1", "--seed", "1",
         ],
-        "raise --tries or try another --seed",
+        "found 0 of 1 henon attractors in 1 candidates (seed 1); raise --tries or try another --seed",
     );
     fails(&["search", "cliford"], "did you mean clifford");
     fails(&["search", "--score", "Clifort"], "no preset 'Clifort'");

@@ -39,10 +39,52 @@ fn exact(fps: f64, played: f64) -> bool {
     (played - fps).abs() <= 1e-9 * fps
 }
 
-/// A rate for messages: up to three decimals, no trailing zeros.
+/// A rate for messages: up to three decimals (four significant digits below 0.01), no trailing
+/// zeros.
 fn show(v: f64) -> String {
-    let s = format!("{v:.3}");
+    let decimals = if v > 0.0 && v < 0.01 {
+        (3 - v.log10().floor() as i32) as usize
+    } else {
+        3
+    };
+    let s = format!("{v:.decimals$}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The longest frame, in seconds, that the output of `flag` holds: a GIF's delay is 65535
+/// hundredths, an APNG's at most 65535/1 s; a video's is kept to an APNG's (ffmpeg's MP4 muxer
+/// fails on frames of about a day, and only after every frame is rendered).
+fn longest_frame(flag: &str) -> f64 {
+    match flag {
+        "--gif" => u16::MAX as f64 / 100.0,
+        _ => u16::MAX as f64,
+    }
+}
+
+/// Refuses a `--fps` slower than the output of `flag` (`--gif`, `--apng`, `--video`) holds,
+/// rather than playing it at another rate.
+pub fn check_fps(flag: &str, fps: f64) -> Result<(), String> {
+    let longest = longest_frame(flag);
+    let slowest = 1.0 / longest;
+    // Within the rounding of a decimal --fps, the slowest rate is held.
+    if fps >= slowest * (1.0 - 1e-9) {
+        return Ok(());
+    }
+    let other = if flag == "--gif" {
+        format!(
+            " (--apng and --video go down to {} fps)",
+            show(1.0 / longest_frame("--apng"))
+        )
+    } else {
+        String::new()
+    };
+    Err(format!(
+        "--fps {}: {flag} holds frames of at most {} s, so {} fps is its slowest rate; give --fps {} or more{other}",
+        crate::histogram::show_f64(fps),
+        show(longest),
+        show(slowest),
+        show(slowest),
+    ))
 }
 
 /// One line when `played` is not `fps`: what `flag` holds, the rate it plays at, and the outputs
@@ -90,6 +132,24 @@ mod tests {
                 .contains("plays at 50 fps")
         );
         assert_eq!(gif_delay(0.001).0, 65535);
+    }
+
+    #[test]
+    fn a_rate_slower_than_an_output_holds_is_refused() {
+        assert_eq!(
+            check_fps("--gif", 1e-9).unwrap_err(),
+            "--fps 1e-9: --gif holds frames of at most 655.35 s, so 0.001526 fps is its slowest rate; give --fps 0.001526 or more (--apng and --video go down to 0.00001526 fps)"
+        );
+        assert!(check_fps("--apng", 1e-6).unwrap_err().ends_with(
+            ": --apng holds frames of at most 65535 s, so 0.00001526 fps is its slowest rate; give --fps 0.00001526 or more"
+        ));
+        assert!(check_fps("--video", 1e-6).is_err());
+        // the rates suggested are held, and so is the slowest exactly
+        assert!(
+            check_fps("--gif", 0.001526).is_ok() && check_fps("--gif", 100.0 / 65535.0).is_ok()
+        );
+        assert!(check_fps("--apng", 0.00001526).is_ok() && check_fps("--video", 1.0).is_ok());
+        assert_eq!(gif_delay(0.001526).0, 65531);
     }
 
     #[test]

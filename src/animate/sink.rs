@@ -63,6 +63,7 @@ impl Gif {
                 path.display()
             );
         };
+        rate::check_fps("--gif", fps).map_err(|e| anyhow!(e))?;
         let out = prepare(path, "--gif", &["gif"])?;
         let mut encoder = gif::Encoder::new(Vec::new(), w, h, &[])
             .map_err(|e| anyhow!("--gif {}: {e}", path.display()))?;
@@ -124,6 +125,7 @@ pub struct Apng {
 
 impl Apng {
     pub fn new(path: &Path, width: u32, height: u32, fps: f64) -> Result<Apng> {
+        rate::check_fps("--apng", fps).map_err(|e| anyhow!(e))?;
         Ok(Apng {
             path: path.to_path_buf(),
             out: Some(prepare(path, "--apng", &["png", "apng"])?),
@@ -188,6 +190,7 @@ const VIDEO_FORMATS: [&str; 4] = ["mp4", "webm", "matroska", "mov"];
 impl Video {
     /// Checks the path and that ffmpeg runs, before any frame is rendered.
     pub fn new(path: &Path, width: u32, height: u32, fps: f64) -> Result<Video> {
+        rate::check_fps("--video", fps).map_err(|e| anyhow!(e))?;
         let out = prepare(path, "--video", &VIDEO_EXTENSIONS)?;
         match Command::new("ffmpeg")
             .arg("-version")

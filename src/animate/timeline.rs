@@ -75,6 +75,39 @@ pub struct Key {
     pub interp: Interp,
 }
 
+/// The look of keyframes (palette, shade, background, bounds): one for the whole animation, set
+/// on any rows, equal where more than one sets it. `Err` names the row that differs.
+fn one_look(presets: &[Preset], file: &str) -> Result<Preset, String> {
+    let mut look = presets[0].clone();
+    for p in &presets[1..] {
+        let differs = |column: &str, this: String, first: String| {
+            format!(
+                "{file}:{}: column {column}: '{this}' differs from '{first}' on an earlier row; an animation has one look: set it on one row, or the same on every row",
+                p.line
+            )
+        };
+        macro_rules! merge {
+            ($field:ident, $column:expr, $show:expr) => {
+                match (&look.$field, &p.$field) {
+                    (Some(a), Some(b)) if a != b => {
+                        return Err(differs($column, $show(b), $show(a)));
+                    }
+                    (None, Some(b)) => look.$field = Some(b.clone()),
+                    _ => {}
+                }
+            };
+        }
+        merge!(palette, "palette", |v: &String| v.clone());
+        merge!(shade, "shade", |v: &crate::shade::Shade| v.to_string());
+        merge!(background, "background", |v: &crate::shade::Color| {
+            crate::attractor::look::color_text(*v)
+        });
+        merge!(bounds, "bounds", |v: &crate::histogram::Bounds| v
+            .to_string());
+    }
+    Ok(look)
+}
+
 /// The animation's course: the base preset moved by sweeps, or keyframes.
 #[derive(Clone, Debug)]
 pub enum Timeline {
@@ -94,6 +127,15 @@ pub struct FrameState {
 }
 
 impl Timeline {
+    /// The preset the animation starts from: the swept base, or the first keyframe (which
+    /// carries the keyframes' look).
+    pub fn base(&self) -> &Preset {
+        match self {
+            Timeline::Sweeps { base, .. } => base,
+            Timeline::Keys(keys) => &keys[0].preset,
+        }
+    }
+
     /// Sweeps of `base`; names are its parameters, `x`, `y`, `z` or `zoom`.
     pub fn sweeps(base: Preset, sweeps: &[Sweep], ease: Ease) -> Result<Timeline, String> {
         let named = base.named_params();
@@ -168,6 +210,8 @@ impl Timeline {
         let mut atr_text = String::new();
         let mut extra: Vec<(usize, f64, Interp)> = Vec::new();
         let mut header: Option<(usize, Option<usize>)> = None;
+        // Whether the last row so far sets interp.
+        let mut last_interp = false;
         for (i, raw) in text.lines().enumerate() {
             let line = i + 1;
             if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
@@ -222,6 +266,9 @@ impl Timeline {
                     "{file}:{line}: column time: {time} is not after {prev} (line {prev_line}); keyframes go forward in time"
                 ));
             }
+            last_interp = interp_col
+                .and_then(|c| fields.get(c))
+                .is_some_and(|v| !v.is_empty());
             extra.push((line, time, interp));
             atr_text.push_str(&keep(&fields, time_col, interp_col));
             atr_text.push('\n');
@@ -246,8 +293,22 @@ impl Timeline {
                 p.line
             ));
         }
+        // The segment after the last keyframe does not exist: an interp there would do nothing.
+        if let Some((line, ..)) = extra.last().filter(|_| last_interp) {
+            return Err(format!(
+                "{file}:{line}: column interp: the last keyframe starts no segment; leave its interp empty (a segment's interp is on the row that starts it)"
+            ));
+        }
+        let look = one_look(&presets, file)?;
         let keys = presets
             .into_iter()
+            .map(|p| Preset {
+                palette: look.palette.clone(),
+                shade: look.shade,
+                background: look.background,
+                bounds: look.bounds,
+                ..p
+            })
             .zip(extra)
             .map(|(preset, (_, time, interp))| Key {
                 time,
@@ -375,6 +436,46 @@ mod tests {
         let smooth = Timeline::sweeps(clifford(), &sweeps, Ease::Smooth).unwrap();
         assert!((smooth.at(0.5).preset.params[0] + 1.2).abs() < 1e-12);
         assert!(smooth.at(0.1).preset.params[0] < tl.at(0.1).preset.params[0]);
+    }
+
+    #[test]
+    fn keyframes_have_one_look_and_no_interp_after_the_last() {
+        let head =
+            "Attractor,Equation,x,y,z,a,b,c,d,e,f,g,palette,shade,background,bounds,time,interp\n";
+        let row = |look: &str, time: &str, interp: &str| {
+            format!("k,clifford,0,0,,-1.3,-1.3,-1.8,-1.9,,,,{look},{time},{interp}\n")
+        };
+        let keys = |rows: &[String]| {
+            Timeline::keys((head.to_string() + &rows.concat()).as_bytes(), "k.csv")
+        };
+        // set on the first row only (or the same on both): every keyframe and the base carry it
+        let tl = keys(&[
+            row("kbc,log,white,\"-2,2,-2,2\"", "0", ""),
+            row(",,,", "1", ""),
+        ])
+        .unwrap();
+        let base = tl.base();
+        assert_eq!(base.palette.as_deref(), Some("kbc"));
+        assert_eq!(base.shade, Some(crate::shade::Shade::Log));
+        assert_eq!(base.bounds.map(|b| b.xmax), Some(2.0));
+        let Timeline::Keys(k) = &tl else { panic!() };
+        assert_eq!(k[1].preset.palette.as_deref(), Some("kbc"));
+        // a later row may set what the first leaves out
+        let tl = keys(&[row(",,,", "0", ""), row("kbc,,,", "1", "")]).unwrap();
+        assert_eq!(tl.base().palette.as_deref(), Some("kbc"));
+        // two values: refused, naming the row
+        let e = keys(&[row("kbc,,,", "0", ""), row("fire,,,", "1", "")]).unwrap_err();
+        assert!(
+            e.starts_with("k.csv:3: column palette: 'fire' differs from 'kbc'"),
+            "{e}"
+        );
+        // an interp on the last row does nothing: refused
+        let e = keys(&[row(",,,", "0", "smooth"), row(",,,", "1", "linear")]).unwrap_err();
+        assert!(
+            e.starts_with("k.csv:3: column interp: the last keyframe starts no segment"),
+            "{e}"
+        );
+        assert!(keys(&[row(",,,", "0", "smooth"), row(",,,", "1", "")]).is_ok());
     }
 
     #[test]

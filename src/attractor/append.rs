@@ -2,7 +2,7 @@
 //! atomically through [`crate::output::OutputFile`].
 
 use super::Preset;
-use super::atr::{COLUMNS, format_row_in, parse};
+use super::atr::{COLUMNS, format_row_in, parse, parse_appendable};
 use super::look::{Layout, read_header};
 use crate::output::{Kind, OutputFile, Staged};
 
@@ -45,8 +45,20 @@ pub fn stage_presets(
             (format!("{}\n", COLUMNS.join(",")).into_bytes(), Vec::new())
         }
         Err(e) => return Err(format!("cannot read {shown}: {e}")),
-        Ok(old) => {
-            let existing = parse(&old, &shown.to_string()).map_err(|e| e.to_string())?;
+        Ok(mut old) => {
+            let existing = if create {
+                parse_appendable(&old, &shown.to_string())
+            } else {
+                parse(&old, &shown.to_string())
+            }
+            .map_err(|e| e.to_string())?;
+            // An empty file (or comments alone) gains the header after what it holds.
+            if existing.is_empty() && !has_header(&old) {
+                if !old.is_empty() && !old.ends_with(b"\n") {
+                    old.push(b'\n');
+                }
+                old.extend_from_slice(format!("{}\n", COLUMNS.join(",")).as_bytes());
+            }
             (old, existing)
         }
     };
@@ -96,6 +108,14 @@ pub fn stage_presets(
         .map_err(not_writable)?
         .write_bytes(&new)
         .map_err(not_writable)
+}
+
+/// Whether `bytes` has a row that is not blank or a comment (a header, in a file that parsed).
+fn has_header(bytes: &[u8]) -> bool {
+    String::from_utf8_lossy(bytes).lines().any(|l| {
+        let l = l.trim().trim_start_matches('\u{feff}');
+        !l.is_empty() && !l.starts_with('#')
+    })
 }
 
 /// Where the header row of `text` ends (before its line break) and the optional columns it names.

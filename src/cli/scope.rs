@@ -219,6 +219,32 @@ pub fn check(r: &RenderArgs, mode: Mode) -> Result<()> {
     Ok(())
 }
 
+/// The flags that choose or change the preset, which a keyframe file replaces: refused with
+/// `--keys` (each keyframe row is the preset at its time).
+const PRESET_FLAGS: [(&str, &str); 6] = [
+    ("name", "a preset NAME"),
+    ("config", "--config"),
+    ("equation", "--equation"),
+    ("formula", "--formula"),
+    ("params", "--params"),
+    ("start", "--start"),
+];
+
+/// Refuses a flag that chooses or changes the preset next to `--keys FILE`.
+pub fn check_keys(r: &RenderArgs, keys: &std::path::Path) -> Result<()> {
+    if let Some((id, flag)) = PRESET_FLAGS.iter().find(|(id, _)| r.given.has(id)) {
+        let flag = match (*id, &r.name) {
+            ("name", Some(name)) => format!("the preset name '{name}'"),
+            _ => flag.to_string(),
+        };
+        bail!(
+            "animate: {flag} does not apply with --keys {}: its rows are the presets (equation, start point, parameters, look); put the values in the keyframe file, or drop --keys for a --sweep of a preset",
+            keys.display()
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,6 +263,32 @@ mod tests {
                 a.render.given = crate::cli::given(&m);
                 a.render
             }
+        }
+    }
+
+    #[test]
+    fn preset_flags_are_refused_with_keys() {
+        let keys = std::path::Path::new("k.csv");
+        for args in [
+            &["attractors", "animate", "Henon"][..],
+            &["attractors", "animate", "--params", "a=1"],
+            &["attractors", "animate", "--start", "1,1"],
+            &["attractors", "animate", "--config", "my.atr"],
+            &["attractors", "animate", "--formula", "x'=y; y'=x"],
+            &["attractors", "animate", "--equation", "henon"],
+        ] {
+            let e = check_keys(&render(args), keys).unwrap_err().to_string();
+            assert!(
+                e.starts_with("animate: ") && e.contains("does not apply with --keys k.csv"),
+                "{args:?}: {e}"
+            );
+        }
+        let ok = render(&["attractors", "animate", "--palette", "kbc", "--size", "8x8"]);
+        assert!(check_keys(&ok, keys).is_ok());
+        // every id is a render flag
+        let cmd = Args::command();
+        for (id, _) in PRESET_FLAGS {
+            assert!(cmd.get_arguments().any(|a| a.get_id() == id), "{id}");
         }
     }
 

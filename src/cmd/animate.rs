@@ -7,7 +7,7 @@
 
 use super::Outcome;
 use super::animate_files::{
-    frame_count, frame_path, prepare_dir, read_frame, union_bounds, zoomed,
+    fingerprint, frame_count, frame_path, prepare_dir, read_frame, tie_dir, union_bounds, zoomed,
 };
 use crate::animate::sink::{Apng, Gif, Sink, Video};
 use crate::animate::timeline::Timeline;
@@ -82,32 +82,40 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
         .check()?;
 
     // What moves, frame by frame.
-    let presets = Presets::load(r.config.as_deref())?;
-    let base = apply_overrides(
-        presets
-            .get(r.name.as_deref().unwrap_or("Clifford"))?
-            .clone(),
-        r,
-    )?;
-    let style = preset_style(r, &base)?;
     let timeline = match &a.keys {
         Some(path) => {
+            crate::cli::scope::check_keys(r, path)?;
             let bytes = crate::input::read_file(path, "--keys", 1 << 20, "keyframe CSV file")?;
             Timeline::keys(&bytes, &path.display().to_string()).map_err(|e| anyhow!(e))?
         }
         None if a.sweep.is_empty() => bail!(
             "animate: nothing moves; give --sweep NAME=FROM:TO (a parameter, x, y, z or zoom) or --keys FILE.csv"
         ),
-        None => Timeline::sweeps(base.clone(), &a.sweep, a.ease).map_err(|e| anyhow!(e))?,
+        None => {
+            let presets = Presets::load(r.config.as_deref())?;
+            let name = r.name.as_deref().unwrap_or("Clifford");
+            let base = apply_overrides(presets.get(name)?.clone(), r)?;
+            Timeline::sweeps(base, &a.sweep, a.ease).map_err(|e| anyhow!(e))?
+        }
     };
+    let base = timeline.base().clone();
+    let style = preset_style(r, &base)?;
+    // eq_hist equalises each frame by its own counts whatever --tone says.
+    if a.tone == ToneMode::Frame && !StableTone::needs_references(style.shade) {
+        bail!(
+            "--tone frame: the tone map is {} ({}), which equalises every frame by its own counts under either --tone: the frames would be those of --tone stable; drop --tone frame, or give --shade log, cbrt or linear",
+            style.shade,
+            if r.given.has("shade") {
+                "--shade"
+            } else {
+                "the preset's or the default"
+            }
+        );
+    }
     let frames = frame_count(a, &timeline)?;
 
     // Outputs, checked before any work.
-    let out_dir = a
-        .out
-        .as_deref()
-        .map(|d| prepare_dir(d, frames))
-        .transpose()?;
+    let out_dir = a.out.as_deref().map(prepare_dir).transpose()?;
     let (w, h) = r.size;
     let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
     if let Some(p) = &a.gif {
@@ -136,8 +144,8 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
         Some([x0, x1, y0, y1]) => {
             Bounds::new(x0, x1, y0, y1).map_err(|e| anyhow!("--bounds: {e}"))?
         }
-        // The preset's view, unless keyframes (each row a map of its own) drive the animation.
-        None => match preset_bounds(r, &base).filter(|_| a.keys.is_none()) {
+        // The preset's view (the keyframes' bounds column for keyframes).
+        None => match preset_bounds(r, &base) {
             Some(b) => b,
             None => union_bounds(&timeline, r)?,
         },
@@ -157,6 +165,14 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
     let first = job_at(0)?;
     // The last frame too, before any work: a zoom sweep's extremes are its ends.
     job_at(frames - 1)?;
+    let recipe_of = |i: u64| Ok(crate::recipe::Recipe::of(&job_at(i)?, r.iters, &style));
+    if let Some(d) = &out_dir {
+        tie_dir(
+            d,
+            frames,
+            &fingerprint(frames, &format!("{:?}", a.tone), recipe_of)?,
+        )?;
+    }
     let quiet = r.quiet;
     let mut engines = Engines::open(r.backend, r.adapter.as_deref(), &first, |m| {
         if !quiet {
@@ -254,8 +270,7 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
     };
     let references_rendered = kept.len();
     let recipe_text = |i: u64| -> Result<PngText> {
-        let recipe = crate::recipe::Recipe::of(&job_at(i)?, r.iters, &style);
-        Ok(crate::recipe::Document::picture(recipe).png_text())
+        Ok(crate::recipe::Document::picture(recipe_of(i)?).png_text())
     };
     let tone_of = |i: u64, hist: &Histogram| -> Vec<u8> {
         match a.tone {

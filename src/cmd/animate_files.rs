@@ -68,9 +68,9 @@ pub fn frame_path(dir: &Path, i: u64) -> PathBuf {
     dir.join(format!("frame_{:05}.png", i + 1))
 }
 
-/// Creates `--out DIR` when missing and ties it to this animation: a directory holding frames of
-/// another animation (other flags) is refused rather than mixed.
-pub fn prepare_dir(dir: &Path, frames: u64) -> Result<PathBuf> {
+/// Creates `--out DIR` when missing (checked before any work; [`tie_dir`] ties it to the
+/// animation once its frames are resolved).
+pub fn prepare_dir(dir: &Path) -> Result<PathBuf> {
     if dir.exists() && !dir.is_dir() {
         bail!(
             "--out {}: exists and is not a directory; give a directory for the frames",
@@ -79,25 +79,67 @@ pub fn prepare_dir(dir: &Path, frames: u64) -> Result<PathBuf> {
     }
     std::fs::create_dir_all(dir)
         .with_context(|| format!("--out {}: cannot create the directory", dir.display()))?;
+    Ok(dir.to_path_buf())
+}
+
+/// What identifies the frames of an animation: a hash of every frame's recipe (the map,
+/// parameters, start, bounds, size, points, seed, mode and look it is rendered with; the
+/// preset's name left out) and the tone mode. Outputs (--gif, --fps) and anything else that does
+/// not change a frame's pixels are not part of it.
+pub fn fingerprint(
+    frames: u64,
+    tone: &str,
+    recipe_of: impl Fn(u64) -> Result<crate::recipe::Recipe>,
+) -> Result<String> {
+    // FNV-1a, 64 bits: stable across builds and platforms, unlike std's hasher.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes {
+            h = (h ^ *b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    eat(tone.as_bytes());
+    for i in 0..frames {
+        let mut recipe = recipe_of(i)?;
+        recipe.name.clear();
+        eat(&serde_json::to_vec(&recipe)?);
+    }
+    Ok(format!("{h:016x}"))
+}
+
+/// Ties `--out DIR` to the animation whose frames have `fingerprint`: a directory holding frames
+/// of another animation (other parameters, keyframes, bounds, look, size, points or frame count)
+/// is refused rather than mixed.
+pub fn tie_dir(dir: &Path, frames: u64, fingerprint: &str) -> Result<()> {
     let manifest = serde_json::json!({
-        "format": 1,
+        "format": 2,
         "frames": frames,
-        "args": recipe_args(),
+        "animation": fingerprint,
+        "made_by": recipe_args().join(" "),
     });
+    let same = |old: &serde_json::Value| {
+        ["format", "frames", "animation"]
+            .iter()
+            .all(|k| old[k] == manifest[k])
+    };
     let path = dir.join(MANIFEST);
     match std::fs::read(&path) {
         Ok(bytes) => {
             let old: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
-            if old != manifest {
+            if !same(&old) {
+                let made_by = match &old["made_by"] {
+                    serde_json::Value::String(s) => format!("made by `{s}`"),
+                    _ => "made by an older attractors".to_string(),
+                };
+                let what = if old["frames"] != manifest["frames"] {
+                    format!("{} frames, not {frames}", old["frames"])
+                } else {
+                    "frames with other parameters, keyframes, bounds, look or points: a file it reads, --config or --keys, may have changed".to_string()
+                };
                 bail!(
-                    "--out {}: holds frames of another animation ({} differs: it was made by `{}`); choose another directory, or delete its frames and {MANIFEST}",
+                    "--out {}: holds frames of another animation ({what}; {} was {made_by}); choose another directory, or delete its frames and {MANIFEST}",
                     dir.display(),
                     path.display(),
-                    old["args"].as_array().map_or(String::new(), |v| v
-                        .iter()
-                        .filter_map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" "))
                 );
             }
         }
@@ -113,13 +155,12 @@ pub fn prepare_dir(dir: &Path, frames: u64) -> Result<PathBuf> {
                 .commit()?;
         }
     }
-    Ok(dir.to_path_buf())
+    Ok(())
 }
 
-/// The command's arguments that shape the frames (outputs and verbosity left out), so the same
-/// command with another --gif or without --quiet continues the same frames.
+/// The command's arguments less outputs and verbosity: how the frames were made, for messages.
 fn recipe_args() -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out = vec!["attractors".to_string()];
     let mut args = std::env::args_os()
         .skip(1)
         .map(|s| s.to_string_lossy().into_owned());

@@ -7,11 +7,13 @@ use crate::attractor::{Preset, atr, lookup_equation};
 use crate::cli::SearchArgs;
 use crate::output::{Batch, Kind, OutputFile, Roles, Staged};
 use crate::search::Space;
+use crate::search::known::mark_known;
 use crate::search::screen::MIN_LYAPUNOV;
 use crate::search::sheet::{self, Tile};
-use crate::search::{Verdict, find, screen};
+use crate::search::{Outcome, Verdict, find_with, screen};
 use anyhow::{Context, Result, anyhow, bail};
 use std::fmt::Write as _;
+use std::io::IsTerminal as _;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -110,21 +112,24 @@ fn search(args: &SearchArgs) -> Result<()> {
     let existing = match &args.atr {
         Some(path) => {
             OutputFile::check_for(path, Kind::Atr, "--atr")?;
-            Some(existing_names(path)?)
+            Some(existing_presets(path)?)
         }
         None => None,
     };
     let started = Instant::now();
-    let outcome = find(&space, seed, args.count as usize, args.tries);
+    let outcome = screen_all(&space, seed, args);
     let secs = started.elapsed().as_secs_f64();
     let mut ranked: Vec<(Preset, Verdict)> = outcome
         .ranked()
         .into_iter()
         .map(|f| (f.preset.clone(), f.verdict))
         .collect();
-    if let Some(existing) = &existing {
-        unique_names(&mut ranked, existing);
-    }
+    // A result already in the --atr file (the same search run again, with more --tries say)
+    // keeps its row's name and is not appended again.
+    let known: Vec<bool> = match &existing {
+        Some(existing) => mark_known(ranked.iter_mut().map(|(p, _)| p), existing),
+        None => vec![false; ranked.len()],
+    };
 
     let mut out = String::new();
     let _ = writeln!(
@@ -143,6 +148,7 @@ fn search(args: &SearchArgs) -> Result<()> {
             "mode": "search",
             "equation": space.label(),
             "seed": seed,
+            "count": args.count,
             "accepted": outcome.found.len(),
             "tried": outcome.tried,
             "screened": outcome.screened,
@@ -175,8 +181,13 @@ fn search(args: &SearchArgs) -> Result<()> {
     if !ranked.is_empty() {
         // Both outputs are written before either is put in place.
         let mut batch = Batch::new();
-        if let Some(path) = &args.atr {
-            let presets: Vec<Preset> = ranked.iter().map(|(p, _)| p.clone()).collect();
+        let presets: Vec<Preset> = ranked
+            .iter()
+            .zip(&known)
+            .filter(|(_, k)| !**k)
+            .map(|((p, _), _)| p.clone())
+            .collect();
+        if let Some(path) = args.atr.as_ref().filter(|_| !presets.is_empty()) {
             // A path error names --atr already; the others (a name taken since) do not.
             batch.push(
                 crate::attractor::append::stage_presets(path, &presets, true, "--atr").map_err(
@@ -197,19 +208,59 @@ fn search(args: &SearchArgs) -> Result<()> {
         if let Some(path) = &args.atr
             && !args.quiet
         {
-            eprintln!("appended {} presets to {}", ranked.len(), path.display());
+            let again: Vec<&str> = ranked
+                .iter()
+                .zip(&known)
+                .filter(|(_, k)| **k)
+                .map(|((p, _), _)| p.name.as_str())
+                .collect();
+            let mut line = format!("appended {} presets to {}", presets.len(), path.display());
+            if !again.is_empty() {
+                line += &format!(
+                    "; {} already there with the same parameters, not appended again ({})",
+                    again.len(),
+                    again.join(", ")
+                );
+            }
+            eprintln!("{line}");
         }
     }
+    // Fewer results than --count is not an input error: what was found is kept (listed, appended,
+    // drawn) and the shortfall told; finding none leaves nothing to keep.
+    let short = format!(
+        "found {} of {} {} attractors in {} candidates (seed {seed})",
+        outcome.found.len(),
+        args.count,
+        space.label(),
+        outcome.tried
+    );
+    if outcome.found.is_empty() {
+        bail!("{short}; raise --tries or try another --seed");
+    }
     if outcome.found.len() < args.count as usize {
-        bail!(
-            "found {} of {} {} attractors in {} candidates (seed {seed}); raise --tries or try another --seed",
-            outcome.found.len(),
-            args.count,
-            space.label(),
-            outcome.tried
+        eprintln!(
+            "warning: {short}; kept the {} found; for more, raise --tries (the same --seed finds these again and skips them in --atr) or try another --seed",
+            outcome.found.len()
         );
     }
     Ok(())
+}
+
+/// Runs the search, with a progress line on a terminal (not under --quiet): candidates
+/// screened, results found so far and the rate.
+fn screen_all(space: &Space, seed: u64, args: &SearchArgs) -> Outcome {
+    let count = args.count as usize;
+    let show_bar = !args.quiet && std::io::stderr().is_terminal();
+    let mut bar = show_bar.then(|| crate::progress::Bar::counting(args.tries, "candidates", true));
+    let outcome = find_with(space, seed, count, args.tries, |o| {
+        if let Some(bar) = &mut bar {
+            bar.set_noting(o.screened, &format!(", found {} of {count}", o.found.len()));
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish();
+    }
+    outcome
 }
 
 /// The rows of the table as JSON objects: the preset and its metrics and verdict.
@@ -234,29 +285,14 @@ fn results_json(results: &[(Preset, Verdict)], ranked: bool) -> Vec<serde_json::
         .collect()
 }
 
-/// The names (lower case) of the presets in the `--atr` file (none when it does not exist yet).
-fn existing_names(path: &std::path::Path) -> Result<Vec<String>> {
+/// The presets in the `--atr` file (none when it does not exist yet).
+fn existing_presets(path: &std::path::Path) -> Result<Vec<Preset>> {
     Ok(match std::fs::read(path) {
-        Ok(bytes) => atr::parse(&bytes, &path.display().to_string())
-            .with_context(|| format!("--atr {}", path.display()))?
-            .into_iter()
-            .map(|p| p.name.to_ascii_lowercase())
-            .collect(),
+        Ok(bytes) => atr::parse_appendable(&bytes, &path.display().to_string())
+            .with_context(|| format!("--atr {}", path.display()))?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(e) => bail!("--atr {}: cannot read it ({e})", path.display()),
     })
-}
-
-/// Renames results whose generated name is already in the `.atr` file (`_2`, `_3`, ...).
-fn unique_names(results: &mut [(Preset, Verdict)], existing: &[String]) {
-    for (p, _) in results.iter_mut() {
-        let base = p.name.clone();
-        let mut n = 2;
-        while existing.contains(&p.name.to_ascii_lowercase()) {
-            p.name = format!("{base}_{n}");
-            n += 1;
-        }
-    }
 }
 
 fn write_sheet(file: OutputFile, results: &[(Preset, Verdict)]) -> Result<Staged> {

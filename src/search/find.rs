@@ -53,6 +53,17 @@ impl Outcome {
 /// Screens candidates 0, 1, 2, ... of `space` with `seed` until `count` are accepted or `tries`
 /// candidates were screened (at most `u32::MAX`).
 pub fn find(space: &Space, seed: u64, count: usize, tries: u64) -> Outcome {
+    find_with(space, seed, count, tries, |_| {})
+}
+
+/// [`find`], calling `progress` with the outcome so far after every batch (for a progress line).
+pub fn find_with(
+    space: &Space,
+    seed: u64,
+    count: usize,
+    tries: u64,
+    mut progress: impl FnMut(&Outcome),
+) -> Outcome {
     let tries = tries.min(u32::MAX as u64) as u32;
     let mut out = Outcome {
         found: Vec::new(),
@@ -94,6 +105,7 @@ pub fn find(space: &Space, seed: u64, count: usize, tries: u64) -> Outcome {
             }
         }
         next = end;
+        progress(&out);
     }
     out
 }
@@ -126,6 +138,18 @@ mod tests {
             find(&Space::builtin(Equation::Clifford), 4, 6, 100_000)
         });
         assert_ne!(one.found[0].preset.params, other.found[0].preset.params);
+    }
+
+    #[test]
+    fn progress_is_told_after_every_batch() {
+        let mut seen = Vec::new();
+        let o = find_with(&Space::builtin(Equation::Henon), 0, 1000, 700, |o| {
+            seen.push((o.screened, o.found.len()))
+        });
+        // 700 candidates in batches of at most 1024: one call per batch, the last one the outcome.
+        assert!(!seen.is_empty());
+        assert!(seen.windows(2).all(|w| w[0].0 < w[1].0), "{seen:?}");
+        assert_eq!(*seen.last().unwrap(), (o.screened, o.found.len()));
     }
 
     #[test]

@@ -8,15 +8,17 @@
 //! * [`candidates`]: candidate `i` of (space, seed): an equation or a formula, counter-based, so results do not depend on
 //!   threads;
 //! * [`mod@find`]: the parallel search loop and the ranking;
+//! * [`known`]: the results an `.atr` file holds already;
 //! * [`sheet`]: the contact sheet of results.
 
 pub mod candidates;
 pub mod find;
 pub mod judge;
+pub mod known;
 pub mod rules;
 pub mod screen;
 pub mod sheet;
 
 pub use candidates::Space;
-pub use find::{Found, Outcome, find};
+pub use find::{Found, Outcome, find, find_with};
 pub use screen::{HistogramReport, Metrics, Reason, Verdict, judge_histogram, screen};

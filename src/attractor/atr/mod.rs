@@ -50,16 +50,27 @@ impl fmt::Display for AtrError {
 
 /// Parses a whole `.atr` file. `file` is the name used in messages.
 pub fn parse(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
-    parse_rows(bytes, file, true)
+    parse_rows(bytes, file, true, false)
+}
+
+/// [`parse`] for a file that rows are appended to: an empty file (or one of blank and comment
+/// lines only) or a header without rows is a file with no presets yet, not an error.
+pub fn parse_appendable(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
+    parse_rows(bytes, file, true, true)
 }
 
 /// Parses rows in the `.atr` format that may repeat a name (the keyframes of one animation are
 /// one attractor at several times).
 pub fn parse_keyframes(bytes: &[u8], file: &str) -> Result<Vec<Preset>, AtrError> {
-    parse_rows(bytes, file, false)
+    parse_rows(bytes, file, false, false)
 }
 
-fn parse_rows(bytes: &[u8], file: &str, unique_names: bool) -> Result<Vec<Preset>, AtrError> {
+fn parse_rows(
+    bytes: &[u8],
+    file: &str,
+    unique_names: bool,
+    may_be_empty: bool,
+) -> Result<Vec<Preset>, AtrError> {
     let err = |line: usize, column: Option<&str>, message: String| AtrError {
         file: file.to_string(),
         line,
@@ -200,6 +211,9 @@ fn parse_rows(bytes: &[u8], file: &str, unique_names: bool) -> Result<Vec<Preset
             ));
         }
         presets.push(preset);
+    }
+    if may_be_empty && presets.is_empty() {
+        return Ok(presets);
     }
     if layout.is_none() {
         return Err(err(
