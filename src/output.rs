@@ -154,6 +154,12 @@ impl OutputFile {
 
     /// [`OutputFile::prepare`] with the flag named in messages given.
     pub fn prepare_for(path: &Path, kind: Kind, flag: &str) -> Result<OutputFile> {
+        if is_stdio(path) {
+            bail!(
+                "{flag} -: this output cannot go to standard output; give a file name like out.{} (./- for a file named -)",
+                kind.extension()
+            );
+        }
         let text = path.to_string_lossy();
         if text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) {
             bail!(

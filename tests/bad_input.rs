@@ -110,6 +110,12 @@ fn malformed_atr_files() {
     );
     bad_atr(
         d,
+        "joined.atr",
+        &row("\"A\"B,henon,0,0,0,1.4,0.3,,,,,"),
+        "joined.atr:2:4: found text after a quoted field's closing quote",
+    );
+    bad_atr(
+        d,
         "quote.atr",
         &row("\"A,henon,0,0,0,1.4,0.3,,,,,"),
         "quote.atr:2: found an unterminated quote",
@@ -1003,5 +1009,34 @@ fn a_skip_the_sampled_modes_cannot_honour_is_refused() {
         ok.status.success(),
         "{}",
         String::from_utf8_lossy(&ok.stderr)
+    );
+}
+
+/// `-` means standard output only where an output can go there (a render's --png and --hist,
+/// shade's --png): elsewhere it is refused, not written as a file named `-`.
+#[test]
+fn a_dash_is_refused_where_standard_output_cannot_take_the_output() {
+    for (args, flag) in [
+        (
+            &[
+                "search", "clifford", "--seed", "1", "--count", "1", "--atr", "-",
+            ][..],
+            "--atr",
+        ),
+        (
+            &["bench", "--iters", "1e2", "--backends", "cpu", "--csv", "-"],
+            "--csv",
+        ),
+        (&["--exr", "-", "--iters", "1e3"], "--exr"),
+    ] {
+        fails(
+            args,
+            &format!("{flag} -: this output cannot go to standard output"),
+        );
+    }
+    assert!(
+        !std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("-")
+            .exists()
     );
 }

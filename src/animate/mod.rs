@@ -4,5 +4,6 @@
 
 pub mod rate;
 pub mod sink;
+pub mod sweep;
 pub mod timeline;
 pub mod tone;

@@ -13,6 +13,7 @@ mod render_files;
 mod render_out;
 pub mod search;
 mod shade;
+mod shade_input;
 mod shade_npy;
 mod shell;
 mod window;

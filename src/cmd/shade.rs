@@ -17,18 +17,14 @@
 //! Input rules as everywhere: only regular files; the `.npy` header is bounded
 //! (`shade_npy.rs`) and the file must be exactly header + height * width * item size bytes.
 
+use super::shade_input::resolve_input;
 use super::shade_npy::NpyCounts;
 use crate::checkpoint::Meta;
 use crate::cli::{ShadeArg, ShadeArgs};
 use crate::output::{Kind, OutputFile, Roles};
 use crate::shade::{Color, CountStats, Palette, Shade, Style, ToneMap};
 use anyhow::{Context, Result, anyhow, bail};
-use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-
-/// Largest sidecar read (ours are under a kilobyte).
-const MAX_SIDECAR_BYTES: u64 = 1 << 20;
 
 pub fn run(args: &ShadeArgs) -> Result<()> {
     if !crate::output::is_stdio(&args.file) {
@@ -215,63 +211,6 @@ fn spool_stdin() -> Result<tempfile::NamedTempFile> {
 /// `X.npy` -> `X.png`; `OUT.ckpt.json` -> `OUT.ckpt.png`.
 fn default_png(input: &Path) -> PathBuf {
     input.with_extension("png")
-}
-
-/// The counts file to read and the checkpoint metadata that goes with it, if any.
-fn resolve_input(file: &Path) -> Result<(PathBuf, Option<Meta>)> {
-    check_regular(file, "FILE", COUNTS_EXPECTED)?;
-    let name = file.to_string_lossy();
-    if name.ends_with(".json") {
-        let meta = read_sidecar(file)?;
-        let counts = file.parent().unwrap_or(Path::new(".")).join(&meta.counts);
-        check_regular(
-            &counts,
-            &format!("{}: its counts file", file.display()),
-            "the checkpoint is incomplete: shade its other generation (.ckpt.a.npy or .ckpt.b.npy) if one is there, or render again",
-        )?;
-        return Ok((counts, Some(meta)));
-    }
-    // OUT.ckpt.a.npy -> OUT.ckpt.json; X.npy -> X.ckpt.json.
-    let sidecar = ["a", "b"]
-        .iter()
-        .find_map(|g| name.strip_suffix(&format!(".ckpt.{g}.npy")))
-        .map(|stem| PathBuf::from(format!("{stem}.ckpt.json")))
-        .unwrap_or_else(|| crate::checkpoint::sidecar_path(file));
-    let meta = sidecar
-        .is_file()
-        .then(|| read_sidecar(&sidecar).ok())
-        .flatten();
-    Ok((file.to_path_buf(), meta))
-}
-
-/// The way out when FILE is not something `shade` reads.
-const COUNTS_EXPECTED: &str = "give a .npy of counts or a .ckpt.json";
-
-fn check_regular(path: &Path, what: &str, way_out: &str) -> Result<()> {
-    let shown = path.display();
-    let meta = std::fs::metadata(path)
-        .with_context(|| format!("{what} {shown}: cannot read it; {way_out}"))?;
-    if meta.is_dir() {
-        bail!("{what} {shown}: is a directory; {way_out}");
-    }
-    if !meta.is_file() {
-        bail!("{what} {shown}: not a regular file; {way_out}");
-    }
-    Ok(())
-}
-
-fn read_sidecar(path: &Path) -> Result<Meta> {
-    let shown = path.display();
-    let mut bytes = Vec::new();
-    File::open(path)
-        .and_then(|f| f.take(MAX_SIDECAR_BYTES + 1).read_to_end(&mut bytes))
-        .with_context(|| format!("{shown}: cannot read it"))?;
-    if bytes.len() as u64 > MAX_SIDECAR_BYTES {
-        bail!("{shown}: over {MAX_SIDECAR_BYTES} bytes; not a checkpoint sidecar");
-    }
-    serde_json::from_slice(&bytes).with_context(|| {
-        format!("{shown}: not a checkpoint sidecar (expected the JSON a stopped render wrote)")
-    })
 }
 
 /// The look the counts came with: the recipe beside them (`X.recipe.json`, written with

@@ -141,6 +141,16 @@ fn parse_rows(
                 "found an unterminated quote, expected a closing \" on the same line".into(),
             ));
         }
+        if let Some(at) = text_after_closing_quote(raw) {
+            return Err(AtrError {
+                position: Some(at),
+                ..err(
+                    line,
+                    None,
+                    "found text after a quoted field's closing quote, expected a comma or the line's end (write a quote inside a quoted field as \"\")".into(),
+                )
+            });
+        }
         let record = splitter.split(raw).map_err(|e| {
             err(
                 line,
@@ -352,6 +362,37 @@ pub fn format_row_in(p: &Preset, layout: &Layout) -> String {
     }));
     cols.extend(look::cells(p, layout).iter().map(|c| quote(c)));
     cols.join(",")
+}
+
+/// The 1-based character position of the first character after a quoted field's closing quote
+/// that is neither a comma nor the line's end (`"A"B`, which CSV readers silently join to `AB`).
+fn text_after_closing_quote(raw: &str) -> Option<usize> {
+    let chars: Vec<char> = raw.chars().collect();
+    let (mut i, mut field_start) = (0, true);
+    while i < chars.len() {
+        if field_start && chars[i] == '"' {
+            i += 1;
+            loop {
+                match (chars.get(i), chars.get(i + 1)) {
+                    (Some('"'), Some('"')) => i += 2,
+                    (Some('"'), next) => {
+                        i += 1;
+                        if next.is_some_and(|&c| c != ',') {
+                            return Some(i + 1);
+                        }
+                        break;
+                    }
+                    (Some(_), _) => i += 1,
+                    (None, _) => return None,
+                }
+            }
+            field_start = false;
+            continue;
+        }
+        field_start = chars[i] == ',';
+        i += 1;
+    }
+    None
 }
 
 #[cfg(test)]

@@ -21,6 +21,10 @@ pub enum ErrorKind {
     #[error("the number `{text}` is not finite in float32 (largest about 3.4e38)")]
     BadNumber { text: String },
     #[error(
+        "the number `{text}` is 0 in float32 (smallest about 1.4e-45), which the fast modes use; write 0 or a larger number"
+    )]
+    NumberUnderflows { text: String },
+    #[error(
         "unknown name `{name}`{suggestion}; names are x, y, z, the parameters a..g, pi, x'/y'/z' once assigned, and earlier definitions"
     )]
     UnknownName { name: String, suggestion: String },

@@ -292,6 +292,9 @@ impl Parser {
                 if !v32.is_finite() || !v64.is_finite() {
                     return err(ErrorKind::BadNumber { text }, span);
                 }
+                if v32 == 0.0 && v64 != 0.0 {
+                    return err(ErrorKind::NumberUnderflows { text }, span);
+                }
                 Ok(Expr {
                     kind: ExprKind::Num { text, v64, v32 },
                     span,

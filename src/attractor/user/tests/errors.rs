@@ -79,6 +79,12 @@ fn errors_name_the_problem_and_place() {
         ErrorKind::BadNumber { .. }
     ));
     assert!(matches!(
+        err("x' = x + 1e-50; y' = 0").kind,
+        ErrorKind::NumberUnderflows { .. }
+    ));
+    // A subnormal float32 is still a number, and so is 0 written any way.
+    assert!(UserMap::parse("x' = x + 1e-40 + 0.0e-99; y' = 0").is_ok());
+    assert!(matches!(
         err("x' = +x; y' = 0").kind,
         ErrorKind::Unsupported { .. }
     ));
