@@ -66,7 +66,7 @@ def _render_flags(
     n: Union[int, float, str],
     size: Union[Tuple[int, int], str],
     bounds: Union[Sequence[float], str, None],
-    aspect: str,
+    aspect: Optional[str],
     backend: str,
     seed: int,
     exact: bool,
@@ -78,9 +78,10 @@ def _render_flags(
         "--size=" + (size if isinstance(size, str) else "{}x{}".format(*size)),
         "--skip=" + _number(skip),
         "--seed=" + _number(seed),
-        "--aspect=" + str(aspect),
         "--backend=" + str(backend),
     ]
+    if aspect is not None:
+        flags.append("--aspect=" + str(aspect))
     if exact:
         flags.append("--exact")
     if equation is not None:
@@ -137,7 +138,7 @@ def render(
     n: Union[int, float, str] = 1e8,
     size: Union[Tuple[int, int], str] = (1024, 1024),
     bounds: Union[Sequence[float], str, None] = None,
-    aspect: str = "equal",
+    aspect: Optional[str] = None,
     backend: str = "auto",
     seed: int = 0,
     exact: bool = False,
@@ -152,7 +153,7 @@ def render(
     ``formula`` another map (``"x' = sin(a*y) + c*cos(a*x); y' = ..."``), ``params`` a dict
     ``{"a": -1.3}``, ``start`` ``(x, y)``, ``n`` points to count (``1e9``, ``"250M"``), ``size``
     ``(width, height)``, ``bounds`` ``(xmin, xmax, ymin, ymax)`` (default: automatic from a
-    pilot orbit), ``aspect`` ``"equal"`` or ``"fill"``, ``backend`` ``"auto"``, ``"gpu"``,
+    pilot orbit), ``aspect`` ``"equal"`` (the default) or ``"fill"`` (not with ``bounds``), ``backend`` ``"auto"``, ``"gpu"``,
     ``"cpu"`` or ``"cpu-exact"``, ``seed`` the sampled orbits' start points, ``exact`` the float64
     single orbit, bit-exact with datashader, ``skip`` transient points, ``config`` a preset file.
     ``progress=True`` shows a bar (tqdm when installed); a callable gets ``(done, total)``.

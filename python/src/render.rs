@@ -54,6 +54,7 @@ pub fn render(
     progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<Render> {
     let r = parse_flags(&flags)?;
+    attractors::cli::scope::check(&r, attractors::cli::scope::Mode::Files).map_err(argument_error)?;
     let RenderConfig {
         job,
         style,
@@ -124,7 +125,7 @@ pub fn render(
         }
     };
     warnings.extend(
-        attractors::warnings::check_result(&hist, &job)
+        attractors::warnings::check_result(&hist, &job, r.given.has("bounds"))
             .iter()
             .map(|w| w.to_string()),
     );
