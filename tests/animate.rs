@@ -464,3 +464,29 @@ fn keyframes_carry_their_look_and_preset_flags_are_refused() {
         );
     }
 }
+
+/// `--span` acts on an animation as on a still: with the default stable tone each frame is shaded
+/// with that range, so a narrow span saturates frames that a wide one does not (it was ignored).
+#[test]
+fn a_span_shades_every_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let frames = |span: &str, out: &str| {
+        let mut args = sweep(&["--shade", "log", "--out", out, "-q"]);
+        args[4] = "2";
+        if !span.is_empty() {
+            args.extend(["--span", span]);
+        }
+        animate(d, &args);
+        std::fs::read(d.join(out).join("frame_00001.png")).unwrap()
+    };
+    let (none, narrow, wide) = (
+        frames("", "n"),
+        frames("1,3", "s1"),
+        frames("1,100000", "s2"),
+    );
+    assert_ne!(narrow, wide);
+    assert_ne!(narrow, none);
+    let lum = |out: &str| luminance(&d.join(out).join("frame_00001.png"));
+    assert!(lum("s1") > lum("s2"), "{} {}", lum("s1"), lum("s2"));
+}

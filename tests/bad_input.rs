@@ -623,6 +623,13 @@ fn flags_that_would_be_ignored_are_refused() {
         ),
         (
             &[
+                "animate", "--sweep", "a=0:1", "--shade", "log", "--span", "1,100", "--tone",
+                "frame", "--gif", "x.gif",
+            ],
+            "--tone frame: --span 1,100 gives every frame the same range under either --tone",
+        ),
+        (
+            &[
                 "animate", "--sweep", "a=0:1", "--fps", "1e-9", "--apng", "t.png",
             ],
             "--apng holds frames of at most 65535 s, so 0.00001526 fps is its slowest rate; give --fps 0.00001526 or more",

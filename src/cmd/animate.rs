@@ -112,6 +112,15 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
             }
         );
     }
+    if a.tone == ToneMode::Frame
+        && let Some(span) = style.span
+    {
+        bail!(
+            "--tone frame: --span {},{} gives every frame the same range under either --tone: the frames would be those of --tone stable; drop --tone frame, or drop --span to tone each frame by its own counts",
+            span.min,
+            span.max
+        );
+    }
     let frames = frame_count(a, &timeline)?;
 
     // Outputs, checked before any work.
@@ -215,7 +224,10 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
     };
 
     // Reference frames for the tone, rendered first and kept for their own turn.
-    let refs: Vec<u64> = if a.tone == ToneMode::Stable && StableTone::needs_references(style.shade)
+    // A --span fixes every frame's range itself: no references (the frames are shaded as stills).
+    let refs: Vec<u64> = if a.tone == ToneMode::Stable
+        && StableTone::needs_references(style.shade)
+        && style.span.is_none()
     {
         let n = REFERENCES.min(frames);
         (0..n)
