@@ -140,13 +140,19 @@ impl FromStr for Span {
         let (a, b) = s.split_once(',').ok_or_else(|| bad("not two values"))?;
         let num = |v: &str| -> Result<u64, String> {
             let v = v.trim().replace('_', "");
+            if let Ok(n) = v.parse::<u64>() {
+                return Ok(n);
+            }
             let f: f64 = v
                 .parse()
                 .map_err(|_| bad(&format!("'{v}' is not a number")))?;
-            if !f.is_finite() || f < 0.0 || f.fract() != 0.0 || f > 1.8e19 {
+            if f.is_finite() && f >= u64::MAX as f64 {
+                return Err(bad(&format!("'{v}' is too large (at most 2^64 - 1)")));
+            }
+            if !f.is_finite() || f < 0.0 || f.fract() != 0.0 {
                 return Err(bad(&format!("'{v}' is not a whole count")));
             }
-            Ok(v.parse::<u64>().unwrap_or(f as u64))
+            Ok(f as u64)
         };
         Span::check(num(a)?, num(b)?).map_err(|e| format!("span '{s}': {e}"))
     }

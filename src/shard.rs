@@ -33,11 +33,11 @@ impl Shard {
             .ok_or_else(|| format!("'{s}' is not I/N; {usage}"))?;
         let num = |t: &str, what: &str| {
             t.trim()
-                .parse::<u32>()
+                .parse::<u64>()
                 .map_err(|_| format!("'{s}': {what} '{t}' is not a whole number; {usage}"))
         };
         let (index, count) = (num(i, "the shard")?, num(n, "the shard count")?);
-        if count == 0 || count > MAX_SHARDS {
+        if count == 0 || count > MAX_SHARDS as u64 {
             return Err(format!(
                 "'{s}': the shard count must be 1..{MAX_SHARDS}; {usage}"
             ));
@@ -48,7 +48,10 @@ impl Shard {
                 count - 1
             ));
         }
-        Ok(Shard { index, count })
+        Ok(Shard {
+            index: index as u32,
+            count: count as u32,
+        })
     }
 
     /// This shard's orbit ids among `plan`'s.

@@ -123,7 +123,7 @@ pub struct SearchArgs {
     #[arg(long, value_name = "NAME=LO:HI,..", value_parser = parse_ranges)]
     pub range: Option<RangeList>,
     /// Accepted results wanted.
-    #[arg(long, value_name = "N", default_value_t = 12, allow_hyphen_values = true, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    #[arg(long, value_name = "N", default_value_t = 12, allow_hyphen_values = true, value_parser = parse_results)]
     pub count: u32,
     /// Seed of the candidate generator (default: from the clock, printed so the run can be repeated).
     #[arg(long, value_name = "S", allow_hyphen_values = true, value_parser = parse_seed)]
@@ -182,7 +182,7 @@ pub struct BenchArgs {
     #[arg(long, value_name = "RANGE|LIST", default_value = "1e2..1e9", allow_hyphen_values = true, value_parser = parse_iters_arg)]
     pub iters: IterList,
     /// Timed runs per size and backend (after one warm-up that is not counted).
-    #[arg(long, default_value_t = 3, allow_hyphen_values = true, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    #[arg(long, default_value_t = 3, allow_hyphen_values = true, value_parser = parse_reps)]
     pub reps: u32,
     /// Backends to compare: gpu, cpu, cpu-exact.
     #[arg(long, value_name = "LIST", default_value = "gpu,cpu,cpu-exact", value_parser = parse_backends)]
@@ -267,6 +267,22 @@ mod tests {
         assert!(parse_count("nan").is_err());
         assert!(parse_count("inf").is_err());
         assert_eq!(parse_skip("0"), Ok(0));
+        // Small counts take the same spellings, with their own range in the message.
+        assert_eq!(parse_reps("1e1"), Ok(10));
+        assert_eq!(parse_results("2k"), Ok(2000));
+        assert!(parse_reps("1e9").unwrap_err().contains("from 1 to 1000"));
+        assert!(parse_results("0").unwrap_err().contains("from 1 to 10000"));
+        // Values beyond the type are "too large" or out of range, not "not a whole number".
+        let span = "0,1e20".parse::<crate::shade::Span>().unwrap_err();
+        assert!(span.contains("too large"), "{span}");
+        assert_eq!(
+            "0,18446744073709551615"
+                .parse::<crate::shade::Span>()
+                .map(|s| s.max),
+            Ok(u64::MAX)
+        );
+        let shard = crate::shard::Shard::parse("0/4294967296").unwrap_err();
+        assert!(shard.contains("the shard count must be"), "{shard}");
     }
 
     #[test]

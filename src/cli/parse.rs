@@ -259,6 +259,22 @@ pub fn parse_seed(s: &str) -> Result<u64, String> {
     parse_whole(s, "--seed", "a seed", 0, u64::MAX)
 }
 
+/// `--reps N` of `bench`: 1 to 1000 timed runs, in any spelling of a count (`10`, `1e2`).
+pub fn parse_reps(s: &str) -> Result<u32, String> {
+    parse_small_count(s, "--reps", "a number of timed runs", 1000)
+}
+
+/// `--count N` of `search`: 1 to 10,000 results, in any spelling of a count.
+pub fn parse_results(s: &str) -> Result<u32, String> {
+    parse_small_count(s, "--count", "a number of results", 10_000)
+}
+
+fn parse_small_count(s: &str, flag: &str, what: &str, max: u64) -> Result<u32, String> {
+    parse_count_in(s, 1, max)
+        .map(|v| v as u32)
+        .map_err(|_| format!("{flag} '{s}': {}", whole_expected(what, 1, max)))
+}
+
 /// `--frames N`: at least one frame.
 pub fn parse_frames(s: &str) -> Result<u64, String> {
     parse_whole(s, "--frames", "a number of frames", 1, u64::MAX)
