@@ -282,6 +282,15 @@ fn giving_up_and_bad_input_are_clear() {
     fails(&["search", "cliford"], "did you mean clifford");
     fails(&["search", "--score", "Clifort"], "no preset 'Clifort'");
     fails(
+        &["search", "--score", "all", "Clifford"],
+        "--score all already scores every preset",
+    );
+    // Parameter names are matched exactly, as --params and --sweep match them.
+    fails(
+        &["search", "clifford", "--range", "A=5:6"],
+        "--range A: not a parameter of clifford; expected one of a, b, c, d",
+    );
+    fails(
         &["search", "clifford", "--sheet", "out.jpg"],
         "--sheet out.jpg: expected a file name ending in .png",
     );

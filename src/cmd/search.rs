@@ -329,7 +329,13 @@ fn score(args: &SearchArgs) -> Result<()> {
         .output("--sheet", args.sheet.as_deref())
         .check()?;
     let presets = crate::attractor::Presets::load(args.config.as_deref())?;
-    let chosen: Vec<Preset> = if args.score.iter().any(|n| n.eq_ignore_ascii_case("all")) {
+    let all = args.score.iter().any(|n| n.eq_ignore_ascii_case("all"));
+    if all && args.score.len() > 1 {
+        bail!(
+            "--score all already scores every preset; give `all` alone, or only the names to score"
+        );
+    }
+    let chosen: Vec<Preset> = if all {
         presets.all().to_vec()
     } else {
         args.score

@@ -84,7 +84,7 @@ impl Space {
         let names = self.param_names();
         let slot = names
             .iter()
-            .position(|n| n.eq_ignore_ascii_case(name))
+            .position(|n| n == name)
             .filter(|&i| self.formula.is_none() || self.ranges[i].is_some())
             .ok_or_else(|| {
                 let used: Vec<&str> = names
