@@ -116,6 +116,10 @@ fn bench_flag_errors() {
             vec!["bench", "--plot", "/no/such/dir/p.png"],
             "does not exist",
         ),
+        (
+            vec!["bench", "--plot", "x.svg"],
+            "--plot x.svg: expected a file name ending in .png",
+        ),
     ] {
         let out = Command::cargo_bin("attractors")
             .unwrap()

@@ -33,6 +33,10 @@ pub fn run(b: &BenchArgs) -> Result<()> {
                 .join(",")
         );
     }
+    // A --plot that is not a .png is named as such before its SVG's name is derived from it.
+    if let Some(p) = &b.plot {
+        OutputFile::check_for(p, Kind::Png, "--plot")?;
+    }
     let svg = b.plot.as_deref().map(|p| p.with_extension("svg"));
     Roles::new()
         .input("--config", b.config.as_deref())
