@@ -83,6 +83,8 @@ pub struct Snapshot {
 #[derive(Debug, Default)]
 pub struct Control {
     done: AtomicU64,
+    /// Transient points still to skip before the first counted one (the exact engine's).
+    transient_left: AtomicU64,
     cancel: AtomicBool,
     paused: AtomicBool,
     snapshot_wanted: AtomicBool,
@@ -101,6 +103,14 @@ impl Control {
     /// Points done so far by this run.
     pub fn done(&self) -> u64 {
         self.done.load(Ordering::Relaxed)
+    }
+    /// Called by an engine that runs an uncounted transient first, as it goes (0 at its end).
+    pub fn set_transient_left(&self, points: u64) {
+        self.transient_left.store(points, Ordering::Relaxed);
+    }
+    /// Transient points still to skip before points are counted (0 when none or done).
+    pub fn transient_left(&self) -> u64 {
+        self.transient_left.load(Ordering::Relaxed)
     }
     /// Asks the run to stop soon; it returns what it accumulated so far. Honoured even when set
     /// before the run starts.

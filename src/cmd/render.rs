@@ -348,7 +348,16 @@ fn watch(ctl: &Control, total: u64, quiet: bool, show_bar: bool, finished: impl 
             bar = Some(Bar::new(total));
         }
         if let Some(b) = &mut bar {
-            b.set(ctl.done());
+            match ctl.transient_left() {
+                0 => b.set(ctl.done()),
+                left => b.set_noting(
+                    ctl.done(),
+                    &format!(
+                        "; first skipping the --skip transient: {} points left",
+                        crate::progress::si(left as f64)
+                    ),
+                ),
+            }
         }
     }
     if let Some(b) = bar {

@@ -51,12 +51,14 @@ impl ExactEngine {
                 self.job.preset.start = p; // keep the progress of the transient
                 return None;
             }
+            ctl.set_transient_left(self.skip_left);
             let n = self.skip_left.min(CHECK_EVERY);
             for _ in 0..n {
                 p = map.step(p, &k);
             }
             self.skip_left -= n;
         }
+        ctl.set_transient_left(0);
         self.p = Some(p);
         Some(p)
     }
@@ -109,5 +111,42 @@ impl Engine for ExactEngine {
 
     fn exact_state(&self) -> Option<[f64; 3]> {
         self.p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Presets;
+
+    /// The transient's progress is on the control while it runs (what the progress bar shows
+    /// instead of a still 0%), and 0 once points are counted.
+    #[test]
+    fn the_transient_reports_what_is_left() {
+        let preset = Presets::builtin().get("Clifford").unwrap().clone();
+        let job = Job::builder(preset)
+            .size(16, 16)
+            .points(1000)
+            .exact(true)
+            .skip(1 << 24)
+            .build()
+            .unwrap();
+        let mut engine = ExactEngine::new(&job);
+        let ctl = Control::new();
+        let seen = std::thread::scope(|s| {
+            let run = s.spawn(|| engine.advance(1000, &ctl).unwrap());
+            let mut seen = Vec::new();
+            while !run.is_finished() {
+                seen.push(ctl.transient_left());
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            assert_eq!(run.join().unwrap(), 1000);
+            seen
+        });
+        let left: Vec<u64> = seen.into_iter().filter(|&l| l > 0).collect();
+        assert!(!left.is_empty(), "no transient progress seen");
+        assert!(left.iter().all(|&l| l <= 1 << 24));
+        assert!(left.windows(2).all(|w| w[1] <= w[0]), "{left:?}");
+        assert_eq!(ctl.transient_left(), 0);
     }
 }
