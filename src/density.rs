@@ -33,6 +33,10 @@ pub const DENSITY_SCALE: u64 = 1 << 16;
 /// Largest `--de` radius accepted (flam3's default is 9; wider blurs cost radius^1 per pixel).
 pub const MAX_RADIUS: f64 = 64.0;
 
+/// Smallest `--de` radius accepted: a kernel narrower than half a pixel is a single tap, so a
+/// smaller radius would change no pixel.
+pub const MIN_RADIUS: f64 = 0.5;
+
 /// `--de RADIUS[,MIN[,CURVE]]`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -52,10 +56,16 @@ impl De {
 }
 
 impl De {
-    /// Checks the ranges (0 < RADIUS <= [`MAX_RADIUS`], 0 <= MIN <= RADIUS, 0 <= CURVE <= 2):
+    /// Checks the ranges ([`MIN_RADIUS`] <= RADIUS <= [`MAX_RADIUS`], 0 <= MIN <= RADIUS, 0 <=
+    /// CURVE <= 2):
     /// the one check of `--de` and of a recipe's `de`; the error says what was expected.
     pub fn check(self) -> Result<De, String> {
-        let why = if !(self.radius > 0.0 && self.radius <= MAX_RADIUS) {
+        let why = if (0.0..MIN_RADIUS).contains(&self.radius) && self.radius > 0.0 {
+            format!(
+                "RADIUS {} is below half a pixel, where the blur changes no pixel",
+                crate::histogram::show_f64(self.radius)
+            )
+        } else if !(self.radius >= MIN_RADIUS && self.radius <= MAX_RADIUS) {
             format!(
                 "RADIUS {} is out of range",
                 crate::histogram::show_f64(self.radius)
@@ -79,7 +89,7 @@ impl De {
 
 fn de_expected() -> String {
     format!(
-        "expected RADIUS[,MIN[,CURVE]] like 9 or 9,0,0.4 (0 < RADIUS <= {MAX_RADIUS}, 0 <= MIN <= RADIUS, 0 <= CURVE <= 2)"
+        "expected RADIUS[,MIN[,CURVE]] like 9 or 9,0,0.4 ({MIN_RADIUS} <= RADIUS <= {MAX_RADIUS}, 0 <= MIN <= RADIUS, 0 <= CURVE <= 2)"
     )
 }
 

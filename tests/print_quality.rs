@@ -154,6 +154,10 @@ fn supersampling_and_de_keep_the_picture_size_and_re_render_identically() {
     );
     assert!(std::fs::read(d.join("s.png")).unwrap() == std::fs::read(d.join("t.png")).unwrap());
     common::fails(&["--de", "0"], "--de '0': RADIUS 0 is out of range");
+    common::fails(
+        &["--de", "0.25"],
+        "--de '0.25': RADIUS 0.25 is below half a pixel, where the blur changes no pixel",
+    );
     common::fails(&["--supersample", "5"], "--supersample");
 }
 
