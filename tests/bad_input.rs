@@ -498,7 +498,10 @@ fn negative_values_get_the_flags_own_message() {
             &["--supersample", "-1", "--png", "x.png"],
             "for '--supersample <N>'",
         ),
-        (&["bench", "--reps", "-1"], "-1 is not in 1..=1000"),
+        (
+            &["bench", "--reps", "-1"],
+            "--reps '-1': expected a number of timed runs, a whole number from 1 to 1000",
+        ),
         (
             &["bench", "--max-seconds", "-1"],
             "--max-seconds -1: expected a finite positive number",
@@ -517,7 +520,7 @@ fn negative_values_get_the_flags_own_message() {
         ),
         (
             &["search", "clifford", "--count", "-3"],
-            "-3 is not in 1..=10000",
+            "--count '-3': expected a number of results, a whole number from 1 to 10000",
         ),
     ];
     for (args, want) in cases {
@@ -1045,5 +1048,18 @@ fn a_dash_is_refused_where_standard_output_cannot_take_the_output() {
         !std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("-")
             .exists()
+    );
+}
+
+/// The window's --screenshot path is checked before a display or a GPU is looked for.
+#[test]
+fn a_bad_screenshot_path_is_named_before_the_window_opens() {
+    fails(
+        &["--screenshot", "/no/such/dir/s.png", "--frames", "1"],
+        "--screenshot /no/such/dir/s.png: directory /no/such/dir does not exist; create it first",
+    );
+    fails(
+        &["--screenshot", "s.jpg", "--frames", "1"],
+        "--screenshot s.jpg: expected a file name ending in .png",
     );
 }

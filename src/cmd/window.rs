@@ -22,6 +22,10 @@ pub fn run(r: &RenderArgs) -> Result<()> {
         .input("--from", r.from.as_deref())
         .output("--screenshot", r.screenshot.as_deref())
         .check()?;
+    // The screenshot's path is checked now, before a display or a GPU is looked for.
+    if let Some(p) = &r.screenshot {
+        crate::output::OutputFile::check_for(p, crate::output::Kind::Png, "--screenshot")?;
+    }
     let cfg = render_config(r)?;
     let mut presets = cfg.presets.all().to_vec();
     let index = cfg.presets.index_of(&cfg.job.preset.name).unwrap_or(0);
