@@ -44,13 +44,15 @@ proptest! {
             params[5] = 3.0; // the degree must be a whole number
         }
         let cols: Vec<String> = (0..7).map(|i| params.get(i).map(|v| format!("{v}")).unwrap_or_default()).collect();
-        let row = format!("{name},{},{},{},{},{}\n", eq.name(), values[0], values[1], values[2], cols.join(","));
+        // A 2-D map's row leaves z at 0 (any other z is refused: the map never reads it).
+        let z = if eq.uses_z() { values[2] } else { 0.0 };
+        let row = format!("{name},{},{},{},{z},{}\n", eq.name(), values[0], values[1], cols.join(","));
         let text = format!("Attractor,Equation,x,y,z,a,b,c,d,e,f,g\n{row}");
         let p = atr::parse(text.as_bytes(), "rt.atr").map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(p.len(), 1);
         prop_assert_eq!(&p[0].name, &name);
         prop_assert_eq!(p[0].equation, eq);
-        prop_assert_eq!(p[0].start, [values[0], values[1], values[2]]);
+        prop_assert_eq!(p[0].start, [values[0], values[1], z]);
         prop_assert_eq!(&p[0].params, &params);
     }
 
