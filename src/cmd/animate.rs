@@ -7,7 +7,8 @@
 
 use super::Outcome;
 use super::animate_files::{
-    fingerprint, frame_count, frame_path, prepare_dir, read_frame, tie_dir, union_bounds, zoomed,
+    check_tone, fingerprint, frame_count, frame_path, prepare_dir, read_frame, tie_dir,
+    union_bounds, zoomed,
 };
 use crate::animate::sink::{Apng, Gif, Sink, Video};
 use crate::animate::timeline::Timeline;
@@ -100,27 +101,7 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
     };
     let base = timeline.base().clone();
     let style = preset_style(r, &base)?;
-    // eq_hist equalises each frame by its own counts whatever --tone says.
-    if a.tone == ToneMode::Frame && !StableTone::needs_references(style.shade) {
-        bail!(
-            "--tone frame: the tone map is {} ({}), which equalises every frame by its own counts under either --tone: the frames would be those of --tone stable; drop --tone frame, or give --shade log, cbrt or linear",
-            style.shade,
-            if r.given.has("shade") {
-                "--shade"
-            } else {
-                "the preset's or the default"
-            }
-        );
-    }
-    if a.tone == ToneMode::Frame
-        && let Some(span) = style.span
-    {
-        bail!(
-            "--tone frame: --span {},{} gives every frame the same range under either --tone: the frames would be those of --tone stable; drop --tone frame, or drop --span to tone each frame by its own counts",
-            span.min,
-            span.max
-        );
-    }
+    check_tone(a, &style)?;
     let frames = frame_count(a, &timeline)?;
 
     // Outputs, checked before any work.

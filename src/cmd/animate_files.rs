@@ -235,3 +235,31 @@ pub fn frame_count(a: &AnimateArgs, timeline: &Timeline) -> Result<u64> {
     }
     Ok(n)
 }
+
+/// Refuses `--tone frame` where it would give the frames of `--tone stable`: eq_hist equalises
+/// each frame by its own counts under either tone, and a `--span` fixes every frame's range.
+pub fn check_tone(a: &AnimateArgs, style: &crate::shade::Style) -> Result<()> {
+    use crate::animate::tone::StableTone;
+    use crate::cli::animate_args::ToneMode;
+    if a.tone == ToneMode::Frame && !StableTone::needs_references(style.shade) {
+        bail!(
+            "--tone frame: the tone map is {} ({}), which equalises every frame by its own counts under either --tone: the frames would be those of --tone stable; drop --tone frame, or give --shade log, cbrt or linear",
+            style.shade,
+            if a.render.given.has("shade") {
+                "--shade"
+            } else {
+                "the preset's or the default"
+            }
+        );
+    }
+    if a.tone == ToneMode::Frame
+        && let Some(span) = style.span
+    {
+        bail!(
+            "--tone frame: --span {},{} gives every frame the same range under either --tone: the frames would be those of --tone stable; drop --tone frame, or drop --span to tone each frame by its own counts",
+            span.min,
+            span.max
+        );
+    }
+    Ok(())
+}
