@@ -166,6 +166,7 @@ fn write_pictures(
             out,
             pic,
             &tone,
+            style,
             scale,
             &doc.to_json(),
         )?);
@@ -211,8 +212,8 @@ pub fn check_memory(job: &Job, q: &Quality, exr: bool) -> Result<()> {
         extra += out * 16;
     }
     if exr {
-        // two f32 channels and the encoded file
-        extra += out * 16;
+        // six f32 channels (R, G, B, A, count, level) and the encoded file
+        extra += out * 32;
     }
     // The histogram in a few copies (the engine's own check counts it in detail).
     let need = extra + bins * 8 * 4;
