@@ -434,7 +434,11 @@ fn auto_falls_back_to_the_cpu_for_a_canvas_too_large_for_the_gpu() {
         eprintln!("skipping: no GPU adapter");
         return;
     }
-    let limits = attractors::gpu::GpuContext::new(None).unwrap().limits;
+    let ctx = attractors::gpu::GpuContext::new(None).unwrap();
+    let limits = ctx.limits.clone();
+    // `--adapter` keeps auto on this GPU even when it is a software one (which auto would not
+    // choose), so that the fallback is what is tested.
+    let adapter = ctx.info.name.clone();
     // A side over the texture limit (parse_size accepts sides up to 65535).
     let side = limits.max_texture_dimension_2d + 1;
     if side > 65535 {
@@ -445,7 +449,16 @@ fn auto_falls_back_to_the_cpu_for_a_canvas_too_large_for_the_gpu() {
     let size = format!("{side}x1");
     let (code, err) = run_in(
         dir.path(),
-        &["--iters", "1e5", "--size", &size, "--hist", "w.npy"],
+        &[
+            "--iters",
+            "1e5",
+            "--size",
+            &size,
+            "--hist",
+            "w.npy",
+            "--adapter",
+            &adapter,
+        ],
         &[],
     );
     assert_eq!(code, Some(0), "{err}");

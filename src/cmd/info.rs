@@ -22,10 +22,14 @@ pub fn run(i: &InfoArgs) -> Result<()> {
             crate::output::stdout::write(describe(&doc, &shown))
         };
     }
+    let auto = crate::backend::AutoChoice::for_machine(None);
     if i.json {
-        return super::json::print(&crate::gpu::context::info_json());
+        let mut v = crate::gpu::context::info_json();
+        v["auto"] = serde_json::json!({ "backend": auto.backend.name(), "why": auto.why });
+        return super::json::print(&v);
     }
-    crate::output::stdout::write(crate::gpu::context::info_text())
+    let text = crate::gpu::context::info_text();
+    crate::output::stdout::write(format!("{text}--backend auto: {}\n", auto.line()))
 }
 
 /// The recipe as aligned `field: value` lines, one block per picture.

@@ -143,7 +143,9 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
     };
     super::render_out::check_memory(&job, &cfg.quality, r.exr.is_some())?;
     let mut engines = Engines::open(r.backend, r.adapter.as_deref(), &job, |n| {
-        eprintln!("note: {n}")
+        if !quiet {
+            eprintln!("note: {n}")
+        }
     })?;
     // This run's points: the shard's share (or the whole job), less what a checkpoint holds.
     let run_points = target - prior_done;
