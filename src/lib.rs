@@ -31,6 +31,8 @@
 //! assert!(path.is_file());
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod animate;
 pub mod attractor;
 pub mod backend;

@@ -13,9 +13,11 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 
 /// One frame in, in order.
 pub trait Sink: Send {
+    /// Appends one frame: straight RGBA8, the sink's width x height, row 0 at the top.
     fn frame(&mut self, rgba: &[u8]) -> Result<()>;
     /// Finishes the file, staged for the command to put in place.
     fn finish(self: Box<Self>) -> Result<Staged>;
+    /// The file the sink writes (its final name).
     fn path(&self) -> &Path;
 }
 
