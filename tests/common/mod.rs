@@ -73,3 +73,17 @@ pub fn render_cpu(name: &str, w: u32, h: u32, points: u64, seed: u64) -> attract
         .unwrap()
         .hist
 }
+
+/// The histogram of `job` rendered by the library on the GPU `ctx` (its own pipeline).
+pub fn render_gpu(
+    ctx: &std::sync::Arc<attractors::gpu::GpuContext>,
+    job: &attractors::Job,
+) -> attractors::Histogram {
+    use attractors::gpu::{AccumulatePass, GpuEngine};
+    use attractors::{Control, drive};
+    let pass = std::sync::Arc::new(AccumulatePass::for_preset(ctx, &job.preset).unwrap());
+    let mut engine = GpuEngine::with_pass(ctx.clone(), pass, job).unwrap();
+    drive(&mut engine, job.iters, &Control::new(), None)
+        .unwrap_or_else(|f| panic!("{}", f.error))
+        .hist
+}
