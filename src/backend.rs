@@ -41,26 +41,41 @@ impl Backend {
 /// Why no engine could be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
+    /// The GPU could not be opened or used.
     #[error(transparent)]
     Gpu(#[from] GpuError),
+    /// `--exact` with the GPU backend (the exact orbit is CPU-only).
     #[error("--exact runs on the CPU only (float64 single orbit); drop --backend gpu or --exact")]
     ExactOnGpu,
+    /// `--exact` with a share of the orbits (shards, several devices): one orbit cannot be split.
     #[error(
         "--exact runs one float64 orbit, which cannot be split into shards; drop --exact, or --shard"
     )]
     ExactSplit,
+    /// `--adapter` with a CPU backend.
     #[error(
         "--adapter {adapter}: picks a GPU, but {cpu} renders on the CPU; drop --adapter, or drop {cpu} for a GPU render"
     )]
-    AdapterOnCpu { adapter: String, cpu: &'static str },
+    AdapterOnCpu {
+        /// The adapter asked for.
+        adapter: String,
+        /// The CPU backend's name.
+        cpu: &'static str,
+    },
+    /// The canvas needs more memory than the machine has available.
     #[error(
         "--size {width}x{height} needs about {need_mib} MiB of memory with {engine}, but only {avail_mib} MiB are available; use a smaller --size"
     )]
     Memory {
+        /// Canvas width in bins.
         width: u32,
+        /// Canvas height in bins.
         height: u32,
+        /// Memory the engine would need (MiB).
         need_mib: u64,
+        /// Memory available (MiB).
         avail_mib: u64,
+        /// The engine's description.
         engine: String,
     },
 }
@@ -92,10 +107,15 @@ pub fn open_engine(
 /// A source of engines for many jobs on one backend: the GPU device and its pipelines are made
 /// once (the bench, the window and animations render job after job).
 pub enum Engines {
+    /// The float64 single orbit ([`crate::cpu::ExactEngine`]).
     CpuExact,
+    /// The multi-threaded float32 sampled engine ([`crate::cpu::SampledEngine`]).
     CpuSampled,
+    /// One GPU.
     Gpu {
+        /// The device and queue.
         ctx: Arc<GpuContext>,
+        /// The accumulate pipelines for the job's map.
         pass: Arc<AccumulatePass>,
     },
     /// Several devices splitting each job (`--adapter all` or a list of positions).

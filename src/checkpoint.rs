@@ -22,8 +22,11 @@ const MAX_SIDECAR_BYTES: u64 = 1 << 20;
 /// The JSON sidecar.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Meta {
+    /// The sidecar's format version (refused when not this program's).
     pub format: u32,
+    /// The program and version that wrote it.
     pub program: String,
+    /// The preset's name.
     pub preset: String,
     /// What the counts are of (equation, parameters, start, bounds, size, seed, skip, mode).
     #[serde(flatten)]
@@ -32,8 +35,11 @@ pub struct Meta {
     pub iters: u64,
     /// Points done: counted + outside + diverged.
     pub done: u64,
+    /// Points binned.
     pub counted: u64,
+    /// Points outside the bounds.
     pub outside: u64,
+    /// Points lost to divergence.
     pub diverged: u64,
     /// Runs that contributed (a resumed run is the next segment; it keys new orbits).
     pub segments: u32,
@@ -60,7 +66,9 @@ pub fn counts_hash(counts: &[u64]) -> String {
 /// A loaded checkpoint: its sidecar and counts.
 #[derive(Clone, Debug)]
 pub struct Checkpoint {
+    /// The sidecar.
     pub meta: Meta,
+    /// The counts, with the tally of the sidecar.
     pub hist: Histogram,
 }
 

@@ -11,7 +11,9 @@
 /// The two agreement metrics.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Agreement {
+    /// Pearson correlation of ln(1 + count) over the bins either grid hits (1 = same picture).
     pub log_corr: f64,
+    /// Total variation distance of the normalised grids (0 = identical, 1 = disjoint).
     pub tvd: f64,
 }
 

@@ -41,8 +41,11 @@ pub const MIN_RADIUS: f64 = 0.5;
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct De {
+    /// Kernel width in pixels of a bin hit once ([`MIN_RADIUS`]..=[`MAX_RADIUS`]; flam3's default 9).
     pub radius: f64,
+    /// Smallest kernel width in pixels, the floor of the densest bins (0..=`radius`).
     pub min: f64,
+    /// How fast the width shrinks with the count c: `max(min, radius / c^curve)` (0..=2).
     pub curve: f64,
 }
 
@@ -133,6 +136,7 @@ pub struct Quality {
     pub depth: u8,
     /// Accumulation at this many times the width and height (1..4).
     pub supersample: u32,
+    /// Density estimation (`--de`): each bin blurred by a kernel that narrows with its count; `None` keeps the counts.
     pub de: Option<De>,
 }
 

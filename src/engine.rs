@@ -74,6 +74,7 @@ pub trait Engine: Send {
 /// A consistent copy of a running engine's counts (tally and counts agree), for checkpoints.
 #[derive(Clone, Debug)]
 pub struct Snapshot {
+    /// The counts and tally at the time of the copy.
     pub hist: Histogram,
     /// Exact mode: the next point of the orbit.
     pub exact_state: Option<[f64; 3]>,
@@ -152,12 +153,15 @@ impl Control {
 /// A run that stopped on an error, with the counts it could save (the last safe copy).
 #[derive(Debug)]
 pub struct Failure {
+    /// What stopped the run.
     pub error: EngineError,
+    /// The counts saved before the error (a volatile engine's last safe copy), if any.
     pub partial: Option<Snapshot>,
 }
 
 /// Checkpoints: how often, and where they go.
 pub struct Checkpointing<'a> {
+    /// The time between checkpoints.
     pub every: Duration,
     /// Called with each snapshot on a writer thread beside the run (rendering goes on while a
     /// checkpoint of a large canvas is encoded and written); one at a time, in order, and all
@@ -222,37 +226,101 @@ fn drive_with(
     ctl: &Control,
     writer: Option<Writer>,
 ) -> Result<Snapshot, Box<Failure>> {
-    let hooks = crate::testing::hooks();
-    let mut left = points;
-    let mut batch = 1u64 << 16;
-    let mut last_checkpoint = Instant::now();
-    let mut next_checkpoint_at = hooks.checkpoint_every.unwrap_or(u64::MAX);
-    let mut safe: Option<Arc<Snapshot>> = None;
-    let mut last_safe = Instant::now();
-    let fail = |error: EngineError, safe: Option<Arc<Snapshot>>| {
-        Box::new(Failure {
-            error,
-            partial: safe.map(|a| Arc::try_unwrap(a).unwrap_or_else(|a| (*a).clone())),
-        })
-    };
-    while left > 0 && !ctl.is_cancelled() {
+    let mut run = DriveState::new(points, writer);
+    while run.left > 0 && !ctl.is_cancelled() {
         if ctl.is_paused() {
             if ctl.snapshot_wanted() {
-                match engine.histogram() {
-                    Ok(hist) => ctl.offer_snapshot(Snapshot {
-                        hist,
-                        exact_state: engine.exact_state(),
-                    }),
-                    Err(e) => return Err(fail(e, safe)),
+                match snapshot_of(engine) {
+                    Ok(snap) => ctl.offer_snapshot(snap),
+                    Err(e) => return Err(run.fail(e)),
                 }
             }
             std::thread::sleep(Duration::from_millis(20));
             continue;
         }
-        let mut n = batch.min(left);
+        let n = run.next_batch(ctl);
+        let t0 = Instant::now();
+        let done = match engine.advance(n, ctl) {
+            Ok(d) => d,
+            Err(e) => return Err(run.fail(e)),
+        };
+        let dt = t0.elapsed().as_secs_f64().max(1e-6);
+        run.left -= done.min(run.left);
+        ctl.add_done(done);
+        if done == 0 && !ctl.is_cancelled() {
+            break; // the job is finished (an engine never does more than its job)
+        }
+        if run.hooks.interrupt_at.is_some_and(|at| ctl.done() >= at) {
+            crate::testing::interrupt();
+            ctl.cancel();
+        }
+        // Aim the next batch at BATCH_TARGET, changing by at most 4x at a time.
+        let ratio = (BATCH_TARGET.as_secs_f64() / dt).clamp(0.25, 4.0);
+        run.batch = ((done.max(1) as f64 * ratio) as u64).max(1);
+        if let Err(e) = run.take_snapshots(engine, ctl) {
+            return Err(run.fail(e));
+        }
+    }
+    snapshot_of(engine).map_err(|e| run.fail(e))
+}
+
+/// The engine's histogram so far, with its exact-orbit state.
+fn snapshot_of(engine: &mut dyn Engine) -> Result<Snapshot, EngineError> {
+    Ok(Snapshot {
+        hist: engine.histogram()?,
+        exact_state: engine.exact_state(),
+    })
+}
+
+/// What the loop of [`drive`] keeps between batches.
+struct DriveState {
+    hooks: crate::testing::Hooks,
+    /// Points still to do.
+    left: u64,
+    /// Points in the next batch (retuned after each to take about [`BATCH_TARGET`]).
+    batch: u64,
+    last_checkpoint: Instant,
+    /// The point count of the next checkpoint a test hook asks for.
+    next_checkpoint_at: u64,
+    /// The last copy of a volatile engine's histogram (what a failure hands back).
+    safe: Option<Arc<Snapshot>>,
+    last_safe: Instant,
+    writer: Option<Writer>,
+}
+
+impl DriveState {
+    fn new(points: u64, writer: Option<Writer>) -> Self {
+        let hooks = crate::testing::hooks();
+        DriveState {
+            hooks,
+            left: points,
+            batch: 1u64 << 16,
+            last_checkpoint: Instant::now(),
+            next_checkpoint_at: hooks.checkpoint_every.unwrap_or(u64::MAX),
+            safe: None,
+            last_safe: Instant::now(),
+            writer,
+        }
+    }
+
+    /// A failure with the last safe copy of the histogram.
+    fn fail(&mut self, error: EngineError) -> Box<Failure> {
+        Box::new(Failure {
+            error,
+            partial: self
+                .safe
+                .take()
+                .map(|a| Arc::try_unwrap(a).unwrap_or_else(|a| (*a).clone())),
+        })
+    }
+
+    /// The next batch's points: the tuned size, cut short at a test hook's interrupt or
+    /// checkpoint count.
+    fn next_batch(&self, ctl: &Control) -> u64 {
+        let mut n = self.batch.min(self.left);
         for at in [
-            hooks.interrupt_at,
-            hooks.checkpoint_every.map(|_| next_checkpoint_at),
+            self.hooks.interrupt_at,
+            self.hooks.checkpoint_every.map(|_| self.next_checkpoint_at),
         ]
         .into_iter()
         .flatten()
@@ -261,67 +329,55 @@ fn drive_with(
                 n = n.min(at - ctl.done());
             }
         }
-        let t0 = Instant::now();
-        let done = match engine.advance(n, ctl) {
-            Ok(d) => d,
-            Err(e) => return Err(fail(e, safe)),
-        };
-        let dt = t0.elapsed().as_secs_f64().max(1e-6);
-        left -= done.min(left);
-        ctl.add_done(done);
-        if done == 0 && !ctl.is_cancelled() {
-            break; // the job is finished (an engine never does more than its job)
-        }
-        if hooks.interrupt_at.is_some_and(|at| ctl.done() >= at) {
-            crate::testing::interrupt();
-            ctl.cancel();
-        }
-        // Aim the next batch at BATCH_TARGET, changing by at most 4x at a time.
-        let ratio = (BATCH_TARGET.as_secs_f64() / dt).clamp(0.25, 4.0);
-        batch = ((done.max(1) as f64 * ratio) as u64).max(1);
-        // Timed checkpoints wait while the last one is still being written; a test hook's
-        // point-count ones wait for the writer instead (each is taken at its exact count).
-        let checkpoint_due = writer.as_ref().is_some_and(|w| {
-            left > 0
-                && !ctl.is_cancelled()
-                && match hooks.checkpoint_every {
-                    Some(_) => ctl.done() >= next_checkpoint_at,
-                    None => last_checkpoint.elapsed() >= w.every && !w.busy.load(Ordering::Acquire),
-                }
-        });
-        let safe_due = engine.volatile() && last_safe.elapsed() >= SAFE_COPY_EVERY && left > 0;
-        if checkpoint_due || safe_due || ctl.snapshot_wanted() {
-            let snap = match engine.histogram() {
-                Ok(hist) => Arc::new(Snapshot {
-                    hist,
-                    exact_state: engine.exact_state(),
-                }),
-                Err(e) => return Err(fail(e, safe)),
-            };
-            if checkpoint_due && let Some(w) = &writer {
-                w.busy.store(true, Ordering::Release);
-                // Fails only if the writer thread died; the run goes on without checkpoints.
-                let _ = w.to_writer.send(snap.clone());
-                last_checkpoint = Instant::now();
-                if let Some(every) = hooks.checkpoint_every {
-                    next_checkpoint_at = ctl.done() + every;
-                }
-            }
-            if ctl.snapshot_wanted() {
-                ctl.offer_snapshot((*snap).clone());
-            }
-            if engine.volatile() {
-                last_safe = Instant::now();
-                safe = Some(snap);
-            }
-        }
+        n
     }
-    match engine.histogram() {
-        Ok(hist) => Ok(Snapshot {
-            hist,
-            exact_state: engine.exact_state(),
-        }),
-        Err(e) => Err(fail(e, safe)),
+
+    /// Timed checkpoints wait while the last one is still being written; a test hook's
+    /// point-count ones wait for the writer instead (each is taken at its exact count).
+    fn checkpoint_due(&self, ctl: &Control) -> bool {
+        self.writer.as_ref().is_some_and(|w| {
+            self.left > 0
+                && !ctl.is_cancelled()
+                && match self.hooks.checkpoint_every {
+                    Some(_) => ctl.done() >= self.next_checkpoint_at,
+                    None => {
+                        self.last_checkpoint.elapsed() >= w.every && !w.busy.load(Ordering::Acquire)
+                    }
+                }
+        })
+    }
+
+    /// After a batch: one snapshot, when a checkpoint, a safe copy (volatile engines) or the
+    /// caller ([`Control::snapshot_wanted`]) is due one, handed to each that is.
+    fn take_snapshots(
+        &mut self,
+        engine: &mut dyn Engine,
+        ctl: &Control,
+    ) -> Result<(), EngineError> {
+        let checkpoint_due = self.checkpoint_due(ctl);
+        let safe_due =
+            engine.volatile() && self.last_safe.elapsed() >= SAFE_COPY_EVERY && self.left > 0;
+        if !(checkpoint_due || safe_due || ctl.snapshot_wanted()) {
+            return Ok(());
+        }
+        let snap = Arc::new(snapshot_of(engine)?);
+        if checkpoint_due && let Some(w) = &self.writer {
+            w.busy.store(true, Ordering::Release);
+            // Fails only if the writer thread died; the run goes on without checkpoints.
+            let _ = w.to_writer.send(snap.clone());
+            self.last_checkpoint = Instant::now();
+            if let Some(every) = self.hooks.checkpoint_every {
+                self.next_checkpoint_at = ctl.done() + every;
+            }
+        }
+        if ctl.snapshot_wanted() {
+            ctl.offer_snapshot((*snap).clone());
+        }
+        if engine.volatile() {
+            self.last_safe = Instant::now();
+            self.safe = Some(snap);
+        }
+        Ok(())
     }
 }
 

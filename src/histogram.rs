@@ -13,9 +13,13 @@ use std::fmt;
 /// Plot bounds in map coordinates. Invariant: finite and `xmin < xmax`, `ymin < ymax`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Bounds {
+    /// Left edge (map units).
     pub xmin: f64,
+    /// Right edge (map units), greater than `xmin`.
     pub xmax: f64,
+    /// Bottom edge (map units).
     pub ymin: f64,
+    /// Top edge (map units), greater than `ymin`.
     pub ymax: f64,
 }
 
@@ -131,16 +135,24 @@ pub fn show_f64(v: f64) -> String {
 /// The binning rule for one grid, precomputed. `bin` returns the storage index (row 0 = top).
 #[derive(Clone, Copy, Debug)]
 pub struct Binner {
+    /// The bounds binned.
     pub bounds: Bounds,
+    /// Columns.
     pub width: u32,
+    /// Rows.
     pub height: u32,
+    /// Columns per map unit in x: `width / (xmax - xmin)`.
     pub sx: f64,
+    /// Offset of the column: `col = x * sx + tx` (`-xmin * sx`).
     pub tx: f64,
+    /// Rows per map unit in y: `height / (ymax - ymin)`.
     pub sy: f64,
+    /// Offset of the row counted from the bottom: `row_up = y * sy + ty`.
     pub ty: f64,
 }
 
 impl Binner {
+    /// The rule for a `width` x `height` grid over `bounds`.
     pub fn new(bounds: Bounds, width: u32, height: u32) -> Binner {
         let sx = width as f64 / (bounds.xmax - bounds.xmin);
         let sy = height as f64 / (bounds.ymax - bounds.ymin);
@@ -187,15 +199,25 @@ impl Binner {
 /// The binning rule in f32 (see [`Binner`]).
 #[derive(Clone, Copy, Debug)]
 pub struct Binner32 {
+    /// Left edge in f32.
     pub xmin: f32,
+    /// Right edge in f32.
     pub xmax: f32,
+    /// Bottom edge in f32.
     pub ymin: f32,
+    /// Top edge in f32.
     pub ymax: f32,
+    /// [`Binner::sx`] in f32.
     pub sx: f32,
+    /// [`Binner::tx`] in f32.
     pub tx: f32,
+    /// [`Binner::sy`] in f32.
     pub sy: f32,
+    /// [`Binner::ty`] in f32.
     pub ty: f32,
+    /// Columns.
     pub width: u32,
+    /// Rows.
     pub height: u32,
 }
 
@@ -210,6 +232,7 @@ impl Binner32 {
         (if inside { idx } else { 0 }, inside as u32)
     }
 
+    /// The storage index of the bin holding (x, y) (row 0 = top), or `None` outside the bounds or NaN.
     #[inline(always)]
     pub fn bin(&self, x: f32, y: f32) -> Option<usize> {
         if !(self.xmin <= x && x <= self.xmax && self.ymin <= y && y <= self.ymax) {
@@ -233,9 +256,11 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// All points accounted for: counted + outside + diverged.
     pub fn total(&self) -> u64 {
         self.counted + self.outside + self.diverged
     }
+    /// Adds another tally's three counts to this one.
     pub fn add(&mut self, o: &Tally) {
         self.counted += o.counted;
         self.outside += o.outside;
@@ -255,14 +280,20 @@ pub fn diverged_f64(x: f64, y: f64) -> bool {
 /// Hit counts on a grid, row 0 = top.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Histogram {
+    /// Columns.
     pub width: u32,
+    /// Rows.
     pub height: u32,
+    /// The map-space rectangle the grid covers.
     pub bounds: Bounds,
+    /// Hit counts, `width * height`, row-major with row 0 at the top.
     pub counts: Vec<u64>,
+    /// Where every point asked for went (counted + outside + diverged).
     pub tally: Tally,
 }
 
 impl Histogram {
+    /// An empty grid of `width` x `height` bins over `bounds`.
     pub fn new(width: u32, height: u32, bounds: Bounds) -> Histogram {
         Histogram {
             width,
@@ -273,6 +304,7 @@ impl Histogram {
         }
     }
 
+    /// The binning rule of this grid.
     pub fn binner(&self) -> Binner {
         Binner::new(self.bounds, self.width, self.height)
     }
@@ -295,6 +327,7 @@ impl Histogram {
         self.counts.iter().sum()
     }
 
+    /// Bins holding at least one point.
     pub fn nonzero_bins(&self) -> usize {
         self.counts.iter().filter(|&&c| c > 0).count()
     }

@@ -9,23 +9,36 @@ use std::path::{Path, PathBuf};
 /// Why an input could not be read; each message names the flag, the file and a way out.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
+    /// The file cannot be opened or read.
     #[error("{flag} {}: cannot read it ({reason}); check the path", path.display())]
     Unreadable {
+        /// The flag (or argument) that named the file.
         flag: String,
+        /// The path, as given.
         path: PathBuf,
+        /// The system's reason.
         reason: String,
     },
+    /// The path is a directory or another non-file.
     #[error("{flag} {}: is {what}, not a regular file; give a file", path.display())]
     NotAFile {
+        /// The flag (or argument) that named the file.
         flag: String,
+        /// The path, as given.
         path: PathBuf,
+        /// What the path is instead (`a directory`, ...).
         what: &'static str,
     },
+    /// The file is larger than its format can be.
     #[error("{flag} {}: is larger than {limit} bytes, the most a {format} can be; is this the right file?", path.display())]
     TooLarge {
+        /// The flag (or argument) that named the file.
         flag: String,
+        /// The path, as given.
         path: PathBuf,
+        /// The largest size accepted, in bytes.
         limit: u64,
+        /// The format expected (`recipe`, ...).
         format: &'static str,
     },
 }

@@ -14,14 +14,19 @@ pub const MAX_SKIP: u64 = 1_000_000_000;
 /// Everything an engine needs to accumulate one histogram.
 #[derive(Clone, Debug)]
 pub struct Job {
+    /// The map, its parameters and start point.
     pub preset: Preset,
+    /// Canvas width in bins (the output width times the supersampling).
     pub width: u32,
+    /// Canvas height in bins.
     pub height: u32,
+    /// The map-space rectangle binned.
     pub bounds: Bounds,
     /// Points to count (binned + outside + diverged).
     pub iters: u64,
     /// Transient points skipped at the start of every orbit.
     pub skip: u64,
+    /// The seed of the start points: the same job and seed give the same histogram.
     pub seed: u64,
     /// The float64 single orbit (bit-exact with datashader) instead of sampled float32 orbits.
     pub exact: bool,
@@ -37,14 +42,23 @@ pub struct Job {
 /// shards compare it). Points and segment are not part of it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JobKey {
+    /// The map's key (an equation name, or the formula's canonical text).
     pub equation: String,
+    /// The parameters, in the map's order.
     pub params: Vec<f64>,
+    /// The start point (x, y, z).
     pub start: [f64; 3],
+    /// xmin, xmax, ymin, ymax.
     pub bounds: [f64; 4],
+    /// Canvas width in bins.
     pub width: u32,
+    /// Canvas height in bins.
     pub height: u32,
+    /// The job's seed.
     pub seed: u64,
+    /// Transient points per orbit.
     pub skip: u64,
+    /// The float64 single orbit or the sampled float32 orbits.
     pub exact: bool,
 }
 
@@ -158,24 +172,58 @@ pub enum Aspect {
 /// Why a job could not be built. Each message names the value and a way out.
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
+    /// A side of zero pixels.
     #[error("size {width}x{height}: both sides must be at least 1 pixel")]
-    EmptyCanvas { width: u32, height: u32 },
+    EmptyCanvas {
+        /// Width asked for.
+        width: u32,
+        /// Height asked for.
+        height: u32,
+    },
+    /// A transient longer than [`MAX_SKIP`].
     #[error("skip {skip}: at most {max} transient points; the orbit settles within a few thousand")]
-    SkipTooLarge { skip: u64, max: u64 },
+    SkipTooLarge {
+        /// The transient asked for.
+        skip: u64,
+        /// The longest accepted.
+        max: u64,
+    },
+    /// A transient longer than the sampled modes take ([`crate::pilot::PILOT_MAX_SKIP`]).
     #[error(
         "skip {skip}: the sampled CPU and GPU modes skip at most {max} transient points (their orbits start on the attractor); use --exact for a longer transient, or a smaller --skip"
     )]
-    SampledSkipTooLarge { skip: u64, max: u64 },
+    SampledSkipTooLarge {
+        /// The transient asked for.
+        skip: u64,
+        /// The longest the sampled modes take.
+        max: u64,
+    },
+    /// Bounds too small or too large for the canvas at the renderer's precision.
     #[error("bounds {bounds}: {why}")]
-    Bounds { bounds: Bounds, why: String },
+    Bounds {
+        /// The bounds given.
+        bounds: Bounds,
+        /// Why they cannot be rendered, and what to do.
+        why: String,
+    },
+    /// The pilot orbit could not frame the attractor (it diverged or collapsed to a point).
     #[error("{preset}: {message}")]
-    Pilot { preset: String, message: String },
+    Pilot {
+        /// The preset's name.
+        preset: String,
+        /// What the pilot found, and what to try.
+        message: String,
+    },
+    /// A parameter, start or bound that float32 cannot hold (sampled modes).
     #[error(
         "{what}: {value} {why} in float32, the precision of the sampled CPU and GPU modes; use --exact (float64) or a smaller value"
     )]
     NotFloat32 {
+        /// Which input (`parameter a`, `start`, ...).
         what: String,
+        /// Its value, as given.
         value: String,
+        /// Why float32 cannot hold it (not finite, or underflows to 0).
         why: &'static str,
     },
 }

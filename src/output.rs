@@ -41,13 +41,19 @@ use std::path::{Path, PathBuf};
 /// What a file holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// A PNG picture (with its recipe in a text chunk).
     Png,
+    /// NumPy counts (`--hist`).
     Npy,
+    /// A CSV table (`bench --csv`).
     Csv,
+    /// An SVG figure (`bench --plot`).
     Svg,
+    /// A JSON document (sidecars, recipes).
     Json,
     /// A preset file (any name; written by "save preset" and `search --atr`).
     Atr,
+    /// An OpenEXR picture (float density).
     Exr,
 }
 
@@ -79,6 +85,7 @@ impl Kind {
 /// An output path, checked and with its temporary file already created beside it (or standard
 /// output, whose path is `-`).
 pub struct OutputFile {
+    /// The final path (`-` for standard output).
     pub path: PathBuf,
     kind: Kind,
     /// The flag that named it, for messages.

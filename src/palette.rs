@@ -6,7 +6,9 @@ use std::str::FromStr;
 /// A colormap as a list of RGB8 colours.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Palette {
+    /// The name it is chosen by (`fire`, a matplotlib name, or a list of colours as written).
     pub name: String,
+    /// The colours from the lowest density to the highest (at least one).
     pub colors: Vec<[u8; 3]>,
 }
 

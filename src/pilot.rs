@@ -7,7 +7,9 @@ use crate::histogram::Bounds;
 use crate::histogram::diverged_f64;
 use crate::rng;
 
+/// Orbits the pilot runs to frame an attractor.
 pub const PILOT_ORBITS: u32 = 32;
+/// Points kept per pilot orbit (after its transient).
 pub const PILOT_POINTS: usize = 4096;
 /// At most this many transient steps per pilot orbit, whatever `--skip` says (up to 1e9 is
 /// accepted): the pilot stays well under a second while an orbit that settles within 10 000

@@ -23,6 +23,10 @@ use crate::job::Job;
 use crate::shade::Style;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A recipe's map: the equation (Clifford for a formula), the formula and the parameters.
+type MapParts = (attractor::Equation, Option<Arc<UserMap>>, Vec<f64>);
 
 /// The recipe format this program writes. Bumped when a field changes meaning.
 pub const FORMAT: u32 = 1;
@@ -52,6 +56,7 @@ pub struct Recipe {
     pub formula: Option<String>,
     /// Parameters by name (a built-in's names, or the letters a formula uses).
     pub params: BTreeMap<String, f64>,
+    /// The start point (x, y, z).
     pub start: [f64; 3],
     /// xmin, xmax, ymin, ymax.
     pub bounds: [f64; 4],
@@ -59,11 +64,15 @@ pub struct Recipe {
     pub size: [u32; 2],
     /// Points asked for.
     pub points: u64,
+    /// The seed of the start points.
     pub seed: u64,
+    /// Transient points per orbit.
     pub skip: u64,
+    /// Sampled float32 orbits or the exact float64 orbit.
     pub mode: Mode,
     /// Tone map: eq_hist, log, cbrt, linear.
     pub shade: String,
+    /// The palette's name.
     pub palette: String,
     /// `#rrggbbaa`.
     pub background: String,
@@ -99,8 +108,10 @@ pub struct Document {
     pub format: u32,
     /// `attractors VERSION` of the writer.
     pub program: String,
+    /// One picture's recipe (PNG, `.npy` sidecar, checkpoint).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub picture: Option<Recipe>,
+    /// A contact sheet's recipes, one per tile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sheet: Option<Vec<Recipe>>,
 }
@@ -182,79 +193,10 @@ impl Recipe {
 
     /// The preset this recipe renders (its palette set to the recipe's); an error names the field.
     pub fn preset(&self) -> Result<Preset, FieldError> {
-        let unknown_params = |known: &[String]| -> Result<(), FieldError> {
-            match self.params.keys().find(|k| !known.contains(k)) {
-                Some(k) => Err(FieldError::new(
-                    "params",
-                    k,
-                    format!(
-                        "not one of {}'s parameters ({})",
-                        self.equation,
-                        known.join(", ")
-                    ),
-                )),
-                None => Ok(()),
-            }
-        };
-        let value = |name: &str, known: &[String]| -> Result<f64, FieldError> {
-            match self.params.get(name) {
-                Some(v) if v.is_finite() => Ok(*v),
-                Some(v) => Err(FieldError::new(
-                    "params",
-                    format!("{name}={v}"),
-                    "expected a finite number",
-                )),
-                None => Err(FieldError::new(
-                    "params",
-                    name,
-                    format!(
-                        "missing; {} needs {}, or give them with --params",
-                        self.equation,
-                        known.join(", ")
-                    ),
-                )),
-            }
-        };
         let (equation, formula, params) = if self.equation == "formula" {
-            let text = self.formula.as_deref().ok_or_else(|| {
-                FieldError::new(
-                    "formula",
-                    "missing",
-                    "equation 'formula' needs the formula's text",
-                )
-            })?;
-            let map = UserMap::parse(text)
-                .map_err(|e| FieldError::new("formula", format!("'{text}'"), e.to_string()))?;
-            let names: Vec<String> = map.param_names_used().iter().map(char::to_string).collect();
-            unknown_params(&names)?;
-            let mut params = vec![0.0; 7];
-            for n in &names {
-                let i = PARAM_NAMES.iter().position(|c| c.to_string() == *n);
-                params[i.unwrap_or(0)] = value(n, &names)?;
-            }
-            (
-                attractor::Equation::Clifford,
-                Some(std::sync::Arc::new(map)),
-                params,
-            )
+            self.formula_map()?
         } else {
-            let eq = attractor::lookup_equation(&self.equation)
-                .map_err(|e| FieldError::new("equation", format!("'{}'", self.equation), e))?;
-            let names: Vec<String> = eq.params().iter().map(|n| n.to_string()).collect();
-            unknown_params(&names)?;
-            let params = names
-                .iter()
-                .map(|n| value(n, &names))
-                .collect::<Result<Vec<_>, _>>()?;
-            attractor::check_params(eq, &params).map_err(|e| {
-                let given: Vec<String> = self
-                    .params
-                    .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect();
-                FieldError::new("params", given.join(","), e)
-            })?;
-            (eq, None, params)
+            self.equation_map()?
         };
         if self.start.iter().any(|v| !v.is_finite()) {
             return Err(FieldError::new(
@@ -275,6 +217,86 @@ impl Recipe {
             bounds: None,
             line: 0,
         })
+    }
+
+    /// `equation: "formula"`: the parsed formula and its parameters (a..g; those it does not
+    /// read are 0).
+    fn formula_map(&self) -> Result<MapParts, FieldError> {
+        let text = self.formula.as_deref().ok_or_else(|| {
+            FieldError::new(
+                "formula",
+                "missing",
+                "equation 'formula' needs the formula's text",
+            )
+        })?;
+        let map = UserMap::parse(text)
+            .map_err(|e| FieldError::new("formula", format!("'{text}'"), e.to_string()))?;
+        let names: Vec<String> = map.param_names_used().iter().map(char::to_string).collect();
+        self.check_param_names(&names)?;
+        let mut params = vec![0.0; 7];
+        for n in &names {
+            let i = PARAM_NAMES.iter().position(|c| c.to_string() == *n);
+            params[i.unwrap_or(0)] = self.param(n, &names)?;
+        }
+        Ok((attractor::Equation::Clifford, Some(Arc::new(map)), params))
+    }
+
+    /// A built-in equation and its parameters, checked.
+    fn equation_map(&self) -> Result<MapParts, FieldError> {
+        let eq = attractor::lookup_equation(&self.equation)
+            .map_err(|e| FieldError::new("equation", format!("'{}'", self.equation), e))?;
+        let names: Vec<String> = eq.params().iter().map(|n| n.to_string()).collect();
+        self.check_param_names(&names)?;
+        let params = names
+            .iter()
+            .map(|n| self.param(n, &names))
+            .collect::<Result<Vec<_>, _>>()?;
+        attractor::check_params(eq, &params).map_err(|e| {
+            let given: Vec<String> = self
+                .params
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            FieldError::new("params", given.join(","), e)
+        })?;
+        Ok((eq, None, params))
+    }
+
+    /// Refuses a parameter the map does not have (`known`: the names it has).
+    fn check_param_names(&self, known: &[String]) -> Result<(), FieldError> {
+        match self.params.keys().find(|k| !known.contains(k)) {
+            Some(k) => Err(FieldError::new(
+                "params",
+                k,
+                format!(
+                    "not one of {}'s parameters ({})",
+                    self.equation,
+                    known.join(", ")
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// The value of parameter `name` (finite), out of the map's `known` ones.
+    fn param(&self, name: &str, known: &[String]) -> Result<f64, FieldError> {
+        match self.params.get(name) {
+            Some(v) if v.is_finite() => Ok(*v),
+            Some(v) => Err(FieldError::new(
+                "params",
+                format!("{name}={v}"),
+                "expected a finite number",
+            )),
+            None => Err(FieldError::new(
+                "params",
+                name,
+                format!(
+                    "missing; {} needs {}, or give them with --params",
+                    self.equation,
+                    known.join(", ")
+                ),
+            )),
+        }
     }
 
     /// The bounds, checked.

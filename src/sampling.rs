@@ -113,7 +113,9 @@ impl OrbitPlan {
 /// A range of orbit ids: the share of a job an engine renders (the whole job by default).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OrbitRange {
+    /// First orbit id of the range.
     pub start: u64,
+    /// One past the last orbit id (`start <= end`).
     pub end: u64,
 }
 

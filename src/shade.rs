@@ -44,15 +44,21 @@ use std::str::FromStr;
 /// The tone mapping from counts to levels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Shade {
+    /// Histogram equalisation: each count's level is its rank among the counts (the default).
     #[default]
     EqHist,
+    /// `ln(1 + d)` of the clipped, offset count d.
     Log,
+    /// `d^(1/3)` of the clipped, offset count d.
     Cbrt,
+    /// The clipped, offset count d itself.
     Linear,
 }
 
 impl Shade {
+    /// Every tone map, in the order the command line lists them.
     pub const ALL: [Shade; 4] = [Shade::EqHist, Shade::Log, Shade::Cbrt, Shade::Linear];
+    /// The name on the command line and in recipes (`eq_hist`, `log`, `cbrt`, `linear`).
     pub fn name(self) -> &'static str {
         match self {
             Shade::EqHist => "eq_hist",
@@ -93,8 +99,11 @@ impl FromStr for Shade {
 /// How counts become colours.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Style {
+    /// The tone map from counts to levels.
     pub shade: Shade,
+    /// The colours levels map to.
     pub palette: Palette,
+    /// The colour of empty bins (its alpha is the picture's there).
     pub background: Color,
     /// Fixed normalisation (datashader's `span`), or `None` to span the histogram's own counts.
     pub span: Option<Span>,
@@ -116,7 +125,9 @@ impl Default for Style {
 /// that range, whatever the histogram holds (so frames of an animation shade alike).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Span {
+    /// Counts below are clipped up to it (the ramp's first colour).
     pub min: u64,
+    /// Counts above are clipped down to it (the ramp's last colour); greater than `min`.
     pub max: u64,
 }
 
@@ -161,6 +172,7 @@ impl FromStr for Span {
 /// Error of a tone map that datashader would refuse too.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ShadeError {
+    /// A span with eq_hist, which ranks counts and has no span.
     #[error(
         "--span does not apply to eq_hist (datashader refuses it too); use --shade linear, log or cbrt with --span, or drop --span"
     )]
@@ -173,6 +185,7 @@ pub enum ShadeError {
 pub struct CountStats {
     /// Smallest and largest non-empty count (`u64::MAX`, 0 while empty).
     pub cmin: u64,
+    /// Largest non-empty count (0 while empty).
     pub cmax: u64,
     /// eq_hist only: how many bins hold each distinct non-empty count.
     pub distinct: std::collections::HashMap<u64, u64>,
@@ -182,6 +195,7 @@ pub struct CountStats {
 }
 
 impl CountStats {
+    /// No counts yet; the distinct counts are kept only for `shade` eq_hist.
     pub fn new(shade: Shade) -> CountStats {
         CountStats {
             cmin: u64::MAX,
@@ -191,6 +205,7 @@ impl CountStats {
             eq_hist: shade == Shade::EqHist,
         }
     }
+    /// Takes one bin's count into the summary.
     pub fn add(&mut self, c: u64) {
         if c == 0 {
             self.zeros += 1;
@@ -202,6 +217,7 @@ impl CountStats {
             *self.distinct.entry(c).or_insert(0) += 1;
         }
     }
+    /// True when no non-empty bin was seen.
     pub fn is_empty(&self) -> bool {
         self.cmax == 0
     }
@@ -210,18 +226,23 @@ impl CountStats {
 /// The tone mapping of one histogram, precomputed (steps 2-4 of the module docs).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ToneMap {
+    /// The tone map it applies.
     pub shade: Shade,
     /// Smallest and largest non-empty count (0, 0 when the histogram is empty).
     pub cmin: u64,
+    /// Largest non-empty count (0 when the histogram is empty).
     pub cmax: u64,
     /// Counts are clipped into `[clip.0, clip.1]`, then `offset` is subtracted (step 2).
     pub clip: (u64, u64),
+    /// Subtracted from every clipped count (step 2).
     pub offset: u64,
     /// The colour ramp's span in transformed units (step 4).
     pub lo: f64,
+    /// The ramp's upper end in transformed units (step 4).
     pub hi: f64,
     /// eq_hist only: distinct non-empty counts, ascending, and the cdf x of each (step 3).
     pub values: Vec<u64>,
+    /// eq_hist only: the cdf x of each of `values`, ascending (step 3).
     pub cdf: Vec<f64>,
     /// Units per count: 1 for histograms, [`crate::density::DENSITY_SCALE`] for the fixed-point
     /// densities of `--de`/`--supersample` (offset counts are divided by it before step 3).

@@ -20,7 +20,9 @@ pub const MAX_SHARDS: u32 = 1_000_000;
 /// Kubernetes' `$JOB_COMPLETION_INDEX` are used as they are).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shard {
+    /// This shard's index, `0..count`.
     pub index: u32,
+    /// How many shards the job is split into (at least 1).
     pub count: u32,
 }
 
@@ -112,61 +114,99 @@ fn tally_of(p: &ShardPart) -> Tally {
 }
 
 /// Why a set of shards cannot be merged. Every message names the file.
+/// Why shards cannot be merged; each message names the file and a way out.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum MergeError {
+    /// A file whose recipe has no shard part.
     #[error(
         "{file}: holds no shard (its recipe has no 'shard' part); merge the --hist files of `attractors --shard I/N` renders"
     )]
-    NotAShard { file: String },
+    NotAShard {
+        /// The file, as given.
+        file: String,
+    },
+    /// A shard of another job than the first file's.
     #[error("{file}: another job than {first}: {what}; merge only the shards of one job")]
     OtherJob {
+        /// The file, as given.
         file: String,
+        /// The first file given (it fixes the job).
         first: String,
+        /// The fields that differ.
         what: String,
     },
+    /// The same shard given twice.
     #[error("{file}: shard {index}/{count} again (also {other}); give each shard once")]
     Duplicate {
+        /// The file, as given.
         file: String,
+        /// The file that held it first.
         other: String,
+        /// The shard's index (0-based).
         index: u32,
+        /// The number of shards of the job.
         count: u32,
     },
+    /// Shards missing (without `--partial`).
     #[error(
         "missing shard(s) {missing} of {count}; render them, or give --partial to merge the {present} present"
     )]
     Missing {
+        /// The missing indices, listed.
         missing: String,
+        /// The number of shards of the job.
         count: u32,
+        /// Shards given.
         present: usize,
     },
+    /// A shard that did not finish its share (without `--partial`).
     #[error(
         "{file}: shard {index}/{count} is unfinished ({done} of {share} points); finish it with --resume, or give --partial"
     )]
     Unfinished {
+        /// The file, as given.
         file: String,
+        /// The shard's index (0-based).
         index: u32,
+        /// The number of shards of the job.
         count: u32,
+        /// Points the shard did.
         done: u64,
+        /// Points the shard was to do.
         share: u64,
     },
+    /// Counts whose size is not the recipe's.
     #[error("{file}: {w}x{h} counts, but its recipe says {rw}x{rh}; the file is damaged")]
     Size {
+        /// The file, as given.
         file: String,
+        /// Width of the counts.
         w: u32,
+        /// Height of the counts.
         h: u32,
+        /// Width the recipe says.
         rw: u32,
+        /// Height the recipe says.
         rh: u32,
     },
+    /// Counts whose sum is not the recipe's counted points.
     #[error(
         "{file}: its counts sum to {sum}, but its recipe says {counted} counted; the file is damaged or not this recipe's"
     )]
     Counted {
+        /// The file, as given.
         file: String,
+        /// The counts' sum.
         sum: u64,
+        /// The recipe's counted points.
         counted: u64,
     },
+    /// A bin whose total passes 2^64.
     #[error("{file}: a bin's total passes 2^64; these cannot be the shards of one job")]
-    Overflow { file: String },
+    Overflow {
+        /// The file, as given.
+        file: String,
+    },
 }
 
 /// A merge in progress: the first shard fixes the job; every further one is checked and added.
@@ -184,9 +224,11 @@ pub struct Merge {
 pub struct Merged {
     /// The job's recipe, without a shard part; `points` is the whole job's.
     pub recipe: Recipe,
+    /// The summed counts and tallies.
     pub hist: Histogram,
     /// Shards merged, and the missing ones (only with `partial`).
     pub present: usize,
+    /// Indices of the shards not given (only with `partial`).
     pub missing: Vec<u32>,
     /// Points done, out of the job's.
     pub done: u64,

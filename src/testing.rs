@@ -31,13 +31,25 @@ use std::sync::OnceLock;
 /// The hooks of this process.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Hooks {
+    /// `ATTRACTORS_TEST_INTERRUPT_AT`: interrupt the run (as Ctrl-C) once this many points are done.
     pub interrupt_at: Option<u64>,
+    /// `ATTRACTORS_TEST_CHECKPOINT_EVERY`: checkpoint at every multiple of this many points
+    /// instead of by time.
     pub checkpoint_every: Option<u64>,
+    /// `ATTRACTORS_TEST_LOSE_DEVICE_AT`: the GPU engine acts as if its device were lost at this
+    /// many points.
     pub lose_device_at: Option<u64>,
+    /// `ATTRACTORS_TEST_GPU_BINDING_BYTES`: the storage binding limit assumed instead of the
+    /// adapter's.
     pub gpu_binding_bytes: Option<u64>,
+    /// `ATTRACTORS_TEST_ORBIT_LEN`: the sampled orbit length instead of the planned one
+    /// (1..=u32::MAX).
     pub orbit_len: Option<u64>,
+    /// `ATTRACTORS_TEST_GPU_DENSITY=1`: `--de` runs on the GPU even on a software adapter.
     pub gpu_density: bool,
+    /// `ATTRACTORS_TEST_RESIZE_AT=FRAME:WxH`: the window resizes itself at that frame.
     pub resize_at: Option<(u64, u32, u32)>,
+    /// `ATTRACTORS_TEST_SAVE_AT_FRAME`: the window saves a PNG at that frame.
     pub save_at_frame: Option<u64>,
 }
 

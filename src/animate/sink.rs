@@ -56,6 +56,7 @@ pub struct Gif {
 }
 
 impl Gif {
+    /// Starts a `width` x `height` GIF at `path` (a temporary file until finished) at `fps`.
     pub fn new(path: &Path, width: u32, height: u32, fps: f64) -> Result<Gif> {
         let (Ok(w), Ok(h)) = (u16::try_from(width), u16::try_from(height)) else {
             bail!(
@@ -124,6 +125,7 @@ pub struct Apng {
 }
 
 impl Apng {
+    /// Starts a `width` x `height` APNG at `path` (a temporary file until finished) at `fps`.
     pub fn new(path: &Path, width: u32, height: u32, fps: f64) -> Result<Apng> {
         rate::check_fps("--apng", fps).map_err(|e| anyhow!(e))?;
         Ok(Apng {

@@ -21,7 +21,9 @@ impl Ease {
 /// What a sweep moves: a parameter slot, a start coordinate, or the zoom.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Target {
+    /// The parameter at this index of the preset's `params`.
     Param(usize),
+    /// The start point's coordinate (0 = x, 1 = y, 2 = z).
     Start(usize),
     /// Magnification around the centre of the bounds (1 = the animation's bounds).
     Zoom,
@@ -30,8 +32,11 @@ pub enum Target {
 /// One `--sweep NAME=FROM:TO`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sweep {
+    /// What moves: a parameter name, `x`/`y`/`z` (the start point) or `zoom`, as given.
     pub name: String,
+    /// Its value at the first frame.
     pub from: f64,
+    /// Its value at the last frame.
     pub to: f64,
 }
 

@@ -9,6 +9,7 @@ pub use super::sweep::{Ease, Sweep, Target, parse_sweep};
 /// How the segment after a keyframe is interpolated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Interp {
+    /// A straight line to the next keyframe.
     Linear,
     /// Catmull-Rom through the neighbouring keyframes.
     Smooth,
@@ -17,8 +18,11 @@ pub enum Interp {
 /// One keyframe: the preset at `time` seconds.
 #[derive(Clone, Debug)]
 pub struct Key {
+    /// Seconds from the start of the animation.
     pub time: f64,
+    /// The attractor at that time.
     pub preset: Preset,
+    /// How the segment after it is interpolated.
     pub interp: Interp,
 }
 
@@ -58,18 +62,25 @@ fn one_look(presets: &[Preset], file: &str) -> Result<Preset, String> {
 /// The animation's course: the base preset moved by sweeps, or keyframes.
 #[derive(Clone, Debug)]
 pub enum Timeline {
+    /// A base preset whose targets move from one value to another.
     Sweeps {
+        /// The preset every frame starts from.
         base: Preset,
+        /// Each target with its first and last value.
         sweeps: Vec<(Target, f64, f64)>,
+        /// How time maps onto the sweeps' progress.
         ease: Ease,
     },
+    /// Keyframes in time order (at least two).
     Keys(Vec<Key>),
 }
 
 /// A frame's state: its preset and its zoom (1 unless swept).
 #[derive(Clone, Debug)]
 pub struct FrameState {
+    /// The attractor at that frame.
     pub preset: Preset,
+    /// Magnification around the centre of the bounds (1 = the animation's bounds).
     pub zoom: f64,
 }
 

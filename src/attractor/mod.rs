@@ -5,6 +5,7 @@
 //! parameters as that equation takes; [`Preset::kernel_params`] is the only place where parameters
 //! are adjusted before they reach a renderer (bedhead's `b == 0` rule).
 
+/// The built-in maps written once as Rust tokens, from which both the Rust steps and the WGSL are derived.
 #[macro_use]
 pub mod formula;
 pub mod append;
@@ -20,18 +21,22 @@ pub use presets::{BUILTIN_ATR, PresetError, Presets};
 
 /// Float64 prelude of the formula language: std functions (no FMA), numpy's sign.
 pub mod prelude_f64 {
+    /// Sine (std, radians).
     #[inline(always)]
     pub fn sin(v: f64) -> f64 {
         v.sin()
     }
+    /// Cosine (std, radians).
     #[inline(always)]
     pub fn cos(v: f64) -> f64 {
         v.cos()
     }
+    /// Square root (std; NaN for a negative argument).
     #[inline(always)]
     pub fn sqrt(v: f64) -> f64 {
         v.sqrt()
     }
+    /// Absolute value.
     #[inline(always)]
     pub fn abs(v: f64) -> f64 {
         v.abs()
@@ -154,10 +159,12 @@ pub mod prelude_f32 {
         let r = (((((v - m * PI_A) + PI_A * 0.5) - m * PI_B) + PI_B * 0.5) - m * PI_C) + PI_C * 0.5;
         sin_reduced(r, shifted.to_bits())
     }
+    /// Square root (f32, std; NaN for a negative argument).
     #[inline(always)]
     pub fn sqrt(v: f32) -> f32 {
         v.sqrt()
     }
+    /// Absolute value (f32).
     #[inline(always)]
     pub fn abs(v: f32) -> f32 {
         v.abs()

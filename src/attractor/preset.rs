@@ -8,7 +8,9 @@ use super::user::UserMap;
 /// One attractor to render: equation, start point and parameters (validated, see [`super::atr`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Preset {
+    /// The preset's name (the `.atr` Attractor column), unique in its file up to case.
     pub name: String,
+    /// The built-in map it iterates.
     pub equation: Equation,
     /// A user formula that replaces `equation` when present (`equation` is then only a
     /// placeholder); `params` then holds the seven values a..g (unused ones zero).
@@ -21,7 +23,9 @@ pub struct Preset {
     pub palette: Option<String>,
     /// The preset's tone map, background and view, if the file sets them (see [`super::look`]).
     pub shade: Option<crate::shade::Shade>,
+    /// Background colour (straight RGBA), if the file sets one.
     pub background: Option<crate::shade::Color>,
+    /// The view (x and y ranges) to render, if the file sets one; else the pilot frames it.
     pub bounds: Option<crate::histogram::Bounds>,
     /// 1-based line in the source file (0 for presets built on the command line).
     pub line: usize,
@@ -159,7 +163,9 @@ pub fn check_params(equation: Equation, params: &[f64]) -> Result<(), String> {
 
 /// One float64 step of a preset's map: a built-in equation or a user formula's evaluator.
 pub enum MapF64<'a> {
+    /// A built-in equation, stepped in f64.
     Builtin(Equation),
+    /// A user formula's f64 evaluator.
     User(super::user::Eval64<'a>),
 }
 

@@ -12,20 +12,30 @@ pub const BUILTIN_ATR: &[u8] = include_bytes!("../../attractors.atr");
 /// Why presets could not be loaded or found.
 #[derive(Debug, thiserror::Error)]
 pub enum PresetError {
+    /// The file could not be read.
     #[error(transparent)]
     Input(#[from] InputError),
+    /// A row or the header of the `.atr` file is invalid.
     #[error(transparent)]
     Atr(#[from] atr::AtrError),
+    /// A preset names a palette that does not exist.
     #[error("{file}:{line}: column palette: {message}")]
     Palette {
+        /// The file's name, as given.
         file: String,
+        /// 1-based line of the preset.
         line: usize,
+        /// What is wrong and the palettes there are.
         message: String,
     },
+    /// No preset of that name.
     #[error("no preset '{name}' in {file}{suggestion} (attractors list shows all)")]
     NotFound {
+        /// The name asked for.
         name: String,
+        /// The file searched.
         file: String,
+        /// `; did you mean ...?` with the nearest names, or empty.
         suggestion: String,
     },
 }

@@ -146,22 +146,27 @@ impl<const N: usize> Lane for V<N> {
 /// The formula prelude over [`Lane`]s (what `step_lanes` brings into scope).
 pub mod prelude {
     use super::Lane;
+    /// Lane-wise sine (radians).
     #[inline(always)]
     pub fn sin<T: Lane>(v: T) -> T {
         v.sin_()
     }
+    /// Lane-wise cosine (radians).
     #[inline(always)]
     pub fn cos<T: Lane>(v: T) -> T {
         v.cos_()
     }
+    /// Lane-wise square root.
     #[inline(always)]
     pub fn sqrt<T: Lane>(v: T) -> T {
         v.sqrt_()
     }
+    /// Lane-wise absolute value.
     #[inline(always)]
     pub fn abs<T: Lane>(v: T) -> T {
         v.abs_()
     }
+    /// Lane-wise numpy sign: -1, 0 or 1 (NaN stays NaN).
     #[inline(always)]
     pub fn sign<T: Lane>(v: T) -> T {
         v.sign_()

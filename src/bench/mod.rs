@@ -23,22 +23,34 @@ use std::time::Instant;
 
 /// What the bench was asked to do (validated).
 pub struct BenchPlan {
+    /// The job every cell renders (each cell sets its own iterations and seed).
     pub job: Job,
+    /// How the pictures are shaded (timed as rendering).
     pub style: Style,
+    /// The iteration counts of the sweep, in order.
     pub iters: Vec<u64>,
+    /// Timed runs per cell (at least 1).
     pub reps: u32,
+    /// The backends measured, in the table's order.
     pub backends: Vec<Backend>,
+    /// A size whose estimated time (from the last size) is over this many seconds is skipped.
     pub max_seconds: f64,
+    /// Never skip a size.
     pub no_skip: bool,
+    /// The GPU adapter to use (`--adapter`).
     pub adapter: Option<String>,
+    /// No progress lines on stderr.
     pub quiet: bool,
 }
 
 /// One timed run.
 #[derive(Clone, Debug)]
 pub struct Sample {
+    /// Seconds accumulating the histogram, to completion.
     pub calc: f64,
+    /// Seconds shading it (tone map and palette).
     pub render: f64,
+    /// Seconds encoding the PNG.
     pub png: f64,
     /// Share of the map evaluations spent on uncounted transients (0 for the exact orbit, whose
     /// `--skip` is a fixed cost of the job).
@@ -46,6 +58,7 @@ pub struct Sample {
 }
 
 impl Sample {
+    /// Calculation, rendering and PNG together (seconds).
     pub fn total(&self) -> f64 {
         self.calc + self.render + self.png
     }
@@ -54,8 +67,11 @@ impl Sample {
 /// All runs of one (iteration count, backend).
 #[derive(Clone, Debug)]
 pub struct Cell {
+    /// Points per run.
     pub iters: u64,
+    /// The backend measured.
     pub backend: Backend,
+    /// The timed runs (none when skipped or unavailable).
     pub samples: Vec<Sample>,
     /// Agreement with the reference CPU histogram of the same size (1e6 points and more).
     pub agreement: Option<Agreement>,
@@ -77,6 +93,7 @@ pub fn stats(v: &[f64]) -> (f64, f64, f64) {
 }
 
 impl Cell {
+    /// The median of `f` over the samples; `None` without samples.
     pub fn median(&self, f: impl Fn(&Sample) -> f64) -> Option<f64> {
         if self.samples.is_empty() {
             return None;
@@ -87,9 +104,13 @@ impl Cell {
 
 /// The result of a sweep, with the machine it ran on.
 pub struct Report {
+    /// The machine and each backend's device, one line each.
     pub header: String,
+    /// The preset's name.
     pub preset: String,
+    /// The canvas (width, height) in pixels.
     pub size: (u32, u32),
+    /// One cell per (iteration count, backend), size by size.
     pub cells: Vec<Cell>,
 }
 
@@ -145,32 +166,64 @@ fn timed_run(engines: &mut Engines, job: &Job, style: &Style) -> Result<(Sample,
     ))
 }
 
+/// The backends of a sweep, each opened once, or why it could not be.
+type Opened = Vec<(Backend, Result<Engines, String>)>;
+
 /// Runs the sweep, size by size. Backends that cannot start (no GPU) become cells with a note,
 /// never vanish.
 pub fn run(plan: &BenchPlan) -> Result<Report> {
-    let mut backends: Vec<(Backend, Result<Engines, String>)> = Vec::new();
+    let mut backends = open_backends(plan);
+    let header = machine_header(&backends);
+    if !plan.quiet {
+        eprint!("{header}");
+    }
+    warm_up(plan, &mut backends)?;
+    let order = reference_first(&backends);
+    let mut last: Vec<Option<(u64, f64)>> = vec![None; backends.len()];
+    let mut cells = Vec::new();
+    for &n in &plan.iters {
+        cells.extend(run_size(plan, &mut backends, &order, &mut last, n)?);
+    }
+    Ok(Report {
+        header,
+        preset: plan.job.preset.name.clone(),
+        size: (plan.job.width, plan.job.height),
+        cells,
+    })
+}
+
+/// Opens every backend the plan names.
+fn open_backends(plan: &BenchPlan) -> Opened {
+    let mut backends = Vec::new();
     for &b in &plan.backends {
         // The adapter is the GPU backend's (cmd::bench refuses it without one).
         let adapter = plan.adapter.as_deref().filter(|_| b == Backend::Gpu);
         let made = Engines::open(b, adapter, &plan.job, |_| {}).map_err(|e| e.to_string());
         backends.push((b, made));
     }
+    backends
+}
+
+/// The report's header: the CPU, the thread count and each backend's device (or why it is
+/// unavailable).
+fn machine_header(backends: &Opened) -> String {
     let mut header = format!(
         "machine: {}, {} threads\n",
         cpu_model(),
         rayon::current_num_threads()
     );
-    for (b, made) in &backends {
+    for (b, made) in backends {
         match made {
             Ok(be) => writeln!(header, "{:<9}: {}", b.name(), be.describe()).ok(),
             Err(e) => writeln!(header, "{:<9}: unavailable: {e}", b.name()).ok(),
         };
     }
-    if !plan.quiet {
-        eprint!("{header}");
-    }
-    // Warm-up, not counted: pipelines, thread pool, caches.
-    for (b, made) in &mut backends {
+    header
+}
+
+/// Warm-up, not counted: pipelines, thread pool, caches.
+fn warm_up(plan: &BenchPlan, backends: &mut Opened) -> Result<()> {
+    for (b, made) in backends {
         if let Ok(be) = made {
             let warm = Job {
                 iters: plan.iters[0].min(100_000),
@@ -179,100 +232,131 @@ pub fn run(plan: &BenchPlan) -> Result<Report> {
             timed_run(be, &warm, &plan.style).with_context(|| format!("{} warm-up", b.name()))?;
         }
     }
-    // The reference of each size runs first: the CPU sampled histogram, else the exact one.
+    Ok(())
+}
+
+/// The order the backends run in at each size: the reference first (the CPU sampled histogram,
+/// else the exact one).
+fn reference_first(backends: &Opened) -> Vec<usize> {
     let mut order: Vec<usize> = (0..backends.len()).collect();
     order.sort_by_key(|&i| match backends[i].0 {
         Backend::Cpu => 0,
         Backend::CpuExact => 1,
         _ => 2,
     });
-    let mut last: Vec<Option<(u64, f64)>> = vec![None; backends.len()];
-    let mut cells = Vec::new();
-    for &n in &plan.iters {
-        let mut reference: Option<(Backend, Histogram)> = None;
-        let mut row: Vec<(usize, Cell)> = Vec::new();
-        for &i in &order {
-            let (b, made) = &mut backends[i];
-            let mut cell = Cell {
-                iters: n,
-                backend: *b,
-                samples: vec![],
-                agreement: None,
-                note: None,
-            };
-            let backend = match made {
-                Ok(be) => be,
-                Err(e) => {
-                    cell.note = Some(format!("unavailable: {e}"));
-                    row.push((i, cell));
-                    continue;
-                }
-            };
-            if let Some((prev_n, prev_t)) = last[i] {
-                let estimate = prev_t * n as f64 / prev_n as f64 * plan.reps as f64;
-                if estimate > plan.max_seconds && !plan.no_skip {
-                    let note = format!(
-                        "skipped: estimated {estimate:.0} s for {} reps > --max-seconds {} (use --no-skip)",
-                        plan.reps, plan.max_seconds
-                    );
-                    if !plan.quiet {
-                        eprintln!("{} {:e}: {note}", b.name(), n as f64);
-                    }
-                    cell.note = Some(note);
-                    row.push((i, cell));
-                    continue;
-                }
+    order
+}
+
+/// The cells of one iteration count `n`, in the plan's backend order. `last` holds each
+/// backend's previous (iterations, median seconds), for the time estimate that skips a size.
+fn run_size(
+    plan: &BenchPlan,
+    backends: &mut Opened,
+    order: &[usize],
+    last: &mut [Option<(u64, f64)>],
+    n: u64,
+) -> Result<Vec<Cell>> {
+    let mut reference: Option<(Backend, Histogram)> = None;
+    let mut row: Vec<(usize, Cell)> = Vec::new();
+    for &i in order {
+        let (b, made) = &mut backends[i];
+        let mut cell = Cell {
+            iters: n,
+            backend: *b,
+            samples: vec![],
+            agreement: None,
+            note: None,
+        };
+        let backend = match made {
+            Ok(be) => be,
+            Err(e) => {
+                cell.note = Some(format!("unavailable: {e}"));
+                row.push((i, cell));
+                continue;
             }
-            let mut first = None;
-            for rep in 0..plan.reps {
-                let job = Job {
-                    iters: n,
-                    seed: plan.job.seed + rep as u64,
-                    ..plan.job.clone()
-                };
-                let (s, h) = timed_run(backend, &job, &plan.style)
-                    .with_context(|| format!("{} at {n} points", b.name()))?;
-                if !plan.quiet {
-                    eprintln!(
-                        "{:<9} {:>8.0e} points rep {}: calc {:.4} s, render {:.4} s, png {:.4} s",
-                        b.name(),
-                        n as f64,
-                        rep + 1,
-                        s.calc,
-                        s.render,
-                        s.png
-                    );
-                }
-                cell.samples.push(s);
-                if rep == 0 {
-                    first = Some(h);
-                }
-            }
-            last[i] = cell.median(Sample::total).map(|t| (n, t));
-            if let (Some(h), true) = (first, n >= AGREEMENT_FROM) {
-                match &reference {
-                    None => {
-                        cell.note = Some("reference".into());
-                        reference = Some((*b, h));
-                    }
-                    Some((rb, rh)) => {
-                        cell.agreement =
-                            Some(agreement_coarse(&h.counts, &rh.counts, h.width, h.height));
-                        cell.note = Some(format!("vs {}", rb.name()));
-                    }
-                }
-            }
+        };
+        if let Some(note) = skip_note(plan, last[i], *b, n) {
+            cell.note = Some(note);
             row.push((i, cell));
+            continue;
         }
-        row.sort_by_key(|(i, _)| *i);
-        cells.extend(row.into_iter().map(|(_, c)| c));
+        let first = measure(plan, backend, &mut cell)?;
+        last[i] = cell.median(Sample::total).map(|t| (n, t));
+        if let (Some(h), true) = (first, n >= AGREEMENT_FROM) {
+            compare_with_reference(&mut cell, h, &mut reference);
+        }
+        row.push((i, cell));
     }
-    Ok(Report {
-        header,
-        preset: plan.job.preset.name.clone(),
-        size: (plan.job.width, plan.job.height),
-        cells,
-    })
+    row.sort_by_key(|(i, _)| *i);
+    Ok(row.into_iter().map(|(_, c)| c).collect())
+}
+
+/// Why backend `b` skips `n` iterations: its estimated time (from its `last` size) is over
+/// `--max-seconds`. Prints the note unless quiet.
+fn skip_note(plan: &BenchPlan, last: Option<(u64, f64)>, b: Backend, n: u64) -> Option<String> {
+    let (prev_n, prev_t) = last?;
+    let estimate = prev_t * n as f64 / prev_n as f64 * plan.reps as f64;
+    if estimate <= plan.max_seconds || plan.no_skip {
+        return None;
+    }
+    let note = format!(
+        "skipped: estimated {estimate:.0} s for {} reps > --max-seconds {} (use --no-skip)",
+        plan.reps, plan.max_seconds
+    );
+    if !plan.quiet {
+        eprintln!("{} {:e}: {note}", b.name(), n as f64);
+    }
+    Some(note)
+}
+
+/// The timed repetitions of one cell (a new seed each); returns the first repetition's histogram.
+fn measure(plan: &BenchPlan, backend: &mut Engines, cell: &mut Cell) -> Result<Option<Histogram>> {
+    let (b, n) = (cell.backend, cell.iters);
+    let mut first = None;
+    for rep in 0..plan.reps {
+        let job = Job {
+            iters: n,
+            seed: plan.job.seed + rep as u64,
+            ..plan.job.clone()
+        };
+        let (s, h) = timed_run(backend, &job, &plan.style)
+            .with_context(|| format!("{} at {n} points", b.name()))?;
+        if !plan.quiet {
+            eprintln!(
+                "{:<9} {:>8.0e} points rep {}: calc {:.4} s, render {:.4} s, png {:.4} s",
+                b.name(),
+                n as f64,
+                rep + 1,
+                s.calc,
+                s.render,
+                s.png
+            );
+        }
+        cell.samples.push(s);
+        if rep == 0 {
+            first = Some(h);
+        }
+    }
+    Ok(first)
+}
+
+/// The first measured cell of a size becomes the reference; later ones record their agreement
+/// with it.
+fn compare_with_reference(
+    cell: &mut Cell,
+    h: Histogram,
+    reference: &mut Option<(Backend, Histogram)>,
+) {
+    match reference {
+        None => {
+            cell.note = Some("reference".into());
+            *reference = Some((cell.backend, h));
+        }
+        Some((rb, rh)) => {
+            cell.agreement = Some(agreement_coarse(&h.counts, &rh.counts, h.width, h.height));
+            cell.note = Some(format!("vs {}", rb.name()));
+        }
+    }
 }
 
 #[cfg(test)]

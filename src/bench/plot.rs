@@ -171,6 +171,59 @@ where
     draw_legend(ch)
 }
 
+/// The ranges every panel shares: iterations on x, total seconds on y (measured and seed lines).
+struct Axes {
+    x: (f64, f64),
+    t: (f64, f64),
+    seed_lines: Vec<(&'static str, Vec<(f64, f64)>)>,
+}
+
+impl Axes {
+    fn of(r: &Report, bs: &[BenchBackend], seed: bool) -> Axes {
+        let xs: Vec<f64> = r.cells.iter().map(|c| c.iters as f64).collect();
+        let (xmin, mut xmax) = (
+            xs.iter().copied().fold(f64::MAX, f64::min),
+            xs.iter().copied().fold(0.0, f64::max),
+        );
+        if xmin >= xmax {
+            xmax = xmin * 10.0;
+        }
+        let seed_lines = if seed {
+            seed_lines_within(xmin, xmax)
+        } else {
+            Vec::new()
+        };
+        let totals = bs
+            .iter()
+            .flat_map(|&b| series(r, b, Sample::total))
+            .map(|p| p.1)
+            .chain(seed_lines.iter().flat_map(|(_, l)| l.iter().map(|p| p.1)));
+        Axes {
+            x: (xmin, xmax),
+            t: time_span(totals),
+            seed_lines,
+        }
+    }
+}
+
+/// The seed figures' points whose iterations lie in `xmin..=xmax`.
+fn seed_lines_within(xmin: f64, xmax: f64) -> Vec<(&'static str, Vec<(f64, f64)>)> {
+    SEED_FIGURES
+        .iter()
+        .map(|(name, t)| {
+            (
+                *name,
+                SEED_ITERS
+                    .iter()
+                    .zip(t)
+                    .filter(|(x, _)| **x >= xmin && **x <= xmax)
+                    .map(|(x, t)| (*x, *t))
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &Report, seed: bool) -> DrawResult {
     root.fill(&WHITE).map_err(err)?;
     let title = format!(
@@ -180,167 +233,165 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &Report, seed: boo
     let root = root.titled(&title, ("sans-serif", 28)).map_err(err)?;
     let panels = root.split_evenly((2, 2));
     let bs = backends(r);
-    let xs: Vec<f64> = r.cells.iter().map(|c| c.iters as f64).collect();
-    let (xmin, mut xmax) = (
-        xs.iter().copied().fold(f64::MAX, f64::min),
-        xs.iter().copied().fold(0.0, f64::max),
-    );
-    if xmin >= xmax {
-        xmax = xmin * 10.0;
-    }
-    let mut totals: Vec<f64> = bs
-        .iter()
-        .flat_map(|&b| series(r, b, Sample::total))
-        .map(|p| p.1)
-        .collect();
-    let seed_lines: Vec<(&str, Vec<(f64, f64)>)> = if seed {
-        SEED_FIGURES
-            .iter()
-            .map(|(name, t)| {
-                (
-                    *name,
-                    SEED_ITERS
-                        .iter()
-                        .zip(t)
-                        .filter(|(x, _)| **x >= xmin && **x <= xmax)
-                        .map(|(x, t)| (*x, *t))
-                        .collect(),
-                )
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    totals.extend(seed_lines.iter().flat_map(|(_, l)| l.iter().map(|p| p.1)));
-    let (tmin, tmax) = time_span(totals.into_iter());
+    let axes = Axes::of(r, &bs, seed);
+    draw_linear_totals(&panels[0], r, &bs, &axes)?;
+    draw_log_totals(&panels[1], r, &bs, &axes)?;
+    draw_calc_render(&panels[2], r, &bs, axes.x)?;
+    draw_speedup(&panels[3], r, axes.x)?;
+    root.present().map_err(err)
+}
 
-    // 1: linear axes, as the original study's first figure.
-    {
-        let mut ch = ChartBuilder::on(&panels[0])
-            .caption("total time vs iterations (linear)", ("sans-serif", 20))
-            .margin(10)
-            .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d(0.0..xmax * 1.02, 0.0..tmax * 1.05)
-            .map_err(err)?;
-        ch.configure_mesh()
-            .x_desc("iterations")
-            .y_desc("seconds")
-            .x_label_formatter(&|v| format!("{v:.0e}"))
-            .draw()
-            .map_err(err)?;
-        draw_totals(&mut ch, r, &bs, &seed_lines)?;
+/// Panel 1: total time on linear axes, as the original study's first figure.
+fn draw_linear_totals<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    r: &Report,
+    bs: &[BenchBackend],
+    axes: &Axes,
+) -> DrawResult {
+    let mut ch = ChartBuilder::on(area)
+        .caption("total time vs iterations (linear)", ("sans-serif", 20))
+        .margin(10)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0.0..axes.x.1 * 1.02, 0.0..axes.t.1 * 1.05)
+        .map_err(err)?;
+    ch.configure_mesh()
+        .x_desc("iterations")
+        .y_desc("seconds")
+        .x_label_formatter(&|v| format!("{v:.0e}"))
+        .draw()
+        .map_err(err)?;
+    draw_totals(&mut ch, r, bs, &axes.seed_lines)
+}
+
+/// Panel 2: total time on log-log axes.
+fn draw_log_totals<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    r: &Report,
+    bs: &[BenchBackend],
+    axes: &Axes,
+) -> DrawResult {
+    let mut ch = log_chart(
+        area,
+        "total time vs iterations (log)",
+        axes.x,
+        axes.t,
+        "seconds",
+        |v| format!("{v:.0e}"),
+    )?;
+    draw_totals(&mut ch, r, bs, &axes.seed_lines)
+}
+
+/// Panel 3: calc time (solid) vs render + PNG time (dashed) per backend.
+fn draw_calc_render<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    r: &Report,
+    bs: &[BenchBackend],
+    x: (f64, f64),
+) -> DrawResult {
+    let (lo, hi) = time_span(bs.iter().flat_map(|&b| {
+        series(r, b, |s| s.calc)
+            .into_iter()
+            .chain(series(r, b, |s| s.render + s.png))
+            .map(|p| p.1)
+    }));
+    let mut ch = log_chart(
+        area,
+        "calc (solid) vs render + png (dashed)",
+        x,
+        (lo, hi),
+        "seconds",
+        |v| format!("{v:.0e}"),
+    )?;
+    for &b in bs {
+        ch.draw_series(LineSeries::new(
+            series(r, b, |s| s.calc),
+            color(b).stroke_width(2),
+        ))
+        .map_err(err)?
+        .label(format!("{} calc", b.name()))
+        .legend(move |(x, y)| {
+            PathElement::new(vec![(x, y), (x + 20, y)], color(b).stroke_width(2))
+        });
+        ch.draw_series(DashedLineSeries::new(
+            series(r, b, |s| s.render + s.png),
+            6,
+            4,
+            color(b).stroke_width(2),
+        ))
+        .map_err(err)?
+        .label(format!("{} render+png", b.name()))
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8, y)], color(b).stroke_width(2)));
     }
-    // 2: log-log.
-    {
-        let mut ch = log_chart(
-            &panels[1],
-            "total time vs iterations (log)",
-            (xmin, xmax),
-            (tmin, tmax),
-            "seconds",
-            |v| format!("{v:.0e}"),
-        )?;
-        draw_totals(&mut ch, r, &bs, &seed_lines)?;
+    draw_legend(&mut ch)
+}
+
+/// The GPU's speedup (CPU total time / GPU total time) over each CPU backend, at the iteration
+/// counts both measured.
+fn speedup_lines(r: &Report, gpu: &[(f64, f64)]) -> Vec<(BenchBackend, Vec<(f64, f64)>)> {
+    let mut lines = Vec::new();
+    for b in [BenchBackend::Cpu, BenchBackend::CpuExact] {
+        let cpu = series(r, b, Sample::total);
+        let ratio: Vec<(f64, f64)> = gpu
+            .iter()
+            .filter_map(|(x, g)| cpu.iter().find(|(cx, _)| cx == x).map(|(_, c)| (*x, c / g)))
+            .collect();
+        if !ratio.is_empty() {
+            lines.push((b, ratio));
+        }
     }
-    // 3: calc (solid) vs render (dashed).
-    {
-        let (lo, hi) = time_span(bs.iter().flat_map(|&b| {
-            series(r, b, |s| s.calc)
-                .into_iter()
-                .chain(series(r, b, |s| s.render + s.png))
-                .map(|p| p.1)
-        }));
-        let mut ch = log_chart(
-            &panels[2],
-            "calc (solid) vs render + png (dashed)",
-            (xmin, xmax),
-            (lo, hi),
-            "seconds",
-            |v| format!("{v:.0e}"),
-        )?;
-        for &b in &bs {
-            ch.draw_series(LineSeries::new(
-                series(r, b, |s| s.calc),
-                color(b).stroke_width(2),
-            ))
+    lines
+}
+
+/// Panel 4: the GPU speedup over each CPU backend (total time), or a note without GPU timings.
+fn draw_speedup<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    r: &Report,
+    (xmin, xmax): (f64, f64),
+) -> DrawResult {
+    let gpu = series(r, BenchBackend::Gpu, Sample::total);
+    let lines = speedup_lines(r, &gpu);
+    let vals: Vec<f64> = lines
+        .iter()
+        .flat_map(|(_, l)| l.iter().map(|p| p.1))
+        .collect();
+    let hi = vals.iter().copied().fold(2.0, f64::max);
+    let lo = vals.iter().copied().fold(0.5, f64::min);
+    let mut ch = log_chart(
+        area,
+        "GPU speedup (CPU time / GPU time)",
+        (xmin, xmax),
+        (lo, hi),
+        "speedup",
+        |v| format!("{v:.2}"),
+    )?;
+    ch.draw_series(DashedLineSeries::new(
+        vec![(xmin / 2.0, 1.0), (xmax * 2.0, 1.0)],
+        4,
+        4,
+        BLACK.stroke_width(1),
+    ))
+    .map_err(err)?;
+    for (b, l) in lines {
+        ch.draw_series(LineSeries::new(l.clone(), color(b).stroke_width(2)))
             .map_err(err)?
-            .label(format!("{} calc", b.name()))
+            .label(format!("vs {}", b.name()))
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 20, y)], color(b).stroke_width(2))
             });
-            ch.draw_series(DashedLineSeries::new(
-                series(r, b, |s| s.render + s.png),
-                6,
-                4,
-                color(b).stroke_width(2),
-            ))
-            .map_err(err)?
-            .label(format!("{} render+png", b.name()))
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 8, y)], color(b).stroke_width(2))
-            });
-        }
-        draw_legend(&mut ch)?;
+        ch.draw_series(l.iter().map(|p| Circle::new(*p, 3, color(b).filled())))
+            .map_err(err)?;
     }
-    // 4: GPU speedup over each CPU backend (total time).
-    {
-        let gpu = series(r, BenchBackend::Gpu, Sample::total);
-        let mut lines = Vec::new();
-        for b in [BenchBackend::Cpu, BenchBackend::CpuExact] {
-            let cpu = series(r, b, Sample::total);
-            let ratio: Vec<(f64, f64)> = gpu
-                .iter()
-                .filter_map(|(x, g)| cpu.iter().find(|(cx, _)| cx == x).map(|(_, c)| (*x, c / g)))
-                .collect();
-            if !ratio.is_empty() {
-                lines.push((b, ratio));
-            }
-        }
-        let vals: Vec<f64> = lines
-            .iter()
-            .flat_map(|(_, l)| l.iter().map(|p| p.1))
-            .collect();
-        let hi = vals.iter().copied().fold(2.0, f64::max);
-        let lo = vals.iter().copied().fold(0.5, f64::min);
-        let mut ch = log_chart(
-            &panels[3],
-            "GPU speedup (CPU time / GPU time)",
-            (xmin, xmax),
-            (lo, hi),
-            "speedup",
-            |v| format!("{v:.2}"),
-        )?;
-        ch.draw_series(DashedLineSeries::new(
-            vec![(xmin / 2.0, 1.0), (xmax * 2.0, 1.0)],
-            4,
-            4,
-            BLACK.stroke_width(1),
-        ))
-        .map_err(err)?;
-        for (b, l) in lines {
-            ch.draw_series(LineSeries::new(l.clone(), color(b).stroke_width(2)))
-                .map_err(err)?
-                .label(format!("vs {}", b.name()))
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], color(b).stroke_width(2))
-                });
-            ch.draw_series(l.iter().map(|p| Circle::new(*p, 3, color(b).filled())))
-                .map_err(err)?;
-        }
-        if gpu.is_empty() {
-            panels[3]
-                .draw_text(
-                    "no GPU timings in this run",
-                    &("sans-serif", 18).into_text_style(&panels[3]),
-                    (120, 200),
-                )
-                .map_err(err)?;
-        } else {
-            draw_legend(&mut ch)?;
-        }
+    if gpu.is_empty() {
+        area.draw_text(
+            "no GPU timings in this run",
+            &("sans-serif", 18).into_text_style(area),
+            (120, 200),
+        )
+        .map_err(err)
+    } else {
+        draw_legend(&mut ch)
     }
-    root.present().map_err(err)
 }
 
 fn register_font() {

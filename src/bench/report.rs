@@ -1,6 +1,6 @@
 //! The sweep's report: the table on stdout and the CSV of every run with its summary.
 
-use super::{Report, Sample, stats};
+use super::{Cell, Report, Sample, stats};
 use crate::output;
 use anyhow::Result;
 use std::fmt::Write as _;
@@ -77,85 +77,83 @@ pub fn write_csv(r: &Report, out: output::OutputFile) -> Result<output::Staged> 
     {
         let mut w = csv::Writer::from_writer(&mut buf);
         w.write_record(CSV_COLUMNS)?;
-        let f = |v: f64| format!("{v:.6e}");
         for c in &r.cells {
-            let (lc, tvd) = c.agreement.map_or((String::new(), String::new()), |a| {
-                (format!("{:.5}", a.log_corr), format!("{:.5}", a.tvd))
-            });
-            let note = c.note.clone().unwrap_or_default();
-            if c.samples.is_empty() {
-                w.write_record([
-                    "skipped",
-                    &c.iters.to_string(),
-                    c.backend.name(),
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    &note,
-                    &r.preset,
-                    "",
-                ])?;
-            }
-            for (i, s) in c.samples.iter().enumerate() {
-                w.write_record([
-                    "rep",
-                    &c.iters.to_string(),
-                    c.backend.name(),
-                    &(i + 1).to_string(),
-                    "",
-                    &f(s.calc),
-                    &f(s.render),
-                    &f(s.png),
-                    &f(s.total()),
-                    &f(c.iters as f64 / s.calc.max(1e-12)),
-                    &lc,
-                    &tvd,
-                    &note,
-                    &r.preset,
-                    &f(s.transient_share),
-                ])?;
-            }
-            if !c.samples.is_empty() {
-                let col =
-                    |g: fn(&Sample) -> f64| stats(&c.samples.iter().map(g).collect::<Vec<_>>());
-                let (calc, render, png, total, transient) = (
-                    col(|s| s.calc),
-                    col(|s| s.render),
-                    col(|s| s.png),
-                    col(Sample::total),
-                    col(|s| s.transient_share),
-                );
-                for (name, pick) in [("min", 0usize), ("median", 1), ("mean", 2)] {
-                    let p = |t: (f64, f64, f64)| [t.0, t.1, t.2][pick];
-                    w.write_record([
-                        "summary",
-                        &c.iters.to_string(),
-                        c.backend.name(),
-                        "",
-                        name,
-                        &f(p(calc)),
-                        &f(p(render)),
-                        &f(p(png)),
-                        &f(p(total)),
-                        &f(c.iters as f64 / p(calc).max(1e-12)),
-                        &lc,
-                        &tvd,
-                        &note,
-                        &r.preset,
-                        &f(p(transient)),
-                    ])?;
-                }
-            }
+            write_cell_rows(&mut w, r, c)?;
         }
         w.flush()?;
     }
     out.write_bytes(&buf)
+}
+
+/// Seconds (and points per second) in the CSV: six significant decimals in exponent form.
+fn sci(v: f64) -> String {
+    format!("{v:.6e}")
+}
+
+/// The rows of one cell: `skipped` (no samples), or one `rep` row per sample and the summaries.
+fn write_cell_rows(w: &mut csv::Writer<&mut Vec<u8>>, r: &Report, c: &Cell) -> Result<()> {
+    let (lc, tvd) = c.agreement.map_or((String::new(), String::new()), |a| {
+        (format!("{:.5}", a.log_corr), format!("{:.5}", a.tvd))
+    });
+    let note = c.note.clone().unwrap_or_default();
+    let iters = c.iters.to_string();
+    if c.samples.is_empty() {
+        let (b, p) = (c.backend.name(), r.preset.as_str());
+        let empty = "";
+        w.write_record([
+            "skipped", &iters, b, empty, empty, empty, empty, empty, empty, empty, empty, empty,
+            &note, p, empty,
+        ])?;
+        return Ok(());
+    }
+    for (i, s) in c.samples.iter().enumerate() {
+        w.write_record([
+            "rep",
+            &iters,
+            c.backend.name(),
+            &(i + 1).to_string(),
+            "",
+            &sci(s.calc),
+            &sci(s.render),
+            &sci(s.png),
+            &sci(s.total()),
+            &sci(c.iters as f64 / s.calc.max(1e-12)),
+            &lc,
+            &tvd,
+            &note,
+            &r.preset,
+            &sci(s.transient_share),
+        ])?;
+    }
+    let col = |g: fn(&Sample) -> f64| stats(&c.samples.iter().map(g).collect::<Vec<_>>());
+    let (calc, render, png, total, transient) = (
+        col(|s| s.calc),
+        col(|s| s.render),
+        col(|s| s.png),
+        col(Sample::total),
+        col(|s| s.transient_share),
+    );
+    for (name, pick) in [("min", 0usize), ("median", 1), ("mean", 2)] {
+        let p = |t: (f64, f64, f64)| [t.0, t.1, t.2][pick];
+        w.write_record([
+            "summary",
+            &iters,
+            c.backend.name(),
+            "",
+            name,
+            &sci(p(calc)),
+            &sci(p(render)),
+            &sci(p(png)),
+            &sci(p(total)),
+            &sci(c.iters as f64 / p(calc).max(1e-12)),
+            &lc,
+            &tvd,
+            &note,
+            &r.preset,
+            &sci(p(transient)),
+        ])?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

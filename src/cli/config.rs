@@ -10,8 +10,11 @@ use anyhow::{Result, anyhow, bail};
 
 /// A render's validated configuration.
 pub struct RenderConfig {
+    /// The loaded preset file (the window browses it).
     pub presets: Presets,
+    /// The validated job (its bounds from the flags, the preset or the pilot).
     pub job: Job,
+    /// How the counts become colours.
     pub style: Style,
     /// Fraction of pilot orbits that diverged.
     pub pilot_diverged: f64,
@@ -152,60 +155,21 @@ use crate::attractor::user::{Origin, UserMap};
 /// Applies `--equation`/`--formula`, `--start` and `--params` to a preset.
 pub fn apply_overrides(mut p: Preset, r: &RenderArgs) -> Result<Preset> {
     if let Some(eq) = &r.equation {
-        let eq = attractor::lookup_equation(eq)
-            .map_err(|e| anyhow!("--equation: {e} (attractors list --equations shows all)"))?;
-        if eq != p.equation {
-            p.equation = eq;
-            p.bounds = None; // the preset's view was of another map
-            p.params = vec![f64::NAN; eq.params().len()];
-            // The preset's name no longer describes the map: name the equation instead.
-            if r.name.is_none() {
-                p.name = eq
-                    .name()
-                    .split('_')
-                    .map(|w| w[..1].to_ascii_uppercase() + &w[1..])
-                    .collect::<Vec<_>>()
-                    .join("_");
-            }
-        }
+        apply_equation(&mut p, eq, r.name.is_none())?;
     }
     if let Some(StartPoint(s)) = &r.start {
         p.start = [s[0], s[1], s.get(2).copied().unwrap_or(0.0)];
     }
     if let Some(text) = &r.formula {
-        let map = UserMap::parse(text)
-            .map_err(|e| crate::message::Block(e.render(text, Origin::Flag("--formula"))))?;
-        let used = map.params_used();
-        p.params = (0..7)
-            .map(|i| if used[i] { f64::NAN } else { 0.0 })
-            .collect();
-        p.formula = Some(std::sync::Arc::new(map));
-        p.bounds = None;
-        if r.name.is_none() {
-            p.name = "Formula".into();
-        }
+        apply_formula(&mut p, text, r.name.is_none())?;
     }
     let owned: Vec<String> = match &p.formula {
         Some(m) => m.param_names_used().iter().map(|c| c.to_string()).collect(),
         None => p.equation.params().iter().map(|n| n.to_string()).collect(),
     };
     let names: Vec<&str> = owned.iter().map(String::as_str).collect();
-    // Index of a parameter name in `p.params` (a..g map to 0..6 for a formula).
-    let index = |p: &Preset, k: &str| -> Option<usize> {
-        match &p.formula {
-            Some(_) => names
-                .contains(&k)
-                .then(|| {
-                    attractor::user::PARAM_NAMES
-                        .iter()
-                        .position(|n| n.to_string() == k)
-                })
-                .flatten(),
-            None => p.equation.params().iter().position(|n| *n == k),
-        }
-    };
     for (k, v) in r.params.iter().flat_map(|p| &p.0) {
-        let i = index(&p, k).ok_or_else(|| {
+        let i = param_index(&p, &names, k).ok_or_else(|| {
             anyhow!(
                 "--params: '{}' has no parameter '{k}'; its parameters are {}",
                 p.map_name(),
@@ -214,28 +178,7 @@ pub fn apply_overrides(mut p: Preset, r: &RenderArgs) -> Result<Preset> {
         })?;
         p.params[i] = *v;
     }
-    let missing: Vec<&str> = names
-        .iter()
-        .filter(|n| index(&p, n).is_some_and(|i| p.params[i].is_nan()))
-        .copied()
-        .collect();
-    if !missing.is_empty() {
-        bail!(
-            "{} {}: give its parameters with --params ({} missing), for example --params {}",
-            if p.formula.is_some() {
-                "--formula"
-            } else {
-                "--equation"
-            },
-            p.map_name(),
-            missing.join(", "),
-            names
-                .iter()
-                .map(|n| format!("{n}=1"))
-                .collect::<Vec<_>>()
-                .join(",")
-        );
-    }
+    check_no_missing_params(&p, &names)?;
     if let Some(StartPoint(s)) = &r.start {
         check_start(&p).map_err(|e| {
             anyhow!(
@@ -251,6 +194,89 @@ pub fn apply_overrides(mut p: Preset, r: &RenderArgs) -> Result<Preset> {
     }
     attractor::check_params(p.equation, &p.params).map_err(|e| anyhow!("--params: {e}"))?;
     Ok(p)
+}
+
+/// `--equation`: another built-in map drops the preset's view and parameters (all to be given),
+/// and (when `rename`, i.e. without `--name`) names the preset after the equation.
+fn apply_equation(p: &mut Preset, eq: &str, rename: bool) -> Result<()> {
+    let eq = attractor::lookup_equation(eq)
+        .map_err(|e| anyhow!("--equation: {e} (attractors list --equations shows all)"))?;
+    if eq == p.equation {
+        return Ok(());
+    }
+    p.equation = eq;
+    p.bounds = None; // the preset's view was of another map
+    p.params = vec![f64::NAN; eq.params().len()];
+    // The preset's name no longer describes the map: name the equation instead.
+    if rename {
+        p.name = eq
+            .name()
+            .split('_')
+            .map(|w| w[..1].to_ascii_uppercase() + &w[1..])
+            .collect::<Vec<_>>()
+            .join("_");
+    }
+    Ok(())
+}
+
+/// `--formula`: the parsed map replaces the preset's; the parameters it reads are to be given
+/// (the others are 0), the view is chosen again, and (when `rename`) the preset is `Formula`.
+fn apply_formula(p: &mut Preset, text: &str, rename: bool) -> Result<()> {
+    let map = UserMap::parse(text)
+        .map_err(|e| crate::message::Block(e.render(text, Origin::Flag("--formula"))))?;
+    let used = map.params_used();
+    p.params = (0..7)
+        .map(|i| if used[i] { f64::NAN } else { 0.0 })
+        .collect();
+    p.formula = Some(std::sync::Arc::new(map));
+    p.bounds = None;
+    if rename {
+        p.name = "Formula".into();
+    }
+    Ok(())
+}
+
+/// Index of parameter `k` in `p.params`, if the map has it (a..g map to 0..6 for a formula,
+/// which has only the `names` it reads).
+fn param_index(p: &Preset, names: &[&str], k: &str) -> Option<usize> {
+    match &p.formula {
+        Some(_) => names
+            .contains(&k)
+            .then(|| {
+                attractor::user::PARAM_NAMES
+                    .iter()
+                    .position(|n| n.to_string() == k)
+            })
+            .flatten(),
+        None => p.equation.params().iter().position(|n| *n == k),
+    }
+}
+
+/// Refuses a map whose parameters (`names`) are not all given (still NaN), with an example.
+fn check_no_missing_params(p: &Preset, names: &[&str]) -> Result<()> {
+    let missing: Vec<&str> = names
+        .iter()
+        .filter(|n| param_index(p, names, n).is_some_and(|i| p.params[i].is_nan()))
+        .copied()
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    bail!(
+        "{} {}: give its parameters with --params ({} missing), for example --params {}",
+        if p.formula.is_some() {
+            "--formula"
+        } else {
+            "--equation"
+        },
+        p.map_name(),
+        missing.join(", "),
+        names
+            .iter()
+            .map(|n| format!("{n}=1"))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
 }
 
 /// `a, b, c` or `none`.

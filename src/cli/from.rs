@@ -118,16 +118,7 @@ fn de(rc: &Recipe, file: &str) -> Result<Option<crate::density::De>> {
 pub fn render_config_from(r: &RenderArgs, file: &std::path::Path) -> Result<RenderConfig> {
     let shown = file.display().to_string();
     let f = shown.as_str();
-    let rc = crate::recipe::load(file)
-        .and_then(|d| d.into_picture(&shown))
-        .map_err(|e| match e {
-            RecipeError::MissingField { .. }
-            | RecipeError::UnknownField { .. }
-            | RecipeError::Damaged { .. } => {
-                anyhow!("--from {e}; render it with flags instead of --from")
-            }
-            e => anyhow!("--from {e}"),
-        })?;
+    let rc = load_recipe(file, &shown)?;
     let given = |id: &str| r.given.has(id);
 
     // The map: the recipe's, with --equation, --formula, --start and --params over it.
@@ -138,27 +129,7 @@ pub fn render_config_from(r: &RenderArgs, file: &std::path::Path) -> Result<Rend
             bad(f, "start", format!("{:?}", rc.start), why)
         })?;
     }
-
-    // The style.
-    let shade = if given("shade") {
-        r.shade
-    } else {
-        shade(&rc, f)?
-    };
-    let background = if given("background") {
-        r.background.clone()
-    } else {
-        background(&rc, f)?
-    };
-    let span = if given("span") || given("shade") {
-        r.span
-    } else {
-        span(&rc, f, shade == ShadeArg::EqHist)?
-    };
-    if r.palette.is_none() {
-        palette(&rc, f)?;
-    }
-    let style = style(r.palette.as_deref(), &preset, shade, &background, span)?;
+    let style = style_from(r, &rc, f, &preset)?;
 
     // The canvas, the points and the print quality.
     let (w, h) = if given("size") {
@@ -167,19 +138,7 @@ pub fn render_config_from(r: &RenderArgs, file: &std::path::Path) -> Result<Rend
         let [w, h] = rc.size;
         check_size(w, h).map_err(|e| bad(f, "size", format!("{w}x{h}"), e))?
     };
-    let quality = Quality {
-        depth: if given("depth") {
-            r.depth
-        } else {
-            depth(&rc, f)?
-        },
-        supersample: if given("supersample") {
-            r.supersample
-        } else {
-            supersample(&rc, f)?
-        },
-        de: if given("de") { r.de } else { de(&rc, f)? },
-    };
+    let quality = quality_from(r, &rc, f)?;
     let points = if given("iters") {
         r.iters
     } else {
@@ -197,18 +156,7 @@ pub fn render_config_from(r: &RenderArgs, file: &std::path::Path) -> Result<Rend
     let exact = r.exact
         || r.backend == crate::Backend::CpuExact
         || (!given("exact") && rc.mode == crate::recipe::Mode::Exact);
-
-    // The view.
-    let bounds: Option<Bounds> = match r.bounds {
-        Some(b) => Some(check_bounds(b, canvas, exact).map_err(|e| anyhow!("--bounds {e}"))?),
-        None if ["equation", "formula", "aspect"].iter().any(|f| given(f)) => None,
-        None => {
-            let b = rc.bounds().map_err(|e| anyhow!("{f}: {e}"))?;
-            b.check_canvas(canvas.0, canvas.1, !exact)
-                .map_err(|e| bad(f, "bounds", b, e))?;
-            Some(b)
-        }
-    };
+    let bounds = bounds_from(r, &rc, f, canvas, exact)?;
 
     let mut builder = Job::builder(preset)
         .size(canvas.0, canvas.1)
@@ -227,5 +175,90 @@ pub fn render_config_from(r: &RenderArgs, file: &std::path::Path) -> Result<Rend
         style,
         pilot_diverged: pilot.diverged_fraction,
         quality,
+    })
+}
+
+/// The picture recipe in `file` (`shown` in messages); a recipe that cannot be read as a whole
+/// points at the flags instead.
+fn load_recipe(file: &std::path::Path, shown: &str) -> Result<Recipe> {
+    crate::recipe::load(file)
+        .and_then(|d| d.into_picture(shown))
+        .map_err(|e| match e {
+            RecipeError::MissingField { .. }
+            | RecipeError::UnknownField { .. }
+            | RecipeError::Damaged { .. } => {
+                anyhow!("--from {e}; render it with flags instead of --from")
+            }
+            e => anyhow!("--from {e}"),
+        })
+}
+
+/// The style: each of shade, background, span and palette from the flag when given, else from
+/// the recipe (checked).
+fn style_from(r: &RenderArgs, rc: &Recipe, f: &str, preset: &crate::Preset) -> Result<Style> {
+    let given = |id: &str| r.given.has(id);
+    let shade = if given("shade") {
+        r.shade
+    } else {
+        shade(rc, f)?
+    };
+    let background = if given("background") {
+        r.background.clone()
+    } else {
+        background(rc, f)?
+    };
+    let span = if given("span") || given("shade") {
+        r.span
+    } else {
+        span(rc, f, shade == ShadeArg::EqHist)?
+    };
+    if r.palette.is_none() {
+        palette(rc, f)?;
+    }
+    style(r.palette.as_deref(), preset, shade, &background, span)
+}
+
+/// The print quality: each of depth, supersample and `--de` from the flag when given, else from
+/// the recipe (checked).
+fn quality_from(r: &RenderArgs, rc: &Recipe, f: &str) -> Result<Quality> {
+    let given = |id: &str| r.given.has(id);
+    Ok(Quality {
+        depth: if given("depth") {
+            r.depth
+        } else {
+            depth(rc, f)?
+        },
+        supersample: if given("supersample") {
+            r.supersample
+        } else {
+            supersample(rc, f)?
+        },
+        de: if given("de") { r.de } else { de(rc, f)? },
+    })
+}
+
+/// The view: `--bounds` when given; none (the pilot frames it) when another map or framing is
+/// asked for; else the recipe's, checked against the `canvas`.
+fn bounds_from(
+    r: &RenderArgs,
+    rc: &Recipe,
+    f: &str,
+    canvas: (u32, u32),
+    exact: bool,
+) -> Result<Option<Bounds>> {
+    Ok(match r.bounds {
+        Some(b) => Some(check_bounds(b, canvas, exact).map_err(|e| anyhow!("--bounds {e}"))?),
+        None if ["equation", "formula", "aspect"]
+            .iter()
+            .any(|id| r.given.has(id)) =>
+        {
+            None
+        }
+        None => {
+            let b = rc.bounds().map_err(|e| anyhow!("{f}: {e}"))?;
+            b.check_canvas(canvas.0, canvas.1, !exact)
+                .map_err(|e| bad(f, "bounds", b, e))?;
+            Some(b)
+        }
     })
 }

@@ -322,6 +322,8 @@ pub fn parse_start(s: &str) -> Result<StartPoint, String> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParamList(pub Vec<(String, f64)>);
 
+/// `NAME=VALUE,...`: each value a finite number, each name once (the map's names are checked
+/// later, against the map).
 pub fn parse_params(s: &str) -> Result<ParamList, String> {
     let list = s
         .split(',')
@@ -353,6 +355,7 @@ pub fn parse_params(s: &str) -> Result<ParamList, String> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct RangeList(pub Vec<(String, f64, f64)>);
 
+/// `NAME=LO:HI,...`: finite bounds with `LO < HI`.
 pub fn parse_ranges(s: &str) -> Result<RangeList, String> {
     let list = s
         .split(',')

@@ -8,7 +8,35 @@ use crate::output::{Batch, Kind, OutputFile, Roles};
 use crate::shade::{Color, Palette, Shade, Style};
 use anyhow::{Result, anyhow, bail};
 
+/// Runs the sweep: checks the flags and outputs, measures, prints the table (or JSON), then
+/// writes the CSV and the plots together.
 pub fn run(b: &BenchArgs) -> Result<()> {
+    check_flags(b)?;
+    check_roles(b)?;
+    let presets = Presets::load(b.config.as_deref())?;
+    let preset = presets
+        .get(b.name.as_deref().unwrap_or("Clifford"))?
+        .clone();
+    let palette = Palette::from_name(preset.palette.as_deref().unwrap_or("fire"))
+        .map_err(|e| anyhow!("{e}"))?;
+    // Outputs are checked (and their temporary files made) before the sweep starts.
+    let outputs = Outputs::prepare(b)?;
+    let plan = plan_of(b, bench_job(b, preset)?, palette);
+    let report = bench::run(&plan)?;
+    if b.json {
+        super::json::print(&summary_json(&report))?;
+    } else {
+        crate::output::stdout::write(format!("{}{}", report.header, bench::table(&report)))?;
+    }
+    let written = outputs.write(&report, b.with_seed_figures)?;
+    if !b.quiet && !written.is_empty() {
+        eprintln!("wrote {}", written.join(", "));
+    }
+    Ok(())
+}
+
+/// Refuses flags that contradict each other or a time limit that is not a positive number.
+fn check_flags(b: &BenchArgs) -> Result<()> {
     if !b.max_seconds.is_finite() || b.max_seconds <= 0.0 {
         bail!(
             "--max-seconds {}: expected a finite positive number of seconds; give --no-skip to never skip a size",
@@ -33,6 +61,11 @@ pub fn run(b: &BenchArgs) -> Result<()> {
                 .join(",")
         );
     }
+    Ok(())
+}
+
+/// Checks that no file is both read and written, or written twice (the plot's SVG included).
+fn check_roles(b: &BenchArgs) -> Result<()> {
     // A --plot that is not a .png is named as such before its SVG's name is derived from it.
     if let Some(p) = &b.plot {
         OutputFile::check_for(p, Kind::Png, "--plot")?;
@@ -48,28 +81,11 @@ pub fn run(b: &BenchArgs) -> Result<()> {
             "give --plot another name",
         )
         .check()?;
-    let presets = Presets::load(b.config.as_deref())?;
-    let preset = presets
-        .get(b.name.as_deref().unwrap_or("Clifford"))?
-        .clone();
-    let palette = Palette::from_name(preset.palette.as_deref().unwrap_or("fire"))
-        .map_err(|e| anyhow!("{e}"))?;
-    // Outputs are checked (and their temporary files made) before the sweep starts.
-    let csv = b
-        .csv
-        .as_deref()
-        .map(|p| OutputFile::prepare(p, Kind::Csv))
-        .transpose()?;
-    let plot_png = b
-        .plot
-        .as_deref()
-        .map(|p| OutputFile::prepare_for(p, Kind::Png, "--plot"))
-        .transpose()?;
-    let plot_svg = b
-        .plot
-        .as_deref()
-        .map(|p| OutputFile::prepare_for(&p.with_extension("svg"), Kind::Svg, "--plot"))
-        .transpose()?;
+    Ok(())
+}
+
+/// The job every cell of the sweep renders (one point: each cell sets its own iterations).
+fn bench_job(b: &BenchArgs, preset: crate::Preset) -> Result<Job> {
     let (width, height) = b.size;
     // The sampled backends skip at most PILOT_MAX_SKIP (see Job); only cpu-exact honours more.
     let exact_only = b.backends.0.iter().all(|&x| x == crate::Backend::CpuExact);
@@ -81,14 +97,18 @@ pub fn run(b: &BenchArgs) -> Result<()> {
         );
     }
     // Bench runs keep the pilot's bounds as they are (fill), as the published study did.
-    let job = Job::builder(preset)
+    Ok(Job::builder(preset)
         .size(width, height)
         .points(1)
         .skip(b.skip)
         .exact(exact_only)
         .aspect(crate::job::Aspect::Fill)
-        .build()?;
-    let plan = BenchPlan {
+        .build()?)
+}
+
+/// The sweep's plan: the flags' sizes, repetitions and backends, shaded by equalised histogram.
+fn plan_of(b: &BenchArgs, job: Job, palette: Palette) -> BenchPlan {
+    BenchPlan {
         job,
         style: Style {
             shade: Shade::EqHist,
@@ -103,37 +123,61 @@ pub fn run(b: &BenchArgs) -> Result<()> {
         no_skip: b.no_skip,
         adapter: b.adapter.clone(),
         quiet: b.quiet,
-    };
-    let report = bench::run(&plan)?;
-    if b.json {
-        super::json::print(&summary_json(&report))?;
-    } else {
-        crate::output::stdout::write(format!("{}{}", report.header, bench::table(&report)))?;
     }
-    // Every file is written before any is put in place: a failure leaves the old ones as they were.
-    let mut batch = Batch::new();
-    if let Some(out) = csv {
-        batch.push(bench::write_csv(&report, out)?);
+}
+
+/// The files the sweep writes, prepared (temporary files made) before it starts.
+struct Outputs {
+    csv: Option<OutputFile>,
+    plot: Option<(OutputFile, OutputFile)>,
+}
+
+impl Outputs {
+    fn prepare(b: &BenchArgs) -> Result<Outputs> {
+        let csv = b
+            .csv
+            .as_deref()
+            .map(|p| OutputFile::prepare(p, Kind::Csv))
+            .transpose()?;
+        let png = b
+            .plot
+            .as_deref()
+            .map(|p| OutputFile::prepare_for(p, Kind::Png, "--plot"))
+            .transpose()?;
+        let svg = b
+            .plot
+            .as_deref()
+            .map(|p| OutputFile::prepare_for(&p.with_extension("svg"), Kind::Svg, "--plot"))
+            .transpose()?;
+        Ok(Outputs {
+            csv,
+            plot: png.zip(svg),
+        })
     }
-    if let (Some(png), Some(svg)) = (plot_png, plot_svg) {
-        const PLOT_SIZE: (u32, u32) = (1600, 1200);
-        let rgb = bench::plot::render_rgb(&report, b.with_seed_figures, PLOT_SIZE)?;
-        let rgba: Vec<u8> = rgb
-            .chunks_exact(3)
-            .flat_map(|p| [p[0], p[1], p[2], 255])
-            .collect();
-        let text =
-            crate::output::PngText::plain("attractors bench: calculation and rendering times");
-        batch.push(png.write_png(&rgba, PLOT_SIZE.0, PLOT_SIZE.1, &text)?);
-        batch.push(svg.write_bytes(
-            bench::plot::render_svg(&report, b.with_seed_figures, PLOT_SIZE)?.as_bytes(),
-        )?);
+
+    /// Writes every file before any is put in place: a failure leaves the old ones as they were.
+    /// Returns the paths written.
+    fn write(self, report: &bench::Report, seed_figures: bool) -> Result<Vec<String>> {
+        let mut batch = Batch::new();
+        if let Some(out) = self.csv {
+            batch.push(bench::write_csv(report, out)?);
+        }
+        if let Some((png, svg)) = self.plot {
+            const PLOT_SIZE: (u32, u32) = (1600, 1200);
+            let rgb = bench::plot::render_rgb(report, seed_figures, PLOT_SIZE)?;
+            let rgba: Vec<u8> = rgb
+                .chunks_exact(3)
+                .flat_map(|p| [p[0], p[1], p[2], 255])
+                .collect();
+            let text =
+                crate::output::PngText::plain("attractors bench: calculation and rendering times");
+            batch.push(png.write_png(&rgba, PLOT_SIZE.0, PLOT_SIZE.1, &text)?);
+            batch.push(svg.write_bytes(
+                bench::plot::render_svg(report, seed_figures, PLOT_SIZE)?.as_bytes(),
+            )?);
+        }
+        batch.commit()
     }
-    let written = batch.commit()?;
-    if !b.quiet && !written.is_empty() {
-        eprintln!("wrote {}", written.join(", "));
-    }
-    Ok(())
 }
 
 /// `bench --json`: the preset, the size and per size and backend the min/median/mean seconds of

@@ -24,6 +24,7 @@ use anyhow::Result;
 /// How a run ended, for the exit code.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
+    /// Ran to the end.
     Complete,
     /// Stopped early (Ctrl-C, SIGTERM, SIGHUP); what was accumulated was written.
     Interrupted,

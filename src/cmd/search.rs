@@ -17,6 +17,8 @@ use std::io::IsTerminal as _;
 use std::sync::Arc;
 use std::time::Instant;
 
+/// `attractors search`: screens candidates (or scores presets with `--score`), prints the
+/// results and writes the requested outputs.
 pub fn run(args: &SearchArgs) -> Result<()> {
     if args.score.is_empty() {
         if let Some(c) = &args.config {

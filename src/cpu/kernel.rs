@@ -94,20 +94,31 @@ impl Isa {
 /// What a group reports: points spent (counted, outside or diverged) and uncounted transient steps.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct GroupDone {
+    /// Points spent: counted, outside or diverged (the job's budget).
     pub points: u64,
+    /// Map evaluations spent on uncounted decorrelation steps.
     pub transient: u64,
 }
 
 /// One group of orbits `first..first + count` and where its results go.
 pub struct Group<'a> {
+    /// The job (map, parameters, binning).
     pub job: &'a Job,
+    /// How many points each orbit id spends.
     pub plan: &'a OrbitPlan,
+    /// Start points of every orbit and restart.
     pub pool: &'a SeedPool,
+    /// Cancellation.
     pub ctl: &'a Control,
+    /// The first orbit id of the group.
     pub first: u64,
+    /// Orbits in the group (at most the kernel's lanes).
     pub count: usize,
+    /// The shared counts the group's points land in.
     pub canvas: &'a Canvas,
+    /// The thread's scatter buffer in front of `canvas`.
     pub scatter: &'a mut Scatter,
+    /// The thread's tally, added to when the group ends.
     pub tally: &'a mut Tally,
 }
 
@@ -159,118 +170,192 @@ impl Group<'_> {
         mut step: impl FnMut([V<N>; 3]) -> [V<N>; 3],
         redo: impl Fn([f32; 3]) -> Option<[f32; 3]>,
     ) -> GroupDone {
-        let key = self.job.key();
         let bin = self.job.binner().to_f32();
-        let limit = DIVERGENCE_LIMIT as f32;
-        let decorrelation = self.pool.decorrelation();
         let (canvas, scatter, ctl) = (self.canvas, self.scatter, self.ctl);
-        let id = |l: usize| self.first + l as u64;
+        let orbits = Orbits {
+            key: self.job.key(),
+            pool: self.pool,
+            first: self.first,
+            decorrelation: self.pool.decorrelation(),
+        };
+        let mut s = Lanes::<N>::start(&orbits, self.plan, self.count);
+        let total: u64 = s.remaining.iter().sum();
+        while s.remaining.iter().any(|&r| r > 0) && !ctl.is_cancelled() {
+            let uniform = s.remaining.iter().all(|&r| r > 0) && s.decor.iter().all(|&d| d == 0);
+            if uniform {
+                if s.uniform_block(&mut step, &bin, canvas, scatter) {
+                    continue;
+                }
+            } else {
+                s.prev = s.p;
+                s.p = step(s.p);
+            }
+            s.settle_step(&orbits, &redo, &bin, canvas, scatter);
+        }
+        self.tally.add(&s.t);
+        GroupDone {
+            points: total - s.remaining.iter().sum::<u64>(),
+            transient: s.transient,
+        }
+    }
+}
 
-        let mut remaining: [u64; N] = std::array::from_fn(|l| {
-            if l < self.count {
-                self.plan.len_of(id(l))
+/// Where a group's orbits start and restart: the seed pool, the job's key and the first id.
+struct Orbits<'a> {
+    key: u32,
+    pool: &'a SeedPool,
+    first: u64,
+    decorrelation: u64,
+}
+
+impl Orbits<'_> {
+    /// The start point of lane `l`'s orbit after `restarts` divergences.
+    #[inline(always)]
+    fn start(&self, l: usize, restarts: u32) -> [f32; 3] {
+        self.pool.start(self.key, self.first + l as u64, restarts)
+    }
+}
+
+/// The state of N lanes: each lane's points left to spend, restarts and decorrelation steps left,
+/// its current and previous point, and the group's tallies so far.
+struct Lanes<const N: usize> {
+    remaining: [u64; N],
+    restarts: [u32; N],
+    decor: [u64; N],
+    p: [V<N>; 3],
+    prev: [V<N>; 3],
+    t: Tally,
+    transient: u64,
+}
+
+/// True when a lane of `p` is out of the divergence bounds (or has a NaN z).
+#[inline(always)]
+fn any_lane_out<const N: usize>(p: &[V<N>; 3], limit: f32) -> bool {
+    let mut bad = 0u32;
+    for l in 0..N {
+        bad +=
+            !(p[0].0[l].abs() <= limit && p[1].0[l].abs() <= limit && !p[2].0[l].is_nan()) as u32;
+    }
+    bad > 0
+}
+
+impl<const N: usize> Lanes<N> {
+    /// Every lane at its first start point, with its share of the plan (lanes past `count`: none).
+    #[inline(always)]
+    fn start(orbits: &Orbits, plan: &OrbitPlan, count: usize) -> Self {
+        let remaining: [u64; N] = std::array::from_fn(|l| {
+            if l < count {
+                plan.len_of(orbits.first + l as u64)
             } else {
                 0
             }
         });
-        let total: u64 = remaining.iter().sum();
-        let mut restarts = [0u32; N];
-        let mut decor = [decorrelation; N];
         let mut p = [V([0.0; N]); 3];
         for l in 0..N {
-            let s = self.pool.start(key, id(l), 0);
+            let s = orbits.start(l, 0);
             for c in 0..3 {
                 p[c].0[l] = s[c];
             }
         }
-        let mut prev = p;
-        let mut t = Tally::default();
-        let mut transient = 0u64;
+        Lanes {
+            remaining,
+            restarts: [0; N],
+            decor: [orbits.decorrelation; N],
+            p,
+            prev: p,
+            t: Tally::default(),
+            transient: 0,
+        }
+    }
 
-        while remaining.iter().any(|&r| r > 0) && !ctl.is_cancelled() {
-            let uniform = remaining.iter().all(|&r| r > 0) && decor.iter().all(|&d| d == 0);
-            if uniform {
-                // Fast path: every lane counts. Binning is branch-free; a divergence ends the
-                // block, and the step already taken is handled lane by lane below.
-                let n = remaining
-                    .iter()
-                    .copied()
-                    .min()
-                    .unwrap_or(0)
-                    .min(CHECK_EVERY);
-                let (mut steps, mut inside_sum) = (0u64, 0u64);
-                while steps < n {
-                    prev = p;
-                    p = step(p);
-                    // Lanes out of the divergence bounds (or with a NaN z) end the block.
-                    let mut bad = 0u32;
-                    for l in 0..N {
-                        bad += !(p[0].0[l].abs() <= limit
-                            && p[1].0[l].abs() <= limit
-                            && !p[2].0[l].is_nan()) as u32;
-                    }
-                    if bad > 0 {
-                        break;
-                    }
-                    steps += 1;
-                    let (mut idx, mut inside) = ([0u32; N], [0u32; N]);
-                    bin_lanes(&bin, &p[0], &p[1], &mut idx, &mut inside);
-                    scatter.push_lanes(canvas, &idx, &inside);
-                    for l in 0..N {
-                        inside_sum += inside[l] as u64;
-                    }
-                }
-                t.counted += inside_sum;
-                t.outside += steps * N as u64 - inside_sum;
-                remaining.iter_mut().for_each(|r| *r -= steps);
-                if steps == n {
-                    continue;
-                }
-            } else {
-                prev = p;
-                p = step(p);
+    /// Fast path, while every lane counts: steps all lanes up to the shortest lane's remaining
+    /// points (at most [`CHECK_EVERY`]), binning branch-free. Returns true when the block ran to
+    /// its end; false when a lane diverged, with that step taken and left for [`Self::settle_step`].
+    #[inline(always)]
+    fn uniform_block(
+        &mut self,
+        step: &mut impl FnMut([V<N>; 3]) -> [V<N>; 3],
+        bin: &Binner32,
+        canvas: &Canvas,
+        scatter: &mut Scatter,
+    ) -> bool {
+        let limit = DIVERGENCE_LIMIT as f32;
+        let n = self
+            .remaining
+            .iter()
+            .copied()
+            .min()
+            .unwrap_or(0)
+            .min(CHECK_EVERY);
+        let (mut steps, mut inside_sum) = (0u64, 0u64);
+        while steps < n {
+            self.prev = self.p;
+            self.p = step(self.p);
+            // Lanes out of the divergence bounds (or with a NaN z) end the block.
+            if any_lane_out(&self.p, limit) {
+                break;
             }
-            // One step (already taken), lane by lane: divergence, decorrelation, finished lanes.
+            steps += 1;
+            let (mut idx, mut inside) = ([0u32; N], [0u32; N]);
+            bin_lanes(bin, &self.p[0], &self.p[1], &mut idx, &mut inside);
+            scatter.push_lanes(canvas, &idx, &inside);
             for l in 0..N {
-                if remaining[l] == 0 {
-                    continue;
-                }
-                let (mut x, mut y) = (p[0].0[l], p[1].0[l]);
-                let finished = x.abs() <= limit && y.abs() <= limit && !p[2].0[l].is_nan();
-                if !finished && let Some(q) = redo([0, 1, 2].map(|c| prev[c].0[l])) {
-                    for c in 0..3 {
-                        p[c].0[l] = q[c];
-                    }
-                    (x, y) = (q[0], q[1]);
-                }
-                if !(x.abs() <= limit && y.abs() <= limit) {
-                    t.diverged += 1;
-                    remaining[l] -= 1;
-                    restarts[l] += 1;
-                    let s = self.pool.start(key, id(l), restarts[l]);
-                    for c in 0..3 {
-                        p[c].0[l] = s[c];
-                    }
-                    decor[l] = decorrelation;
-                } else if decor[l] > 0 {
-                    decor[l] -= 1;
-                    transient += 1;
-                } else {
-                    remaining[l] -= 1;
-                    match bin.bin(x, y) {
-                        Some(i) => {
-                            scatter.push(canvas, i);
-                            t.counted += 1;
-                        }
-                        None => t.outside += 1,
-                    }
-                }
+                inside_sum += inside[l] as u64;
             }
         }
-        self.tally.add(&t);
-        GroupDone {
-            points: total - remaining.iter().sum::<u64>(),
-            transient,
+        self.t.counted += inside_sum;
+        self.t.outside += steps * N as u64 - inside_sum;
+        self.remaining.iter_mut().for_each(|r| *r -= steps);
+        steps == n
+    }
+
+    /// One step (already taken), lane by lane: divergence (redone with `redo` first, then a
+    /// restart), decorrelation, finished lanes, and the binning of the lanes that count.
+    #[inline(always)]
+    fn settle_step(
+        &mut self,
+        orbits: &Orbits,
+        redo: &impl Fn([f32; 3]) -> Option<[f32; 3]>,
+        bin: &Binner32,
+        canvas: &Canvas,
+        scatter: &mut Scatter,
+    ) {
+        let limit = DIVERGENCE_LIMIT as f32;
+        let p = &mut self.p;
+        for l in 0..N {
+            if self.remaining[l] == 0 {
+                continue;
+            }
+            let (mut x, mut y) = (p[0].0[l], p[1].0[l]);
+            let finished = x.abs() <= limit && y.abs() <= limit && !p[2].0[l].is_nan();
+            if !finished && let Some(q) = redo([0, 1, 2].map(|c| self.prev[c].0[l])) {
+                for c in 0..3 {
+                    p[c].0[l] = q[c];
+                }
+                (x, y) = (q[0], q[1]);
+            }
+            if !(x.abs() <= limit && y.abs() <= limit) {
+                self.t.diverged += 1;
+                self.remaining[l] -= 1;
+                self.restarts[l] += 1;
+                let s = orbits.start(l, self.restarts[l]);
+                for c in 0..3 {
+                    p[c].0[l] = s[c];
+                }
+                self.decor[l] = orbits.decorrelation;
+            } else if self.decor[l] > 0 {
+                self.decor[l] -= 1;
+                self.transient += 1;
+            } else {
+                self.remaining[l] -= 1;
+                match bin.bin(x, y) {
+                    Some(i) => {
+                        scatter.push(canvas, i);
+                        self.t.counted += 1;
+                    }
+                    None => self.t.outside += 1,
+                }
+            }
         }
     }
 }

@@ -3,9 +3,9 @@
 
 pub mod canvas;
 mod exact;
-pub mod kernel;
+pub(crate) mod kernel;
 mod sampled;
-pub mod scatter;
+pub(crate) mod scatter;
 
 pub use exact::ExactEngine;
 pub use sampled::{MAX_ORBIT_LEN, SampledEngine, orbit_plan};

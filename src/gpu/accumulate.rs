@@ -3,6 +3,7 @@
 //! could wrap, and reads the totals back into a [`Histogram`]. The counts and totals span one
 //! storage binding or several ([`super::bindings`]); the pipelines are built per binding count.
 
+use super::bindings::Split;
 use super::budget::Budget;
 use super::compose::{compose_accumulate_bindings, map_step_wgsl, validate_wgsl};
 use super::pipelines::Pipelines;
@@ -28,32 +29,33 @@ const FOLD_EVERY: u64 = 1 << 26;
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Pod, Zeroable)]
 pub struct AccumulateParams {
-    pub k0: [f32; 4],
-    pub k1: [f32; 4],
-    pub jitter: [f32; 4],
-    pub bounds: [f32; 4],
-    pub scale: [f32; 4],
-    pub width: u32,
-    pub height: u32,
-    pub key: u32,
-    pub decorrelation: u32,
-    pub base: u32,
-    pub first_id: u32,
-    pub end_id: u32,
-    pub last_id: u32,
-    pub last_len: u32,
-    pub invocations: u32,
-    pub orbit_len: u32,
-    pub init: u32,
-    pub stride_x: u32,
-    pub pool_len: u32,
-    pub per_buffer: u32,
-    pub _pad1: u32,
+    k0: [f32; 4],
+    k1: [f32; 4],
+    jitter: [f32; 4],
+    bounds: [f32; 4],
+    scale: [f32; 4],
+    width: u32,
+    height: u32,
+    key: u32,
+    decorrelation: u32,
+    base: u32,
+    first_id: u32,
+    end_id: u32,
+    last_id: u32,
+    last_len: u32,
+    invocations: u32,
+    orbit_len: u32,
+    init: u32,
+    stride_x: u32,
+    pool_len: u32,
+    per_buffer: u32,
+    _pad1: u32,
 }
 
 /// The compute pipelines of one equation (accumulate + fold), per number of histogram bindings
 /// (built when a job first needs them; one binding at once).
 pub struct AccumulatePass {
+    /// The built-in equation whose step the pipelines inline.
     pub equation: Equation,
     /// The map's key ([`crate::attractor::Preset::map_key`]): the pass serves jobs of this map only.
     pub map: String,
@@ -178,21 +180,7 @@ impl Accumulator {
         );
         let split = ctx.check_size(job.width, job.height)?;
         let plan = OrbitPlan::new(job.iters);
-        let mut end = range.end.min(plan.orbits);
-        if job.iters == u64::MAX {
-            // An open-ended job (the window): the first 2^31 - 1 orbits, about 8.8e12 points.
-            end = end.min((1 << 31) - 1);
-        }
-        let range = OrbitRange {
-            start: range.start.min(end),
-            end,
-        };
-        if end >= 1 << 31 {
-            return Err(GpuError::Other(format!(
-                "{} points make {end} orbits, more than one GPU job can number (2^31); split the render, or use --backend cpu",
-                job.iters
-            )));
-        }
+        let range = numbered_range(job, &plan, range)?;
         let invocations = invocations_for(ctx);
         let bins = job.width as u64 * job.height as u64;
         let pool = SeedPool::for_job(job);
@@ -210,38 +198,15 @@ impl Accumulator {
         let stride = acc_groups
             .max(fold_groups)
             .min(ctx.limits.max_compute_workgroups_per_dimension);
-        let k = job.preset.kernel_params().map(|v| v as f32);
-        let b = job.binner();
-        let jitter = pool.jitter();
-        let last = plan.orbits.saturating_sub(1);
-        let params = AccumulateParams {
-            k0: [k[0], k[1], k[2], k[3]],
-            k1: [k[4], k[5], k[6], 0.0],
-            jitter: [jitter[0], jitter[1], 0.0, 0.0],
-            bounds: [
-                b.bounds.xmin as f32,
-                b.bounds.xmax as f32,
-                b.bounds.ymin as f32,
-                b.bounds.ymax as f32,
-            ],
-            scale: [b.sx as f32, b.tx as f32, b.sy as f32, b.ty as f32],
-            width: job.width,
-            height: job.height,
-            key: job.key(),
-            decorrelation: pool.decorrelation().min(u32::MAX as u64) as u32,
-            base: 0,
-            first_id: range.start as u32,
-            end_id: range.end as u32,
-            last_id: last.min(u32::MAX as u64) as u32,
-            last_len: plan.len_of(last) as u32,
+        let params = accumulate_params(
+            job,
+            &pool,
+            &plan,
+            &range,
+            &targets.split,
             invocations,
-            orbit_len: plan.len as u32,
-            init: 1,
-            stride_x: stride,
-            pool_len: pool.points().len() as u32,
-            per_buffer: split.per_buffer as u32,
-            _pad1: 0,
-        };
+            stride,
+        );
         Ok(Accumulator {
             targets,
             pipelines,
@@ -394,6 +359,71 @@ impl Accumulator {
             ctx.wait()?;
         }
         Ok(())
+    }
+}
+
+/// `range` cut to the job's orbits (an open-ended job, the window's, to the first 2^31 - 1);
+/// refused when its orbits cannot be numbered in the shader's u32 ids.
+fn numbered_range(job: &Job, plan: &OrbitPlan, range: OrbitRange) -> Result<OrbitRange, GpuError> {
+    let mut end = range.end.min(plan.orbits);
+    if job.iters == u64::MAX {
+        // An open-ended job (the window): the first 2^31 - 1 orbits, about 8.8e12 points.
+        end = end.min((1 << 31) - 1);
+    }
+    if end >= 1 << 31 {
+        return Err(GpuError::Other(format!(
+            "{} points make {end} orbits, more than one GPU job can number (2^31); split the render, or use --backend cpu",
+            job.iters
+        )));
+    }
+    Ok(OrbitRange {
+        start: range.start.min(end),
+        end,
+    })
+}
+
+/// The first batch's uniforms of `accumulate.wgsl` for `range` of `job` (`init` set: the orbit
+/// states start from the pool).
+fn accumulate_params(
+    job: &Job,
+    pool: &SeedPool,
+    plan: &OrbitPlan,
+    range: &OrbitRange,
+    split: &Split,
+    invocations: u32,
+    stride: u32,
+) -> AccumulateParams {
+    let k = job.preset.kernel_params().map(|v| v as f32);
+    let b = job.binner();
+    let jitter = pool.jitter();
+    let last = plan.orbits.saturating_sub(1);
+    AccumulateParams {
+        k0: [k[0], k[1], k[2], k[3]],
+        k1: [k[4], k[5], k[6], 0.0],
+        jitter: [jitter[0], jitter[1], 0.0, 0.0],
+        bounds: [
+            b.bounds.xmin as f32,
+            b.bounds.xmax as f32,
+            b.bounds.ymin as f32,
+            b.bounds.ymax as f32,
+        ],
+        scale: [b.sx as f32, b.tx as f32, b.sy as f32, b.ty as f32],
+        width: job.width,
+        height: job.height,
+        key: job.key(),
+        decorrelation: pool.decorrelation().min(u32::MAX as u64) as u32,
+        base: 0,
+        first_id: range.start as u32,
+        end_id: range.end as u32,
+        last_id: last.min(u32::MAX as u64) as u32,
+        last_len: plan.len_of(last) as u32,
+        invocations,
+        orbit_len: plan.len as u32,
+        init: 1,
+        stride_x: stride,
+        pool_len: pool.points().len() as u32,
+        per_buffer: split.per_buffer as u32,
+        _pad1: 0,
     }
 }
 

@@ -13,6 +13,7 @@ pub(super) struct Budget {
 }
 
 impl Budget {
+    /// The budget of `range`'s orbits under `plan`, spent by `invocations` GPU threads.
     pub fn new(plan: &OrbitPlan, range: OrbitRange, invocations: u32) -> Budget {
         let inv = invocations as u64;
         let ids = range.end - range.start;

@@ -9,11 +9,17 @@ use std::sync::{Arc, Mutex};
 /// device loss are recorded here and turned into [`GpuError`]s by the passes).
 #[derive(Clone)]
 pub struct GpuContext {
+    /// The wgpu instance the adapter came from.
     pub instance: wgpu::Instance,
+    /// The adapter (physical device) in use.
     pub adapter: wgpu::Adapter,
+    /// The logical device every GPU object is made on.
     pub device: wgpu::Device,
+    /// The device's queue.
     pub queue: wgpu::Queue,
+    /// The adapter's name, backend and driver (for messages).
     pub info: wgpu::AdapterInfo,
+    /// The limits the device was opened with (raised to what the adapter allows).
     pub limits: wgpu::Limits,
     fault: Arc<Mutex<Option<String>>>,
 }

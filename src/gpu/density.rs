@@ -60,6 +60,7 @@ pub struct DensityPass {
 }
 
 impl DensityPass {
+    /// Compiles `density.wgsl` and its classify and gather pipelines on `ctx`.
     pub fn new(ctx: &GpuContext) -> DensityPass {
         let device = &ctx.device;
         let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
@@ -104,7 +105,23 @@ impl DensityPass {
         let Some(rows) = band_rows(w, h, reach, ctx.binding_bytes().0) else {
             return Ok(None);
         };
+        let bufs = self.buffers(ctx, kernels, w, h, rows);
+        let mut out = Vec::with_capacity(w as usize * h as usize);
+        let mut first = 0u32;
+        while first < h {
+            let rows_out = rows.min(h - first);
+            self.run_band(ctx, &bufs, hist, kernels, first..first + rows_out, &mut out)?;
+            first += rows_out;
+        }
+        ctx.check()?;
+        Ok(Some(out))
+    }
+
+    /// The tables, a band's buffers (of `rows` output rows of a `w` x `h` canvas) and their
+    /// bind group, made once per estimate and reused by every band.
+    fn buffers(&self, ctx: &GpuContext, kernels: &Kernels, w: u32, h: u32, rows: u32) -> Bands {
         let device = &ctx.device;
+        let reach = kernels.reach() as u32;
         let (table, taps) = tables(kernels);
         let init = |label: &str, contents: &[u8], usage| {
             device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
@@ -151,55 +168,81 @@ impl DensityPass {
                 })
                 .collect::<Vec<_>>(),
         });
-        let mut out = Vec::with_capacity(w as usize * h as usize);
-        let mut first = 0u32;
-        while first < h {
-            let rows_out = rows.min(h - first);
-            let top = first.saturating_sub(reach);
-            let bottom = (first + rows_out + reach).min(h);
-            let band = &hist.counts[top as usize * w as usize..bottom as usize * w as usize];
-            let pairs: Vec<u32> = band
-                .iter()
-                .flat_map(|&c| [c as u32, (c >> 32) as u32])
-                .collect();
-            ctx.queue
-                .write_buffer(&counts, 0, bytemuck::cast_slice(&pairs));
-            let p = DeParams {
-                width: w,
-                rows_in: bottom - top,
-                first_out: first - top,
-                rows_out,
-                reach,
-                levels: kernels.taps.len() as u32,
-                _pad: [0; 2],
-            };
-            ctx.queue.write_buffer(&params, 0, bytemuck::bytes_of(&p));
-            let mut enc = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
+        Bands {
+            counts,
+            density,
+            params,
+            bind,
+        }
+    }
+
+    /// Estimates the output `rows` (reading their halo of the kernels' reach) and appends them
+    /// to `out`.
+    fn run_band(
+        &self,
+        ctx: &GpuContext,
+        bufs: &Bands,
+        hist: &Histogram,
+        kernels: &Kernels,
+        rows: std::ops::Range<u32>,
+        out: &mut Vec<f64>,
+    ) -> Result<(), GpuError> {
+        let (w, h) = (hist.width, hist.height);
+        let (first, rows_out) = (rows.start, rows.end - rows.start);
+        let reach = kernels.reach() as u32;
+        let top = first.saturating_sub(reach);
+        let bottom = (first + rows_out + reach).min(h);
+        let band = &hist.counts[top as usize * w as usize..bottom as usize * w as usize];
+        let pairs: Vec<u32> = band
+            .iter()
+            .flat_map(|&c| [c as u32, (c >> 32) as u32])
+            .collect();
+        ctx.queue
+            .write_buffer(&bufs.counts, 0, bytemuck::cast_slice(&pairs));
+        let p = DeParams {
+            width: w,
+            rows_in: bottom - top,
+            first_out: first - top,
+            rows_out,
+            reach,
+            levels: kernels.taps.len() as u32,
+            _pad: [0; 2],
+        };
+        ctx.queue
+            .write_buffer(&bufs.params, 0, bytemuck::bytes_of(&p));
+        let mut enc = ctx
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
                 label: Some("gpu.density.encoder"),
             });
-            {
-                let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                    label: Some("gpu.density.pass"),
-                    timestamp_writes: None,
-                });
-                pass.set_bind_group(0, &bind, &[]);
-                pass.set_pipeline(&self.classify);
-                pass.dispatch_workgroups(w.div_ceil(16), p.rows_in.div_ceil(16), 1);
-                pass.set_pipeline(&self.gather);
-                pass.dispatch_workgroups(w.div_ceil(16), rows_out.div_ceil(16), 1);
-            }
-            ctx.queue.submit([enc.finish()]);
-            let bytes = readback::read_buffer(ctx, &density, rows_out as u64 * w as u64 * 4)?;
-            out.extend(
-                bytemuck::cast_slice::<u8, f32>(&bytes)
-                    .iter()
-                    .map(|&v| v as f64),
-            );
-            first += rows_out;
+        {
+            let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some("gpu.density.pass"),
+                timestamp_writes: None,
+            });
+            pass.set_bind_group(0, &bufs.bind, &[]);
+            pass.set_pipeline(&self.classify);
+            pass.dispatch_workgroups(w.div_ceil(16), p.rows_in.div_ceil(16), 1);
+            pass.set_pipeline(&self.gather);
+            pass.dispatch_workgroups(w.div_ceil(16), rows_out.div_ceil(16), 1);
         }
-        ctx.check()?;
-        Ok(Some(out))
+        ctx.queue.submit([enc.finish()]);
+        let bytes = readback::read_buffer(ctx, &bufs.density, rows_out as u64 * w as u64 * 4)?;
+        out.extend(
+            bytemuck::cast_slice::<u8, f32>(&bytes)
+                .iter()
+                .map(|&v| v as f64),
+        );
+        Ok(())
     }
+}
+
+/// The buffers one estimate's bands write or read (the bind group holds the others).
+struct Bands {
+    counts: wgpu::Buffer,
+    density: wgpu::Buffer,
+    params: wgpu::Buffer,
+    bind: wgpu::BindGroup,
 }
 
 /// The level table and the taps (each level's centre and one side) as the shader reads them.

@@ -9,8 +9,11 @@ use super::compose::compose_accumulate_bindings;
 
 /// The pipelines and bind group layout of one binding count.
 pub(super) struct Pipelines {
+    /// The bind group layout of `accumulate.wgsl` for this many histogram bindings.
     pub layout: wgpu::BindGroupLayout,
+    /// The accumulate pipeline (`cs_accumulate`).
     pub accumulate: wgpu::ComputePipeline,
+    /// The fold pipeline (`cs_fold`): u32 counts into the 64-bit totals.
     pub fold: wgpu::ComputePipeline,
 }
 
@@ -38,6 +41,7 @@ fn buffer_entry(binding: u32, ty: wgpu::BufferBindingType) -> wgpu::BindGroupLay
 }
 
 impl Pipelines {
+    /// Compiles the accumulate shader with `map_step` for `bindings` histogram bindings.
     pub fn build(ctx: &GpuContext, map_step: &str, bindings: u32) -> Pipelines {
         let src = compose_accumulate_bindings(map_step, bindings);
         let device = &ctx.device;

@@ -15,19 +15,19 @@ const FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Pod, Zeroable)]
 pub struct ShadeParams {
-    pub background: [f32; 4],
-    pub width: u32,
-    pub height: u32,
-    pub shade: u32,
-    pub n_colors: u32,
-    pub lo: f32,
-    pub hi: f32,
-    pub n_levels: u32,
-    pub _pad: u32,
-    pub offset: [u32; 2],
-    pub clip_lo: [u32; 2],
-    pub clip_hi: [u32; 2],
-    pub _pad2: [u32; 2],
+    background: [f32; 4],
+    width: u32,
+    height: u32,
+    shade: u32,
+    n_colors: u32,
+    lo: f32,
+    hi: f32,
+    n_levels: u32,
+    _pad: u32,
+    offset: [u32; 2],
+    clip_lo: [u32; 2],
+    clip_hi: [u32; 2],
+    _pad2: [u32; 2],
 }
 
 /// The shade pipeline (made once).
@@ -121,93 +121,69 @@ impl ShadePass {
         style: &Style,
     ) -> Result<wgpu::BindGroup, GpuError> {
         ctx.check_one_binding(hist.width, hist.height)?;
-        let device = &ctx.device;
         let tone = ToneMap::of(hist, style);
-        let bg = style.background.0.map(|v| v as f32 / 255.0);
-        let split = |c: u64| [c as u32, (c >> 32) as u32];
-        let params = ShadeParams {
-            background: bg,
-            width: hist.width,
-            height: hist.height,
-            shade: style.shade.index(),
-            n_colors: style.palette.colors.len() as u32,
-            lo: tone.lo as f32,
-            hi: tone.hi as f32,
-            n_levels: tone.values.len() as u32,
-            _pad: 0,
-            offset: split(tone.offset),
-            clip_lo: split(tone.clip.0),
-            clip_hi: split(tone.clip.1),
-            _pad2: [0; 2],
-        };
-        let counts: Vec<[u32; 2]> = hist.counts.iter().map(|&c| split(c)).collect();
+        let params = shade_params(hist, style, &tone);
+        let counts: Vec<[u32; 2]> = hist.counts.iter().map(|&c| split_u64(c)).collect();
         let palette: Vec<[f32; 4]> = style
             .palette
             .colors
             .iter()
             .map(|c| [c[0] as f32, c[1] as f32, c[2] as f32, 255.0])
             .collect();
-        // Bindings may not be empty: non-eq_hist shades get one unused entry.
-        let mut values: Vec<[u32; 2]> = tone.values.iter().map(|&c| split(c)).collect();
-        let mut levels: Vec<f32> = tone.values.iter().map(|&c| tone.level(c) as f32).collect();
-        if values.is_empty() {
-            values.push([0, 0]);
-            levels.push(0.0);
-        }
-        let scope = device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
-        // create_buffer + write_buffer rather than create_buffer_init, which panics on a lost device.
-        let init = |label: &str, contents: &[u8], usage: wgpu::BufferUsages| {
-            let b = device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some(label),
-                size: (contents.len() as u64).next_multiple_of(wgpu::COPY_BUFFER_ALIGNMENT),
-                usage: usage | wgpu::BufferUsages::COPY_DST,
-                mapped_at_creation: false,
-            });
-            ctx.queue.write_buffer(&b, 0, contents);
-            b
-        };
+        let (values, levels) = tone_tables(&tone);
+        let scope = ctx.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
         let storage = wgpu::BufferUsages::STORAGE;
-        let params_buf = init(
-            "gpu.shade.params",
-            bytemuck::bytes_of(&params),
-            wgpu::BufferUsages::UNIFORM,
-        );
-        let counts_buf = init("gpu.shade.counts", bytemuck::cast_slice(&counts), storage);
-        let palette_buf = init("gpu.shade.palette", bytemuck::cast_slice(&palette), storage);
-        let values_buf = init("gpu.shade.values", bytemuck::cast_slice(&values), storage);
-        let levels_buf = init("gpu.shade.levels", bytemuck::cast_slice(&levels), storage);
+        let buffers = [
+            upload(
+                ctx,
+                "gpu.shade.params",
+                bytemuck::bytes_of(&params),
+                wgpu::BufferUsages::UNIFORM,
+            ),
+            upload(
+                ctx,
+                "gpu.shade.counts",
+                bytemuck::cast_slice(&counts),
+                storage,
+            ),
+            upload(
+                ctx,
+                "gpu.shade.palette",
+                bytemuck::cast_slice(&palette),
+                storage,
+            ),
+            upload(
+                ctx,
+                "gpu.shade.values",
+                bytemuck::cast_slice(&values),
+                storage,
+            ),
+            upload(
+                ctx,
+                "gpu.shade.levels",
+                bytemuck::cast_slice(&levels),
+                storage,
+            ),
+        ];
         if let Some(e) = pollster::block_on(scope.pop()) {
             return Err(GpuError::Other(format!(
                 "out of GPU memory for shading ({e}); use a smaller --size or --backend cpu"
             )));
         }
-        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
+        // Binding i is buffers[i]: params, counts, palette, values, levels.
+        let entries: Vec<wgpu::BindGroupEntry> = buffers
+            .iter()
+            .enumerate()
+            .map(|(i, b)| wgpu::BindGroupEntry {
+                binding: i as u32,
+                resource: b.as_entire_binding(),
+            })
+            .collect();
+        Ok(ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("gpu.shade.bind_group"),
             layout: &self.layout,
-            entries: &[
-                wgpu::BindGroupEntry {
-                    binding: 0,
-                    resource: params_buf.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 1,
-                    resource: counts_buf.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 2,
-                    resource: palette_buf.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 3,
-                    resource: values_buf.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 4,
-                    resource: levels_buf.as_entire_binding(),
-                },
-            ],
-        });
-        Ok(bind_group)
+            entries: &entries,
+        }))
     }
 
     /// Draws `hist` into `view` (a `hist.width x hist.height` target of this pass's format).
@@ -288,4 +264,58 @@ impl ShadePass {
         ctx.check()?;
         Ok(pixels)
     }
+}
+
+/// A u64 count as the shader's two u32 words (low, high).
+fn split_u64(c: u64) -> [u32; 2] {
+    [c as u32, (c >> 32) as u32]
+}
+
+/// The uniforms of `shade.wgsl` for `hist` under `style` and its tone map.
+fn shade_params(hist: &Histogram, style: &Style, tone: &ToneMap) -> ShadeParams {
+    ShadeParams {
+        background: style.background.0.map(|v| v as f32 / 255.0),
+        width: hist.width,
+        height: hist.height,
+        shade: style.shade.index(),
+        n_colors: style.palette.colors.len() as u32,
+        lo: tone.lo as f32,
+        hi: tone.hi as f32,
+        n_levels: tone.values.len() as u32,
+        _pad: 0,
+        offset: split_u64(tone.offset),
+        clip_lo: split_u64(tone.clip.0),
+        clip_hi: split_u64(tone.clip.1),
+        _pad2: [0; 2],
+    }
+}
+
+/// The eq_hist tables: each distinct count and its level. Bindings may not be empty, so the
+/// other shades get one unused entry.
+fn tone_tables(tone: &ToneMap) -> (Vec<[u32; 2]>, Vec<f32>) {
+    let mut values: Vec<[u32; 2]> = tone.values.iter().map(|&c| split_u64(c)).collect();
+    let mut levels: Vec<f32> = tone.values.iter().map(|&c| tone.level(c) as f32).collect();
+    if values.is_empty() {
+        values.push([0, 0]);
+        levels.push(0.0);
+    }
+    (values, levels)
+}
+
+/// A buffer of `contents` (its size rounded up to the copy alignment). create_buffer +
+/// write_buffer rather than create_buffer_init, which panics on a lost device.
+fn upload(
+    ctx: &GpuContext,
+    label: &str,
+    contents: &[u8],
+    usage: wgpu::BufferUsages,
+) -> wgpu::Buffer {
+    let b = ctx.device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some(label),
+        size: (contents.len() as u64).next_multiple_of(wgpu::COPY_BUFFER_ALIGNMENT),
+        usage: usage | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    });
+    ctx.queue.write_buffer(&b, 0, contents);
+    b
 }

@@ -41,7 +41,9 @@ impl PngText {
 /// The pixel layout of a PNG.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PngLayout {
+    /// Width in pixels.
     pub width: u32,
+    /// Height in pixels.
     pub height: u32,
     /// Bits per channel: 8 or 16 (16-bit samples are big-endian, as PNG stores them).
     pub depth: u8,
@@ -166,6 +168,8 @@ pub fn png_has_text_chunk(path: &std::path::Path, keyword: &str) -> bool {
     walk().unwrap_or(false)
 }
 
+/// The text chunks (keyword, text) of the PNG at `path`, in file order; chunks whose checksum
+/// fails are dropped by the decoder.
 pub fn read_png_text(path: &std::path::Path) -> Result<Vec<(String, String)>> {
     use anyhow::Context;
     let shown = path.display();

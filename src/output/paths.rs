@@ -49,6 +49,7 @@ struct Role {
 }
 
 impl Roles {
+    /// No paths declared yet.
     pub fn new() -> Roles {
         Roles::default()
     }

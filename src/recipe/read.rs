@@ -18,57 +18,9 @@ pub fn sidecar_path(npy: &Path) -> PathBuf {
 pub fn load(path: &Path) -> Result<Document, RecipeError> {
     let file = path.display().to_string();
     let name = file.to_ascii_lowercase();
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_file() => {}
-        Ok(_) => {
-            return Err(RecipeError::Unreadable {
-                file,
-                why: "not a regular file".into(),
-            });
-        }
-        Err(e) => {
-            return Err(RecipeError::Unreadable {
-                file,
-                why: e.to_string(),
-            });
-        }
-    }
-    let read = |p: &Path| -> Result<String, RecipeError> {
-        let bytes =
-            crate::input::read_file(p, "recipe", MAX_RECIPE_BYTES, "recipe").map_err(|e| {
-                RecipeError::Damaged {
-                    file: p.display().to_string(),
-                    why: format!("{e:#}"),
-                }
-            })?;
-        String::from_utf8(bytes).map_err(|_| RecipeError::Damaged {
-            file: p.display().to_string(),
-            why: "not UTF-8 text".into(),
-        })
-    };
+    check_regular_file(path, &file)?;
     if name.ends_with(".png") {
-        let chunks = crate::output::read_png_text(path).map_err(|e| RecipeError::Damaged {
-            file: file.clone(),
-            why: format!("{e:#}"),
-        })?;
-        let text = chunks
-            .into_iter()
-            .find(|(k, _)| k == crate::output::RECIPE_KEYWORD)
-            .map(|(_, t)| t);
-        let Some(text) = text else {
-            // The PNG reader drops a text chunk whose checksum fails: tell that from no recipe.
-            return Err(
-                if crate::output::png_has_text_chunk(path, crate::output::RECIPE_KEYWORD) {
-                    RecipeError::Damaged {
-                    file,
-                    why: "its recipe chunk fails its checksum (the file was changed after it was written)".into(),
-                }
-                } else {
-                    RecipeError::Missing { file }
-                },
-            );
-        };
-        return Document::from_json(&text, &file);
+        return from_png(path, file);
     }
     if name.ends_with(".exr") {
         let text = crate::output::read_exr_recipe(path)
@@ -81,7 +33,7 @@ pub fn load(path: &Path) -> Result<Document, RecipeError> {
     }
     if name.ends_with(".ckpt.json") {
         let meta: crate::checkpoint::Meta =
-            serde_json::from_str(&read(path)?).map_err(|e| RecipeError::Damaged {
+            serde_json::from_str(&read_text(path)?).map_err(|e| RecipeError::Damaged {
                 file: file.clone(),
                 why: format!("not a checkpoint sidecar ({e})"),
             })?;
@@ -96,7 +48,7 @@ pub fn load(path: &Path) -> Result<Document, RecipeError> {
                 file: format!("{file} (no {} beside it)", side.display()),
             });
         }
-        return Document::from_json(&read(&side)?, &side.display().to_string());
+        return Document::from_json(&read_text(&side)?, &side.display().to_string());
     }
     if name.ends_with(".atr") {
         return Err(RecipeError::Unreadable {
@@ -104,13 +56,66 @@ pub fn load(path: &Path) -> Result<Document, RecipeError> {
             why: "a preset file, not a recipe; `attractors list --config FILE` lists its presets, `attractors NAME --config FILE` renders one".into(),
         });
     }
-    let text = read(path)?;
+    let text = read_text(path)?;
     if !name.ends_with(".json") && !text.trim_start().starts_with('{') {
         return Err(RecipeError::Unreadable {
             file,
             why: "not a file that carries a recipe".into(),
         });
     }
+    Document::from_json(&text, &file)
+}
+
+/// Refuses a path that is missing or not a regular file (`file`: its name in messages).
+fn check_regular_file(path: &Path, file: &str) -> Result<(), RecipeError> {
+    let why = match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => return Ok(()),
+        Ok(_) => "not a regular file".into(),
+        Err(e) => e.to_string(),
+    };
+    Err(RecipeError::Unreadable {
+        file: file.to_string(),
+        why,
+    })
+}
+
+/// A recipe or sidecar file's text (at most [`MAX_RECIPE_BYTES`], UTF-8).
+fn read_text(p: &Path) -> Result<String, RecipeError> {
+    let bytes = crate::input::read_file(p, "recipe", MAX_RECIPE_BYTES, "recipe").map_err(|e| {
+        RecipeError::Damaged {
+            file: p.display().to_string(),
+            why: format!("{e:#}"),
+        }
+    })?;
+    String::from_utf8(bytes).map_err(|_| RecipeError::Damaged {
+        file: p.display().to_string(),
+        why: "not UTF-8 text".into(),
+    })
+}
+
+/// The recipe in a PNG's text chunk; a chunk that fails its checksum is told from no recipe.
+fn from_png(path: &Path, file: String) -> Result<Document, RecipeError> {
+    let chunks = crate::output::read_png_text(path).map_err(|e| RecipeError::Damaged {
+        file: file.clone(),
+        why: format!("{e:#}"),
+    })?;
+    let text = chunks
+        .into_iter()
+        .find(|(k, _)| k == crate::output::RECIPE_KEYWORD)
+        .map(|(_, t)| t);
+    let Some(text) = text else {
+        // The PNG reader drops a text chunk whose checksum fails: tell that from no recipe.
+        return Err(
+            if crate::output::png_has_text_chunk(path, crate::output::RECIPE_KEYWORD) {
+                RecipeError::Damaged {
+                    file,
+                    why: "its recipe chunk fails its checksum (the file was changed after it was written)".into(),
+                }
+            } else {
+                RecipeError::Missing { file }
+            },
+        );
+    };
     Document::from_json(&text, &file)
 }
 

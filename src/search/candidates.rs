@@ -29,6 +29,7 @@ pub const FORMULA_RANGE: (f64, f64) = (-2.0, 2.0);
 pub struct Space {
     /// A built-in equation, or `Clifford` as a placeholder when `formula` is set.
     pub equation: Equation,
+    /// The user formula searched, if any (then `equation` is a placeholder).
     pub formula: Option<Arc<UserMap>>,
     /// The range of each parameter slot: one per built-in parameter, seven (a..g) for a formula,
     /// where the parameters a formula does not use have `None`.

@@ -17,7 +17,9 @@ const MAX_BATCH: u32 = 1024;
 pub struct Found {
     /// The candidate's index in the search (its name ends in `_n<index>`).
     pub index: u32,
+    /// The candidate as a preset (its bounds from the screen).
     pub preset: Preset,
+    /// The screen's metrics and, when rejected, why.
     pub verdict: Verdict,
 }
 

@@ -57,12 +57,14 @@ impl Metrics {
 /// The screen's result.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Verdict {
+    /// What the screen measured.
     pub metrics: Metrics,
     /// `None`: accepted.
     pub reject: Option<Reason>,
 }
 
 impl Verdict {
+    /// True when no rule rejected the candidate.
     pub fn accepted(&self) -> bool {
         self.reject.is_none()
     }

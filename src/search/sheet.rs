@@ -22,8 +22,11 @@ const SHEET_BG: [u8; 3] = [24, 24, 24];
 
 /// One tile: the preset to draw and the two label lines.
 pub struct Tile {
+    /// The attractor drawn.
     pub preset: Preset,
+    /// The first label line.
     pub title: String,
+    /// The second label line.
     pub caption: String,
 }
 

@@ -21,11 +21,15 @@ pub const MAX_FILE_BYTES: usize = 8 << 20;
 /// A problem in an `.atr` file, pointing at the line and column.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub struct AtrError {
+    /// The file's name as given (used in the message).
     pub file: String,
+    /// 1-based line of the problem.
     pub line: usize,
+    /// The column's header name, when the problem is in one cell.
     pub column: Option<String>,
     /// 1-based character position in the line, when the problem is at one character.
     pub position: Option<usize>,
+    /// What was found and what was expected.
     pub message: String,
     /// The message already names file, line and column (a formula error with its caret).
     pub located: bool,
@@ -71,16 +75,71 @@ fn parse_rows(
     unique_names: bool,
     may_be_empty: bool,
 ) -> Result<Vec<Preset>, AtrError> {
-    let err = |line: usize, column: Option<&str>, message: String| AtrError {
+    let text = decode_text(bytes, file)?;
+    // Line by line: a quoted field may not span lines, so every row is one line and every message
+    // can name its line exactly.
+    let mut layout: Option<Layout> = None;
+    let mut presets: Vec<Preset> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut splitter = LineSplitter::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        check_line_text(raw, line, file)?;
+        if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
+            continue;
+        }
+        check_quotes(raw, line, file)?;
+        let record = splitter.split(raw).map_err(|e| {
+            error_at(
+                file,
+                line,
+                None,
+                format!("found malformed CSV ({e}), expected comma-separated fields"),
+            )
+        })?;
+        let Some(layout) = &layout else {
+            layout = Some(check_header(record).map_err(|m| error_at(file, line, None, m))?);
+            continue;
+        };
+        check_width(record, layout, line, file)?;
+        let preset = row_preset(record, raw, line, layout, file)?;
+        if let Some(first) = seen.insert(preset.name.to_ascii_lowercase(), line)
+            && unique_names
+        {
+            return Err(error_at(
+                file,
+                line,
+                Some("Attractor"),
+                format!(
+                    "found '{}' again, expected a unique name (first used on line {first}; names are case-insensitive)",
+                    preset.name
+                ),
+            ));
+        }
+        presets.push(preset);
+    }
+    check_not_empty(&presets, layout.is_some(), may_be_empty, file)?;
+    Ok(presets)
+}
+
+/// An [`AtrError`] at `file:line` (and `column`) whose message does not name them yet.
+fn error_at(file: &str, line: usize, column: Option<&str>, message: String) -> AtrError {
+    AtrError {
         file: file.to_string(),
         line,
         column: column.map(str::to_string),
         position: None,
         message,
         located: false,
-    };
+    }
+}
+
+/// The file's text: refuses a file too large, bytes that are not UTF-8 and NUL bytes; drops a
+/// UTF-8 byte order mark.
+fn decode_text<'a>(bytes: &'a [u8], file: &str) -> Result<&'a str, AtrError> {
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(err(
+        return Err(error_at(
+            file,
             1,
             None,
             format!(
@@ -95,7 +154,8 @@ fn parse_rows(
             .iter()
             .filter(|b| **b == b'\n')
             .count();
-        err(
+        error_at(
+            file,
             line,
             None,
             "found bytes that are not UTF-8 text, expected a CSV text file".into(),
@@ -104,129 +164,136 @@ fn parse_rows(
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.contains('\0') {
         let line = 1 + text[..text.find('\0').unwrap_or(0)].matches('\n').count();
-        return Err(err(
+        return Err(error_at(
+            file,
             line,
             None,
             "found a NUL byte, expected a CSV text file".into(),
         ));
     }
+    Ok(text)
+}
 
-    // Line by line: a quoted field may not span lines, so every row is one line and every message
-    // can name its line exactly.
-    let mut layout: Option<Layout> = None;
-    let mut presets: Vec<Preset> = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut splitter = LineSplitter::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = i + 1;
-        // `lines()` takes CRLF as a line end; a CR anywhere else would end the CSV record early
-        // and silently drop the rest of the line.
-        if let Some(at) = raw.find('\r') {
-            return Err(AtrError {
-                position: Some(raw[..at].chars().count() + 1),
-                ..err(
-                    line,
-                    None,
-                    "found a carriage return (CR) that does not end the line, expected LF or CRLF line ends only; remove the CR or convert the file's line ends".into(),
-                )
-            });
-        }
-        if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
-            continue;
-        }
-        if raw.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
-            return Err(err(
+/// Refuses a carriage return inside a line (comment and blank lines included).
+fn check_line_text(raw: &str, line: usize, file: &str) -> Result<(), AtrError> {
+    // `lines()` takes CRLF as a line end; a CR anywhere else would end the CSV record early
+    // and silently drop the rest of the line.
+    if let Some(at) = raw.find('\r') {
+        return Err(AtrError {
+            position: Some(raw[..at].chars().count() + 1),
+            ..error_at(
+                file,
                 line,
                 None,
-                "found an unterminated quote, expected a closing \" on the same line".into(),
-            ));
-        }
-        if let Some(at) = text_after_closing_quote(raw) {
-            return Err(AtrError {
-                position: Some(at),
-                ..err(
-                    line,
-                    None,
-                    "found text after a quoted field's closing quote, expected a comma or the line's end (write a quote inside a quoted field as \"\")".into(),
-                )
-            });
-        }
-        let record = splitter.split(raw).map_err(|e| {
-            err(
-                line,
-                None,
-                format!("found malformed CSV ({e}), expected comma-separated fields"),
+                "found a carriage return (CR) that does not end the line, expected LF or CRLF line ends only; remove the CR or convert the file's line ends".into(),
             )
-        })?;
-        let Some(layout) = &layout else {
-            layout = Some(check_header(record).map_err(|m| err(line, None, m))?);
-            continue;
-        };
-        // A row may leave out trailing optional cells (a header can gain a column).
-        let want = COLUMNS.len() + layout.0.len();
-        if !(COLUMNS.len()..=want).contains(&record.len()) {
-            let expected = if want == COLUMNS.len() {
-                want.to_string()
-            } else {
-                format!("{} to {want}", COLUMNS.len())
-            };
-            return Err(err(
+        });
+    }
+    Ok(())
+}
+
+/// Refuses an unterminated quote and text after a quoted field's closing quote.
+fn check_quotes(raw: &str, line: usize, file: &str) -> Result<(), AtrError> {
+    if raw.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
+        return Err(error_at(
+            file,
+            line,
+            None,
+            "found an unterminated quote, expected a closing \" on the same line".into(),
+        ));
+    }
+    if let Some(at) = text_after_closing_quote(raw) {
+        return Err(AtrError {
+            position: Some(at),
+            ..error_at(
+                file,
                 line,
                 None,
-                format!(
-                    "found {} columns, expected {expected} ({})",
-                    record.len(),
-                    header_text(layout)
-                ),
-            ));
+                "found text after a quoted field's closing quote, expected a comma or the line's end (write a quote inside a quoted field as \"\")".into(),
+            )
+        });
+    }
+    Ok(())
+}
+
+/// Refuses a row with too few or too many cells for the header's `layout`.
+fn check_width(
+    record: &csv::StringRecord,
+    layout: &Layout,
+    line: usize,
+    file: &str,
+) -> Result<(), AtrError> {
+    // A row may leave out trailing optional cells (a header can gain a column).
+    let want = COLUMNS.len() + layout.0.len();
+    if (COLUMNS.len()..=want).contains(&record.len()) {
+        return Ok(());
+    }
+    let expected = if want == COLUMNS.len() {
+        want.to_string()
+    } else {
+        format!("{} to {want}", COLUMNS.len())
+    };
+    Err(error_at(
+        file,
+        line,
+        None,
+        format!(
+            "found {} columns, expected {expected} ({})",
+            record.len(),
+            header_text(layout)
+        ),
+    ))
+}
+
+/// The preset of one data row; a formula error is rendered with its caret under the formula's
+/// place in the raw line.
+fn row_preset(
+    record: &csv::StringRecord,
+    raw: &str,
+    line: usize,
+    layout: &Layout,
+    file: &str,
+) -> Result<Preset, AtrError> {
+    parse_row(record, line, layout).map_err(|(col, m)| {
+        if col != Some(FORMULA_ERROR) {
+            return error_at(file, line, col, m);
         }
-        let preset = parse_row(record, line, layout).map_err(|(col, m)| {
-            if col == Some(FORMULA_ERROR) {
-                // locate the formula in the raw line: the column where its text starts
-                let at = raw.find(&record[1]).unwrap_or(0);
-                let column = raw[..at].chars().count() + 1;
-                let message = match UserMap::parse(&record[1]) {
-                    Err(e) => e.render(
-                        &record[1],
-                        Origin::File {
-                            path: file,
-                            line,
-                            column,
-                        },
-                    ),
-                    Ok(_) => m,
-                };
-                AtrError {
-                    file: file.to_string(),
+        // locate the formula in the raw line: the column where its text starts
+        let at = raw.find(&record[1]).unwrap_or(0);
+        let column = raw[..at].chars().count() + 1;
+        let message = match UserMap::parse(&record[1]) {
+            Err(e) => e.render(
+                &record[1],
+                Origin::File {
+                    path: file,
                     line,
-                    column: Some("Equation".into()),
-                    position: None,
-                    message,
-                    located: true,
-                }
-            } else {
-                err(line, col, m)
-            }
-        })?;
-        if let Some(first) = seen.insert(preset.name.to_ascii_lowercase(), line)
-            && unique_names
-        {
-            return Err(err(
-                line,
-                Some("Attractor"),
-                format!(
-                    "found '{}' again, expected a unique name (first used on line {first}; names are case-insensitive)",
-                    preset.name
-                ),
-            ));
+                    column,
+                },
+            ),
+            Ok(_) => m,
+        };
+        AtrError {
+            column: Some("Equation".into()),
+            located: true,
+            ..error_at(file, line, None, message)
         }
-        presets.push(preset);
-    }
+    })
+}
+
+/// Refuses a file without a header or without rows, unless `may_be_empty` (a file that rows are
+/// appended to).
+fn check_not_empty(
+    presets: &[Preset],
+    has_header: bool,
+    may_be_empty: bool,
+    file: &str,
+) -> Result<(), AtrError> {
     if may_be_empty && presets.is_empty() {
-        return Ok(presets);
+        return Ok(());
     }
-    if layout.is_none() {
-        return Err(err(
+    if !has_header {
+        return Err(error_at(
+            file,
             1,
             None,
             format!(
@@ -236,13 +303,14 @@ fn parse_rows(
         ));
     }
     if presets.is_empty() {
-        return Err(err(
+        return Err(error_at(
+            file,
             1,
             None,
             "found a header but no presets, expected at least one row".into(),
         ));
     }
-    Ok(presets)
+    Ok(())
 }
 
 /// Splits one line into trimmed CSV fields. The CSV state machine is built once per file and

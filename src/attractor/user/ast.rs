@@ -181,6 +181,7 @@ pub struct Stmt {
 /// A parsed, name-resolved formula.
 #[derive(Clone, Debug)]
 pub struct Ast {
+    /// The statements in source order (locals first defined, then used; each coordinate assigned once).
     pub stmts: Vec<Stmt>,
     /// Local definitions, in order.
     pub locals: Vec<String>,

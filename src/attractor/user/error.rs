@@ -6,66 +6,158 @@ use std::ops::Range;
 /// What went wrong, with what was expected and what was found.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ErrorKind {
+    /// The formula text is longer than allowed.
     #[error("the formula is {len} bytes long; at most {max} are allowed")]
-    TooLong { len: usize, max: usize },
+    TooLong {
+        /// Its length in bytes.
+        len: usize,
+        /// The most bytes allowed ([`super::MAX_TEXT`]).
+        max: usize,
+    },
+    /// The expression nests deeper than the parser allows.
     #[error(
         "nested more than {max} levels deep (parentheses, calls, `-`, `^`); simplify it or use a local definition (`t = ...;`)"
     )]
-    TooDeep { max: usize },
+    TooDeep {
+        /// The deepest nesting allowed ([`super::MAX_DEPTH`]).
+        max: usize,
+    },
+    /// A character that starts no token.
     #[error("unexpected character `{found}`")]
-    UnexpectedChar { found: char },
+    UnexpectedChar {
+        /// The character.
+        found: char,
+    },
+    /// Syntax of another language (`**`, `==`).
     #[error("{what} is not part of the formula language; {hint}")]
-    Unsupported { what: String, hint: String },
+    Unsupported {
+        /// The construct, quoted.
+        what: String,
+        /// What to write instead.
+        hint: String,
+    },
+    /// A token other than the grammar allows there.
     #[error("expected {expected}, found {found}")]
-    Expected { expected: String, found: String },
+    Expected {
+        /// What the grammar allows there.
+        expected: String,
+        /// The token found, as a message reads it.
+        found: String,
+    },
+    /// A number literal that overflows f32.
     #[error("the number `{text}` is not finite in float32 (largest about 3.4e38)")]
-    BadNumber { text: String },
+    BadNumber {
+        /// The literal as written.
+        text: String,
+    },
+    /// A non-zero number literal that rounds to 0 in f32.
     #[error(
         "the number `{text}` is 0 in float32 (smallest about 1.4e-45), which the fast modes use; write 0 or a larger number"
     )]
-    NumberUnderflows { text: String },
+    NumberUnderflows {
+        /// The literal as written.
+        text: String,
+    },
+    /// A name that is no variable, parameter, constant or definition.
     #[error(
         "unknown name `{name}`{suggestion}; names are x, y, z, the parameters a..g, pi, x'/y'/z' once assigned, and earlier definitions"
     )]
-    UnknownName { name: String, suggestion: String },
+    UnknownName {
+        /// The name.
+        name: String,
+        /// `; did you mean ...?` or empty.
+        suggestion: String,
+    },
+    /// A call of a function the language does not have.
     #[error("unknown function `{name}`{suggestion}")]
-    UnknownFunction { name: String, suggestion: String },
+    UnknownFunction {
+        /// The name called.
+        name: String,
+        /// `; did you mean ...?` or empty.
+        suggestion: String,
+    },
+    /// A function name used as a value.
     #[error("`{name}` is a function; call it with arguments, e.g. `{name}(x)`")]
-    FunctionWithoutCall { name: String },
+    FunctionWithoutCall {
+        /// The function.
+        name: String,
+    },
+    /// A call of a name that is not a function.
     #[error("`{name}` is not a function")]
-    NotAFunction { name: String },
+    NotAFunction {
+        /// The name called.
+        name: String,
+    },
+    /// A call with the wrong number of arguments.
     #[error("`{name}` takes {expected} argument{}, found {found}", if *.expected == 1 { "" } else { "s" })]
     WrongArity {
+        /// The function.
         name: String,
+        /// Arguments it takes.
         expected: usize,
+        /// Arguments given.
         found: usize,
     },
+    /// A primed coordinate (`x'`) read before the line that assigns it.
     #[error("`{name}'` is used before it is assigned; assign it on an earlier line")]
-    UsedBeforeAssigned { name: String },
+    UsedBeforeAssigned {
+        /// The coordinate, unprimed.
+        name: String,
+    },
+    /// A primed name that is not x, y or z.
     #[error(
         "only x', y' and z' can be assigned with a prime; write `{name} = ...` for a local definition"
     )]
-    OnlyCoordinatesPrimed { name: String },
+    OnlyCoordinatesPrimed {
+        /// The name, unprimed.
+        name: String,
+    },
+    /// A name assigned on two lines.
     #[error("`{name}` is assigned twice; each name is assigned once")]
-    AssignedTwice { name: String },
+    AssignedTwice {
+        /// The name.
+        name: String,
+    },
+    /// An assignment to a variable, parameter or constant.
     #[error("`{name}` is {what} and cannot be assigned{hint}")]
     ReadOnly {
+        /// The name.
         name: String,
+        /// What it is (`a parameter`, ...).
         what: &'static str,
+        /// How to write it instead, or empty.
         hint: &'static str,
     },
+    /// A formula that never assigns `x'` or `y'`.
     #[error(
         "the formula never assigns {name}; it needs `x' = ...; y' = ...` (and optionally `z' = ...`)"
     )]
-    MissingCoordinate { name: &'static str },
+    MissingCoordinate {
+        /// The coordinate it misses.
+        name: &'static str,
+    },
+    /// A constant sub-expression that folds to infinity or NaN.
     #[error(
         "this part has no variables and evaluates to {value} in float{bits}; the GPU cannot hold it"
     )]
-    ConstantNotFinite { value: String, bits: u32 },
+    ConstantNotFinite {
+        /// Its value, as printed.
+        value: String,
+        /// The float width it was folded in (32 or 64).
+        bits: u32,
+    },
+    /// A parameter the formula reads whose `.atr` column is blank.
     #[error("the formula uses parameter {name}, but its column is blank; fill it")]
-    ParamBlank { name: char },
+    ParamBlank {
+        /// The parameter (a..g).
+        name: char,
+    },
+    /// A filled `.atr` parameter column the formula never reads.
     #[error("parameter {name} is filled, but the formula does not use it; leave its column blank")]
-    ParamUnused { name: char },
+    ParamUnused {
+        /// The parameter (a..g).
+        name: char,
+    },
 }
 
 /// An error in a formula: what, and where (a byte span of the formula text, and the 1-based line
@@ -73,9 +165,13 @@ pub enum ErrorKind {
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[error("{line}:{column}: {kind}")]
 pub struct FormulaError {
+    /// What went wrong.
     pub kind: ErrorKind,
+    /// Byte range of the formula text the error points at (the caret's extent).
     pub span: Range<usize>,
+    /// 1-based line of the span's start within the formula.
     pub line: usize,
+    /// 1-based column (in characters) of the span's start within its line.
     pub column: usize,
 }
 

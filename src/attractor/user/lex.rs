@@ -70,175 +70,184 @@ impl Tok {
 
 /// Splits `text` into tokens, ending with [`Tok::Eof`].
 pub fn lex(text: &str) -> Result<Vec<Token>, FormulaError> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    let mut depth = 0usize;
-    while i < bytes.len() {
-        let c = bytes[i];
-        let start = i;
-        let single = |kind: Tok| Token {
-            kind,
-            span: start..start + 1,
-        };
-        match c {
-            b' ' | b'\t' | b'\r' => i += 1,
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'\n' => {
-                if depth == 0 {
-                    out.push(single(Tok::Sep));
-                }
-                i += 1;
-            }
-            b';' => {
-                out.push(single(Tok::Sep));
-                i += 1;
-            }
-            b'+' => {
-                out.push(single(Tok::Plus));
-                i += 1;
-            }
-            b'-' => {
-                out.push(single(Tok::Minus));
-                i += 1;
-            }
-            b'*' => {
-                if bytes.get(i + 1) == Some(&b'*') {
-                    return Err(FormulaError::new(
-                        ErrorKind::Unsupported {
-                            what: "`**`".into(),
-                            hint: "write powers with `^`, e.g. `x^2`".into(),
-                        },
-                        i..i + 2,
-                    ));
-                }
-                out.push(single(Tok::Star));
-                i += 1;
-            }
-            b'/' => {
-                out.push(single(Tok::Slash));
-                i += 1;
-            }
-            b'^' => {
-                out.push(single(Tok::Caret));
-                i += 1;
-            }
-            b'(' => {
-                depth += 1;
-                out.push(single(Tok::LParen));
-                i += 1;
-            }
-            b')' => {
-                depth = depth.saturating_sub(1);
-                out.push(single(Tok::RParen));
-                i += 1;
-            }
-            b',' => {
-                out.push(single(Tok::Comma));
-                i += 1;
-            }
-            b'=' => {
-                if bytes.get(i + 1) == Some(&b'=') {
-                    return Err(FormulaError::new(
-                        ErrorKind::Unsupported {
-                            what: "`==`".into(),
-                            hint: "only `<`, `<=`, `>`, `>=` compare; combine them, e.g. \
-                                   `(a <= b) * (b <= a)`"
-                                .into(),
-                        },
-                        i..i + 2,
-                    ));
-                }
-                out.push(single(Tok::Assign));
-                i += 1;
-            }
-            b'<' | b'>' => {
-                let eq = bytes.get(i + 1) == Some(&b'=');
-                let kind = match (c, eq) {
-                    (b'<', false) => Tok::Lt,
-                    (b'<', true) => Tok::Le,
-                    (_, false) => Tok::Gt,
-                    (_, true) => Tok::Ge,
-                };
-                let len = if eq { 2 } else { 1 };
-                out.push(Token {
-                    kind,
-                    span: i..i + len,
-                });
-                i += len;
-            }
-            b'0'..=b'9' | b'.' => {
-                while i < bytes.len() && bytes[i].is_ascii_digit() {
-                    i += 1;
-                }
-                if i < bytes.len() && bytes[i] == b'.' {
-                    i += 1;
-                    while i < bytes.len() && bytes[i].is_ascii_digit() {
-                        i += 1;
-                    }
-                }
-                if i < bytes.len() && (bytes[i] == b'e' || bytes[i] == b'E') {
-                    // An exponent only if digits follow (`2e` alone is a number and a name).
-                    let mut j = i + 1;
-                    if j < bytes.len() && (bytes[j] == b'+' || bytes[j] == b'-') {
-                        j += 1;
-                    }
-                    if j < bytes.len() && bytes[j].is_ascii_digit() {
-                        i = j;
-                        while i < bytes.len() && bytes[i].is_ascii_digit() {
-                            i += 1;
-                        }
-                    }
-                }
-                let s = &text[start..i];
-                if s == "." {
-                    return Err(FormulaError::new(
-                        ErrorKind::UnexpectedChar { found: '.' },
-                        start..i,
-                    ));
-                }
-                out.push(Token {
-                    kind: Tok::Num(s.to_string()),
-                    span: start..i,
-                });
-            }
-            c if c.is_ascii_alphabetic() || c == b'_' => {
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
-                }
-                let name = text[start..i].to_string();
-                if bytes.get(i) == Some(&b'\'') {
-                    i += 1;
-                    out.push(Token {
-                        kind: Tok::Primed(name),
-                        span: start..i,
-                    });
-                } else {
-                    out.push(Token {
-                        kind: Tok::Ident(name),
-                        span: start..i,
-                    });
-                }
-            }
-            _ => {
-                // Report the whole (possibly multi-byte) character.
-                let ch = text[start..].chars().next().unwrap_or('?');
-                return Err(FormulaError::new(
-                    ErrorKind::UnexpectedChar { found: ch },
-                    start..start + ch.len_utf8(),
-                ));
-            }
-        }
+    let mut lexer = Lexer {
+        text,
+        bytes: text.as_bytes(),
+        i: 0,
+        depth: 0,
+        out: Vec::new(),
+    };
+    while lexer.i < lexer.bytes.len() {
+        lexer.step()?;
     }
-    out.push(Token {
+    lexer.out.push(Token {
         kind: Tok::Eof,
         span: text.len()..text.len(),
     });
-    Ok(out)
+    Ok(lexer.out)
+}
+
+/// The lexer's state: the position `i` (bytes), the parenthesis depth and the tokens so far.
+struct Lexer<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    i: usize,
+    depth: usize,
+    out: Vec<Token>,
+}
+
+/// The token of a character that is a whole token by itself (a newline is a separator only
+/// outside parentheses, so it is handled apart).
+fn single_char_token(c: u8) -> Option<Tok> {
+    Some(match c {
+        b';' => Tok::Sep,
+        b'+' => Tok::Plus,
+        b'-' => Tok::Minus,
+        b'/' => Tok::Slash,
+        b'^' => Tok::Caret,
+        b'(' => Tok::LParen,
+        b')' => Tok::RParen,
+        b',' => Tok::Comma,
+        _ => return None,
+    })
+}
+
+impl Lexer<'_> {
+    /// Reads the token (or white space, or comment) at `i`.
+    fn step(&mut self) -> Result<(), FormulaError> {
+        let c = self.bytes[self.i];
+        if let Some(kind) = single_char_token(c) {
+            match kind {
+                Tok::LParen => self.depth += 1,
+                Tok::RParen => self.depth = self.depth.saturating_sub(1),
+                _ => {}
+            }
+            self.push(kind, 1);
+            return Ok(());
+        }
+        match c {
+            b' ' | b'\t' | b'\r' => self.i += 1,
+            b'#' => self.skip_while(|b| b != b'\n'),
+            b'\n' if self.depth == 0 => self.push(Tok::Sep, 1),
+            b'\n' => self.i += 1,
+            b'*' => {
+                self.refuse_double(b'*', "`**`", "write powers with `^`, e.g. `x^2`")?;
+                self.push(Tok::Star, 1);
+            }
+            b'=' => {
+                self.refuse_double(
+                    b'=',
+                    "`==`",
+                    "only `<`, `<=`, `>`, `>=` compare; combine them, e.g. `(a <= b) * (b <= a)`",
+                )?;
+                self.push(Tok::Assign, 1);
+            }
+            b'<' | b'>' => self.comparison(c),
+            b'0'..=b'9' | b'.' => self.number()?,
+            c if c.is_ascii_alphabetic() || c == b'_' => self.name(),
+            _ => {
+                // Report the whole (possibly multi-byte) character.
+                let ch = self.text[self.i..].chars().next().unwrap_or('?');
+                return Err(FormulaError::new(
+                    ErrorKind::UnexpectedChar { found: ch },
+                    self.i..self.i + ch.len_utf8(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Pushes a token of `len` bytes starting at `i` and moves past it.
+    fn push(&mut self, kind: Tok, len: usize) {
+        self.out.push(Token {
+            kind,
+            span: self.i..self.i + len,
+        });
+        self.i += len;
+    }
+
+    /// Moves `i` forward while the byte there satisfies `keep`.
+    fn skip_while(&mut self, keep: impl Fn(u8) -> bool) {
+        while self.i < self.bytes.len() && keep(self.bytes[self.i]) {
+            self.i += 1;
+        }
+    }
+
+    /// Refuses an operator of another language (`**`, `==`): the byte at `i` doubled.
+    fn refuse_double(&self, c: u8, what: &str, hint: &str) -> Result<(), FormulaError> {
+        if self.bytes.get(self.i + 1) != Some(&c) {
+            return Ok(());
+        }
+        Err(FormulaError::new(
+            ErrorKind::Unsupported {
+                what: what.into(),
+                hint: hint.into(),
+            },
+            self.i..self.i + 2,
+        ))
+    }
+
+    /// `<`, `<=`, `>` or `>=`.
+    fn comparison(&mut self, c: u8) {
+        let eq = self.bytes.get(self.i + 1) == Some(&b'=');
+        let kind = match (c, eq) {
+            (b'<', false) => Tok::Lt,
+            (b'<', true) => Tok::Le,
+            (_, false) => Tok::Gt,
+            (_, true) => Tok::Ge,
+        };
+        self.push(kind, if eq { 2 } else { 1 });
+    }
+
+    /// A number literal: digits, an optional fraction, an optional exponent.
+    fn number(&mut self) -> Result<(), FormulaError> {
+        let start = self.i;
+        self.skip_while(|b| b.is_ascii_digit());
+        if self.bytes.get(self.i) == Some(&b'.') {
+            self.i += 1;
+            self.skip_while(|b| b.is_ascii_digit());
+        }
+        if matches!(self.bytes.get(self.i), Some(b'e' | b'E')) {
+            // An exponent only if digits follow (`2e` alone is a number and a name).
+            let mut j = self.i + 1;
+            if matches!(self.bytes.get(j), Some(b'+' | b'-')) {
+                j += 1;
+            }
+            if self.bytes.get(j).is_some_and(u8::is_ascii_digit) {
+                self.i = j;
+                self.skip_while(|b| b.is_ascii_digit());
+            }
+        }
+        let s = &self.text[start..self.i];
+        if s == "." {
+            return Err(FormulaError::new(
+                ErrorKind::UnexpectedChar { found: '.' },
+                start..self.i,
+            ));
+        }
+        self.out.push(Token {
+            kind: Tok::Num(s.to_string()),
+            span: start..self.i,
+        });
+        Ok(())
+    }
+
+    /// An identifier, primed (`x'`) when a `'` follows it directly.
+    fn name(&mut self) {
+        let start = self.i;
+        self.skip_while(|b| b.is_ascii_alphanumeric() || b == b'_');
+        let name = self.text[start..self.i].to_string();
+        let kind = if self.bytes.get(self.i) == Some(&b'\'') {
+            self.i += 1;
+            Tok::Primed(name)
+        } else {
+            Tok::Ident(name)
+        };
+        self.out.push(Token {
+            kind,
+            span: start..self.i,
+        });
+    }
 }
 
 #[cfg(test)]
