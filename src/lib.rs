@@ -50,6 +50,7 @@ pub mod histogram;
 pub mod input;
 pub mod job;
 pub mod message;
+pub mod npy;
 pub mod output;
 pub mod palette;
 pub mod pilot;

@@ -103,6 +103,7 @@ pub fn run(a: &AnimateArgs) -> Result<Outcome> {
     let style = preset_style(r, &base)?;
     check_tone(a, &style)?;
     let frames = frame_count(a, &timeline)?;
+    super::animate_files::check_frames(a, frames)?;
 
     // Outputs, checked before any work.
     let out_dir = a.out.as_deref().map(prepare_dir).transpose()?;

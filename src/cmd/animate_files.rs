@@ -5,7 +5,7 @@ use crate::animate::timeline::Timeline;
 use crate::cli::animate_args::AnimateArgs;
 use crate::histogram::Bounds;
 use crate::job::Aspect;
-use crate::output::{Kind, OutputFile};
+use crate::output::{Kind, OutputFile, Roles};
 use anyhow::{Context, Result, anyhow, bail};
 use std::path::{Path, PathBuf};
 
@@ -66,6 +66,38 @@ pub fn zoomed(b: Bounds, zoom: f64) -> Bounds {
 /// `DIR/frame_00001.png` for frame index 0.
 pub fn frame_path(dir: &Path, i: u64) -> PathBuf {
     dir.join(format!("frame_{:05}.png", i + 1))
+}
+
+/// The numbered frames in `--out` are outputs too, checked before any work: none may be an input
+/// or another output (`--apng DIR/frame_00002.png`), by file identity, and none already there may
+/// be anything but a regular file that can be replaced.
+pub fn check_frames(a: &AnimateArgs, frames: u64) -> Result<()> {
+    let Some(dir) = a.out.as_deref() else {
+        return Ok(());
+    };
+    let r = &a.render;
+    let paths: Vec<PathBuf> = (0..frames).map(|i| frame_path(dir, i)).collect();
+    let mut roles = Roles::new();
+    roles
+        .input("--config", r.config.as_deref())
+        .input("--from", r.from.as_deref())
+        .input("--keys", a.keys.as_deref());
+    for p in &paths {
+        roles.derived(
+            "the frame in --out",
+            Some(p),
+            "give --out another directory",
+        );
+    }
+    roles
+        .output("--gif", a.gif.as_deref())
+        .output("--apng", a.apng.as_deref())
+        .output("--video", a.video.as_deref())
+        .check()?;
+    for p in &paths {
+        crate::output::refuse_special(p, "--out")?;
+    }
+    Ok(())
 }
 
 /// Creates `--out DIR` when missing (checked before any work; [`tie_dir`] ties it to the

@@ -14,7 +14,6 @@ mod render_out;
 pub mod search;
 mod shade;
 mod shade_input;
-mod shade_npy;
 mod shell;
 mod window;
 

@@ -3,6 +3,9 @@
 
 use assert_cmd::Command;
 
+#[cfg(unix)]
+pub mod files;
+
 /// The built binary, run in the repository root (so ./attractors.atr is found).
 pub fn bin() -> Command {
     let mut c = Command::cargo_bin("attractors").unwrap();
