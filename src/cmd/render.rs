@@ -221,7 +221,9 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
         .iter()
         .map(|w| w.to_string())
         .collect();
-    warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+    warnings
+        .iter()
+        .for_each(|w| eprintln!("warning: {}", crate::message::printable(w)));
     if (interrupted || failure.is_some()) && ckpt.every.is_some() {
         ckpt.write(&job, &snap);
     }
@@ -373,7 +375,7 @@ fn report(hist: &Histogram, job: &Job, secs: f64, quiet: bool) {
     let t = hist.tally;
     eprintln!(
         "{}: {} points in {} ({} points/s): {} counted, {} outside the bounds, {} lost to divergence; bounds {}",
-        job.preset.name,
+        crate::message::printable(&job.preset.name),
         t.total(),
         crate::progress::seconds(secs),
         crate::progress::si(t.total() as f64 / secs.max(1e-9)),
