@@ -45,6 +45,7 @@ pub mod cpu;
 pub mod css_colors;
 pub mod density;
 pub mod engine;
+pub mod escape;
 pub mod gpu;
 pub mod histogram;
 pub mod input;

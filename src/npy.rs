@@ -22,7 +22,9 @@ pub const MAX_SIDE: u64 = (1 << 31) - 1;
 /// The layout of the counts, from a checked header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Layout {
+    /// Columns of the array (the canvas width).
     pub width: u32,
+    /// Rows of the array (the canvas height).
     pub height: u32,
     /// Bytes per count (4 or 8) and whether they are big-endian.
     item: usize,
@@ -142,6 +144,7 @@ fn problem(e: &std::io::Error) -> String {
 pub struct NpyCounts {
     /// The file as named in messages ("standard input (-)" for a stream).
     pub shown: String,
+    /// The checked header's shape and element type.
     pub layout: Layout,
     source: Source,
 }
@@ -219,10 +222,12 @@ impl NpyCounts {
         })
     }
 
+    /// Columns of the counts.
     pub fn width(&self) -> u32 {
         self.layout.width
     }
 
+    /// Rows of the counts.
     pub fn height(&self) -> u32 {
         self.layout.height
     }

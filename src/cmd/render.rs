@@ -326,7 +326,9 @@ impl Done<'_> {
                 .iter()
                 .map(|w| w.to_string())
                 .collect();
-        warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+        warnings
+            .iter()
+            .for_each(|w| eprintln!("warning: {}", crate::message::printable(w)));
         if (interrupted || failure.is_some()) && ckpt.every.is_some() {
             ckpt.write(self.job, &snap);
         }
@@ -518,7 +520,7 @@ fn report(hist: &Histogram, job: &Job, secs: f64, quiet: bool) {
     let t = hist.tally;
     eprintln!(
         "{}: {} points in {} ({} points/s): {} counted, {} outside the bounds, {} lost to divergence; bounds {}",
-        job.preset.name,
+        crate::message::printable(&job.preset.name),
         t.total(),
         crate::progress::seconds(secs),
         crate::progress::si(t.total() as f64 / secs.max(1e-9)),

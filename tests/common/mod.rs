@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use assert_cmd::Command;
+use std::path::Path;
 
 #[cfg(unix)]
 pub mod files;
@@ -16,7 +17,12 @@ pub fn bin() -> Command {
 /// Runs with `args`, expects exit code 2, exactly one `error:` line containing `want`, and no
 /// panic; returns stderr.
 pub fn fails(args: &[&str], want: &str) -> String {
-    let out = bin().args(args).output().unwrap();
+    fails_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, want)
+}
+
+/// [`fails`], run in `dir`.
+pub fn fails_in(dir: &Path, args: &[&str], want: &str) -> String {
+    let out = bin().current_dir(dir).args(args).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr).to_string();
     assert_eq!(out.status.code(), Some(2), "args {args:?}: stderr {err}");
     assert!(
