@@ -31,7 +31,7 @@ pub use encode::{
     PngLayout, PngText, RECIPE_KEYWORD, encode_png, encode_png_rows, png_has_text_chunk,
     read_png_text,
 };
-pub use exr::{RECIPE_ATTRIBUTE, read_exr_recipe, write_exr};
+pub use exr::{RECIPE_ATTRIBUTE, pixel_linear, read_exr_recipe, srgb_to_linear, write_exr};
 pub use lock::Lock;
 pub use paths::{Roles, follow_links, same_file};
 pub use staged::{Batch, Staged};

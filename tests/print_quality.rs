@@ -118,7 +118,7 @@ fn the_exr_holds_the_counts_the_levels_and_the_recipe() {
 /// OpenEXR expects), beside the unchanged counts: a viewer shows the picture, not black.
 #[test]
 fn the_exr_holds_the_pngs_picture_in_linear_rgba() {
-    use attractors::shade::srgb_to_linear;
+    use attractors::output::srgb_to_linear;
     use exr::prelude::*;
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

@@ -3,7 +3,7 @@
 //! order), ZIP-compressed, with the picture beside its data:
 //!
 //! * `R`, `G`, `B`, `A`: the shaded picture (the PNG's colours) in linear light, premultiplied by
-//!   alpha as OpenEXR expects ([`crate::shade::pixel_linear`]), so image viewers show the picture;
+//!   alpha as OpenEXR expects ([`pixel_linear`]), so image viewers show the picture;
 //! * `count`: counts per pixel (the histogram; after `--de` and `--supersample`, the density in
 //!   counts per output pixel);
 //! * `level`: the tone-mapped level u in [0, 1] (the position on the palette; 0 for empty pixels).
@@ -14,7 +14,7 @@
 
 use super::{OutputFile, Staged};
 use crate::histogram::Histogram;
-use crate::shade::{Style, ToneMap, pixel_linear};
+use crate::shade::{Style, ToneMap};
 use anyhow::{Context, Result, anyhow};
 use exr::prelude::*;
 
@@ -85,4 +85,42 @@ pub fn read_exr_recipe(path: &std::path::Path) -> Result<Option<String>> {
             _ => None,
         }
     }))
+}
+
+/// One pixel of count `c` as linear-light RGBA floats for the EXR: the palette's sRGB channels
+/// (before the 8-bit truncation) and the background converted with the sRGB transfer function,
+/// premultiplied by alpha (OpenEXR's convention; opaque pixels are unchanged by it).
+pub fn pixel_linear(tone: &ToneMap, style: &Style, c: u64) -> [f32; 4] {
+    let ([r, g, b], a) = if c == 0 {
+        let [r, g, b, a] = style.background.0.map(f64::from);
+        ([r, g, b], a / 255.0)
+    } else {
+        (tone.channels(&style.palette, c), 1.0)
+    };
+    let lin = |v: f64| (srgb_to_linear(v / 255.0) * a) as f32;
+    [lin(r), lin(g), lin(b), a as f32]
+}
+
+/// The sRGB transfer function's inverse (IEC 61966-2-1): an encoded value in [0, 1] to linear
+/// light in [0, 1].
+pub fn srgb_to_linear(v: f64) -> f64 {
+    if v <= 0.04045 {
+        v / 12.92
+    } else {
+        ((v + 0.055) / 1.055).powf(2.4)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn srgb_to_linear_matches_the_standard() {
+        assert_eq!(srgb_to_linear(0.0), 0.0);
+        assert!((srgb_to_linear(1.0) - 1.0).abs() < 1e-12);
+        // The two pieces meet at 0.04045; mid grey (128/255) is 0.2158605 in linear light.
+        assert!((srgb_to_linear(0.04045) - 0.04045 / 12.92).abs() < 1e-12);
+        assert!((srgb_to_linear(128.0 / 255.0) - 0.2158605).abs() < 1e-6);
+    }
 }
