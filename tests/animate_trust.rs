@@ -283,3 +283,86 @@ fn the_frames_result_warnings_are_summarised() {
     let err = ok(d, &small(&["--apng", "c.png"]));
     assert!(!err.contains("warning: frame"), "{err}");
 }
+
+/// The command's messages: numbers echoed short, the real range of --frames, ffmpeg missing told
+/// from ffmpeg failing, and a video size ffmpeg would change refused rather than padded.
+#[test]
+fn the_messages_say_what_was_asked_and_what_went_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let base = [
+        "animate",
+        "Clifford",
+        "--sweep",
+        "a=-1.3:-1.2",
+        "--frames",
+        "2",
+    ];
+    let with = |extra: &[&'static str]| -> Vec<&'static str> {
+        let mut a = base.to_vec();
+        a.extend_from_slice(extra);
+        a
+    };
+    for fps in ["1e300", "-1e300", "1e-300"] {
+        let err = fails_in(
+            d,
+            &with(&["--fps", fps, "--gif", "x.gif"]),
+            &format!("--fps {fps}"),
+        );
+        assert!(err.len() < 400, "{err}");
+    }
+    fails_in(
+        d,
+        &[
+            "animate", "--sweep", "a=0:1", "--frames", "0", "--gif", "x.gif",
+        ],
+        "a whole number from 1 to 100000",
+    );
+    fails_in(
+        d,
+        &[
+            "animate", "--sweep", "a=0:1", "--frames", "100001", "--gif", "x.gif",
+        ],
+        "a whole number from 1 to 100000",
+    );
+    for size in ["33x33", "32x33", "33x32"] {
+        fails_in(
+            d,
+            &with(&["--size", size, "--video", "x.mp4"]),
+            "takes an even width and height",
+        );
+    }
+    // ffmpeg missing, and ffmpeg there but failing (its last line is quoted).
+    let empty = d.join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let broken = d.join("broken");
+    std::fs::create_dir(&broken).unwrap();
+    let script = broken.join("ffmpeg");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\necho 'some banner' >&2\necho 'ffmpeg: error while loading shared libraries: libavdevice.so.59' >&2\nexit 127\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for (path, want) in [
+        (&empty, "needs ffmpeg on PATH, which was not found"),
+        (&broken, "ffmpeg is on PATH but fails"),
+    ] {
+        let out = bin()
+            .current_dir(d)
+            .env("PATH", path)
+            .args(with(&["--video", "x.mp4"]))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(want), "{err}");
+        assert_eq!(
+            err.contains("libavdevice.so.59"),
+            path == &broken,
+            "the failing ffmpeg's last line: {err}"
+        );
+        assert!(!d.join("x.mp4").exists());
+    }
+}

@@ -152,3 +152,43 @@ pub fn to_rgba(rgb: &[u8]) -> Vec<u8> {
         .flat_map(|p| [p[0], p[1], p[2], 255])
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Presets;
+
+    #[test]
+    fn thumbnails_keep_their_proportions_letterboxed_in_the_cell() {
+        let b = |w: f64, h: f64| Bounds::new(0.0, w, 0.0, h).unwrap();
+        assert_eq!(fit(&b(2.0, 1.0)), (TILE, TILE / 2));
+        assert_eq!(fit(&b(1.0, 4.0)), (TILE / 4, TILE));
+        assert_eq!(fit(&b(3.0, 3.0)), (TILE, TILE));
+        assert_eq!(fit(&b(1e9, 1.0)), (TILE, 1));
+        // A wide preset: its cell has the sheet's colour above and below the picture.
+        let mut preset = Presets::builtin().get("Clifford").unwrap().clone();
+        preset.bounds = Some(Bounds::new(-3.0, 3.0, -1.0, 1.0).unwrap());
+        let (job, _) = thumbnail_job(&preset).unwrap();
+        assert_eq!((job.width, job.height), (TILE, 73));
+        let tile = Tile {
+            preset,
+            title: String::new(),
+            caption: String::new(),
+        };
+        let (rgb, w, _) = render(&[tile]).unwrap();
+        let at = |x: u32, y: u32| {
+            let i = ((y * w + x) * 3) as usize;
+            [rgb[i], rgb[i + 1], rgb[i + 2]]
+        };
+        let mid = GAP + TILE / 2;
+        assert_eq!(at(mid, GAP + 5), SHEET_BG, "above the picture");
+        assert_eq!(at(mid, GAP + TILE - 5), SHEET_BG, "below the picture");
+        let band = (GAP..GAP + TILE)
+            .filter(|&x| at(x, mid) != SHEET_BG)
+            .count();
+        assert!(
+            band > TILE as usize / 2,
+            "the picture fills its row: {band}"
+        );
+    }
+}
