@@ -51,7 +51,7 @@ pub enum Command {
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
     Completions(CompletionsArgs),
     /// Print the manual page (roff) on stdout: `attractors man | man -l -`.
-    Man,
+    Man(ManArgs),
 }
 
 #[derive(ClapArgs, Debug)]
@@ -66,6 +66,13 @@ pub struct InfoArgs {
     /// Print the adapters (or FILE's recipe) as one JSON document on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct ManArgs {
+    /// Print the user guide's flag reference (Markdown) instead of the manual page.
+    #[arg(long, hide = true)]
+    pub markdown: bool,
 }
 
 #[derive(ClapArgs, Debug)]
