@@ -31,6 +31,8 @@
 //! assert!(path.is_file());
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod animate;
 pub mod attractor;
 pub mod backend;
@@ -43,11 +45,13 @@ pub mod cpu;
 pub mod css_colors;
 pub mod density;
 pub mod engine;
+pub mod escape;
 pub mod gpu;
 pub mod histogram;
 pub mod input;
 pub mod job;
 pub mod message;
+pub mod npy;
 pub mod output;
 pub mod palette;
 pub mod pilot;

@@ -184,7 +184,9 @@ pub mod prelude_f32 {
 
 /// A computation that is generic over an equation's f32 step; see [`Equation::dispatch_f32`].
 pub trait F32Kernel {
+    /// What the computation returns.
     type Output;
+    /// Runs the computation with `step`, the map's f32 step (point, kernel parameters) inlined.
     fn run<S: Fn([f32; 3], &[f32; 7]) -> [f32; 3] + Copy>(self, step: S) -> Self::Output;
 }
 

@@ -88,10 +88,15 @@ impl<const N: usize> Neg for V<N> {
 
 /// The prelude functions of the formula language, for scalars and lanes alike.
 pub trait Lane: Copy {
+    /// Sine (radians), lane-wise.
     fn sin_(self) -> Self;
+    /// Cosine (radians), lane-wise.
     fn cos_(self) -> Self;
+    /// Square root, lane-wise.
     fn sqrt_(self) -> Self;
+    /// Absolute value, lane-wise.
     fn abs_(self) -> Self;
+    /// numpy's sign (-1, 0 or 1; NaN stays NaN), lane-wise.
     fn sign_(self) -> Self;
 }
 
@@ -176,7 +181,10 @@ pub mod prelude {
 /// A computation generic over an equation's N-lane step; see
 /// [`super::Equation::dispatch_lanes`].
 pub trait LanesKernel<const N: usize> {
+    /// What the computation returns.
     type Output;
+    /// Runs the computation with `step`, the map's N-lane step (points, kernel parameters)
+    /// inlined.
     fn run<S: Fn([V<N>; 3], &[f32; 7]) -> [V<N>; 3] + Copy>(self, step: S) -> Self::Output;
 }
 

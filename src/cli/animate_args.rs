@@ -4,6 +4,9 @@ use super::render_args::RenderArgs;
 use clap::{Args as ClapArgs, ValueEnum};
 use std::path::PathBuf;
 
+// clap turns doc comments into --help text: this item's help is its clap attributes and the
+// doc comments of its flags, so it carries none of its own.
+#[allow(missing_docs)]
 #[derive(ClapArgs, Debug)]
 pub struct AnimateArgs {
     /// The preset and how each frame renders: NAME, --size, --iters, --palette, --shade, --backend,
@@ -49,6 +52,9 @@ pub struct AnimateArgs {
 }
 
 /// How an animation's frames are normalised.
+// clap would list a variant's doc comment under the flag's --help; the flag's help describes
+// the values, so the variants carry none.
+#[allow(missing_docs)]
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum ToneMode {
     Stable,

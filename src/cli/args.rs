@@ -19,8 +19,11 @@ use std::path::PathBuf;
     after_help = EXIT_CODES
 )]
 pub struct Args {
+    // Doc comments would become --help text (see `Command` and `RenderArgs`).
+    #[allow(missing_docs)]
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[allow(missing_docs)]
     #[command(flatten)]
     pub render: RenderArgs,
 }
@@ -32,6 +35,9 @@ Exit codes: 0 success; 2 bad input or a failure (one line on stderr says which);
 `-` as --png/--hist writes to standard output (then every message goes to stderr); `attractors
 shade -` reads the counts from standard input.";
 
+// clap turns doc comments into --help text: this item's help is its clap attributes and the
+// doc comments of its flags, so it carries none of its own.
+#[allow(missing_docs)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// List the presets of the .atr file (or the equations, the palettes, the colours: each asked).
@@ -54,6 +60,9 @@ pub enum Command {
     Man(ManArgs),
 }
 
+// clap turns doc comments into --help text: this item's help is its clap attributes and the
+// doc comments of its flags, so it carries none of its own.
+#[allow(missing_docs)]
 #[derive(ClapArgs, Debug)]
 pub struct InfoArgs {
     /// Print the recipe this picture carries (a PNG, a .npy with its .recipe.json, a checkpoint)
@@ -68,6 +77,9 @@ pub struct InfoArgs {
     pub json: bool,
 }
 
+// clap turns doc comments into --help text: this item's help is its clap attributes and the
+// doc comments of its flags, so it carries none of its own.
+#[allow(missing_docs)]
 #[derive(ClapArgs, Debug)]
 pub struct ManArgs {
     /// Print the user guide's flag reference (Markdown) instead of the manual page.
@@ -82,6 +94,9 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+// clap turns doc comments into --help text: this item's help is its clap attributes and the
+// doc comments of its flags, so it carries none of its own.
+#[allow(missing_docs)]
 #[derive(ClapArgs, Debug)]
 pub struct ShadeArgs {
     /// The counts: a 2-D uint32/uint64 .npy (row 0 = top), or a checkpoint's FILE.ckpt.json;
@@ -117,6 +132,9 @@ pub struct ShadeArgs {
     pub quiet: bool,
 }
 
+// clap turns doc comments into --help text: this item's help is its clap attributes and the
+// doc comments of its flags, so it carries none of its own.
+#[allow(missing_docs)]
 #[derive(ClapArgs, Debug)]
 pub struct SearchArgs {
     /// Equation to search (attractors list --equations shows all).
@@ -159,6 +177,9 @@ pub struct SearchArgs {
     pub json: bool,
 }
 
+// clap turns doc comments into --help text: this item's help is its clap attributes and the
+// doc comments of its flags, so it carries none of its own.
+#[allow(missing_docs)]
 #[derive(ClapArgs, Debug)]
 pub struct ListArgs {
     /// Show every built-in equation with its parameters and formula.
@@ -181,6 +202,9 @@ pub struct ListArgs {
     pub json: bool,
 }
 
+// clap turns doc comments into --help text: this item's help is its clap attributes and the
+// doc comments of its flags, so it carries none of its own.
+#[allow(missing_docs)]
 #[derive(ClapArgs, Debug)]
 pub struct BenchArgs {
     /// Preset to time (default Clifford).
@@ -334,7 +358,7 @@ mod tests {
         );
         assert_eq!(
             parse_frames("-1").unwrap_err(),
-            "--frames '-1': expected a number of frames, a whole number from 1 to 2^64 - 1"
+            "--frames '-1': expected a number of frames, a whole number from 1 to 100000"
         );
         assert!(parse_frames("0").is_err());
         assert_eq!(parse_frames("3"), Ok(3));

@@ -3,6 +3,9 @@
 use clap::Args as ClapArgs;
 use std::path::PathBuf;
 
+// clap turns doc comments into --help text: this item's help is its clap attributes and the
+// doc comments of its flags, so it carries none of its own.
+#[allow(missing_docs)]
 #[derive(ClapArgs, Debug)]
 pub struct MergeArgs {
     /// The shards' counts: the --hist FILE.npy of each `attractors --shard I/N` render (each with

@@ -7,6 +7,9 @@ use clap::{Args as ClapArgs, ValueEnum};
 use std::path::PathBuf;
 
 /// Tone mapping choices (see `shade.rs`).
+// clap would list a variant's doc comment under the flag's --help; the flag's help describes
+// the values, so the variants carry none.
+#[allow(missing_docs)]
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum ShadeArg {
     #[value(name = "eq_hist")]
@@ -16,6 +19,9 @@ pub enum ShadeArg {
     Linear,
 }
 
+// clap turns doc comments into --help text: this item's help is its clap attributes and the
+// doc comments of its flags, so it carries none of its own.
+#[allow(missing_docs)]
 #[derive(ClapArgs, Debug)]
 pub struct RenderArgs {
     /// Preset to render (case-insensitive; default Clifford).

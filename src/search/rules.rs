@@ -32,17 +32,32 @@ pub const MAX_DIVERGED_FRACTION: f64 = 0.5;
 pub enum Reason {
     /// The orbit left the plane (non-finite or beyond 1e10) at this iteration; for a histogram,
     /// more than half of its points diverged.
-    Diverged { iteration: usize },
+    Diverged {
+        /// The iteration it diverged at.
+        iteration: usize,
+    },
     /// The orbit stops on a fixed point.
     FixedPoint,
     /// The orbit repeats with this period (2..=[`MAX_CYCLE`]).
-    Cycle { period: usize },
+    Cycle {
+        /// The cycle's period.
+        period: usize,
+    },
     /// The thumbnail has only this many lit pixels.
-    Collapsed { pixels: usize },
+    Collapsed {
+        /// Lit pixels.
+        pixels: usize,
+    },
     /// The largest Lyapunov exponent (nats/iteration) is below [`MIN_LYAPUNOV`].
-    Periodic { lyapunov: f64 },
+    Periodic {
+        /// The exponent measured (nats/iteration).
+        lyapunov: f64,
+    },
     /// The thumbnail coverage is below [`MIN_COVERAGE`].
-    Sparse { coverage: f64 },
+    Sparse {
+        /// The share of the thumbnail's pixels lit (0..1).
+        coverage: f64,
+    },
 }
 
 impl Reason {

@@ -6,13 +6,21 @@ use std::sync::Arc;
 use winit::event_loop::ActiveEventLoop;
 use winit::window::Window;
 
+/// The window's GPU side: the surface, the shade pass that draws the picture, and egui's state and renderer.
 pub struct Gfx {
+    /// The window itself.
     pub window: Arc<Window>,
+    /// The device the surface and the passes use.
     pub ctx: Arc<GpuContext>,
+    /// The window's surface.
     pub surface: wgpu::Surface<'static>,
+    /// The surface's configuration (format, size, present mode).
     pub config: wgpu::SurfaceConfiguration,
+    /// Draws the histogram into the picture area.
     pub shade: ShadePass,
+    /// egui's input state.
     pub egui_state: egui_winit::State,
+    /// egui's wgpu renderer (the panel).
     pub egui_renderer: egui_wgpu::Renderer,
     /// Whether the surface takes texture copies (the picture is then drawn beside the panel).
     pub can_copy: bool,

@@ -13,10 +13,13 @@ pub const STEPS: usize = 500;
 pub struct Look {
     /// Index of the preset in the picker the map came from.
     pub index: usize,
+    /// The map, parameters and start point.
     pub preset: Preset,
+    /// Tone map, palette and background.
     pub style: Style,
     /// The region the user framed, and where a reset returns to.
     pub framed: Bounds,
+    /// Where a reset returns to.
     pub home: Bounds,
 }
 
@@ -29,10 +32,12 @@ pub struct History {
 }
 
 impl History {
+    /// A history of `first` keeping the last [`STEPS`] steps.
     pub fn new(first: Look) -> History {
         History::with_capacity(first, STEPS)
     }
 
+    /// A history of `first` keeping the last `cap` steps (at least 2).
     pub fn with_capacity(first: Look, cap: usize) -> History {
         History {
             steps: vec![first],

@@ -45,19 +45,25 @@ const RESHADE_EVERY: Duration = Duration::from_millis(100);
 
 /// Everything the window starts from (validated by the CLI).
 pub struct WindowOptions {
+    /// The presets the window browses (N/P).
     pub presets: Vec<Preset>,
+    /// Index of the starting preset in `presets`.
     pub index: usize,
     /// The `.atr` file "save preset" appends to.
     pub config_path: PathBuf,
+    /// The starting tone map, palette and background.
     pub style: Style,
     /// The window's inner size; `None` fits the screen.
     pub size: Option<(u32, u32)>,
     /// `--bounds`: the view of the starting preset (else automatic).
     pub bounds: Option<Bounds>,
+    /// Transient points per orbit.
     pub skip: u64,
+    /// The seed of the start points.
     pub seed: u64,
     /// Accumulate on CPU worker threads instead of the GPU (display still uses wgpu).
     pub cpu: bool,
+    /// `--adapter`: the GPU to accumulate on.
     pub adapter: Option<String>,
     /// Exit after this many presented frames.
     pub frames: Option<u64>,
@@ -65,6 +71,7 @@ pub struct WindowOptions {
     pub screenshot: Option<PathBuf>,
     /// Open with the control panel shown.
     pub panel: bool,
+    /// No notices on stderr.
     pub quiet: bool,
 }
 
@@ -85,32 +92,46 @@ pub fn run(opts: WindowOptions) -> Result<()> {
 
 /// What the user is exploring.
 pub struct Live {
+    /// The presets browsed.
     pub presets: Vec<Preset>,
+    /// Index of the current preset's origin in `presets`.
     pub index: usize,
     /// The current preset with the user's edits (parameters, start point).
     pub preset: Preset,
+    /// The current tone map, palette and background.
     pub style: Style,
+    /// What the picture shows (pan and zoom).
     pub view: View,
+    /// Accumulation stopped (Space).
     pub paused: bool,
+    /// The control panel is shown.
     pub panel: bool,
+    /// Points per frame, adapted to the frame time.
     pub budget: FrameBudget,
+    /// Points accumulated for the current job.
     pub points: u64,
     /// Set when the job changed and accumulation must restart.
     pub dirty: bool,
+    /// The status line's message.
     pub message: String,
+    /// Width and height of a saved PNG.
     pub save_size: (u32, u32),
     /// Points of a saved picture; `None`: as many as the window holds (at least 1e7).
     pub save_points: Option<u64>,
+    /// The name typed for "save preset".
     pub new_preset_name: String,
+    /// Undo and redo of presets, styles and views.
     pub history: history::History,
     /// Half-width of each parameter's slider (by index into `preset.params`), set when a map is
     /// loaded and widened only when a typed value leaves it.
     pub ranges: Vec<f64>,
     /// The parameter the arrow keys nudge (index into `preset.params`), and each one's step.
     pub selected: usize,
+    /// Each parameter's nudge step (by index into `preset.params`).
     pub steps: Vec<f64>,
     /// The formula box: its text and the error of the last edit that did not compile.
     pub formula_text: String,
+    /// The compile error of the last formula edit, if it failed.
     pub formula_error: Option<String>,
     /// "Surprise me" candidates received so far (newest last), shown as thumbnails.
     pub strip: Vec<panel_parts::Thumb>,

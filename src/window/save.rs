@@ -15,12 +15,14 @@ pub const MIN_SAVE_POINTS: u64 = 10_000_000;
 
 /// A save in progress.
 pub struct Saving {
+    /// The PNG being written.
     pub path: PathBuf,
     out: OutputFile,
     run: Background,
     style: Style,
     /// What the file will carry: the job and style it renders.
     recipe: crate::recipe::Document,
+    /// Points the saved picture accumulates.
     pub points: u64,
     /// Frames the window presented since the save started.
     pub frames_during: u64,

@@ -9,9 +9,13 @@ use crate::job::Job;
 use anyhow::{Result, anyhow};
 use std::time::Duration;
 
+/// Where the window's counts come from: a GPU engine, or a CPU run on a background thread.
 pub enum Source {
+    /// A GPU engine advanced between frames.
     Gpu(Box<dyn Engine>),
+    /// A CPU engine running on its own thread.
     Cpu {
+        /// The background run.
         run: Background,
         /// The last snapshot the run handed over.
         last: Histogram,

@@ -22,6 +22,7 @@ pub const AHEAD: usize = 4;
 
 /// One accepted candidate.
 pub struct Candidate {
+    /// The candidate, framed.
     pub preset: Preset,
     /// The search's score (effective pixels, % of the thumbnail).
     pub score: f64,
@@ -33,6 +34,7 @@ pub struct Candidate {
 pub struct Surprises {
     /// The map searched ([`Preset::map_key`]).
     pub map: String,
+    /// The seed of the search (candidate i of (map, seed)).
     pub seed: u64,
     rx: Receiver<Candidate>,
     stop: Arc<AtomicBool>,

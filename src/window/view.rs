@@ -12,8 +12,11 @@ use crate::histogram::Bounds;
 /// opening and closing the panel returns to exactly the same view.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct View {
+    /// The bounds shown: `framed` widened to the picture area's proportions.
     pub bounds: Bounds,
+    /// The region the user framed (see above).
     pub framed: Bounds,
+    /// The bounds a reset returns to.
     pub home: Bounds,
     /// The picture area in pixels.
     pub area: (u32, u32),
@@ -31,6 +34,7 @@ fn fit(b: Bounds, (w, h): (u32, u32)) -> Bounds {
 }
 
 impl View {
+    /// A view of `home` on an `area` of pixels (at least 1 x 1).
     pub fn new(home: Bounds, area: (u32, u32)) -> View {
         let area = (area.0.max(1), area.1.max(1));
         View {
@@ -110,6 +114,7 @@ impl View {
         }
     }
 
+    /// Returns to the home bounds.
     pub fn reset(&mut self) {
         self.frame(self.home);
     }
@@ -125,20 +130,31 @@ pub fn wheel_factor(lines: f64, fine: bool) -> f64 {
 /// What a key press does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
+    /// Show or hide the control panel.
     TogglePanel,
+    /// Pause or resume accumulation.
     Pause,
+    /// Go to the next preset.
     NextPreset,
+    /// Go to the previous preset.
     PreviousPreset,
+    /// Switch to the next palette.
     NextPalette,
+    /// Save the picture as a PNG.
     SavePng,
+    /// Return to the home view.
     ResetView,
+    /// Undo the last change of preset, style or view.
     Undo,
+    /// Redo what was undone.
     Redo,
+    /// Show the next "surprise me" candidate.
     Surprise,
     /// Nudge the selected parameter by this many steps (Shift: tenths of a step).
     Nudge(i8),
     /// Select the previous (-1) or next (+1) parameter for nudging.
     SelectParam(i8),
+    /// Close the window.
     Quit,
 }
 
@@ -157,22 +173,34 @@ impl Action {
 /// A key as the window sees it: a character or a named key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KeyName {
+    /// A printable character, as typed.
     Char(String),
+    /// Tab.
     Tab,
+    /// F1.
     F1,
+    /// The space bar.
     Space,
+    /// Escape.
     Escape,
+    /// Left arrow.
     Left,
+    /// Right arrow.
     Right,
+    /// Up arrow.
     Up,
+    /// Down arrow.
     Down,
+    /// Any other key.
     Other,
 }
 
 /// Modifier keys held with a key.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Mods {
+    /// Control is held.
     pub ctrl: bool,
+    /// Shift is held.
     pub shift: bool,
 }
 
@@ -216,13 +244,18 @@ pub fn action_for(key: &KeyName, mods: Mods) -> Option<Action> {
 /// Points per frame, adapted so a frame's accumulation takes about `target` seconds.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct FrameBudget {
+    /// Points the next frame accumulates.
     pub points: u64,
+    /// The fewest points a frame accumulates.
     pub min: u64,
+    /// The most points a frame accumulates.
     pub max: u64,
+    /// Seconds a frame's accumulation should take.
     pub target: f64,
 }
 
 impl FrameBudget {
+    /// A budget aiming at `target` seconds per frame, from 1e5 points.
     pub fn new(target: f64) -> FrameBudget {
         FrameBudget {
             points: 100_000,

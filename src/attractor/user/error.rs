@@ -183,8 +183,11 @@ pub enum Origin<'a> {
     /// A file, with the 1-based line and column where the formula text starts (inside the quotes
     /// of the `.atr` Equation field, say).
     File {
+        /// The file's name, as given.
         path: &'a str,
+        /// 1-based line of the row.
         line: usize,
+        /// 1-based column (in characters) where the formula text starts.
         column: usize,
     },
 }
