@@ -87,6 +87,9 @@ pub struct ManArgs {
     pub markdown: bool,
 }
 
+// clap turns doc comments into --help text: this item's help is its clap attributes and the
+// doc comments of its flags, so it carries none of its own.
+#[allow(missing_docs)]
 #[derive(ClapArgs, Debug)]
 pub struct CompletionsArgs {
     /// The shell to complete for.
