@@ -57,7 +57,7 @@ pub enum Command {
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
     Completions(CompletionsArgs),
     /// Print the manual page (roff) on stdout: `attractors man | man -l -`.
-    Man,
+    Man(ManArgs),
 }
 
 // clap turns doc comments into --help text: this item's help is its clap attributes and the
@@ -75,6 +75,16 @@ pub struct InfoArgs {
     /// Print the adapters (or FILE's recipe) as one JSON document on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+// clap turns doc comments into --help text: this item's help is its clap attributes and the
+// doc comments of its flags, so it carries none of its own.
+#[allow(missing_docs)]
+#[derive(ClapArgs, Debug)]
+pub struct ManArgs {
+    /// Print the user guide's flag reference (Markdown) instead of the manual page.
+    #[arg(long, hide = true)]
+    pub markdown: bool,
 }
 
 // clap turns doc comments into --help text: this item's help is its clap attributes and the

@@ -7,6 +7,7 @@ pub mod config;
 pub mod from;
 pub mod merge_args;
 pub mod parse;
+pub mod reference;
 pub mod render_args;
 pub mod scope;
 

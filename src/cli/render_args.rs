@@ -60,7 +60,7 @@ pub struct RenderArgs {
     /// Override the equation.
     #[arg(long, value_name = "NAME")]
     pub equation: Option<String>,
-    /// A user formula instead of a built-in equation: "x' = ...; y' = ..." (see README).
+    /// A user formula instead of a built-in equation: "x' = ...; y' = ..." (see the guide, "Formulas").
     #[arg(
         long,
         value_name = "TEXT",

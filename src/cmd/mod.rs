@@ -40,7 +40,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         Some(Command::Bench(b)) => bench::run(&b).map(|_| Outcome::Complete),
         Some(Command::Info(i)) => info::run(&i).map(|_| Outcome::Complete),
         Some(Command::Completions(c)) => shell::completions(c.shell).map(|_| Outcome::Complete),
-        Some(Command::Man) => shell::man().map(|_| Outcome::Complete),
+        Some(Command::Man(m)) => shell::man(m.markdown).map(|_| Outcome::Complete),
         Some(Command::Shade(s)) => shade::run(&s).map(|_| Outcome::Complete),
         Some(Command::Search(s)) => search::run(&s).map(|_| Outcome::Complete),
         Some(Command::Animate(a)) => animate::run(&a),

@@ -395,7 +395,7 @@ fn score(args: &SearchArgs) -> Result<()> {
     if !args.quiet {
         let pass = results.iter().filter(|(_, v)| v.accepted()).count();
         eprintln!(
-            "{pass} of {} pass (lyapunov in nats/iteration, accepted above {MIN_LYAPUNOV}; see README \"Discovering attractors\")",
+            "{pass} of {} pass (lyapunov in nats/iteration, accepted above {MIN_LYAPUNOV}; see the guide, \"Search\")",
             results.len()
         );
     }

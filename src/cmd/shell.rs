@@ -53,7 +53,12 @@ pub fn completions(shell: clap_complete::Shell) -> Result<()> {
     crate::output::stdout::write(&buf)
 }
 
-pub fn man() -> Result<()> {
+/// `attractors man`: the manual page (roff), or with `markdown` the guide's flag reference.
+pub fn man(markdown: bool) -> Result<()> {
+    if markdown {
+        let page = crate::cli::reference::flags_markdown(&Args::command());
+        return crate::output::stdout::write(page.as_bytes());
+    }
     let mut buf = Vec::new();
     clap_mangen::Man::new(Args::command())
         .render(&mut buf)
