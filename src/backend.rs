@@ -1,5 +1,8 @@
 //! Choosing the engine for a job: one backend enum for every command (render, window, bench, the
-//! library), the GPU fallback of `auto`, and the up-front memory check.
+//! library), what `auto` picks ([`auto`]) and its fallback, and the up-front memory check.
+
+pub mod auto;
+pub use auto::AutoChoice;
 
 use crate::cpu::{ExactEngine, SampledEngine};
 use crate::engine::Engine;
@@ -12,7 +15,8 @@ use std::sync::Arc;
 /// Which renderer accumulates the histogram.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Backend {
-    /// The GPU when one can do the job, else the CPU (with a one-line notice).
+    /// The faster engine on this machine ([`AutoChoice`]: a hardware GPU, else the CPU), said in
+    /// a one-line notice; the CPU when the chosen GPU cannot do the job.
     Auto,
     /// The GPU (wgpu compute shader); refuses when none can do the job.
     Gpu,
@@ -120,9 +124,10 @@ pub enum Engines {
 
 impl Engines {
     /// Resolves `backend` for jobs like `job` (its mode, equation and canvas). `job.exact` (or
-    /// [`Backend::CpuExact`]) picks the exact orbit. `auto` falls back to the CPU when no GPU
-    /// opens or the GPU cannot hold the canvas, calling `notice` with the reason; an explicit
-    /// `gpu` refuses instead.
+    /// [`Backend::CpuExact`]) picks the exact orbit. `auto` takes [`AutoChoice::for_machine`]'s
+    /// engine and calls `notice` with its line; when the GPU it chose does not open or cannot
+    /// hold the canvas it falls back to the CPU, calling `notice` with that reason instead; an
+    /// explicit `gpu` refuses.
     pub fn open(
         backend: Backend,
         adapter: Option<&str>,
@@ -166,16 +171,26 @@ impl Engines {
             _ if exact => Engines::CpuExact,
             Backend::Cpu => Engines::CpuSampled,
             Backend::Gpu => gpu()?,
-            Backend::Auto | Backend::CpuExact => match gpu() {
-                Ok(g) => g,
-                Err(e @ (GpuError::NoSuchAdapter { .. } | GpuError::NoSuchPosition { .. })) => {
-                    return Err(e.into());
+            Backend::Auto | Backend::CpuExact => {
+                let choice = AutoChoice::for_machine(adapter);
+                if choice.backend == Backend::Cpu {
+                    notice(&choice.line());
+                    return Ok(Engines::CpuSampled);
                 }
-                Err(e) => {
-                    notice(&format!("using the CPU: {e}"));
-                    Engines::CpuSampled
+                match gpu() {
+                    Ok(g) => {
+                        notice(&choice.line());
+                        g
+                    }
+                    Err(e @ (GpuError::NoSuchAdapter { .. } | GpuError::NoSuchPosition { .. })) => {
+                        return Err(e.into());
+                    }
+                    Err(e) => {
+                        notice(&format!("using the CPU: {e}"));
+                        Engines::CpuSampled
+                    }
                 }
-            },
+            }
         })
     }
 

@@ -9,7 +9,8 @@
 
 use crate::histogram::{Histogram, Tally};
 use crate::job::{Job, JobKey};
-use crate::output::{Kind, OutputFile, Staged, read_npy_counts};
+use crate::npy::read_counts;
+use crate::output::{Kind, OutputFile, Staged};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -165,7 +166,7 @@ pub fn load(sidecar: &Path) -> Result<Checkpoint> {
         .parent()
         .unwrap_or(Path::new("."))
         .join(&meta.counts);
-    let (w, h, counts) = read_npy_counts(&counts_path).map_err(|e| {
+    let (w, h, counts) = read_counts(&counts_path).map_err(|e| {
         anyhow::anyhow!("--resume {shown}: its counts file: {e}; the checkpoint is damaged, rerun the render from the start")
     })?;
     let sum: u64 = counts.iter().sum();

@@ -43,7 +43,8 @@ pub enum InputError {
     },
 }
 
-fn describe(ft: &std::fs::FileType) -> &'static str {
+/// What a file that is not a regular file is, for messages: "a FIFO (named pipe)", "a device"...
+pub fn describe(ft: &std::fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;

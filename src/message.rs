@@ -4,6 +4,7 @@
 //! the start (which input) and the end (the way out). A formula error is laid out on three lines
 //! on purpose (the message, the formula line, a caret): its newlines are kept.
 
+use crate::attractor::PresetError;
 use crate::attractor::atr::AtrError;
 use std::fmt;
 
@@ -24,29 +25,23 @@ pub const LONGEST: usize = 600;
 
 /// `err` and its causes (`outer: inner`), ready to print after `error: `.
 pub fn error_text(err: &anyhow::Error) -> String {
-    let laid_out = err
-        .chain()
-        .any(|e| e.is::<Block>() || e.downcast_ref::<AtrError>().is_some_and(|a| a.located));
-    let text = escape(&format!("{err:#}"), laid_out);
+    let laid_out = err.chain().any(is_laid_out);
+    let text = crate::escape::escape(&format!("{err:#}"), laid_out);
     text.split('\n').map(cut).collect::<Vec<_>>().join("\n")
 }
 
-/// `s` with control characters escaped (`\n`, `\u{1b}`), for echoing user text on one line.
-pub fn printable(s: &str) -> String {
-    escape(s, false)
+/// Whether `e` is a message laid out on several lines (a formula error with its caret), however
+/// it is wrapped: a [`Block`], a located `.atr` error, or a preset file's error holding one.
+fn is_laid_out(e: &(dyn std::error::Error + 'static)) -> bool {
+    let located = |a: &AtrError| a.located;
+    e.is::<Block>()
+        || e.downcast_ref::<AtrError>().is_some_and(located)
+        || matches!(e.downcast_ref::<PresetError>(), Some(PresetError::Atr(a)) if located(a))
 }
 
-fn escape(s: &str, keep_newlines: bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control() && !(keep_newlines && c == '\n') {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+/// `s` with control characters escaped (`\n`, `\u{1b}`), for echoing user text on one line:
+/// the one escaping rule (see [`crate::escape`]).
+pub use crate::escape::printable;
 
 /// `line`, cut in its middle when longer than [`LONGEST`] characters.
 fn cut(line: &str) -> String {

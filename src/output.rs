@@ -3,8 +3,11 @@
 //! damages a file that was already there.
 //!
 //! [`OutputFile::prepare`] runs before any rendering: it checks the path (extension, directory
-//! exists, not a directory, writable) by creating the temporary file, so a long render cannot fail
-//! at the very end because of a typo in a path.
+//! exists, nothing there but a writable regular file: a device, FIFO, socket or directory is
+//! refused without being opened), locks the output against every other writer ([`lock`]: a
+//! second command writing the same file is refused while this one holds it) and creates the
+//! temporary file, so a long render cannot fail at the very end because of a typo in a path.
+//! The lock is held until the output is in place or given up.
 //!
 //! Writing an [`OutputFile`] gives a [`Staged`] output: complete and synced in its temporary file,
 //! not yet in place. A command with several outputs gathers them in a [`Batch`], which renames
@@ -19,16 +22,17 @@
 
 mod encode;
 mod exr;
-mod npy;
+pub mod lock;
 mod paths;
 mod staged;
 pub mod stdout;
+pub use crate::npy::read_counts as read_npy_counts;
 pub use encode::{
     PngLayout, PngText, RECIPE_KEYWORD, encode_png, encode_png_rows, png_has_text_chunk,
     read_png_text,
 };
 pub use exr::{RECIPE_ATTRIBUTE, read_exr_recipe, write_exr};
-pub use npy::{npy_problem, read_npy_counts};
+pub use lock::Lock;
 pub use paths::{Roles, follow_links, same_file};
 pub use staged::{Batch, Staged};
 
@@ -96,6 +100,8 @@ pub struct OutputFile {
     keep_existing: bool,
     /// `None`: standard output.
     temp: Option<tempfile::NamedTempFile>,
+    /// Held from the checks until the output is in place or given up (`None`: standard output).
+    lock: Option<Lock>,
 }
 
 /// Set once an output of this process has claimed standard output.
@@ -137,6 +143,7 @@ impl OutputFile {
             target: path.to_path_buf(),
             keep_existing: false,
             temp: None,
+            lock: None,
         })
     }
 
@@ -159,101 +166,45 @@ impl OutputFile {
         Self::prepare_for(path, kind, kind.flag())
     }
 
-    /// [`OutputFile::prepare`] with the flag named in messages given.
+    /// [`OutputFile::prepare`] with the flag named in messages given: the path is checked, the
+    /// output locked against other writers ([`Lock`]) and its temporary file made.
     pub fn prepare_for(path: &Path, kind: Kind, flag: &str) -> Result<OutputFile> {
-        if is_stdio(path) {
-            bail!(
-                "{flag} -: this output cannot go to standard output; give a file name like out.{} (./- for a file named -)",
-                kind.extension()
-            );
-        }
-        let text = path.to_string_lossy();
-        if text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) {
-            bail!(
-                "{flag} {}: ends with a path separator; give a file name like out.{}",
-                path.display(),
-                kind.extension()
-            );
-        }
-        if path.is_dir() {
-            bail!(
-                "{flag} {}: is a directory; give a file name inside it",
-                path.display()
-            );
-        }
-        let ext_ok = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case(kind.extension()));
-        if !ext_ok && kind != Kind::Atr {
-            bail!(
-                "{flag} {}: expected a file name ending in .{} (for example out.{})",
-                path.display(),
-                kind.extension(),
-                kind.extension()
-            );
-        }
-        let target = follow_links(path).map_err(|e| anyhow!("{flag} {}: {e}", path.display()))?;
-        // "out.png" or "out.png (a link to ../pictures/a.png)", for messages.
-        let shown = if target == path {
-            path.display().to_string()
-        } else {
-            format!("{} (a link to {})", path.display(), target.display())
-        };
-        let dir = match target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        if !dir.is_dir() {
-            bail!(
-                "{flag} {shown}: directory {} does not exist; create it first",
-                dir.display()
-            );
-        }
-        if let Ok(meta) = std::fs::metadata(&target)
-            && meta.permissions().readonly()
-        {
-            bail!(
-                "{flag} {shown}: exists and is read-only; make it writable (chmod u+w) or choose another name"
-            );
-        }
-        probe_name(&target, &dir, flag)?;
-        let mut builder = tempfile::Builder::new();
-        // A finished output gets ordinary file permissions (0666 less the umask), not tempfile's 0600.
-        #[cfg(unix)]
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        let temp = builder
-            .prefix(".attractors-")
-            .suffix(".tmp")
-            .tempfile_in(&dir)
-            .map_err(|e| {
-                if staged::is_full(&e) {
-                    staged::io_failure(flag, &shown, &e)
-                } else {
-                    anyhow!(
-                        "{flag} {shown}: cannot write in {}; choose a writable directory ({e})",
-                        dir.display()
-                    )
-                }
-            })?;
+        Self::prepare_with(path, kind, flag, std::time::Duration::ZERO)
+    }
+
+    /// [`OutputFile::prepare_for`] for a file that is read, added to and written back (a preset
+    /// file appended to): waits a while for another append to the same file to finish
+    /// ([`lock::APPEND_WAIT`]) instead of being refused at once. Read the file after this.
+    pub fn prepare_append(path: &Path, kind: Kind, flag: &str) -> Result<OutputFile> {
+        Self::prepare_with(path, kind, flag, lock::APPEND_WAIT)
+    }
+
+    fn prepare_with(
+        path: &Path,
+        kind: Kind,
+        flag: &str,
+        wait: std::time::Duration,
+    ) -> Result<OutputFile> {
+        let place = Place::check(path, kind, flag)?;
+        let lock = Lock::take_within(&place.target, flag, &place.shown, wait)?;
+        let temp = place.temp_file(flag)?;
         crate::signals::register_temp(temp.path().to_path_buf());
         Ok(OutputFile {
             path: path.to_path_buf(),
             kind,
             flag: flag.to_string(),
-            target,
+            target: place.target,
             keep_existing: false,
             temp: Some(temp),
+            lock: Some(lock),
         })
     }
 
     /// Checks that `path` can take a `kind` output named by `flag`, as [`OutputFile::prepare_for`]
-    /// does, for a file that other code writes later (an `.atr` file appended to); nothing is left.
+    /// does, for a file that other code writes later (an `.atr` file appended to); nothing is
+    /// left and nothing is locked.
     pub fn check_for(path: &Path, kind: Kind, flag: &str) -> Result<()> {
-        let file = Self::prepare_for(path, kind, flag)?;
-        if let Some(t) = &file.temp {
-            crate::signals::forget_temp(t.path());
-        }
-        Ok(())
+        Place::check(path, kind, flag).map(|_| ())
     }
 
     /// This output, put in place only where no file is (a name the user did not type must not
@@ -368,7 +319,133 @@ impl OutputFile {
             temp.into_temp_path(),
             self.target,
             self.keep_existing,
+            self.lock,
         ))
+    }
+}
+
+/// An output path, checked: the file it replaces and the directory that file is in.
+struct Place {
+    /// `path`, or where the symbolic link at `path` leads.
+    target: PathBuf,
+    dir: PathBuf,
+    /// "out.png" or "out.png (a link to ../pictures/a.png)", for messages.
+    shown: String,
+}
+
+impl Place {
+    /// Every check of an output path, before any work: a file name with the right extension,
+    /// links followed, an existing directory, and nothing there but a regular, writable file.
+    fn check(path: &Path, kind: Kind, flag: &str) -> Result<Place> {
+        check_name(path, kind, flag)?;
+        let target = follow_links(path).map_err(|e| anyhow!("{flag} {}: {e}", path.display()))?;
+        let shown = if target == path {
+            path.display().to_string()
+        } else {
+            format!("{} (a link to {})", path.display(), target.display())
+        };
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if !dir.is_dir() {
+            bail!(
+                "{flag} {shown}: directory {} does not exist; create it first",
+                dir.display()
+            );
+        }
+        check_existing(&target, &shown, flag)?;
+        probe_name(&target, &dir, flag)?;
+        Ok(Place { target, dir, shown })
+    }
+
+    /// The temporary file that becomes the output, in the output's directory.
+    fn temp_file(&self, flag: &str) -> Result<tempfile::NamedTempFile> {
+        let mut builder = tempfile::Builder::new();
+        // A finished output gets ordinary file permissions (0666 less the umask), not tempfile's 0600.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        builder
+            .prefix(".attractors-")
+            .suffix(".tmp")
+            .tempfile_in(&self.dir)
+            .map_err(|e| {
+                if staged::is_full(&e) {
+                    staged::io_failure(flag, &self.shown, &e)
+                } else {
+                    anyhow!(
+                        "{flag} {}: cannot write in {}; choose a writable directory ({e})",
+                        self.shown,
+                        self.dir.display()
+                    )
+                }
+            })
+    }
+}
+
+/// The path's own form: a file name (not `-`, not ending in a separator, not a directory) with
+/// `kind`'s extension (any name for a preset file).
+fn check_name(path: &Path, kind: Kind, flag: &str) -> Result<()> {
+    if is_stdio(path) {
+        bail!(
+            "{flag} -: this output cannot go to standard output; give a file name like out.{} (./- for a file named -)",
+            kind.extension()
+        );
+    }
+    let text = path.to_string_lossy();
+    if text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) {
+        bail!(
+            "{flag} {}: ends with a path separator; give a file name like out.{}",
+            path.display(),
+            kind.extension()
+        );
+    }
+    if path.is_dir() {
+        bail!(
+            "{flag} {}: is a directory; give a file name inside it",
+            path.display()
+        );
+    }
+    let ext_ok = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(kind.extension()));
+    if !ext_ok && kind != Kind::Atr {
+        bail!(
+            "{flag} {}: expected a file name ending in .{} (for example out.{})",
+            path.display(),
+            kind.extension(),
+            kind.extension()
+        );
+    }
+    Ok(())
+}
+
+/// What is already at `target` may be replaced only when it is a writable regular file.
+fn check_existing(target: &Path, shown: &str, flag: &str) -> Result<()> {
+    refuse_special_at(target, shown, flag)?;
+    if std::fs::metadata(target).is_ok_and(|m| m.permissions().readonly()) {
+        bail!(
+            "{flag} {shown}: exists and is read-only; make it writable (chmod u+w) or choose another name"
+        );
+    }
+    Ok(())
+}
+
+/// Refuses an output path (named by `flag`) where something other than a regular file is: a
+/// device, a FIFO, a socket or a directory (links followed). Looked at, never opened: opening a
+/// FIFO blocks.
+pub fn refuse_special(path: &Path, flag: &str) -> Result<()> {
+    let target = follow_links(path).map_err(|e| anyhow!("{flag} {}: {e}", path.display()))?;
+    refuse_special_at(&target, &path.display().to_string(), flag)
+}
+
+fn refuse_special_at(target: &Path, shown: &str, flag: &str) -> Result<()> {
+    match std::fs::symlink_metadata(target) {
+        Ok(meta) if !meta.file_type().is_file() => bail!(
+            "{flag} {shown}: is {}, not a regular file; an output is only ever written to a file: give a file name",
+            crate::input::describe(&meta.file_type())
+        ),
+        _ => Ok(()),
     }
 }
 

@@ -411,9 +411,42 @@ pub fn pixel16(tone: &ToneMap, style: &Style, c: u64) -> [u16; 4] {
     [r, g, b, 65535]
 }
 
+/// One pixel of count `c` as linear-light RGBA floats for the EXR: the palette's sRGB channels
+/// (before the 8-bit truncation) and the background converted with the sRGB transfer function,
+/// premultiplied by alpha (OpenEXR's convention; opaque pixels are unchanged by it).
+pub fn pixel_linear(tone: &ToneMap, style: &Style, c: u64) -> [f32; 4] {
+    let ([r, g, b], a) = if c == 0 {
+        let [r, g, b, a] = style.background.0.map(f64::from);
+        ([r, g, b], a / 255.0)
+    } else {
+        (tone.channels(&style.palette, c), 1.0)
+    };
+    let lin = |v: f64| (srgb_to_linear(v / 255.0) * a) as f32;
+    [lin(r), lin(g), lin(b), a as f32]
+}
+
+/// The sRGB transfer function's inverse (IEC 61966-2-1): an encoded value in [0, 1] to linear
+/// light in [0, 1].
+pub fn srgb_to_linear(v: f64) -> f64 {
+    if v <= 0.04045 {
+        v / 12.92
+    } else {
+        ((v + 0.055) / 1.055).powf(2.4)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn srgb_to_linear_matches_the_standard() {
+        assert_eq!(srgb_to_linear(0.0), 0.0);
+        assert!((srgb_to_linear(1.0) - 1.0).abs() < 1e-12);
+        // The two pieces meet at 0.04045; mid grey (128/255) is 0.2158605 in linear light.
+        assert!((srgb_to_linear(0.04045) - 0.04045 / 12.92).abs() < 1e-12);
+        assert!((srgb_to_linear(128.0 / 255.0) - 0.2158605).abs() < 1e-6);
+    }
 
     #[test]
     fn palettes_load_with_endpoints_and_reverse() {

@@ -13,9 +13,42 @@ fn can_tell_collapse(hist: &Histogram) -> bool {
     hist.width.min(64) * hist.height.min(64) >= 16 * crate::search::rules::COLLAPSED_PIXELS as u32
 }
 
+/// What is wrong with a render's result, by kind (an animation summarises its frames by kind).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Problem {
+    /// Most points were lost to divergence.
+    Diverged,
+    /// No point fell inside the bounds.
+    Blank,
+    /// The orbit lights only a few pixels.
+    Collapsed,
+    /// The orbit is periodic: a few dots, not an attractor.
+    Periodic,
+}
+
+impl Problem {
+    /// A few words for a summary: "frames 3-5 of 48 are {label}".
+    pub fn label(self) -> &'static str {
+        match self {
+            Problem::Diverged => "mostly lost to divergence",
+            Problem::Blank => "blank (no point inside the bounds)",
+            Problem::Collapsed => "nearly black (the orbit collapses to a few pixels)",
+            Problem::Periodic => "a few dots (the orbit is periodic)",
+        }
+    }
+}
+
 /// The warnings for `hist`, the result of `job` (empty when the picture is fine); `bounds_given`:
 /// whether the user gave `--bounds` (only then is dropping them advice).
 pub fn check_result(hist: &Histogram, job: &Job, bounds_given: bool) -> Vec<String> {
+    problems(hist, job, bounds_given)
+        .into_iter()
+        .map(|(_, m)| m)
+        .collect()
+}
+
+/// [`check_result`]'s warnings with their kinds.
+pub fn problems(hist: &Histogram, job: &Job, bounds_given: bool) -> Vec<(Problem, String)> {
     let t = hist.tally;
     let what = job.preset.describe_params();
     let mut w = Vec::new();
@@ -24,10 +57,10 @@ pub fn check_result(hist: &Histogram, job: &Job, bounds_given: bool) -> Vec<Stri
     }
     let report = judge_histogram(hist);
     if matches!(report.problem, Some(Reason::Diverged { .. })) {
-        w.push(format!(
+        w.push((Problem::Diverged, format!(
             "{:.0}% of points were lost to divergence for {what}; check the parameters and --start",
             100.0 * report.diverged_fraction
-        ));
+        )));
     }
     if t.counted == 0 {
         let advice = if bounds_given {
@@ -35,24 +68,27 @@ pub fn check_result(hist: &Histogram, job: &Job, bounds_given: bool) -> Vec<Stri
         } else {
             "check the parameters and --start"
         };
-        w.push(format!(
-            "no point fell inside the bounds {} for {what}: the picture is blank; {advice}",
-            job.bounds
+        w.push((
+            Problem::Blank,
+            format!(
+                "no point fell inside the bounds {} for {what}: the picture is blank; {advice}",
+                job.bounds
+            ),
         ));
     } else if matches!(report.problem, Some(Reason::Collapsed { .. })) && can_tell_collapse(hist) {
-        w.push(format!(
+        w.push((Problem::Collapsed, format!(
             "the orbit collapses to about {:.1} effective pixel(s), {} lit (a fixed point or a short cycle) for {what}; try other parameters",
             hist.effective_pixels(),
             hist.nonzero_bins()
-        ));
+        )));
     } else if let Some(reason @ (Reason::FixedPoint | Reason::Cycle { .. })) =
         screen(&job.preset).reject
     {
         // The search's own orbit check (float64, from the start point): a cycle too long to
         // collapse the picture still draws only a few dots, not an attractor.
-        w.push(format!(
+        w.push((Problem::Periodic, format!(
             "the orbit from the start point is periodic ({reason}) for {what}: the picture shows a few points, not an attractor; try other parameters"
-        ));
+        )));
     }
     w
 }

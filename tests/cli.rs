@@ -449,3 +449,44 @@ fn css_colour_names() {
         "{err}"
     );
 }
+
+/// `--backend auto` takes the library's one decision (a software adapter such as lavapipe loses
+/// to the CPU engine, a hardware GPU wins, no adapter means the CPU), says which and why in one
+/// note, and `attractors info` shows the same decision.
+#[test]
+fn auto_takes_the_faster_engine_and_says_why() {
+    use attractors::Backend;
+    use attractors::backend::AutoChoice;
+    let choice = AutoChoice::for_machine(None);
+    let expected = match attractors::gpu::context::best_adapter_info() {
+        Ok(info) if info.device_type != wgpu::DeviceType::Cpu => Backend::Gpu,
+        _ => Backend::Cpu,
+    };
+    assert_eq!(choice.backend, expected, "{}", choice.line());
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("a.png");
+    let out = bin()
+        .args(["--size", "32x32", "--iters", "1e4", "--png"])
+        .arg(&png)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let note = format!("note: {}", choice.line());
+    assert_eq!(
+        err.matches(&note).count(),
+        1,
+        "one line says which and why: {err}"
+    );
+    let engine = match expected {
+        Backend::Gpu => "backend: GPU",
+        _ => "backend: CPU sampled",
+    };
+    assert!(err.contains(engine), "{err}");
+    let info = bin().arg("info").output().unwrap();
+    let text = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        text.contains(&format!("--backend auto: {}", choice.line())),
+        "{text}"
+    );
+}

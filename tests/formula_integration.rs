@@ -112,6 +112,52 @@ fn gpu_and_cpu_agree_on_formulas_that_are_not_built_in() {
 
 const CLIFFORD: &str = "x' = sin(a*y) + c*cos(a*x); y' = sin(b*x) + d*cos(b*y)";
 
+/// Non-finite values the GPU compiler could fold away (`0 * inf` becomes 0 under Mesa's NIR):
+/// the GPU's guards decide divergence like the CPU, which checks every value. Clifford with one
+/// term that leaves float32 on part of the attractor; the CPU loses a large share of its points
+/// to divergence, the GPU the same share (the orbits differ, the regions they must avoid do not).
+#[test]
+fn gpu_and_cpu_decide_divergence_alike_for_non_finite_values() {
+    let Some(ctx) = gpu() else { return };
+    let terms = [
+        "0*exp(60*y)",            // the reported case: overflow times zero
+        "exp(50*x)*0",            // the same, operands the other way
+        "0*(1/max(y, 0))",        // division by zero
+        "exp(60*y) - exp(60*y)",  // inf - inf
+        "0*sqrt(y)",              // sqrt of a negative, times 0
+        "0*pow(abs(y) + 1, 200)", // pow overflow
+        "0*(9*y)^32",             // integer power overflow
+        "0*min(log(y), 1)",       // log of a negative, hidden by min
+        "0*cosh(60*x)",           // cosh overflow
+    ];
+    let clifford = attractors::Presets::builtin()
+        .get("Clifford")
+        .unwrap()
+        .clone();
+    let bounds = pilot::run(&clifford, 1000, 0).unwrap().bounds;
+    let mut failures = Vec::new();
+    for term in terms {
+        let text = format!("x' = sin(a*y) + c*cos(a*x) + {term}; y' = sin(b*x) + d*cos(b*y)");
+        let p = formula_preset(
+            &text,
+            [-1.3, -1.3, -1.8, -1.9, 0.0, 0.0, 0.0],
+            [0.1, 0.1, 0.0],
+        );
+        let job = Job::new(p, (64, 64), bounds, 100_000, 1000, 3);
+        let g = common::render_gpu(&ctx, &job).tally;
+        let c = render_sampled(&job, &Control::new()).tally;
+        assert_eq!(g.total(), job.iters);
+        println!("{term}: diverged GPU {} CPU {}", g.diverged, c.diverged);
+        // The CPU loses points here, so the comparison can fail; the GPU must lose as many,
+        // to within 10% (chaotic orbits, same sampling design).
+        assert!(c.diverged > 5_000, "{term}: the CPU lost {}", c.diverged);
+        if g.diverged.abs_diff(c.diverged) as f64 > 0.1 * c.diverged as f64 {
+            failures.push(format!("{term}: GPU {} vs CPU {}", g.diverged, c.diverged));
+        }
+    }
+    assert!(failures.is_empty(), "GPU and CPU disagree: {failures:?}");
+}
+
 #[test]
 fn formula_flag_renders_the_same_exact_histogram_as_the_builtin() {
     let dir = tempfile::tempdir().unwrap();

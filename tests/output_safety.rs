@@ -426,3 +426,364 @@ fn an_output_that_is_an_input_is_refused_before_any_work() {
     );
     image::open(d.join("c.png")).unwrap();
 }
+
+/// The outputs of every command, by kind: (arguments with `OUT` where the output goes, the
+/// output's file name, the flag the message names). Each runs quickly once its outputs are
+/// accepted; `p.npy` (with its recipe) is a render's counts in the test directory.
+#[cfg(unix)]
+fn outputs_of_every_command() -> Vec<(Vec<&'static str>, &'static str, &'static str)> {
+    let render = |flag: &'static str| -> Vec<&'static str> {
+        let mut a = small(&[flag, "OUT"]);
+        a.retain(|x| *x != "-q");
+        a
+    };
+    let animate = |flag: &'static str| -> Vec<&'static str> {
+        vec![
+            "animate",
+            "Clifford",
+            "--sweep",
+            "a=-1.3:-1.2",
+            "--frames",
+            "2",
+            "--size",
+            "32x32",
+            "--iters",
+            "1e4",
+            "--backend",
+            "cpu",
+            "-q",
+            flag,
+            "OUT",
+        ]
+    };
+    let search = |flag: &'static str| -> Vec<&'static str> {
+        vec![
+            "search", "clifford", "--seed", "7", "--count", "1", "--tries", "200", "-q", flag,
+            "OUT",
+        ]
+    };
+    vec![
+        (render("--png"), "o.png", "--png"),
+        (render("--hist"), "o.npy", "--hist"),
+        (render("--exr"), "o.exr", "--exr"),
+        (vec!["shade", "p.npy", "--png", "OUT"], "o.png", "--png"),
+        (vec!["merge", "s0.npy", "--png", "OUT"], "o.png", "--png"),
+        (vec!["merge", "s0.npy", "--hist", "OUT"], "o.npy", "--hist"),
+        (search("--atr"), "o.atr", "--atr"),
+        (search("--sheet"), "o.png", "--sheet"),
+        (animate("--gif"), "o.gif", "--gif"),
+        (animate("--apng"), "o.png", "--apng"),
+        (
+            vec![
+                "bench", "--iters", "1e3", "--reps", "1", "--size", "32x32", "--csv", "OUT",
+            ],
+            "o.csv",
+            "--csv",
+        ),
+        (
+            vec![
+                "bench", "--iters", "1e3", "--reps", "1", "--size", "32x32", "--plot", "OUT",
+            ],
+            "o.png",
+            "--plot",
+        ),
+    ]
+}
+
+/// `args` with `OUT` replaced by `out`.
+#[cfg(unix)]
+fn with_out<'a>(args: &[&'a str], out: &'a str) -> Vec<&'a str> {
+    args.iter()
+        .map(|a| if *a == "OUT" { out } else { a })
+        .collect()
+}
+
+/// A render's counts (`p.npy`, with its recipe) and a one-shard job (`s0.npy`) in `d`.
+#[cfg(unix)]
+fn counts_in(d: &Path) {
+    ok_in(d, &small(&["--hist", "p.npy"]));
+    ok_in(d, &small(&["--hist", "s0.npy", "--shard", "0/1"]));
+}
+
+/// Class: outputs that are not regular files. A FIFO and a device node at any command's output
+/// path are refused (exit 2, naming the output) before any work and without being opened (a FIFO
+/// would block the run), and stay what they were; a link to one is refused too.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_not_a_regular_file_is_refused() {
+    use common::files::{device, mkfifo, still_special};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    counts_in(d);
+    std::fs::create_dir(d.join("fifo")).unwrap();
+    std::fs::create_dir(d.join("dev")).unwrap();
+    for (args, name, flag) in outputs_of_every_command() {
+        for (kind, make) in [("fifo", mkfifo as fn(&Path)), ("dev", device)] {
+            let rel = format!("{kind}/{name}");
+            let path = d.join(&rel);
+            if std::fs::symlink_metadata(&path).is_err() {
+                make(&path);
+            }
+            let what = if kind == "fifo" { "a FIFO" } else { "a device" };
+            fails_with(
+                d,
+                &with_out(&args, &rel),
+                &[],
+                &[&format!("{flag} {rel}"), what, "not a regular file"],
+            );
+            assert!(still_special(&path), "{args:?} replaced {rel}");
+        }
+    }
+    // Frames of an animation: a FIFO where a frame goes.
+    std::fs::create_dir(d.join("frames")).unwrap();
+    mkfifo(&d.join("frames/frame_00002.png"));
+    fails_with(
+        d,
+        &[
+            "animate",
+            "Clifford",
+            "--sweep",
+            "a=-1.3:-1.2",
+            "--frames",
+            "3",
+            "--size",
+            "32x32",
+            "--iters",
+            "1e4",
+            "--backend",
+            "cpu",
+            "-q",
+            "--out",
+            "frames",
+        ],
+        &[],
+        &["--out frames/frame_00002.png: is a FIFO"],
+    );
+    assert!(still_special(&d.join("frames/frame_00002.png")));
+    assert!(!d.join("frames/frame_00001.png").exists(), "work was done");
+}
+
+/// Class: locks. While another run holds an output's lock, every command that would write it is
+/// refused (exit 2, naming it) and the file is left as it was; once the lock is let go, the same
+/// command succeeds and no lock file is left.
+#[cfg(unix)]
+#[test]
+fn every_output_is_locked_while_written() {
+    use common::files::{hold_lock, leftovers};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    counts_in(d);
+    for (args, name, flag) in outputs_of_every_command() {
+        if flag == "--atr" {
+            continue; // an append waits for another append: see concurrent_appends_all_land
+        }
+        std::fs::write(d.join(name), b"before").unwrap();
+        let lock = hold_lock(&d.join(name));
+        fails_with(
+            d,
+            &with_out(&args, name),
+            &[],
+            &[&format!("{flag} {name}: another run is writing it")],
+        );
+        assert_eq!(std::fs::read(d.join(name)).unwrap(), b"before", "{args:?}");
+        drop(lock);
+        ok_in(d, &with_out(&args, name));
+        assert_ne!(std::fs::read(d.join(name)).unwrap(), b"before", "{args:?}");
+        assert!(leftovers(d).is_empty(), "{args:?}: {:?}", leftovers(d));
+    }
+}
+
+/// Class: locks, between two real runs: a render stopped (SIGSTOP) while it holds its outputs
+/// keeps a second render of another picture to the same PNG out; the first then finishes and
+/// its picture is the one on disk.
+#[cfg(unix)]
+#[test]
+fn a_second_render_to_the_same_output_is_refused() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut first = Command::new(assert_cmd::cargo::cargo_bin("attractors"))
+        .current_dir(d)
+        .args([
+            "Clifford",
+            "--backend",
+            "cpu",
+            "--iters",
+            "2e8",
+            "--size",
+            "64x64",
+        ])
+        .args([
+            "--checkpoint",
+            "0",
+            "-q",
+            "--hist",
+            "a.npy",
+            "--png",
+            "shared.png",
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The lock files appear when the outputs are prepared, before the work.
+    while !(d.join(".shared.png.lock").exists() && d.join(".a.npy.lock").exists()) {
+        assert!(
+            first.try_wait().unwrap().is_none(),
+            "the first render ended early"
+        );
+        std::thread::yield_now();
+    }
+    let signal = |s: &str| {
+        let pid = first.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args([s, &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+    };
+    signal("-STOP");
+    fails_with(
+        d,
+        &small(&["De_Jong_1", "--png", "shared.png", "--hist", "b.npy"]),
+        &[],
+        &["--png shared.png: another run is writing it"],
+    );
+    assert!(!d.join("b.npy").exists());
+    signal("-CONT");
+    let out = first.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = attractors::output::read_png_text(&d.join("shared.png")).unwrap();
+    assert!(text.iter().any(|(_, v)| v.contains("Clifford")), "{text:?}");
+    assert!(!text.iter().any(|(_, v)| v.contains("De_Jong")), "{text:?}");
+    assert!(common::files::leftovers(d).is_empty());
+}
+
+/// Class: lost appends. Searches appending to one preset file at once all land: every row each
+/// says it appended is in the file, once, and the file reads back.
+#[cfg(unix)]
+#[test]
+fn concurrent_appends_all_land() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let runs: Vec<_> = ["3", "5", "7", "11"]
+        .iter()
+        .map(|seed| {
+            Command::new(assert_cmd::cargo::cargo_bin("attractors"))
+                .current_dir(d)
+                .args([
+                    "search", "clifford", "--seed", seed, "--count", "3", "--tries", "300",
+                ])
+                .args(["--atr", "race.atr"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut appended = 0;
+    for run in runs {
+        let out = run.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{err}");
+        let line = err.lines().find(|l| l.starts_with("appended ")).unwrap();
+        appended += line.split(' ').nth(1).unwrap().parse::<usize>().unwrap();
+    }
+    assert!(appended >= 8, "{appended} rows");
+    let bytes = std::fs::read(d.join("race.atr")).unwrap();
+    let rows = attractors::attractor::atr::parse(&bytes, "race.atr").unwrap();
+    assert_eq!(rows.len(), appended, "{}", String::from_utf8_lossy(&bytes));
+    assert!(common::files::leftovers(d).is_empty());
+}
+
+/// Class: collisions. An animation's numbered frames are outputs like the others: an `--apng`,
+/// `--gif` or `--video` that is one of them (by another spelling, or a link) is refused before
+/// any work, and the frame is left alone.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_frame_of_the_same_run_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let anim = |extra: &[&'static str]| -> Vec<&'static str> {
+        let mut a = vec![
+            "animate",
+            "Clifford",
+            "--sweep",
+            "a=-1.3:-1.2",
+            "--frames",
+            "3",
+            "--size",
+            "32x32",
+            "--iters",
+            "1e4",
+            "--backend",
+            "cpu",
+            "-q",
+            "--out",
+            "cl",
+        ];
+        a.extend_from_slice(extra);
+        a
+    };
+    ok_in(d, &anim(&[]));
+    let frame = std::fs::read(d.join("cl/frame_00002.png")).unwrap();
+    std::os::unix::fs::symlink("cl/frame_00003.png", d.join("link.png")).unwrap();
+    for (extra, want) in [
+        (
+            ["--apng", "cl/frame_00002.png"],
+            "--apng cl/frame_00002.png: is the same file as the frame in --out cl/frame_00002.png",
+        ),
+        (
+            ["--apng", "cl/../cl/frame_00002.png"],
+            "is the same file as the frame in --out",
+        ),
+        (
+            ["--apng", "link.png"],
+            "--apng link.png: is the same file as the frame in --out",
+        ),
+    ] {
+        fails_with(d, &anim(&extra), &[], &[want]);
+        assert_eq!(std::fs::read(d.join("cl/frame_00002.png")).unwrap(), frame);
+    }
+}
+
+/// Class: a closed pipe. A picture or counts written to standard output (`-`) whose reader has
+/// gone says the pipe was closed (exit 2), not that the disk is full.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_is_told_as_such() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    counts_in(d);
+    let cases: Vec<Vec<&str>> = vec![
+        small(&["--png", "-"]),
+        small(&["--hist", "-"]),
+        vec!["shade", "p.npy", "--png", "-"],
+        vec!["merge", "s0.npy", "--png", "-", "-q"],
+    ];
+    for args in cases {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("attractors"))
+            .current_dir(d)
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // the reader goes before anything is written
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("closed it before the output was complete"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("free some space"), "{args:?}: {err}");
+    }
+}

@@ -114,6 +114,68 @@ fn the_exr_holds_the_counts_the_levels_and_the_recipe() {
     assert_eq!(doc.into_picture("a.exr").unwrap().size, [256, 256]);
 }
 
+/// The EXR's R, G, B, A are the PNG's picture in linear light (premultiplied by alpha, as
+/// OpenEXR expects), beside the unchanged counts: a viewer shows the picture, not black.
+#[test]
+fn the_exr_holds_the_pngs_picture_in_linear_rgba() {
+    use attractors::shade::srgb_to_linear;
+    use exr::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A half-transparent background checks the empty pixels' alpha and premultiplication.
+    let look = ["--palette", "viridis", "--background", "#10204080"];
+    let mut args = with(&look);
+    args.extend(["--png", "a.png", "--exr", "a.exr", "--hist", "a.npy", "-q"]);
+    run_in(d, &args);
+    let png = image::open(d.join("a.png")).unwrap().to_rgba8();
+    let (_, _, counts) = attractors::output::read_npy_counts(&d.join("a.npy")).unwrap();
+    let image = read()
+        .no_deep_data()
+        .largest_resolution_level()
+        .all_channels()
+        .all_layers()
+        .all_attributes()
+        .from_file(d.join("a.exr"))
+        .unwrap();
+    let layer = &image.layer_data[0];
+    let channel = |name: &str| -> Vec<f32> {
+        let name = Text::new_or_panic(name);
+        let found = layer.channel_data.list.iter().find(|c| c.name == name);
+        let c = found.unwrap_or_else(|| panic!("no channel {name}"));
+        c.sample_data.values_as_f32().collect()
+    };
+    let rgba = ["R", "G", "B", "A"].map(channel);
+    let count = channel("count");
+    assert_eq!(count.len(), counts.len());
+    assert!(count.iter().zip(&counts).all(|(f, c)| *f == *c as f32));
+    let mut lit = 0;
+    for (i, (p, &c)) in png.pixels().zip(&counts).enumerate() {
+        let a = p.0[3] as f64 / 255.0;
+        assert!((rgba[3][i] as f64 - a).abs() < 1e-6, "alpha of pixel {i}");
+        for (k, channel) in rgba.iter().take(3).enumerate() {
+            let v = channel[i] as f64;
+            if c == 0 {
+                // The background exactly, premultiplied.
+                let want = srgb_to_linear(p.0[k] as f64 / 255.0) * a;
+                assert!(
+                    (v - want).abs() < 1e-6,
+                    "pixel {i} channel {k}: {v} vs {want}"
+                );
+            } else {
+                // The PNG truncates the palette's channel to 8 bits; the EXR keeps it whole.
+                let lo = srgb_to_linear(p.0[k] as f64 / 255.0);
+                let hi = srgb_to_linear((p.0[k] as f64 + 1.0) / 255.0);
+                assert!(
+                    lo - 1e-6 <= v && v <= hi + 1e-6,
+                    "pixel {i} channel {k}: {v} not in {lo}..{hi}"
+                );
+                lit += 1;
+            }
+        }
+    }
+    assert!(lit > 1000, "the picture has lit pixels to compare: {lit}");
+}
+
 #[test]
 fn supersampling_and_de_keep_the_picture_size_and_re_render_identically() {
     let dir = tempfile::tempdir().unwrap();

@@ -452,3 +452,170 @@ fn side_files_that_do_not_fit_the_counts_are_refused() {
         .assert()
         .success();
 }
+
+/// Runs `shade -` in `dir` with `input` on standard input and TMPDIR set to `tmp`; returns
+/// (exit code, stderr, stdout).
+#[cfg(unix)]
+fn shade_stdin(dir: &Path, tmp: &Path, input: &[u8], extra: &[&str]) -> (Option<i32>, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("attractors"))
+        .current_dir(dir)
+        .env("TMPDIR", tmp)
+        .args(["shade", "-"])
+        .args(extra)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The program may refuse after the header and close its end: a broken pipe here is fine.
+    let _ = child.stdin.take().unwrap().write_all(input);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+/// Regular files under `dir` (a directory made for other purposes holds none).
+#[cfg(unix)]
+fn files_in(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| if p.is_dir() { files_in(&p) } else { 1 })
+        .sum()
+}
+
+/// Class: unbounded spools. `shade -` checks the header's limits before reading the counts
+/// (a 100000x100000 header is refused at once, however much follows), reads the stream exactly
+/// (truncated, trailing data, Fortran order and floats refused), and writes no temporary file,
+/// whether it finishes, refuses or is stopped by a signal.
+#[cfg(unix)]
+#[test]
+fn shade_from_standard_input_reads_no_more_than_the_header_allows() {
+    use common::files::{npy_header, u32s};
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut huge = npy_header("<u8", "(100000, 100000)", false);
+    huge.extend(vec![0u8; 1 << 20]);
+    let mut wide = npy_header("<u4", "(1, 3000000000)", false);
+    wide.extend([0u8; 64]);
+    let body = u32s(&[0, 1, 2, 3, 4, 5]);
+    let with = |descr: &str, fortran: bool, data: &[u8]| {
+        let mut v = npy_header(descr, "(2, 3)", fortran);
+        v.extend(data);
+        v
+    };
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (huge, "a 100000x100000 array of counts needs"),
+        (wide, "1 to 2147483647 rows and columns"),
+        (
+            with("<u4", false, &body[..20]),
+            "ends before the 2x3 array does",
+        ),
+        (
+            with("<u4", false, &[&body[..], &[7u8; 4]].concat()),
+            "more bytes follow the 2x3 array",
+        ),
+        (with("<u4", true, &body), "a Fortran-order array"),
+        (with("<f4", false, &body), "found dtype '<f4'"),
+    ];
+    for (input, want) in &cases {
+        let (code, err) = shade_stdin(d, tmp.path(), input, &["--png", "o.png"]);
+        assert_eq!(code, Some(2), "{want}: {err}");
+        assert!(
+            err.contains("standard input (-)") && err.contains(want),
+            "{err}"
+        );
+        assert!(!d.join("o.png").exists());
+    }
+    let (code, err) = shade_stdin(
+        d,
+        tmp.path(),
+        &with("<u4", false, &body),
+        &["--png", "o.png"],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(d.join("o.png").exists());
+    assert_eq!(files_in(tmp.path()), 0);
+    // Stopped by a signal while it waits for the counts: no file anywhere.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("attractors"))
+        .current_dir(d)
+        .env("TMPDIR", tmp.path())
+        .args(["shade", "-", "--png", "p.png"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    std::io::Write::write_all(&mut stdin, &npy_header("<u4", "(512, 512)", false)).unwrap();
+    std::io::Write::write_all(&mut stdin, &[0u8; 4096]).unwrap();
+    // The output's lock file shows the run is past its checks and reading.
+    while !d.join(".p.png.lock").exists() {
+        assert!(child.try_wait().unwrap().is_none());
+        std::thread::yield_now();
+    }
+    let pid = child.id().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = child.wait().unwrap();
+    drop(stdin);
+    assert!(!status.success());
+    assert_eq!(files_in(tmp.path()), 0);
+    assert!(!d.join("p.png").exists());
+    assert!(
+        common::files::leftovers(d).is_empty(),
+        "{:?}",
+        common::files::leftovers(d)
+    );
+}
+
+/// Class: silent misreads, through a file: a Fortran-order array, trailing data and big-endian
+/// counts (read exactly: the same picture as little-endian).
+#[cfg(unix)]
+#[test]
+fn shade_reads_a_file_exactly_or_refuses_it() {
+    use common::files::{u32s, write_npy};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let body = u32s(&[0, 1, 2, 3, 4, 5]);
+    write_npy(&d.join("f.npy"), "<u4", "(2, 3)", true, &body);
+    shade_fails(
+        d.join("f.npy").to_str().unwrap(),
+        &[],
+        "a Fortran-order array",
+        &d.join("o.png"),
+    );
+    write_npy(
+        &d.join("t.npy"),
+        "<u4",
+        "(2, 3)",
+        false,
+        &[&body[..], &[0u8; 4]].concat(),
+    );
+    shade_fails(
+        d.join("t.npy").to_str().unwrap(),
+        &[],
+        "more data follows the array",
+        &d.join("o.png"),
+    );
+    // One row in Fortran order is the same bytes as in C order: read, not refused.
+    write_npy(&d.join("row.npy"), "<u4", "(1, 6)", true, &body);
+    let out = bin()
+        .args(["shade", d.join("row.npy").to_str().unwrap(), "-q"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -80,3 +80,44 @@ fn density_shader_validates() {
         std::mem::size_of::<Level>()
     );
 }
+
+/// A user formula's guards (the GPU's divergence rule for values that leave float32) validate
+/// in the composed shader, and every operation that can leave float32 from finite operands has
+/// its guard; operations that cannot have none.
+#[test]
+fn formula_guards_validate_and_cover_every_operation_that_can_overflow() {
+    use attractors::attractor::user::UserMap;
+    let cases = [
+        ("exp(x)", "x > GUARD_EXP_MAX"),
+        ("sinh(x)", "abs(x) > GUARD_SINH_MAX"),
+        ("cosh(x)", "abs(x) > GUARD_COSH_MAX"),
+        ("log(x)", "x <= 0.0"),
+        ("sqrt(x)", "x < 0.0"),
+        ("asin(x)", "abs(x) > 1.0"),
+        ("acos(x)", "abs(x) > 1.0"),
+        ("tan(x)", "guard_not_finite(h0)"),
+        ("x / y", "guard_div(x, y)"),
+        ("x * y", "guard_mul(x, y)"),
+        ("x + y", "guard_sum(x, y)"),
+        ("x - y", "guard_sum(x, (-y))"),
+        ("pow(x, y)", "guard_pow(x, y)"),
+        ("x^1.5", "guard_pow(x, 1.5)"),
+        ("x^3", "guard_mul(h0, x)"),
+        ("x^-2", "guard_div(1.0, h0)"),
+        ("0*exp(60*y)", "h0 > GUARD_EXP_MAX"),
+    ];
+    for (expr, guard) in cases {
+        let text = format!("x' = {expr}; y' = y");
+        let wgsl = UserMap::parse(&text).unwrap().map_step_wgsl();
+        let src = attractors::gpu::compose_accumulate_with(&wgsl);
+        validate(&text, &src);
+        let line = format!("bad = bad || {guard};");
+        assert!(wgsl.contains(&line), "{text}: no `{line}` in\n{wgsl}");
+    }
+    // Bounded operations, a factor of at most 1 and a divisor of at least 1: nothing to guard.
+    let text = "x' = sin(x) * 0.5 + 0; y' = atan2(y, x) / 2 - 0";
+    let safe = UserMap::parse(text).unwrap().map_step_wgsl();
+    validate(text, &attractors::gpu::compose_accumulate_with(&safe));
+    let guards = safe.matches("bad = bad ||").count();
+    assert_eq!(guards, 2, "only the + 0 and - 0 are guarded:\n{safe}");
+}

@@ -375,3 +375,68 @@ fn several_adapters_split_a_job_and_agree_with_one() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("no adapter at position '7'"), "{err}");
 }
+
+/// Class: silent misreads. A shard `merge` cannot read exactly is refused naming it: a
+/// Fortran-order array (it would be added transposed), a float dtype (its bits would be read as
+/// counts), trailing data, a truncated file. A checkpoint's counts go through the same reader.
+#[cfg(unix)]
+#[test]
+fn shards_and_checkpoints_that_cannot_be_read_exactly_are_refused() {
+    use common::files::retag_npy;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let a = shard(d, 0, 2, &[], "2");
+    let b = shard(d, 1, 2, &[], "2");
+    let good = bytes(d, &b);
+    let header = String::from_utf8_lossy(&good[..128]).to_string();
+    let dtype = if header.contains("<u4") { "<u4" } else { "<u8" };
+    type Tamper = Box<dyn Fn(&Path)>;
+    let cases: Vec<(&str, Tamper)> = vec![
+        (
+            "a Fortran-order array",
+            Box::new(|p: &Path| retag_npy(p, "'fortran_order': False", "'fortran_order': True ")),
+        ),
+        (
+            "expected uint32 or uint64 counts, found dtype",
+            Box::new(move |p: &Path| retag_npy(p, dtype, &dtype.replace('u', "f"))),
+        ),
+        (
+            "more data follows the array",
+            Box::new(|p: &Path| {
+                let mut v = std::fs::read(p).unwrap();
+                v.extend([0u8; 8]);
+                std::fs::write(p, v).unwrap();
+            }),
+        ),
+        (
+            "it ends early",
+            Box::new(|p: &Path| {
+                let v = std::fs::read(p).unwrap();
+                std::fs::write(p, &v[..v.len() - 4]).unwrap();
+            }),
+        ),
+    ];
+    for (want, damage) in &cases {
+        std::fs::write(d.join(&b), &good).unwrap();
+        damage(&d.join(&b));
+        refused(d, &["merge", &a, &b, "--png", "m.png"], &[&b, want]);
+        assert!(!d.join("m.png").exists());
+    }
+    // A stopped render's checkpoint with Fortran-order counts is refused on --resume.
+    let mut args = JOB.to_vec();
+    args.extend(["--hist", "c.npy", "--checkpoint", "1"]);
+    let (code, err) = run(
+        d,
+        &args,
+        &[
+            ("ATTRACTORS_TEST_INTERRUPT_AT", "1000000"),
+            ("ATTRACTORS_TEST_CHECKPOINT_EVERY", "500000"),
+        ],
+    );
+    assert_eq!(code, Some(130), "{err}");
+    let meta: serde_json::Value = serde_json::from_slice(&bytes(d, "c.ckpt.json")).unwrap();
+    let counts = d.join(meta["counts"].as_str().unwrap());
+    retag_npy(&counts, "'fortran_order': False", "'fortran_order': True ");
+    args.extend(["--resume", "c.ckpt.json"]);
+    refused(d, &args, &["--resume c.ckpt.json", "a Fortran-order array"]);
+}

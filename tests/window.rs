@@ -63,7 +63,10 @@ fn window_renders_the_attractor_like_the_headless_path() {
     }
     let dir = tempfile::tempdir().unwrap();
     let shot = dir.path().join("shot.png");
+    // The GPU path explicitly: `auto` accumulates on the CPU with a software adapter.
     let err = in_xvfb(&[
+        "--backend",
+        "gpu",
         "--size",
         "320x240",
         "--frames",
@@ -134,6 +137,8 @@ fn resizing_recreates_the_targets() {
     let shot = dir.path().join("resized.png");
     in_xvfb_with(
         &[
+            "--backend",
+            "gpu",
             "--size",
             "320x240",
             "--frames",
@@ -677,6 +682,8 @@ fn the_formula_box_recompiles_as_the_user_types() {
     let formula = "x' = sin(a*y) + c*cos(a*x); y' = sin(b*x) + d*cos(b*y)";
     let (state, _) = drive(
         &[
+            "--backend",
+            "gpu",
             "--formula",
             formula,
             "--params",

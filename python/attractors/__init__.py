@@ -10,6 +10,10 @@ The work is done by the ``attractors`` Rust crate: each keyword argument is spel
 command line's flag (``n`` is ``--iters``, ``size=(w, h)`` is ``--size WxH``, ...) and goes
 through the same parsers and checks, so a bad argument raises :class:`ArgumentError` with the
 message ``attractors`` prints for that flag.
+
+The user guide's chapter "Python and notebooks" (``docs/guide/src/python.md`` in the
+repository) describes every function here, the example notebook and its ``notebook`` extra
+(``pip install './python[notebook]'``).
 """
 
 from __future__ import annotations
@@ -159,8 +163,10 @@ def render(
     ``progress=True`` shows a bar (tqdm when installed); a callable gets ``(done, total)``.
 
     Returns a :class:`Render`: ``.counts`` (numpy uint32, or uint64 when a bin exceeds 2**32-1,
-    shape (height, width), row 0 = top), ``.bounds``, ``.tally``, ``.recipe``. It converts to
-    its counts wherever numpy wants an array (``np.asarray(r)``).
+    shape (height, width), row 0 = top), ``.bounds``, ``.tally`` (counted, outside, diverged,
+    total), ``.recipe`` (the JSON the PNG carries), ``.backend``, ``.seconds``, ``.warnings``,
+    ``.name``, ``.n`` (points asked for), ``.shape``. It converts to its counts wherever numpy
+    wants an array (``np.asarray(r)``).
 
     The GIL is released while the engine runs; Ctrl-C (the notebook's interrupt) stops it within
     about 0.1 s and raises KeyboardInterrupt. Notes and warnings the command line prints are

@@ -1,12 +1,15 @@
 //! Where an animation's frames go: an animated GIF, an APNG, or a video through `ffmpeg`. Each is
-//! written to a temporary file beside its name and staged when the last frame is in; the command
-//! puts all of them in place together once every one is written, so a stopped or failed animation
-//! never leaves a half-written file under the final name, nor replaces one file of a set and not
-//! the others. (Numbered PNG frames are written one by one by the command, each atomically.)
+//! streamed frame by frame into a temporary file beside its name (no sink holds more than the
+//! frame it is encoding, so memory does not grow with the number of frames) and staged when the
+//! last frame is in; the command puts all of them in place together once every one is written,
+//! so a stopped or failed animation never leaves a half-written file under the final name, nor
+//! replaces one file of a set and not the others. (Numbered PNG frames are written one by one by
+//! the command, each atomically.)
 
 use super::rate;
 use crate::output::{Kind, OutputFile, Staged};
 use anyhow::{Context, Result, anyhow, bail};
+use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -45,11 +48,36 @@ fn prepare(path: &Path, flag: &str, extensions: &[&str]) -> Result<OutputFile> {
     OutputFile::prepare_for(path, Kind::Atr, flag)
 }
 
+/// The temporary file of `out`, opened for the encoder to stream into.
+fn stream_into(out: &OutputFile, flag: &str) -> Result<BufWriter<File>> {
+    let temp = out.temp_path().expect("a file, not standard output");
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(temp)
+        .with_context(|| {
+            format!(
+                "{flag} {}: cannot write its temporary file",
+                out.path.display()
+            )
+        })?;
+    Ok(BufWriter::new(file))
+}
+
+/// Bytes a sink of a `width` x `height` animation holds while it encodes one frame (beside the
+/// frame it is given): what the up-front memory check counts for it.
+pub fn memory_per_sink(width: u32, height: u32) -> u64 {
+    let pixels = width as u64 * height as u64;
+    // a GIF's copy of the frame, its quantiser's index map and the encoded frame; an APNG's
+    // filtered rows and deflate window are smaller
+    pixels * (4 + 1 + 2)
+}
+
 /// An animated GIF (each frame quantised to its own 256-colour palette), looping forever.
 pub struct Gif {
     path: PathBuf,
     out: Option<OutputFile>,
-    encoder: Option<gif::Encoder<Vec<u8>>>,
+    encoder: Option<gif::Encoder<BufWriter<File>>>,
     size: (u16, u16),
     /// Frame delay in hundredths of a second.
     delay: u16,
@@ -68,11 +96,10 @@ impl Gif {
         };
         rate::check_fps("--gif", fps).map_err(|e| anyhow!(e))?;
         let out = prepare(path, "--gif", &["gif"])?;
-        let mut encoder = gif::Encoder::new(Vec::new(), w, h, &[])
-            .map_err(|e| anyhow!("--gif {}: {e}", path.display()))?;
-        encoder
-            .set_repeat(gif::Repeat::Infinite)
-            .map_err(|e| anyhow!("--gif {}: {e}", path.display()))?;
+        let fail = |e: gif::EncodingError| anyhow!("--gif {}: {e}", path.display());
+        let mut encoder =
+            gif::Encoder::new(stream_into(&out, "--gif")?, w, h, &[]).map_err(fail)?;
+        encoder.set_repeat(gif::Repeat::Infinite).map_err(fail)?;
         Ok(Gif {
             path: path.to_path_buf(),
             out: Some(out),
@@ -102,13 +129,16 @@ impl Sink for Gif {
     }
 
     fn finish(mut self: Box<Self>) -> Result<Staged> {
-        let bytes = self
+        let shown = self.path.display().to_string();
+        let mut file = self
             .encoder
             .take()
             .expect("finished once")
             .into_inner()
-            .map_err(|e| anyhow!("--gif {}: {e}", self.path.display()))?;
-        self.out.take().expect("finished once").write_bytes(&bytes)
+            .map_err(|e| anyhow!("--gif {shown}: {e}"))?;
+        file.flush().map_err(|e| anyhow!("--gif {shown}: {e}"))?;
+        drop(file);
+        self.out.take().expect("finished once").stage_as_written()
     }
 
     fn path(&self) -> &Path {
@@ -116,25 +146,33 @@ impl Sink for Gif {
     }
 }
 
-/// An animated PNG (lossless, 8-bit RGBA), looping forever. Frames are kept until the end: the
-/// APNG header states the frame count.
+/// An animated PNG (lossless, 8-bit RGBA), looping forever, written frame by frame: the frame
+/// count its header states is known up front.
 pub struct Apng {
     path: PathBuf,
     out: Option<OutputFile>,
-    frames: Vec<Vec<u8>>,
-    size: (u32, u32),
+    writer: Option<png::Writer<BufWriter<File>>>,
     fps: f64,
 }
 
 impl Apng {
-    /// Starts a `width` x `height` APNG at `path` (a temporary file until finished) at `fps`.
-    pub fn new(path: &Path, width: u32, height: u32, fps: f64) -> Result<Apng> {
+    /// Starts a `width` x `height` APNG at `path` (a temporary file until finished) at `fps`, `frames` long.
+    pub fn new(path: &Path, width: u32, height: u32, fps: f64, frames: u64) -> Result<Apng> {
         rate::check_fps("--apng", fps).map_err(|e| anyhow!(e))?;
+        let out = prepare(path, "--apng", &["png", "apng"])?;
+        let fail = |e: png::EncodingError| anyhow!("--apng {}: {e}", path.display());
+        let frames = u32::try_from(frames).map_err(|_| anyhow!("--apng: {frames} frames"))?;
+        let mut enc = png::Encoder::new(stream_into(&out, "--apng")?, width, height);
+        enc.set_color(png::ColorType::Rgba);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_animated(frames, 0).map_err(fail)?;
+        let ((num, den), _) = rate::apng_delay(fps);
+        enc.set_frame_delay(num, den).map_err(fail)?;
+        let writer = enc.write_header().map_err(fail)?;
         Ok(Apng {
             path: path.to_path_buf(),
-            out: Some(prepare(path, "--apng", &["png", "apng"])?),
-            frames: Vec::new(),
-            size: (width, height),
+            out: Some(out),
+            writer: Some(writer),
             fps,
         })
     }
@@ -147,29 +185,20 @@ impl Apng {
 
 impl Sink for Apng {
     fn frame(&mut self, rgba: &[u8]) -> Result<()> {
-        self.frames.push(rgba.to_vec());
-        Ok(())
+        self.writer
+            .as_mut()
+            .expect("open until finish")
+            .write_image_data(rgba)
+            .map_err(|e| anyhow!("--apng {}: {e}", self.path.display()))
     }
 
     fn finish(mut self: Box<Self>) -> Result<Staged> {
         let shown = self.path.display().to_string();
-        let fail = |e: png::EncodingError| anyhow!("--apng {shown}: {e}");
-        let mut bytes = Vec::new();
-        {
-            let mut enc = png::Encoder::new(&mut bytes, self.size.0, self.size.1);
-            enc.set_color(png::ColorType::Rgba);
-            enc.set_depth(png::BitDepth::Eight);
-            enc.set_animated(self.frames.len() as u32, 0)
-                .map_err(fail)?;
-            let ((num, den), _) = rate::apng_delay(self.fps);
-            enc.set_frame_delay(num, den).map_err(fail)?;
-            let mut writer = enc.write_header().map_err(fail)?;
-            for f in &self.frames {
-                writer.write_image_data(f).map_err(fail)?;
-            }
-            writer.finish().map_err(fail)?;
-        }
-        self.out.take().expect("finished once").write_bytes(&bytes)
+        let writer = self.writer.take().expect("finished once");
+        writer
+            .finish()
+            .map_err(|e| anyhow!("--apng {shown}: {e}"))?;
+        self.out.take().expect("finished once").stage_as_written()
     }
 
     fn path(&self) -> &Path {
@@ -191,23 +220,52 @@ pub struct Video {
 pub const VIDEO_EXTENSIONS: [&str; 4] = ["mp4", "webm", "mkv", "mov"];
 const VIDEO_FORMATS: [&str; 4] = ["mp4", "webm", "matroska", "mov"];
 
+/// The last non-empty line ffmpeg wrote to its standard error ("no message" when none).
+fn last_line(stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    let line = text.lines().rev().find(|l| !l.trim().is_empty());
+    crate::message::printable(line.map_or("no message", str::trim))
+}
+
+/// Checks that ffmpeg runs, telling a missing ffmpeg from one that is there but fails.
+fn check_ffmpeg(path: &Path) -> Result<()> {
+    let shown = path.display();
+    let alternatives = "or write --gif FILE.gif, --apng FILE.png or numbered frames with --out DIR";
+    match Command::new("ffmpeg")
+        .arg("-version")
+        .stdin(Stdio::null())
+        .output()
+    {
+        Ok(out) if out.status.success() => Ok(()),
+        Ok(out) => bail!(
+            "--video {shown}: ffmpeg is on PATH but fails ({}; it said: {}); repair or reinstall it, {alternatives}",
+            out.status,
+            last_line(&out.stderr)
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
+            "--video {shown}: needs ffmpeg on PATH, which was not found; install it (Debian/Ubuntu: apt install ffmpeg), {alternatives}"
+        ),
+        Err(e) => {
+            bail!("--video {shown}: cannot run ffmpeg ({e}); check its permissions, {alternatives}")
+        }
+    }
+}
+
 impl Video {
-    /// Checks the path and that ffmpeg runs, before any frame is rendered.
+    /// Checks the size, the path and that ffmpeg runs, before any frame is rendered.
     pub fn new(path: &Path, width: u32, height: u32, fps: f64) -> Result<Video> {
         rate::check_fps("--video", fps).map_err(|e| anyhow!(e))?;
-        let out = prepare(path, "--video", &VIDEO_EXTENSIONS)?;
-        match Command::new("ffmpeg")
-            .arg("-version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-        {
-            Ok(s) if s.success() => {}
-            _ => bail!(
-                "--video {}: needs ffmpeg on PATH, which was not found; install it (Debian/Ubuntu: apt install ffmpeg), or write --gif FILE.gif, --apng FILE.png or numbered frames with --out DIR",
-                path.display()
-            ),
+        if width % 2 == 1 || height % 2 == 1 {
+            // 4:2:0 chroma, which most players need, halves both sides.
+            bail!(
+                "--video {}: the frames are {width}x{height}, but a video (4:2:0 colour, which most players need) takes an even width and height; give --size {}x{}, or write --gif, --apng or --out, which keep any size",
+                path.display(),
+                width + width % 2,
+                height + height % 2
+            );
         }
+        let out = prepare(path, "--video", &VIDEO_EXTENSIONS)?;
+        check_ffmpeg(path)?;
         let ext = path
             .extension()
             .unwrap_or_default()
@@ -219,25 +277,10 @@ impl Video {
             .map_or("mp4", |i| VIDEO_FORMATS[i]);
         let temp = out.temp_path().expect("a file").to_path_buf();
         let mut child = Command::new("ffmpeg")
-            .args([
-                "-loglevel",
-                "error",
-                "-y",
-                "-f",
-                "rawvideo",
-                "-pix_fmt",
-                "rgba",
-            ])
-            .args(["-s", &format!("{width}x{height}"), "-r", &fps.to_string()])
-            .args(["-i", "-"])
-            // Most players need 4:2:0 chroma, which needs an even size.
-            .args([
-                "-vf",
-                "pad=ceil(iw/2)*2:ceil(ih/2)*2",
-                "-pix_fmt",
-                "yuv420p",
-            ])
-            .args(["-f", format])
+            .args(["-loglevel", "error", "-y", "-f", "rawvideo"])
+            .args(["-pix_fmt", "rgba", "-s", &format!("{width}x{height}")])
+            .args(["-r", &fps.to_string(), "-i", "-"])
+            .args(["-pix_fmt", "yuv420p", "-f", format])
             .arg(&temp)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
@@ -252,14 +295,36 @@ impl Video {
             stdin,
         })
     }
+
+    /// Waits for ffmpeg to end; its failure, with the last line it wrote, as an error.
+    fn wait(&mut self) -> Result<()> {
+        drop(self.stdin.take());
+        let out = self
+            .child
+            .take()
+            .expect("waited once")
+            .wait_with_output()
+            .with_context(|| format!("--video {}: ffmpeg", self.path.display()))?;
+        if !out.status.success() {
+            bail!(
+                "--video {}: ffmpeg failed ({}): {}",
+                self.path.display(),
+                out.status,
+                last_line(&out.stderr)
+            );
+        }
+        Ok(())
+    }
 }
 
 impl Sink for Video {
     fn frame(&mut self, rgba: &[u8]) -> Result<()> {
         let stdin = self.stdin.as_mut().expect("open until finish");
-        if stdin.write_all(rgba).is_err() {
+        if let Err(e) = stdin.write_all(rgba) {
+            // ffmpeg ended early: its own message says why.
+            self.wait()?;
             bail!(
-                "--video {}: ffmpeg stopped reading frames (see its message above)",
+                "--video {}: ffmpeg stopped reading frames ({e})",
                 self.path.display()
             );
         }
@@ -267,22 +332,16 @@ impl Sink for Video {
     }
 
     fn finish(mut self: Box<Self>) -> Result<Staged> {
-        if let Some(mut s) = self.stdin.take() {
-            let _ = s.flush();
-        }
-        let out = self
-            .child
-            .take()
-            .expect("finished once")
-            .wait_with_output()
-            .with_context(|| format!("--video {}: ffmpeg", self.path.display()))?;
-        if !out.status.success() {
+        if let Some(s) = self.stdin.as_mut()
+            && let Err(e) = s.flush()
+        {
+            self.wait()?;
             bail!(
-                "--video {}: ffmpeg failed: {}",
-                self.path.display(),
-                String::from_utf8_lossy(&out.stderr).trim()
+                "--video {}: ffmpeg stopped reading frames ({e})",
+                self.path.display()
             );
         }
+        self.wait()?;
         self.out.take().expect("finished once").stage_as_written()
     }
 

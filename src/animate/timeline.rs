@@ -1,8 +1,9 @@
 //! What changes over an animation: sweeps (`--sweep a=-1.3:-1.1`) or keyframes (`--keys FILE`),
 //! evaluated at a frame's position. Every frame's preset is a pure function of its index, so frames
-//! can be rendered in any order and a stopped animation continues where it left off.
+//! can be rendered in any order and a stopped animation continues where it left off. A keyframe
+//! file is read by [`Timeline::keys`] (`keys.rs`).
 
-use crate::attractor::{Preset, atr};
+use crate::attractor::Preset;
 
 pub use super::sweep::{Ease, Sweep, Target, parse_sweep};
 
@@ -24,39 +25,6 @@ pub struct Key {
     pub preset: Preset,
     /// How the segment after it is interpolated.
     pub interp: Interp,
-}
-
-/// The look of keyframes (palette, shade, background, bounds): one for the whole animation, set
-/// on any rows, equal where more than one sets it. `Err` names the row that differs.
-fn one_look(presets: &[Preset], file: &str) -> Result<Preset, String> {
-    let mut look = presets[0].clone();
-    for p in &presets[1..] {
-        let differs = |column: &str, this: String, first: String| {
-            format!(
-                "{file}:{}: column {column}: '{this}' differs from '{first}' on an earlier row; an animation has one look: set it on one row, or the same on every row",
-                p.line
-            )
-        };
-        macro_rules! merge {
-            ($field:ident, $column:expr, $show:expr) => {
-                match (&look.$field, &p.$field) {
-                    (Some(a), Some(b)) if a != b => {
-                        return Err(differs($column, $show(b), $show(a)));
-                    }
-                    (None, Some(b)) => look.$field = Some(b.clone()),
-                    _ => {}
-                }
-            };
-        }
-        merge!(palette, "palette", |v: &String| v.clone());
-        merge!(shade, "shade", |v: &crate::shade::Shade| v.to_string());
-        merge!(background, "background", |v: &crate::shade::Color| {
-            crate::attractor::look::color_text(*v)
-        });
-        merge!(bounds, "bounds", |v: &crate::histogram::Bounds| v
-            .to_string());
-    }
-    Ok(look)
 }
 
 /// The animation's course: the base preset moved by sweeps, or keyframes.
@@ -160,123 +128,6 @@ impl Timeline {
         Ok(tl)
     }
 
-    /// The keyframes of a `--keys` file: the `.atr` columns plus `time` (seconds, increasing) and
-    /// an optional `interp` (`linear` or `smooth`, for the segment that starts at the row).
-    pub fn keys(bytes: &[u8], file: &str) -> Result<Timeline, String> {
-        let text = std::str::from_utf8(bytes)
-            .map_err(|_| format!("{file}: not UTF-8 text; expected a CSV keyframe file"))?;
-        let mut atr_text = String::new();
-        let mut extra: Vec<(usize, f64, Interp)> = Vec::new();
-        let mut header: Option<(usize, Option<usize>)> = None;
-        // Whether the last row so far sets interp.
-        let mut last_interp = false;
-        for (i, raw) in text.lines().enumerate() {
-            let line = i + 1;
-            if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
-                atr_text.push('\n');
-                continue;
-            }
-            let mut reader = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .trim(csv::Trim::All)
-                .from_reader(raw.as_bytes());
-            let record = reader
-                .records()
-                .next()
-                .transpose()
-                .map_err(|e| format!("{file}:{line}: malformed CSV ({e})"))?
-                .unwrap_or_default();
-            let fields: Vec<&str> = record.iter().collect();
-            let Some((time_col, interp_col)) = header else {
-                let find = |n: &str| fields.iter().position(|f| f.eq_ignore_ascii_case(n));
-                let time = find("time").ok_or_else(|| {
-                    format!(
-                        "{file}:{line}: no 'time' column; expected the .atr header ({}) plus time[,interp]",
-                        atr::COLUMNS.join(",")
-                    )
-                })?;
-                let interp = find("interp");
-                header = Some((time, interp));
-                atr_text.push_str(&keep(&fields, time, interp));
-                atr_text.push('\n');
-                continue;
-            };
-            let time: f64 = fields
-                .get(time_col)
-                .and_then(|t| t.parse().ok())
-                .filter(|t: &f64| t.is_finite() && *t >= 0.0)
-                .ok_or_else(|| {
-                    format!("{file}:{line}: column time: expected seconds >= 0, e.g. 2.5")
-                })?;
-            let interp = match interp_col.and_then(|c| fields.get(c)).copied() {
-                None | Some("") | Some("linear") => Interp::Linear,
-                Some("smooth") => Interp::Smooth,
-                Some(other) => {
-                    return Err(format!(
-                        "{file}:{line}: column interp: '{other}'; expected linear or smooth"
-                    ));
-                }
-            };
-            if let Some((prev_line, prev, _)) = extra.last()
-                && time <= *prev
-            {
-                return Err(format!(
-                    "{file}:{line}: column time: {time} is not after {prev} (line {prev_line}); keyframes go forward in time"
-                ));
-            }
-            last_interp = interp_col
-                .and_then(|c| fields.get(c))
-                .is_some_and(|v| !v.is_empty());
-            extra.push((line, time, interp));
-            atr_text.push_str(&keep(&fields, time_col, interp_col));
-            atr_text.push('\n');
-        }
-        let presets = atr::parse_keyframes(atr_text.as_bytes(), file).map_err(|e| e.to_string())?;
-        if presets.len() < 2 {
-            return Err(format!(
-                "{file}: {} keyframe(s); expected at least two rows",
-                presets.len()
-            ));
-        }
-        let first = &presets[0];
-        // One map: the same equation, or the same formula however it is spaced.
-        let map_of = |p: &crate::Preset| match &p.formula {
-            Some(m) => ("Formula", m.canonical_text()),
-            None => ("Equation", p.equation.name().to_string()),
-        };
-        if let Some(p) = presets.iter().find(|p| map_of(p) != map_of(first)) {
-            let ((column, this), (_, theirs)) = (map_of(p), map_of(first));
-            return Err(format!(
-                "{file}:{}: column {column}: '{this}' differs from the first keyframe's '{theirs}'; keyframes animate one map",
-                p.line
-            ));
-        }
-        // The segment after the last keyframe does not exist: an interp there would do nothing.
-        if let Some((line, ..)) = extra.last().filter(|_| last_interp) {
-            return Err(format!(
-                "{file}:{line}: column interp: the last keyframe starts no segment; leave its interp empty (a segment's interp is on the row that starts it)"
-            ));
-        }
-        let look = one_look(&presets, file)?;
-        let keys = presets
-            .into_iter()
-            .map(|p| Preset {
-                palette: look.palette.clone(),
-                shade: look.shade,
-                background: look.background,
-                bounds: look.bounds,
-                ..p
-            })
-            .zip(extra)
-            .map(|(preset, (_, time, interp))| Key {
-                time,
-                preset,
-                interp,
-            })
-            .collect();
-        Ok(Timeline::Keys(keys))
-    }
-
     /// Seconds a keyframe animation lasts (None for sweeps).
     pub fn duration(&self) -> Option<f64> {
         match self {
@@ -339,23 +190,6 @@ impl Timeline {
             }
         }
     }
-}
-
-/// The row without the time and interp columns, CSV-quoted as needed.
-fn keep(fields: &[&str], time: usize, interp: Option<usize>) -> String {
-    fields
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != time && Some(*i) != interp)
-        .map(|(_, f)| {
-            if f.contains([',', '"']) {
-                format!("\"{}\"", f.replace('"', "\"\""))
-            } else {
-                f.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 /// The uniform Catmull-Rom spline through p1 (w = 0) and p2 (w = 1), with tangents from p0, p3.
@@ -422,13 +256,17 @@ mod tests {
         let tl = keys(&[row(",,,", "0", ""), row("kbc,,,", "1", "")]).unwrap();
         assert_eq!(tl.base().palette.as_deref(), Some("kbc"));
         // two values: refused, naming the row
-        let e = keys(&[row("kbc,,,", "0", ""), row("fire,,,", "1", "")]).unwrap_err();
+        let e = keys(&[row("kbc,,,", "0", ""), row("fire,,,", "1", "")])
+            .unwrap_err()
+            .to_string();
         assert!(
             e.starts_with("k.csv:3: column palette: 'fire' differs from 'kbc'"),
             "{e}"
         );
         // an interp on the last row does nothing: refused
-        let e = keys(&[row(",,,", "0", "smooth"), row(",,,", "1", "linear")]).unwrap_err();
+        let e = keys(&[row(",,,", "0", "smooth"), row(",,,", "1", "linear")])
+            .unwrap_err()
+            .to_string();
         assert!(
             e.starts_with("k.csv:3: column interp: the last keyframe starts no segment"),
             "{e}"
@@ -476,7 +314,11 @@ mod tests {
 
     #[test]
     fn bad_keyframes_name_file_line_and_column() {
-        let err = |s: &str| Timeline::keys(s.as_bytes(), "k.csv").unwrap_err();
+        let err = |s: &str| {
+            Timeline::keys(s.as_bytes(), "k.csv")
+                .unwrap_err()
+                .to_string()
+        };
         let swap = KEYS.replace(",1,linear", ",0,linear");
         assert!(err(&swap).contains("k.csv:3: column time: 0 is not after 0"));
         let interp = KEYS.replace(",1,linear", ",1,cubic");
@@ -487,7 +329,7 @@ mod tests {
             "k2,clifford,0,0,,-1.0,-1.3,-1.8,-1.9",
             "k2,de_jong,0,0,,-1.0,-1.3,-1.8,-1.9",
         );
-        assert!(err(&other).contains("k.csv:4: column Equation: 'de_jong' differs"));
+        assert!(err(&other).contains("k.csv:4: column Equation: equation 'de_jong' differs"));
         let bad_row = KEYS.replace("-1.2,-1.3", "oops,-1.3");
         assert!(err(&bad_row).contains("k.csv:3"), "{}", err(&bad_row));
         let typed = |second: &str| {
@@ -499,7 +341,7 @@ mod tests {
         };
         let e = err(&typed("x' = cos(a*y); y' = x"));
         assert!(
-            e.contains("k.csv:3: column Formula: 'x' = cos(a * y); y' = x' differs"),
+            e.contains("k.csv:3: column Equation: formula 'x' = cos(a * y); y' = x' differs"),
             "{e}"
         );
     }

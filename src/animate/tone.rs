@@ -11,7 +11,8 @@ use crate::histogram::Histogram;
 use crate::shade::{Shade, Style, ToneMap};
 
 /// One reference frame's extremes.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Reference {
     /// Position in the animation, 0..1.
     u: f64,
@@ -20,11 +21,23 @@ struct Reference {
 }
 
 /// The normalisation of a whole animation, from its reference frames.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StableTone {
     /// Not stored: the animation's flags give it.
-    #[serde(skip)]
     pub shade: Shade,
+    refs: Vec<Reference>,
+}
+
+/// The version of the tone file [`StableTone::to_json`] writes.
+const TONE_FORMAT: u32 = 1;
+/// The most reference frames a tone file may hold.
+const MAX_REFERENCES: usize = 64;
+
+/// The tone file as stored.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ToneFile {
+    format: u32,
     refs: Vec<Reference>,
 }
 
@@ -49,6 +62,42 @@ impl StableTone {
             })
             .collect();
         StableTone { shade, refs }
+    }
+
+    /// The tone file's text: the references' positions and extremes.
+    pub fn to_json(&self) -> String {
+        let file = ToneFile {
+            format: TONE_FORMAT,
+            refs: self.refs.clone(),
+        };
+        serde_json::to_string(&file).expect("plain numbers")
+    }
+
+    /// Reads a tone file written by [`StableTone::to_json`], every value checked (the one place
+    /// a tone file is read): `Err` names the file and the field.
+    pub fn from_json(bytes: &[u8], shade: Shade, file: &str) -> Result<StableTone, String> {
+        let f: ToneFile =
+            serde_json::from_slice(bytes).map_err(|e| format!("{file}: not a tone file ({e})"))?;
+        if f.format != TONE_FORMAT {
+            return Err(format!(
+                "{file}: field format: {} is not {TONE_FORMAT}, the tone file version this attractors reads",
+                f.format
+            ));
+        }
+        if f.refs.len() > MAX_REFERENCES {
+            return Err(format!(
+                "{file}: field refs: {} references; expected at most {MAX_REFERENCES}",
+                f.refs.len()
+            ));
+        }
+        for (i, r) in f.refs.iter().enumerate() {
+            check_reference(r, i, f.refs.get(i.wrapping_sub(1)))
+                .map_err(|m| format!("{file}: field refs[{i}].{m}"))?;
+        }
+        Ok(StableTone {
+            shade,
+            refs: f.refs,
+        })
     }
 
     /// The extremes at position `u`: the two neighbouring references blended geometrically
@@ -96,6 +145,37 @@ impl StableTone {
         }
         out
     }
+}
+
+/// One reference of a tone file, after `prev`: `Err` is `field: why`.
+fn check_reference(r: &Reference, i: usize, prev: Option<&Reference>) -> Result<(), String> {
+    let show = crate::histogram::show_f64;
+    if !(r.u.is_finite() && (0.0..=1.0).contains(&r.u)) {
+        return Err(format!("u: {}; expected a position from 0 to 1", show(r.u)));
+    }
+    if let Some(p) = prev.filter(|p| r.u <= p.u) {
+        return Err(format!(
+            "u: {} is not after refs[{}].u {}; references go forward",
+            show(r.u),
+            i - 1,
+            show(p.u)
+        ));
+    }
+    let count = |v: f64| v.is_finite() && (1.0..=u64::MAX as f64).contains(&v);
+    if !count(r.cmin) {
+        return Err(format!(
+            "cmin: {}; expected a count of at least 1",
+            show(r.cmin)
+        ));
+    }
+    if !count(r.cmax) || r.cmax < r.cmin {
+        return Err(format!(
+            "cmax: {}; expected a count of at least cmin ({})",
+            show(r.cmax),
+            show(r.cmin)
+        ));
+    }
+    Ok(())
 }
 
 /// Mean luminance (Rec. 709 weights, 0..255) of RGBA8 pixels: the flicker metric compares it

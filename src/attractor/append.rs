@@ -38,30 +38,61 @@ pub fn stage_presets(
     create: bool,
     flag: &str,
 ) -> Result<Staged, String> {
+    Appending::open(path, create, flag)?.stage(presets)
+}
+
+/// A preset file locked for an append, and what it holds, read under the lock
+/// ([`OutputFile::prepare_append`]: another append to it is waited for). The lock is held until
+/// the result is in place, so appends that run at once all land, one after another: a command
+/// decides what to append from [`Appending::existing`], the file as it is now.
+pub struct Appending {
+    out: OutputFile,
+    path: std::path::PathBuf,
+    flag: String,
+    old: Vec<u8>,
+    existing: Vec<Preset>,
+}
+
+impl Appending {
+    /// Locks the `.atr` file at `path` and reads it (when missing and `create` is set: a new
+    /// file, a header alone).
+    pub fn open(path: &std::path::Path, create: bool, flag: &str) -> Result<Appending, String> {
+        let out = OutputFile::prepare_append(path, Kind::Atr, flag)
+            .map_err(|e| format!("{e:#}; save presets to a writable copy given with {flag}"))?;
+        let (old, existing) = read_existing(path, create, flag)?;
+        Ok(Appending {
+            out,
+            path: path.to_path_buf(),
+            flag: flag.to_string(),
+            old,
+            existing,
+        })
+    }
+
+    /// The presets the file holds now.
+    pub fn existing(&self) -> &[Preset] {
+        &self.existing
+    }
+
+    /// Writes the file with `presets` as new last rows to the temporary file (not yet in place).
+    pub fn stage(self, presets: &[Preset]) -> Result<Staged, String> {
+        let new = appended(&self.path, self.old, &self.existing, presets)?;
+        let flag = self.flag;
+        self.out
+            .write_bytes(&new)
+            .map_err(|e| format!("{e:#}; save presets to a writable copy given with {flag}"))
+    }
+}
+
+/// `old` (the bytes of the `.atr` file at `path`, holding `existing`) with `presets` appended,
+/// checked to read back.
+fn appended(
+    path: &std::path::Path,
+    old: Vec<u8>,
+    existing: &[Preset],
+    presets: &[Preset],
+) -> Result<Vec<u8>, String> {
     let shown = path.display();
-    let (old, existing) = match std::fs::read(path) {
-        // A new file: the header alone (which would not parse as a preset file by itself).
-        Err(e) if create && e.kind() == std::io::ErrorKind::NotFound => {
-            (format!("{}\n", COLUMNS.join(",")).into_bytes(), Vec::new())
-        }
-        Err(e) => return Err(format!("cannot read {shown}: {e}")),
-        Ok(mut old) => {
-            let existing = if create {
-                parse_appendable(&old, &shown.to_string())
-            } else {
-                parse(&old, &shown.to_string())
-            }
-            .map_err(|e| e.to_string())?;
-            // An empty file (or comments alone) gains the header after what it holds.
-            if existing.is_empty() && !has_header(&old) {
-                if !old.is_empty() && !old.ends_with(b"\n") {
-                    old.push(b'\n');
-                }
-                old.extend_from_slice(format!("{}\n", COLUMNS.join(",")).as_bytes());
-            }
-            (old, existing)
-        }
-    };
     for (i, preset) in presets.iter().enumerate() {
         if existing
             .iter()
@@ -84,7 +115,7 @@ pub fn stage_presets(
     };
     let layout = presets.iter().fold(start, |l, p| l.with_columns_of(p));
     let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let mut new = old.clone();
+    let mut new = old;
     let added = Layout(layout.0[had.0.len()..].to_vec()).header_tail();
     new.splice(at..at, added.bytes());
     if !new.is_empty() && !new.ends_with(b"\n") {
@@ -101,13 +132,40 @@ pub fn stage_presets(
             "appending to {shown} would change its existing rows; not written"
         ));
     }
-    // The same atomic output as every other file: checked, temporary file, (later) rename.
-    let not_writable =
-        |e: anyhow::Error| format!("{e:#}; save presets to a writable copy given with {flag}");
-    OutputFile::prepare_for(path, Kind::Atr, flag)
-        .map_err(not_writable)?
-        .write_bytes(&new)
-        .map_err(not_writable)
+    Ok(new)
+}
+
+/// The bytes of the `.atr` file at `path` (read as every input is: a regular file, bounded) and
+/// its presets; a missing file, when `create` is set, is a header alone.
+fn read_existing(
+    path: &std::path::Path,
+    create: bool,
+    flag: &str,
+) -> Result<(Vec<u8>, Vec<Preset>), String> {
+    let shown = path.display().to_string();
+    let missing =
+        matches!(std::fs::metadata(path), Err(e) if e.kind() == std::io::ErrorKind::NotFound);
+    if create && missing {
+        // A new file: the header alone (which would not parse as a preset file by itself).
+        return Ok((format!("{}\n", COLUMNS.join(",")).into_bytes(), Vec::new()));
+    }
+    let mut old =
+        crate::input::read_file(path, flag, super::atr::MAX_FILE_BYTES as u64, "preset file")
+            .map_err(|e| e.to_string())?;
+    let existing = if create {
+        parse_appendable(&old, &shown)
+    } else {
+        parse(&old, &shown)
+    }
+    .map_err(|e| e.to_string())?;
+    // An empty file (or comments alone) gains the header after what it holds.
+    if existing.is_empty() && !has_header(&old) {
+        if !old.is_empty() && !old.ends_with(b"\n") {
+            old.push(b'\n');
+        }
+        old.extend_from_slice(format!("{}\n", COLUMNS.join(",")).as_bytes());
+    }
+    Ok((old, existing))
 }
 
 /// Whether `bytes` has a row that is not blank or a comment (a header, in a file that parsed).

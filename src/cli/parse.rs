@@ -275,9 +275,16 @@ fn parse_small_count(s: &str, flag: &str, what: &str, max: u64) -> Result<u32, S
         .map_err(|_| format!("{flag} '{s}': {}", whole_expected(what, 1, max)))
 }
 
-/// `--frames N`: at least one frame.
+/// `--frames N`: 1 to [`crate::animate::MAX_FRAMES`] frames (an animation's, or the frames a
+/// window shows before it exits).
 pub fn parse_frames(s: &str) -> Result<u64, String> {
-    parse_whole(s, "--frames", "a number of frames", 1, u64::MAX)
+    parse_whole(
+        s,
+        "--frames",
+        "a number of frames",
+        1,
+        crate::animate::MAX_FRAMES,
+    )
 }
 
 fn parse_floats(s: &str, what: &str, n: &[usize]) -> Result<Vec<f64>, String> {

@@ -2,37 +2,58 @@
 //! recipe a picture carries (as text, `--json`, or `--as-atr` rows for a preset file).
 
 use crate::cli::InfoArgs;
+use crate::message::printable;
 use crate::recipe::{Document, Recipe};
 use anyhow::{Result, anyhow};
 
 pub fn run(i: &InfoArgs) -> Result<()> {
     if let Some(file) = &i.file {
         let doc = crate::recipe::load(file).map_err(|e| anyhow!("{e}"))?;
-        let shown = file.display().to_string();
+        let shown = printable(&file.display().to_string());
         return if i.json {
             super::json::print(&doc)
         } else if i.as_atr {
-            let rows = doc
-                .recipes()
-                .iter()
-                .map(|r| r.atr_row().map_err(|e| anyhow!("{shown}: {}: {e}", r.name)))
-                .collect::<Result<Vec<_>>>()?;
-            crate::output::stdout::write(format!("{}\n", rows.join("\n")))
+            as_atr(&doc, &shown)
         } else {
             crate::output::stdout::write(describe(&doc, &shown))
         };
     }
+    let auto = crate::backend::AutoChoice::for_machine(None);
     if i.json {
-        return super::json::print(&crate::gpu::context::info_json());
+        let mut v = crate::gpu::context::info_json();
+        v["auto"] = serde_json::json!({ "backend": auto.backend.name(), "why": auto.why });
+        return super::json::print(&v);
     }
-    crate::output::stdout::write(crate::gpu::context::info_text())
+    let text = crate::gpu::context::info_text();
+    crate::output::stdout::write(format!("{text}--backend auto: {}\n", auto.line()))
 }
 
-/// The recipe as aligned `field: value` lines, one block per picture.
+/// The recipes as `.atr` rows (one line each, reading back; a name's control characters are
+/// written escaped, and said so).
+fn as_atr(doc: &Document, shown: &str) -> Result<()> {
+    let mut rows = Vec::new();
+    for r in doc.recipes() {
+        let row = r
+            .atr_row()
+            .map_err(|e| anyhow!("{shown}: {}: {e}", printable(&r.name)))?;
+        if printable(&r.name) != r.name {
+            eprintln!(
+                "note: the name '{}' holds control characters; its row has them escaped as shown",
+                printable(&r.name)
+            );
+        }
+        rows.push(row);
+    }
+    crate::output::stdout::write(format!("{}\n", rows.join("\n")))
+}
+
+/// The recipe as aligned `field: value` lines, one block per picture; every value echoed with
+/// its control characters escaped.
 fn describe(doc: &Document, file: &str) -> String {
     let mut s = format!(
         "{file}: written by {} (recipe format {})\n",
-        doc.program, doc.format
+        printable(&doc.program),
+        doc.format
     );
     let recipes = doc.recipes();
     for (n, r) in recipes.iter().enumerate() {
@@ -89,6 +110,6 @@ fn block(r: &Recipe) -> String {
     }
     rows.push(("flags", r.command()));
     rows.iter()
-        .map(|(k, v)| format!("  {:<11} {v}\n", format!("{k}:")))
+        .map(|(k, v)| format!("  {:<11} {}\n", format!("{k}:"), printable(v)))
         .collect()
 }

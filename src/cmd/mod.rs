@@ -2,7 +2,10 @@
 //! library. `main.rs` calls [`run`].
 
 mod animate;
+mod animate_dir;
+mod animate_drive;
 mod animate_files;
+mod animate_plan;
 mod bench;
 mod info;
 mod json;
@@ -14,7 +17,6 @@ mod render_out;
 pub mod search;
 mod shade;
 mod shade_input;
-mod shade_npy;
 mod shell;
 mod window;
 

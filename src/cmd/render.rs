@@ -4,7 +4,7 @@
 //! checkpoint's counts to the new ones.
 
 use super::Outcome;
-use super::render_files::{Checkpoints, OutputLock, file_stem_of};
+use super::render_files::{Checkpoints, file_stem_of};
 use crate::backend::Engines;
 use crate::checkpoint::{self, Checkpoint};
 use crate::cli::RenderArgs;
@@ -12,7 +12,7 @@ use crate::cli::render_config;
 use crate::engine::{self, Checkpointing, Control, Engine, Snapshot};
 use crate::histogram::Histogram;
 use crate::job::Job;
-use crate::output::{Kind, OutputFile, is_stdio, same_file};
+use crate::output::{Kind, Lock, OutputFile, is_stdio, same_file};
 use crate::progress::Bar;
 use crate::sampling::OrbitPlan;
 use crate::shard::Shard;
@@ -27,19 +27,60 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
     crate::cli::scope::check(r, crate::cli::scope::Mode::Files)?;
     super::render_files::roles(r).check()?;
     let cfg = render_config(r)?;
-    let mut job = cfg.job;
+    let mut job = cfg.job.clone();
     // The whole job's points fix its orbit plan; a shard renders its share of them.
     let whole = job.iters;
     let shard = check_shard(r, &job)?;
     let target = shard.map_or(whole, |s| s.points(whole));
-    let quiet = r.quiet;
+    check_json(r)?;
+    // Every output is checked and locked (its temporary file made) before any work or GPU start.
+    let outputs = prepare_outputs(r)?;
+    let (sidecar, _lock) = checkpoint_place(r, &job)?;
+    let prior = prior_checkpoint(r, &job, target, &sidecar)?;
+    if let Some(c) = &prior {
+        resume(&mut job, c, shard, target, r.quiet);
+    }
+    let prior_done = prior.as_ref().map_or(0, |c| c.meta.done);
+    let mut ckpt = checkpoints(r, prior, sidecar, target);
+    super::render_out::check_memory(&job, &cfg.quality, r.exr.is_some())?;
+    let mut engines = Engines::open(r.backend, r.adapter.as_deref(), &job, |n| {
+        if !r.quiet {
+            eprintln!("note: {n}")
+        }
+    })?;
+    // This run's points: the shard's share (or the whole job), less what a checkpoint holds.
+    let run_points = target - prior_done;
+    let range = shard
+        .filter(|_| prior_done == 0)
+        .map(|s| s.range(&OrbitPlan::new(job.iters)));
+    let mut engine = engines.engine_for(&job, range)?;
+    notes(r, &cfg, &job, engine.as_ref(), shard, (target, whole));
+    let (result, secs) = drive(r, &job, engine.as_mut(), &mut ckpt, run_points)?;
+    let done = Done {
+        job: &job,
+        cfg: &cfg,
+        shard,
+        whole,
+        target,
+        run_points,
+        secs,
+    };
+    done.finish(r, result, engine.as_mut(), ckpt, outputs)
+}
+
+/// `--json` prints to standard output, which must not already carry a picture.
+fn check_json(r: &RenderArgs) -> Result<()> {
     let to_stdout = [&r.png, &r.hist].into_iter().flatten().any(|p| is_stdio(p));
     if r.json && to_stdout {
         bail!(
             "--json: standard output already carries the picture or counts (`-`); write them to a file to get the JSON summary, or drop --json"
         );
     }
-    // Every output is checked (its temporary file made) before any work or GPU start.
+    Ok(())
+}
+
+/// The PNG, the `.npy` (and the recipe beside it) and the EXR, checked and locked.
+fn prepare_outputs(r: &RenderArgs) -> Result<super::render_out::Outputs> {
     let png = r
         .png
         .as_deref()
@@ -50,14 +91,24 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
         .as_deref()
         .map(|p| OutputFile::prepare_or_stdout(p, Kind::Npy, "--hist"))
         .transpose()?;
-    let outputs = super::render_out::Outputs::prepare(r, png, npy)?;
-    // Checkpoints sit beside the first output that is a file; when every output goes to standard
-    // output, beside PRESET.png in the current directory (PRESET.ckpt.json).
+    super::render_out::Outputs::prepare(r, png, npy)
+}
+
+/// The checkpoint sidecar: `--resume`'s, or beside the first output that is a file (when every
+/// output goes to standard output, beside PRESET.png in the current directory). Each output file
+/// is locked as it is prepared; when none is a file, the name the checkpoints are made after is
+/// locked instead (one render per checkpoint at a time). No output may be a checkpoint file.
+fn checkpoint_place(r: &RenderArgs, job: &Job) -> Result<(PathBuf, Option<Lock>)> {
     let first_output = super::render_files::first_file_output(r)
         .map(|(_, p)| p.to_path_buf())
         .unwrap_or_else(|| PathBuf::from(format!("{}.png", file_stem_of(&job.preset.name))));
-    // One render per output at a time; released on every way out of this function.
-    let _lock = OutputLock::take(&first_output)?;
+    let lock = super::render_files::first_file_output(r)
+        .is_none()
+        .then(|| {
+            let shown = first_output.display().to_string();
+            Lock::take(&first_output, "the checkpoint of", &shown)
+        })
+        .transpose()?;
     let sidecar = r
         .resume
         .clone()
@@ -78,56 +129,75 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
             );
         }
     }
-    let prior: Option<Checkpoint> = match &r.resume {
-        Some(path) => {
-            let c = checkpoint::load(path)?;
-            checkpoint::check_matches(&c, &job, target, path)?;
-            Some(c)
-        }
-        None if r.checkpoint > 0 && sidecar.exists() => bail!(
+    Ok((sidecar, lock))
+}
+
+/// The checkpoint `--resume` continues, checked against this job; none for a fresh run, which
+/// is refused where a stopped render's checkpoint (or a stray counts file) would be overwritten.
+fn prior_checkpoint(
+    r: &RenderArgs,
+    job: &Job,
+    target: u64,
+    sidecar: &Path,
+) -> Result<Option<Checkpoint>> {
+    if let Some(path) = &r.resume {
+        let c = checkpoint::load(path)?;
+        checkpoint::check_matches(&c, job, target, path)?;
+        return Ok(Some(c));
+    }
+    if r.checkpoint > 0 && sidecar.exists() {
+        bail!(
             "checkpoint {} exists from a stopped render: continue it with --resume {}, or delete it to start over",
             sidecar.display(),
             sidecar.display()
-        ),
-        None => {
-            // A counts file without its sidecar (left by hand or by another program): a fresh
-            // run would overwrite it with its second checkpoint and then delete it.
-            if r.checkpoint > 0
-                && let Some(stray) = checkpoint::files_of(&sidecar)[1..]
-                    .iter()
-                    .find(|f| f.exists())
-            {
-                bail!(
-                    "{} exists but is not this run's (no checkpoint {} names it); move or delete it, write the output under another name, or give --checkpoint 0",
-                    stray.display(),
-                    sidecar.display()
-                );
-            }
-            None
-        }
-    };
-    if let Some(c) = &prior {
-        job.iters = target - c.meta.done;
-        // A resumed shard's orbits are keyed by the shard too, so no two shards repeat them.
-        job.segment = match shard {
-            Some(s) => c
-                .meta
-                .segments
-                .saturating_mul(s.count)
-                .saturating_add(s.index),
-            None => c.meta.segments,
-        };
-        job.exact_state = c.meta.exact_state;
-        if !quiet {
-            eprintln!(
-                "resuming: {} of {} points done in {} earlier run(s)",
-                c.meta.done, target, c.meta.segments
-            );
-        }
+        );
     }
-    let prior_done = prior.as_ref().map_or(0, |c| c.meta.done);
-    let show_bar = !quiet && std::io::stderr().is_terminal();
-    let mut ckpt = Checkpoints {
+    // A counts file without its sidecar (left by hand or by another program): a fresh run would
+    // overwrite it with its second checkpoint and then delete it.
+    if r.checkpoint > 0
+        && let Some(stray) = checkpoint::files_of(sidecar)[1..]
+            .iter()
+            .find(|f| f.exists())
+    {
+        bail!(
+            "{} exists but is not this run's (no checkpoint {} names it); move or delete it, write the output under another name, or give --checkpoint 0",
+            stray.display(),
+            sidecar.display()
+        );
+    }
+    Ok(None)
+}
+
+/// Sets `job` to render what the checkpoint `c` left of `target` points.
+fn resume(job: &mut Job, c: &Checkpoint, shard: Option<Shard>, target: u64, quiet: bool) {
+    job.iters = target - c.meta.done;
+    // A resumed shard's orbits are keyed by the shard too, so no two shards repeat them.
+    job.segment = match shard {
+        Some(s) => c
+            .meta
+            .segments
+            .saturating_mul(s.count)
+            .saturating_add(s.index),
+        None => c.meta.segments,
+    };
+    job.exact_state = c.meta.exact_state;
+    if !quiet {
+        eprintln!(
+            "resuming: {} of {} points done in {} earlier run(s)",
+            c.meta.done, target, c.meta.segments
+        );
+    }
+}
+
+/// Where this run's checkpoints go and what they add to.
+fn checkpoints(
+    r: &RenderArgs,
+    prior: Option<Checkpoint>,
+    sidecar: PathBuf,
+    target: u64,
+) -> Checkpoints {
+    let show_bar = !r.quiet && std::io::stderr().is_terminal();
+    Checkpoints {
         every: (r.checkpoint > 0).then(|| Duration::from_secs(r.checkpoint)),
         segments: prior.as_ref().map_or(0, |c| c.meta.segments),
         owned: if prior.is_some() {
@@ -139,25 +209,26 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
         sidecar,
         target,
         wrote: false,
-        verbose: !quiet && !show_bar,
-    };
-    super::render_out::check_memory(&job, &cfg.quality, r.exr.is_some())?;
-    let mut engines = Engines::open(r.backend, r.adapter.as_deref(), &job, |n| {
-        eprintln!("note: {n}")
-    })?;
-    // This run's points: the shard's share (or the whole job), less what a checkpoint holds.
-    let run_points = target - prior_done;
-    let range = shard
-        .filter(|_| prior_done == 0)
-        .map(|s| s.range(&OrbitPlan::new(job.iters)));
-    let mut engine = engines.engine_for(&job, range)?;
-    if !quiet {
+        verbose: !r.quiet && !show_bar,
+    }
+}
+
+/// The lines before the work: the backend, the shard, and what the pilot found.
+fn notes(
+    r: &RenderArgs,
+    cfg: &crate::cli::config::RenderConfig,
+    job: &Job,
+    engine: &dyn Engine,
+    shard: Option<Shard>,
+    (target, whole): (u64, u64),
+) {
+    if !r.quiet {
         eprintln!("backend: {}", engine.describe());
         if let Some(s) = shard {
             eprintln!("shard {s}: {target} of the job's {whole} points");
         }
     }
-    if !quiet
+    if !r.quiet
         && job.preset.formula.is_none()
         && job.preset.equation.is_area_preserving(&job.preset.params)
         && !job.exact
@@ -174,17 +245,28 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
             job.preset.describe_params()
         );
     }
+}
 
+type DriveResult = std::result::Result<Snapshot, Box<engine::Failure>>;
+
+/// Runs the engine through the driver loop on a worker thread while this thread draws progress
+/// and forwards signals; returns the result and the seconds it took.
+fn drive(
+    r: &RenderArgs,
+    job: &Job,
+    engine: &mut dyn Engine,
+    ckpt: &mut Checkpoints,
+    run_points: u64,
+) -> Result<(DriveResult, f64)> {
+    let quiet = r.quiet;
+    let show_bar = !quiet && std::io::stderr().is_terminal();
     let ctl = Control::new();
     let t0 = Instant::now();
-    let job_ref = &job;
     let every = ckpt.every;
-    let result = std::thread::scope(|s| {
-        let ckpt = &mut ckpt;
-        let engine: &mut dyn Engine = engine.as_mut();
+    std::thread::scope(|s| {
         let ctl = &ctl;
         let worker = s.spawn(move || {
-            let mut write = |snap: &Snapshot| ckpt.write(job_ref, snap);
+            let mut write = |snap: &Snapshot| ckpt.write(job, snap);
             let checkpoints = every.map(|every| Checkpointing {
                 every,
                 write: &mut write,
@@ -196,65 +278,117 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
         });
         watch(ctl, run_points, quiet, show_bar, || worker.is_finished());
         worker.join().map_err(|_| anyhow!("the renderer crashed"))
-    })?;
-    let (result, secs) = result;
-    let (snap, failure) = match result.map_err(|f| *f) {
-        Ok(s) => (s, None),
-        Err(engine::Failure {
-            error,
-            partial: Some(s),
-        }) => (s, Some(error)),
-        Err(engine::Failure {
-            error,
-            partial: None,
-        }) => {
-            return Err(anyhow::Error::new(error).context(
-                "the render stopped before any counts could be saved; run it again, on the GPU or with --backend cpu",
-            ));
+    })
+}
+
+/// A finished (or stopped) run, for its last steps.
+struct Done<'a> {
+    job: &'a Job,
+    cfg: &'a crate::cli::config::RenderConfig,
+    shard: Option<Shard>,
+    whole: u64,
+    target: u64,
+    run_points: u64,
+    secs: f64,
+}
+
+impl Done<'_> {
+    /// The summary, the warnings, the outputs, the JSON, and the checkpoint kept or removed.
+    fn finish(
+        &self,
+        r: &RenderArgs,
+        result: DriveResult,
+        engine: &mut dyn Engine,
+        mut ckpt: Checkpoints,
+        outputs: super::render_out::Outputs,
+    ) -> Result<Outcome> {
+        let (snap, failure) = match result.map_err(|f| *f) {
+            Ok(s) => (s, None),
+            Err(engine::Failure {
+                error,
+                partial: Some(s),
+            }) => (s, Some(error)),
+            Err(engine::Failure {
+                error,
+                partial: None,
+            }) => {
+                return Err(anyhow::Error::new(error).context(
+                    "the render stopped before any counts could be saved; run it again, on the GPU or with --backend cpu",
+                ));
+            }
+        };
+        let this_run = &snap.hist;
+        let interrupted = failure.is_none() && this_run.tally.total() < self.run_points;
+        report(this_run, self.job, self.secs, r.quiet);
+        let hist = ckpt.with_prior(this_run);
+        let warnings: Vec<String> =
+            crate::warnings::check_result(&hist, self.job, r.bounds.is_some())
+                .iter()
+                .map(|w| w.to_string())
+                .collect();
+        warnings
+            .iter()
+            .for_each(|w| eprintln!("warning: {}", crate::message::printable(w)));
+        if (interrupted || failure.is_some()) && ckpt.every.is_some() {
+            ckpt.write(self.job, &snap);
         }
-    };
-    let this_run = &snap.hist;
-    let interrupted = failure.is_none() && this_run.tally.total() < run_points;
-    report(this_run, &job, secs, quiet);
-    let hist = ckpt.with_prior(this_run);
-    let warnings: Vec<String> = crate::warnings::check_result(&hist, &job, r.bounds.is_some())
-        .iter()
-        .map(|w| w.to_string())
-        .collect();
-    warnings.iter().for_each(|w| eprintln!("warning: {w}"));
-    if (interrupted || failure.is_some()) && ckpt.every.is_some() {
-        ckpt.write(&job, &snap);
+        self.say_partial(&hist, interrupted, failure.as_ref());
+        let cfg = self.cfg;
+        let mut recipe =
+            crate::recipe::Recipe::of(self.job, self.whole, &cfg.style).with_quality(&cfg.quality);
+        recipe.shard = self.shard.map(|s| crate::shard::part(s, self.whole, &hist));
+        let written = outputs.write(
+            &hist,
+            Some(&mut *engine),
+            &cfg.style,
+            &cfg.quality,
+            recipe,
+            r.quiet,
+        )?;
+        if r.json && failure.is_none() {
+            self.print_json(engine, this_run, &hist, &warnings, &written, interrupted)?;
+        }
+        self.outcome(r, &ckpt, &hist, interrupted, failure)
     }
-    if interrupted {
-        eprintln!(
-            "stopped after {} of {} points; writing the outputs with the {} counted points (partial)",
-            hist.tally.total(),
-            target,
-            hist.tally.counted
-        );
+
+    /// Says that the outputs hold a partial render, and why.
+    fn say_partial(
+        &self,
+        hist: &Histogram,
+        interrupted: bool,
+        failure: Option<&engine::EngineError>,
+    ) {
+        if interrupted {
+            eprintln!(
+                "stopped after {} of {} points; writing the outputs with the {} counted points (partial)",
+                hist.tally.total(),
+                self.target,
+                hist.tally.counted
+            );
+        }
+        if let Some(e) = failure {
+            eprintln!(
+                "error: {e}; writing the {} points accumulated before it (partial)",
+                hist.tally.counted
+            );
+        }
     }
-    if let Some(e) = &failure {
-        eprintln!(
-            "error: {e}; writing the {} points accumulated before it (partial)",
-            hist.tally.counted
-        );
-    }
-    let mut recipe = crate::recipe::Recipe::of(&job, whole, &cfg.style).with_quality(&cfg.quality);
-    recipe.shard = shard.map(|s| crate::shard::part(s, whole, &hist));
-    let written = outputs.write(
-        &hist,
-        Some(engine.as_mut()),
-        &cfg.style,
-        &cfg.quality,
-        recipe,
-        quiet,
-    )?;
-    if r.json && failure.is_none() {
-        let t = this_run.tally;
+
+    /// The `--json` summary on standard output.
+    fn print_json(
+        &self,
+        engine: &dyn Engine,
+        this_run: &Histogram,
+        hist: &Histogram,
+        warnings: &[String],
+        written: &[String],
+        interrupted: bool,
+    ) -> Result<()> {
+        let (t, job, secs) = (this_run.tally, self.job, self.secs);
         super::json::print(&serde_json::json!({
             "preset": job.preset.name,
             "backend": engine.describe(),
-            "iters": target,
+            "iters": self.target,
             "points": t.total(),
             "counted": t.counted,
             "outside": t.outside,
@@ -267,36 +401,49 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
             "warnings": warnings,
             "outputs": written,
             "interrupted": interrupted,
-            "shard": shard.map(|s| s.to_string()),
-        }))?;
+            "shard": self.shard.map(|s| s.to_string()),
+        }))
     }
-    if interrupted && ckpt.wrote {
-        eprintln!("to continue: {}", resume_command(&ckpt.sidecar));
-    }
-    if let Some(e) = failure {
-        let how = if ckpt.wrote {
-            format!("continue with {}", resume_command(&ckpt.sidecar))
-        } else {
-            "run it again".into()
-        };
-        return Err(anyhow::Error::new(e).context(format!(
-            "the render stopped after {} of {target} points (the outputs hold what was done); {how}, on the GPU or with --backend cpu",
-            hist.tally.total()
-        )));
-    }
-    if interrupted {
-        return Ok(Outcome::Interrupted);
-    }
-    if ckpt.wrote || r.resume.is_some() {
-        ckpt.remove();
-        if !quiet {
-            eprintln!(
-                "removed checkpoint {} (the outputs hold the finished render)",
-                ckpt.sidecar.display()
-            );
+
+    /// How the run ended: the resume command for a stopped one, the error for a failed one; a
+    /// finished run removes its checkpoint.
+    fn outcome(
+        &self,
+        r: &RenderArgs,
+        ckpt: &Checkpoints,
+        hist: &Histogram,
+        interrupted: bool,
+        failure: Option<engine::EngineError>,
+    ) -> Result<Outcome> {
+        if interrupted && ckpt.wrote {
+            eprintln!("to continue: {}", resume_command(&ckpt.sidecar));
         }
+        if let Some(e) = failure {
+            let how = if ckpt.wrote {
+                format!("continue with {}", resume_command(&ckpt.sidecar))
+            } else {
+                "run it again".into()
+            };
+            return Err(anyhow::Error::new(e).context(format!(
+                "the render stopped after {} of {} points (the outputs hold what was done); {how}, on the GPU or with --backend cpu",
+                hist.tally.total(),
+                self.target
+            )));
+        }
+        if interrupted {
+            return Ok(Outcome::Interrupted);
+        }
+        if ckpt.wrote || r.resume.is_some() {
+            ckpt.remove();
+            if !r.quiet {
+                eprintln!(
+                    "removed checkpoint {} (the outputs hold the finished render)",
+                    ckpt.sidecar.display()
+                );
+            }
+        }
+        Ok(Outcome::Complete)
     }
-    Ok(Outcome::Complete)
 }
 
 /// The `--shard` of this render, checked: it needs the sampled mode and a `--hist` file, and no
@@ -373,7 +520,7 @@ fn report(hist: &Histogram, job: &Job, secs: f64, quiet: bool) {
     let t = hist.tally;
     eprintln!(
         "{}: {} points in {} ({} points/s): {} counted, {} outside the bounds, {} lost to divergence; bounds {}",
-        job.preset.name,
+        crate::message::printable(&job.preset.name),
         t.total(),
         crate::progress::seconds(secs),
         crate::progress::si(t.total() as f64 / secs.max(1e-9)),

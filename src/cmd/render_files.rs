@@ -1,6 +1,6 @@
 //! The files a headless render owns besides its outputs: its checkpoints (and which of them it
-//! made, so it removes only those) and the lock on its output; and every file it reads and
-//! writes, checked against each other before any work ([`roles`]).
+//! made, so it removes only those); and every file it reads and writes, checked against each
+//! other before any work ([`roles`]).
 
 use crate::checkpoint;
 use crate::cli::RenderArgs;
@@ -8,8 +8,6 @@ use crate::engine::Snapshot;
 use crate::histogram::Histogram;
 use crate::job::Job;
 use crate::output::{Roles, is_stdio};
-use crate::signals;
-use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -117,50 +115,6 @@ impl Checkpoints {
         for f in &self.owned {
             let _ = std::fs::remove_file(f);
         }
-    }
-}
-
-/// `OUTPUT.lock` next to the first output, made with `create_new` so that two renders to the same
-/// output cannot both run (they would overwrite each other's checkpoints and outputs). Removed
-/// when dropped (every return, error or panic) and by a second signal (it is registered as a
-/// temporary file).
-pub struct OutputLock(PathBuf);
-
-impl OutputLock {
-    pub fn take(output: &Path) -> Result<OutputLock> {
-        let mut name = output.file_name().unwrap_or_default().to_os_string();
-        name.push(".lock");
-        let path = output.with_file_name(name);
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut f) => {
-                use std::io::Write as _;
-                let _ = writeln!(f, "{}", std::process::id());
-                signals::register_temp(path.clone());
-                Ok(OutputLock(path))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
-                "{}: locked by {}: another render is writing it; wait for that one, or, if none is running (it was killed), delete {}",
-                output.display(),
-                path.display(),
-                path.display()
-            ),
-            Err(e) => bail!(
-                "{}: cannot create the lock file {} ({e}); choose a writable directory",
-                output.display(),
-                path.display()
-            ),
-        }
-    }
-}
-
-impl Drop for OutputLock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-        signals::forget_temp(&self.0);
     }
 }
 

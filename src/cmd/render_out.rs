@@ -166,6 +166,7 @@ fn write_pictures(
             out,
             pic,
             &tone,
+            style,
             scale,
             &doc.to_json(),
         )?);
@@ -199,37 +200,56 @@ pub fn check_memory(job: &Job, q: &Quality, exr: bool) -> Result<()> {
     let bins = job.width as u64 * job.height as u64;
     let n = q.supersample.max(1) as u64;
     let out = bins / (n * n);
-    let mut extra = 0;
+    let mut passes = 0;
     if q.de.is_some() {
         // density, one width level, the blur's row pass, the widths
-        extra += bins * 32;
+        passes += bins * 32;
     } else if n > 1 {
-        extra += bins * 8;
+        passes += bins * 8;
     }
     if q.de.is_some() || n > 1 {
         // the picture's density and its fixed-point counts
-        extra += out * 16;
+        passes += out * 16;
     }
-    if exr {
-        // two f32 channels and the encoded file
-        extra += out * 16;
-    }
-    // The histogram in a few copies (the engine's own check counts it in detail).
-    let need = extra + bins * 8 * 4;
+    let parts = [
+        ("the quality passes", passes),
+        // six f32 channels (R, G, B, A, count, level) and the encoded file
+        ("the EXR", if exr { out * 32 } else { 0 }),
+    ];
+    let what = format!(
+        "--size {}x{} with {}",
+        job.width / n as u32,
+        job.height / n as u32,
+        describe_quality(q)
+    );
+    check_parts(job, &what, &parts, "use a smaller --size or --supersample")
+}
+
+/// The one up-front memory check of what a command holds beside the engine's histogram: `parts`
+/// (named for the message; empty ones left out) plus the histogram in a few copies (the engine's
+/// own check counts it in detail). Refused, with the numbers, when it does not fit; nothing to
+/// check when no part holds anything. `way_out` ends the message.
+pub fn check_parts(job: &Job, what: &str, parts: &[(&str, u64)], way_out: &str) -> Result<()> {
+    let bins = job.width as u64 * job.height as u64;
+    let hist = bins * 8 * 4;
+    let extra: u64 = parts.iter().map(|(_, b)| b).sum();
+    let need = hist + extra;
     if extra > 0
         && let Some(avail) = crate::backend::available_memory()
         && need > avail
     {
+        let named: Vec<String> = parts
+            .iter()
+            .filter(|(_, b)| *b > 0)
+            .map(|(name, b)| format!("{} MiB for {name}", b >> 20))
+            .collect();
         bail!(
-            "--size {}x{} with {}: needs about {} MiB of memory ({} MiB for the histogram at {}x{}, {} MiB for the quality passes), but only {} MiB are available; use a smaller --size or --supersample",
-            job.width / n as u32,
-            job.height / n as u32,
-            describe_quality(q),
+            "{what}: needs about {} MiB of memory ({} MiB for the histogram at {}x{}, {}), but only {} MiB are available; {way_out}",
             need >> 20,
-            (bins * 8 * 4) >> 20,
+            hist >> 20,
             job.width,
             job.height,
-            extra >> 20,
+            named.join(", "),
             avail >> 20
         );
     }

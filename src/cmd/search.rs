@@ -2,6 +2,7 @@
 //! optionally append them to an `.atr` file and draw a contact sheet. `attractors search --score
 //! NAME...` screens existing presets and shows the verdict.
 
+use crate::attractor::append::Appending;
 use crate::attractor::user::{Origin, UserMap};
 use crate::attractor::{Preset, atr, lookup_equation};
 use crate::cli::SearchArgs;
@@ -128,7 +129,8 @@ fn search(args: &SearchArgs) -> Result<()> {
         .collect();
     // A result already in the --atr file (the same search run again, with more --tries say)
     // keeps its row's name and is not appended again.
-    let known: Vec<bool> = match &existing {
+    let generated: Vec<String> = ranked.iter().map(|(p, _)| p.name.clone()).collect();
+    let mut known: Vec<bool> = match &existing {
         Some(existing) => mark_known(ranked.iter_mut().map(|(p, _)| p), existing),
         None => vec![false; ranked.len()],
     };
@@ -183,25 +185,24 @@ fn search(args: &SearchArgs) -> Result<()> {
     if !ranked.is_empty() {
         // Both outputs are written before either is put in place.
         let mut batch = Batch::new();
-        let presets: Vec<Preset> = ranked
-            .iter()
-            .zip(&known)
-            .filter(|(_, k)| !**k)
-            .map(|((p, _), _)| p.clone())
-            .collect();
-        if let Some(path) = args.atr.as_ref().filter(|_| !presets.is_empty()) {
-            // A path error names --atr already; the others (a name taken since) do not.
-            batch.push(
-                crate::attractor::append::stage_presets(path, &presets, true, "--atr").map_err(
-                    |e| {
-                        if e.starts_with("--atr") {
-                            anyhow!(e)
-                        } else {
-                            anyhow!("--atr: {e}")
-                        }
-                    },
-                )?,
-            );
+        let mut appended = 0;
+        if let Some(path) = &args.atr {
+            // Locked and read again: what another run appended meanwhile is known too.
+            let file = Appending::open(path, true, "--atr").map_err(atr_error)?;
+            for ((p, _), name) in ranked.iter_mut().zip(&generated) {
+                p.name = name.clone();
+            }
+            known = mark_known(ranked.iter_mut().map(|(p, _)| p), file.existing());
+            let presets: Vec<Preset> = ranked
+                .iter()
+                .zip(&known)
+                .filter(|(_, k)| !**k)
+                .map(|((p, _), _)| p.clone())
+                .collect();
+            appended = presets.len();
+            if !presets.is_empty() {
+                batch.push(file.stage(&presets).map_err(atr_error)?);
+            }
         }
         if let Some(file) = sheet_out {
             batch.push(write_sheet(file, &ranked)?);
@@ -216,7 +217,7 @@ fn search(args: &SearchArgs) -> Result<()> {
                 .filter(|(_, k)| **k)
                 .map(|((p, _), _)| p.name.as_str())
                 .collect();
-            let mut line = format!("appended {} presets to {}", presets.len(), path.display());
+            let mut line = format!("appended {appended} presets to {}", path.display());
             if !again.is_empty() {
                 line += &format!(
                     "; {} already there with the same parameters, not appended again ({})",
@@ -288,13 +289,25 @@ fn results_json(results: &[(Preset, Verdict)], ranked: bool) -> Vec<serde_json::
 }
 
 /// The presets in the `--atr` file (none when it does not exist yet).
+/// An append error, naming `--atr` (a path error names it already; the others do not).
+fn atr_error(e: String) -> anyhow::Error {
+    if e.starts_with("--atr") {
+        anyhow!(e)
+    } else {
+        anyhow!("--atr: {e}")
+    }
+}
+
 fn existing_presets(path: &std::path::Path) -> Result<Vec<Preset>> {
-    Ok(match std::fs::read(path) {
-        Ok(bytes) => atr::parse_appendable(&bytes, &path.display().to_string())
-            .with_context(|| format!("--atr {}", path.display()))?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => bail!("--atr {}: cannot read it ({e})", path.display()),
-    })
+    let limit = atr::MAX_FILE_BYTES as u64;
+    Ok(
+        match crate::input::read_file(path, "--atr", limit, "preset file") {
+            Ok(bytes) => atr::parse_appendable(&bytes, &path.display().to_string())
+                .with_context(|| format!("--atr {}", path.display()))?,
+            Err(_) if !path.exists() => Vec::new(),
+            Err(e) => return Err(e.into()),
+        },
+    )
 }
 
 fn write_sheet(file: OutputFile, results: &[(Preset, Verdict)]) -> Result<Staged> {

@@ -14,114 +14,134 @@
 //! The default output (`X.png`, not typed by the user) is written only where no file is: it never
 //! replaces the render's own picture.
 //!
-//! Input rules as everywhere: only regular files; the `.npy` header is bounded
-//! (`shade_npy.rs`) and the file must be exactly header + height * width * item size bytes.
+//! Input rules as everywhere: only regular files, read by the one `.npy` reader
+//! ([`crate::npy`]). Standard input (`shade -`) is read once, into memory, when the header's
+//! array fits there; nothing is copied to disk.
 
 use super::shade_input::resolve_input;
-use super::shade_npy::NpyCounts;
 use crate::checkpoint::Meta;
 use crate::cli::{ShadeArg, ShadeArgs};
-use crate::output::{Kind, OutputFile, Roles};
+use crate::npy::NpyCounts;
+use crate::output::{Kind, OutputFile, Roles, is_stdio};
 use crate::shade::{Color, CountStats, Palette, Shade, Style, ToneMap};
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use std::path::{Path, PathBuf};
 
+/// Bytes a picture column costs while one row is shaded (u64 count, 16-bit RGBA, its copies).
+const ROW_BYTES_PER_COLUMN: u64 = 32;
+
 pub fn run(args: &ShadeArgs) -> Result<()> {
-    if !crate::output::is_stdio(&args.file) {
-        return shade_file(args, None);
+    if is_stdio(&args.file) {
+        shade_stdin(args)
+    } else {
+        shade_file(args)
     }
-    // Standard input is read whole into a temporary file first: the counts are streamed twice.
-    let spooled = spool_stdin()?;
-    let temp = spooled.path().display().to_string();
-    shade_file(args, Some(spooled.path())).map_err(|e| {
-        // Messages name the input as the user gave it, not the temporary copy.
-        anyhow!("{}", format!("{e:#}").replace(&temp, "standard input (-)"))
-    })
 }
 
-/// Shades `args.file`, or `stdin_copy` (a temporary copy of standard input) when given.
-fn shade_file(args: &ShadeArgs, stdin_copy: Option<&Path>) -> Result<()> {
-    let from_stdin = stdin_copy.is_some();
-    let (npy_path, meta) = match stdin_copy {
-        Some(t) => (t.to_path_buf(), None),
-        None => resolve_input(&args.file)?,
-    };
-    let png_path = match &args.png {
-        Some(p) => p.clone(),
-        None if from_stdin => PathBuf::from("-"),
-        None => default_png(&args.file),
-    };
-    if !from_stdin {
-        let recipe = crate::recipe::sidecar_path(&npy_path);
-        Roles::new()
-            .input("FILE", Some(&args.file))
-            .input("the counts of FILE", Some(&npy_path))
-            .input("the recipe of FILE", Some(&recipe))
-            .input("--config", args.config.as_deref())
-            .derived(
-                if args.png.is_some() {
-                    "--png"
-                } else {
-                    "the default output"
-                },
-                Some(&png_path),
-                "give --png another name",
-            )
-            .check()?;
-    }
+/// Shades the counts file `args.file` names (a `.npy`, or a checkpoint's).
+fn shade_file(args: &ShadeArgs) -> Result<()> {
+    let (npy_path, meta) = resolve_input(&args.file)?;
+    let png_path = args.png.clone().unwrap_or_else(|| default_png(&args.file));
+    check_roles(args, &npy_path, &png_path)?;
     let npy = NpyCounts::open(&npy_path)?;
     if let Some(m) = &meta
-        && (m.key.width, m.key.height) != (npy.width, npy.height)
+        && (m.key.width, m.key.height) != (npy.width(), npy.height())
     {
         bail!(
             "{}: {}x{} counts, but its checkpoint sidecar says {}x{}; the checkpoint is damaged",
             npy_path.display(),
-            npy.width,
-            npy.height,
+            npy.width(),
+            npy.height(),
             m.key.width,
             m.key.height
         );
     }
-    let look = if from_stdin {
-        if let Some(c) = &args.config {
-            bail!(
-                "--config {}: shade reads it only for the preset a checkpoint names, and standard input has none; drop --config (give --palette, --shade, --background instead)",
-                c.display()
-            );
-        }
-        Look::default()
-    } else {
-        look_of(&npy, &npy_path, meta.as_ref(), args.config.as_deref())?
-    };
+    let look = look_of(&npy, &npy_path, meta.as_ref(), args.config.as_deref())?;
     let (style, depth) = style_of(args, look)?;
-    let shade = style.shade;
-    let out = if args.png.is_none() && !from_stdin {
-        // A name the user did not type never replaces a file.
-        if png_path.is_dir() {
-            bail!(
-                "shade: the default output {} is a directory; pass --png OTHER.png",
-                png_path.display()
-            );
-        }
-        if std::fs::symlink_metadata(&png_path).is_ok() {
-            bail!(
-                "shade: the default output {} exists; a name you did not give never replaces a file: pass --png {} to replace it, or --png OTHER.png",
-                png_path.display(),
-                png_path.display()
-            );
-        }
-        OutputFile::prepare_for(&png_path, Kind::Png, "--png")?.keep_existing()
-    } else {
-        OutputFile::prepare_or_stdout(&png_path, Kind::Png, "--png")?
+    let out = match &args.png {
+        Some(p) => OutputFile::prepare_or_stdout(p, Kind::Png, "--png")?,
+        None => prepare_default(&png_path)?,
     };
-    let out_name = out.describe();
-    let text = png_text(&args.file, meta.as_ref(), from_stdin, &style, depth);
+    let text = png_text(Some(&args.file), meta.as_ref(), &style, depth);
+    shade_to(args, &npy, &style, depth, out, &text)
+}
 
-    let mut stats = CountStats::new(shade);
+/// Shades a `.npy` read from standard input: the output is checked first, then the stream is
+/// read once, into memory, when its header says it fits (nothing is copied to disk).
+fn shade_stdin(args: &ShadeArgs) -> Result<()> {
+    use std::io::IsTerminal;
+    if let Some(c) = &args.config {
+        bail!(
+            "--config {}: shade reads it only for the preset a checkpoint names, and standard input has none; drop --config (give --palette, --shade, --background instead)",
+            c.display()
+        );
+    }
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        bail!(
+            "FILE -: standard input is a terminal; pipe a .npy of counts into it (`attractors --hist - | attractors shade -`) or give a file name"
+        );
+    }
+    let (style, depth) = style_of(args, Look::default())?;
+    let png_path = args.png.clone().unwrap_or_else(|| PathBuf::from("-"));
+    let out = OutputFile::prepare_or_stdout(&png_path, Kind::Png, "--png")?;
+    let npy = NpyCounts::from_stream(&mut stdin.lock(), "standard input (-)")?;
+    let text = png_text(None, None, &style, depth);
+    shade_to(args, &npy, &style, depth, out, &text)
+}
+
+/// No output may be one of the files shade reads.
+fn check_roles(args: &ShadeArgs, npy_path: &Path, png_path: &Path) -> Result<()> {
+    let recipe = crate::recipe::sidecar_path(npy_path);
+    let label = if args.png.is_some() {
+        "--png"
+    } else {
+        "the default output"
+    };
+    Roles::new()
+        .input("FILE", Some(&args.file))
+        .input("the counts of FILE", Some(npy_path))
+        .input("the recipe of FILE", Some(&recipe))
+        .input("--config", args.config.as_deref())
+        .derived(label, Some(png_path), "give --png another name")
+        .check()
+}
+
+/// The default output (`X.png`): a name the user did not type never replaces a file.
+fn prepare_default(png_path: &Path) -> Result<OutputFile> {
+    if png_path.is_dir() {
+        bail!(
+            "shade: the default output {} is a directory; pass --png OTHER.png",
+            png_path.display()
+        );
+    }
+    if std::fs::symlink_metadata(png_path).is_ok() {
+        bail!(
+            "shade: the default output {} exists; a name you did not give never replaces a file: pass --png {} to replace it, or --png OTHER.png",
+            png_path.display(),
+            png_path.display()
+        );
+    }
+    Ok(OutputFile::prepare_for(png_path, Kind::Png, "--png")?.keep_existing())
+}
+
+/// Streams the counts twice (statistics, then shading a row at a time into the PNG), puts the
+/// PNG in place and reports.
+fn shade_to(
+    args: &ShadeArgs,
+    npy: &NpyCounts,
+    style: &Style,
+    depth: u8,
+    out: OutputFile,
+    text: &crate::output::PngText,
+) -> Result<()> {
+    check_rows_fit(npy)?;
+    let out_name = out.describe();
+    let mut stats = CountStats::new(style.shade);
     npy.for_each_row(|row| row.iter().for_each(|&c| stats.add(c)))?;
-    let tone = ToneMap::from_stats(shade, &stats, style.span)?;
+    let tone = ToneMap::from_stats(style.shade, &stats, style.span)?;
     let opaque = style.background.0[3] == 255 || stats.zeros == 0;
-    let (w, h) = (npy.width, npy.height);
+    let (w, h) = (npy.width(), npy.height());
     let layout = crate::output::PngLayout {
         width: w,
         height: h,
@@ -129,9 +149,9 @@ fn shade_file(args: &ShadeArgs, stdin_copy: Option<&Path>) -> Result<()> {
         alpha: !opaque,
     };
     let mut rows = npy.rows()?;
-    out.write_png_rows(layout, &text, |_, line| {
+    out.write_png_rows(layout, text, |_, line| {
         let row = rows.next_row()?;
-        super::render_out::shade_row(&tone, &style, layout, row, line);
+        super::render_out::shade_row(&tone, style, layout, row, line);
         Ok(())
     })?
     .commit()?;
@@ -142,7 +162,7 @@ fn shade_file(args: &ShadeArgs, stdin_copy: Option<&Path>) -> Result<()> {
             w as u64 * h as u64 - stats.zeros,
             tone.cmin,
             tone.cmax,
-            shade,
+            style.shade,
             style.palette.name,
             style
                 .span
@@ -155,23 +175,38 @@ fn shade_file(args: &ShadeArgs, stdin_copy: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
-/// The PNG's text: the recipe of the counts (from their `.recipe.json` or checkpoint sidecar)
-/// shaded in `style`, or only a description when the counts came without one.
+/// The picture is shaded a row at a time: a row's counts, pixels and encoder copies must fit.
+fn check_rows_fit(npy: &NpyCounts) -> Result<()> {
+    let w = npy.width() as u64;
+    let row_bytes = w * ROW_BYTES_PER_COLUMN;
+    if let Some(avail) = crate::backend::available_memory()
+        && row_bytes > avail
+    {
+        bail!(
+            "{}: rows of {w} counts need about {} MiB of memory each, but only {} MiB are available; free some memory or raise the process's limit",
+            npy.shown,
+            row_bytes >> 20,
+            avail >> 20
+        );
+    }
+    Ok(())
+}
+
+/// The PNG's text: the recipe of the counts in `file` (from their `.recipe.json` or checkpoint
+/// sidecar) shaded in `style`, or only a description when the counts came without one (`None`:
+/// standard input).
 fn png_text(
-    file: &Path,
+    file: Option<&Path>,
     meta: Option<&Meta>,
-    from_stdin: bool,
     style: &Style,
     depth: u8,
 ) -> crate::output::PngText {
-    let recipe = if from_stdin {
-        None
-    } else {
-        crate::recipe::load(file)
+    let recipe = file.and_then(|f| {
+        crate::recipe::load(f)
             .ok()
             .and_then(|d| d.into_picture("").ok())
             .or_else(|| meta.and_then(|m| crate::recipe::of_checkpoint(m).ok()))
-    };
+    });
     match recipe {
         Some(r) => {
             let mut r = r.with_style(style);
@@ -180,32 +215,9 @@ fn png_text(
         }
         None => crate::output::PngText::plain(format!(
             "attractors shade of {} (counts without a recipe)",
-            if from_stdin {
-                "standard input".to_string()
-            } else {
-                file.display().to_string()
-            }
+            file.map_or("standard input".to_string(), |f| f.display().to_string())
         )),
     }
-}
-
-/// Copies standard input into a temporary file (refused when it is a terminal).
-fn spool_stdin() -> Result<tempfile::NamedTempFile> {
-    use std::io::IsTerminal;
-    let stdin = std::io::stdin();
-    if stdin.is_terminal() {
-        bail!(
-            "FILE -: standard input is a terminal; pipe a .npy of counts into it (`attractors --hist - | attractors shade -`) or give a file name"
-        );
-    }
-    let mut temp = tempfile::Builder::new()
-        .prefix(".attractors-stdin-")
-        .suffix(".npy")
-        .tempfile()
-        .context("FILE -: cannot make a temporary file for standard input")?;
-    std::io::copy(&mut stdin.lock(), temp.as_file_mut())
-        .context("FILE -: reading standard input")?;
-    Ok(temp)
 }
 
 /// `X.npy` -> `X.png`; `OUT.ckpt.json` -> `OUT.ckpt.png`.
@@ -241,59 +253,72 @@ fn look_of(
         );
     }
     if side.is_file() {
-        let shown = side.display().to_string();
         if let Some(c) = config {
             bail!(
-                "--config {}: shade takes the look from the recipe {shown}, so no preset file is read; drop --config",
-                c.display()
-            );
-        }
-        let damaged = |e: String| {
-            anyhow!(
-                "{e}; shade takes its look (tone map, palette, background) from it: fix it, or move it away"
-            )
-        };
-        let recipe = crate::recipe::load(&side)
-            .and_then(|d| d.into_picture(&shown))
-            .map_err(|e| damaged(e.to_string()))?;
-        let style = crate::cli::from::recipe_style(&recipe, &shown)
-            .map_err(|e| damaged(format!("{e:#}")))?;
-        let quality = crate::cli::from::recipe_quality(&recipe, &shown)
-            .map_err(|e| damaged(format!("{e:#}")))?;
-        let n = quality.supersample.max(1);
-        let [w, h] = recipe.size;
-        let want = (w.saturating_mul(n), h.saturating_mul(n));
-        if want != (counts.width, counts.height) {
-            let ss = if n > 1 {
-                format!(" at --supersample {n}, a {}x{} canvas,", want.0, want.1)
-            } else {
-                String::new()
-            };
-            return Err(damaged(format!(
-                "{shown}: \"size\" {w}x{h}{ss} disagrees with the {}x{} counts of {}; it is another picture's recipe",
-                counts.width,
-                counts.height,
-                npy.display()
-            )));
-        }
-        return Ok(Look {
-            shade: Some(style.shade),
-            palette: Some(style.palette.name.clone()),
-            background: Some(style.background),
-            span: style.span,
-            depth: Some(quality.depth),
-        });
-    }
-    let Some(m) = meta else {
-        if let Some(c) = config {
-            bail!(
-                "--config {}: shade reads it only for the preset a checkpoint names, and {} has no checkpoint or recipe; drop --config (give --palette, --shade, --background instead)",
+                "--config {}: shade takes the look from the recipe {}, so no preset file is read; drop --config",
                 c.display(),
-                npy.display()
+                side.display()
             );
         }
-        return Ok(Look::default());
+        return recipe_look(counts, npy, &side);
+    }
+    match meta {
+        Some(m) => checkpoint_look(m, config),
+        None => {
+            if let Some(c) = config {
+                bail!(
+                    "--config {}: shade reads it only for the preset a checkpoint names, and {} has no checkpoint or recipe; drop --config (give --palette, --shade, --background instead)",
+                    c.display(),
+                    npy.display()
+                );
+            }
+            Ok(Look::default())
+        }
+    }
+}
+
+/// The look of the recipe `side` beside the counts `npy`, which must be of their size.
+fn recipe_look(counts: &NpyCounts, npy: &Path, side: &Path) -> Result<Look> {
+    let shown = side.display().to_string();
+    let damaged = |e: String| {
+        anyhow!(
+            "{e}; shade takes its look (tone map, palette, background) from it: fix it, or move it away"
+        )
     };
+    let recipe = crate::recipe::load(side)
+        .and_then(|d| d.into_picture(&shown))
+        .map_err(|e| damaged(e.to_string()))?;
+    let style =
+        crate::cli::from::recipe_style(&recipe, &shown).map_err(|e| damaged(format!("{e:#}")))?;
+    let quality =
+        crate::cli::from::recipe_quality(&recipe, &shown).map_err(|e| damaged(format!("{e:#}")))?;
+    let n = quality.supersample.max(1);
+    let [w, h] = recipe.size;
+    let want = (w.saturating_mul(n), h.saturating_mul(n));
+    if want != (counts.width(), counts.height()) {
+        let ss = if n > 1 {
+            format!(" at --supersample {n}, a {}x{} canvas,", want.0, want.1)
+        } else {
+            String::new()
+        };
+        return Err(damaged(format!(
+            "{shown}: \"size\" {w}x{h}{ss} disagrees with the {}x{} counts of {}; it is another picture's recipe",
+            counts.width(),
+            counts.height(),
+            npy.display()
+        )));
+    }
+    Ok(Look {
+        shade: Some(style.shade),
+        palette: Some(style.palette.name.clone()),
+        background: Some(style.background),
+        span: style.span,
+        depth: Some(quality.depth),
+    })
+}
+
+/// The look of the preset a checkpoint names (in `--config`, else the built-in presets).
+fn checkpoint_look(m: &Meta, config: Option<&Path>) -> Result<Look> {
     let presets = crate::attractor::Presets::load(config)?;
     Ok(match presets.get(&m.preset) {
         Ok(p) => Look {

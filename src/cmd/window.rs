@@ -46,13 +46,28 @@ pub fn run(r: &RenderArgs) -> Result<()> {
         .then_some(cfg.job.bounds),
         skip: cfg.job.skip,
         seed: cfg.job.seed,
-        cpu: r.backend == crate::Backend::Cpu,
+        cpu: accumulates_on_cpu(r),
         adapter: r.adapter.clone(),
         frames: r.frames,
         screenshot: r.screenshot.clone(),
         panel: r.panel,
         quiet: r.quiet,
     })
+}
+
+/// Whether the window accumulates on the CPU: `--backend cpu`, or `auto` where a software adapter
+/// loses to the CPU engine ([`crate::backend::AutoChoice`]; the window still draws with the GPU).
+fn accumulates_on_cpu(r: &RenderArgs) -> bool {
+    match r.backend {
+        crate::Backend::Auto => {
+            let choice = crate::backend::AutoChoice::for_machine(r.adapter.as_deref());
+            if !r.quiet {
+                eprintln!("note: {}", choice.line());
+            }
+            choice.backend == crate::Backend::Cpu
+        }
+        b => b == crate::Backend::Cpu,
+    }
 }
 
 /// Whether `--size` is on the command line (its default is the PNG size, not a window size).

@@ -298,6 +298,17 @@ pub fn totals_bytes(width: u32, height: u32) -> u64 {
     (width as u64 * height as u64 + 3) * 8
 }
 
+/// The adapter the GPU backend would open first (the best by rank), without opening a device.
+pub fn best_adapter_info() -> Result<wgpu::AdapterInfo, GpuError> {
+    let (_, adapters) = ranked_adapters()?;
+    Ok(adapters[0].get_info())
+}
+
+/// "llvmpipe (LLVM 15.0.6, 256 bits), Vulkan, Cpu".
+pub fn describe_info(i: &wgpu::AdapterInfo) -> String {
+    describe(i)
+}
+
 fn describe(i: &wgpu::AdapterInfo) -> String {
     format!(
         "{} ({}), {:?}, {:?}",

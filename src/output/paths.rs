@@ -85,11 +85,16 @@ impl Roles {
     }
 
     /// Refuses an output that is an input or an earlier output, naming both and the way out.
+    /// Linear in the number of files (an animation's frames are outputs too).
     pub fn check(&self) -> anyhow::Result<()> {
-        let inputs: Vec<Place> = self.inputs.iter().map(|r| Place::of(&r.path)).collect();
-        let outputs: Vec<Place> = self.outputs.iter().map(|r| Place::of(&r.path)).collect();
-        for (o, out) in self.outputs.iter().zip(&outputs) {
-            if let Some((i, _)) = self.inputs.iter().zip(&inputs).find(|(_, p)| p.is(out)) {
+        let mut inputs = Seen::default();
+        for (k, i) in self.inputs.iter().enumerate() {
+            inputs.add(Place::of(&i.path), k);
+        }
+        let places: Vec<Place> = self.outputs.iter().map(|o| Place::of(&o.path)).collect();
+        for (o, place) in self.outputs.iter().zip(&places) {
+            if let Some(i) = inputs.find(place) {
+                let i = &self.inputs[i];
                 anyhow::bail!(
                     "{} {}: is the same file as {} {}, which this run reads; {}",
                     o.label,
@@ -100,12 +105,10 @@ impl Roles {
                 );
             }
         }
-        for (k, (o, out)) in self.outputs.iter().zip(&outputs).enumerate() {
-            if let Some((e, _)) = self.outputs[..k]
-                .iter()
-                .zip(&outputs[..k])
-                .find(|(_, p)| p.is(out))
-            {
+        let mut outputs = Seen::default();
+        for (k, (o, place)) in self.outputs.iter().zip(places).enumerate() {
+            if let Some(e) = outputs.find(&place) {
+                let e = &self.outputs[e];
                 anyhow::bail!(
                     "{} {}: is the same file as {} {}; {}",
                     o.label,
@@ -115,8 +118,30 @@ impl Roles {
                     o.way_out
                 );
             }
+            outputs.add(place, k);
         }
         Ok(())
+    }
+}
+
+/// The places seen so far, by path and by file identity, with the index of the first of each.
+#[derive(Default)]
+struct Seen {
+    paths: std::collections::HashMap<PathBuf, usize>,
+    ids: std::collections::HashMap<(u64, u64), usize>,
+}
+
+impl Seen {
+    fn add(&mut self, p: Place, k: usize) {
+        if let Some(id) = p.id {
+            self.ids.entry(id).or_insert(k);
+        }
+        self.paths.entry(p.path).or_insert(k);
+    }
+
+    fn find(&self, p: &Place) -> Option<usize> {
+        let by_id = p.id.and_then(|id| self.ids.get(&id));
+        by_id.or_else(|| self.paths.get(&p.path)).copied()
     }
 }
 

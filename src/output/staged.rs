@@ -20,6 +20,8 @@ pub struct Staged {
     shown: String,
     flag: String,
     dest: Dest,
+    /// The output's lock, held until this output is in place or given up.
+    _lock: Option<super::Lock>,
 }
 
 enum Dest {
@@ -39,6 +41,7 @@ impl Staged {
         temp: tempfile::TempPath,
         target: PathBuf,
         keep_existing: bool,
+        lock: Option<super::Lock>,
     ) -> Staged {
         Staged {
             shown,
@@ -48,6 +51,7 @@ impl Staged {
                 target,
                 keep_existing,
             },
+            _lock: lock,
         }
     }
 
@@ -56,6 +60,7 @@ impl Staged {
             shown: "standard output".into(),
             flag: String::new(),
             dest: Dest::Stdout(bytes),
+            _lock: None,
         }
     }
 

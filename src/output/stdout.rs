@@ -14,7 +14,18 @@ pub fn write(bytes: impl AsRef<[u8]>) -> Result<()> {
     }
 }
 
-/// The error for a failed write to standard output.
+/// The error for a failed write to standard output: a closed pipe says so (the program reading
+/// it ended early); a full disk, or anything else, as it is.
 pub fn failed(e: std::io::Error) -> anyhow::Error {
-    anyhow!("writing to standard output: {e}; free some space where it goes, or send it elsewhere")
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return anyhow!(
+            "writing to standard output: the program reading the pipe closed it before the output was complete; check the command after `|`, or write to a file"
+        );
+    }
+    if super::staged::is_full(&e) {
+        return anyhow!(
+            "writing to standard output: {e}; free some space where it goes, or send it elsewhere"
+        );
+    }
+    anyhow!("writing to standard output: {e}; send it elsewhere (a file, or another pipe)")
 }

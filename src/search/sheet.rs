@@ -5,12 +5,13 @@
 use crate::attractor::Preset;
 use crate::cpu::render_sampled;
 use crate::engine::Control;
+use crate::histogram::Bounds;
 use crate::job::Job;
 use crate::shade::{Color, Palette, Shade, Style, shade};
 use anyhow::{Result, anyhow};
 use plotters::prelude::*;
 
-/// Side of one thumbnail, in pixels.
+/// Side of one thumbnail's cell, in pixels (a thumbnail fills it on its longer side).
 pub const TILE: u32 = 220;
 /// Height of the label band under each thumbnail.
 const LABEL: u32 = 40;
@@ -30,19 +31,21 @@ pub struct Tile {
     pub caption: String,
 }
 
-/// The job and style of `preset`'s thumbnail: `TILE` x `TILE`; the preset's bounds (widened to a
-/// square), tone map, background and palette where it sets them, else pilot bounds, eq_hist,
-/// black and fire.
+/// The job and style of `preset`'s thumbnail: the preset's bounds, tone map, background and
+/// palette where it sets them, else pilot bounds, eq_hist, black and fire; in true proportions
+/// (square pixels), `TILE` pixels on its longer side (see [`fit`]).
 pub fn thumbnail_job(preset: &Preset) -> Result<(Job, Style)> {
     let bounds = match preset.bounds {
-        Some(b) => b.with_equal_aspect(TILE, TILE),
+        Some(b) => b,
         None => {
             crate::pilot::run(preset, 1000, 0)
                 .map_err(|e| anyhow!("{}: {e}", preset.name))?
                 .bounds
         }
     };
-    let job = Job::new(preset.clone(), (TILE, TILE), bounds, TILE_POINTS, 1000, 0);
+    let (w, h) = fit(&bounds);
+    let bounds = bounds.with_equal_aspect(w, h);
+    let job = Job::new(preset.clone(), (w, h), bounds, TILE_POINTS, 1000, 0);
     let palette = Palette::from_name(preset.palette.as_deref().unwrap_or("fire"))
         .map_err(|e| anyhow!("{}: {e}", preset.name))?;
     let style = Style {
@@ -54,11 +57,23 @@ pub fn thumbnail_job(preset: &Preset) -> Result<(Job, Style)> {
     Ok((job, style))
 }
 
-/// The thumbnail of `preset` as RGBA8 (see [`thumbnail_job`]).
-pub fn thumbnail(preset: &Preset) -> Result<Vec<u8>> {
+/// The canvas of a thumbnail of `bounds`: their proportions, `TILE` pixels on the longer side
+/// (one pixel at least on the other).
+pub fn fit(bounds: &Bounds) -> (u32, u32) {
+    let aspect = (bounds.xmax - bounds.xmin) / (bounds.ymax - bounds.ymin);
+    let short = |r: f64| ((TILE as f64 * r).round() as u32).clamp(1, TILE);
+    if aspect >= 1.0 {
+        (TILE, short(1.0 / aspect))
+    } else {
+        (short(aspect), TILE)
+    }
+}
+
+/// The thumbnail of `preset` as RGBA8, with its size (see [`thumbnail_job`]).
+pub fn thumbnail(preset: &Preset) -> Result<(Vec<u8>, u32, u32)> {
     let (job, style) = thumbnail_job(preset)?;
     let hist = render_sampled(&job, &Control::new());
-    Ok(shade(&hist, &style))
+    Ok((shade(&hist, &style), job.width, job.height))
 }
 
 /// The sheet's recipe: the list of its candidates, each as its thumbnail was rendered.
@@ -94,13 +109,14 @@ pub fn render(tiles: &[Tile]) -> Result<(Vec<u8>, u32, u32)> {
         let (c, r) = ((i % cols) as u32, (i / cols) as u32);
         (GAP + c * (TILE + GAP), GAP + r * (TILE + LABEL + GAP))
     };
-    let pictures: Vec<Result<Vec<u8>>> = tiles.iter().map(|t| thumbnail(&t.preset)).collect();
-    for (i, pic) in pictures.into_iter().enumerate() {
-        let pic = pic?;
+    for (i, t) in tiles.iter().enumerate() {
+        let (pic, tw, th) = thumbnail(&t.preset)?;
+        // letterboxed: centred in its cell, the sheet's colour around it
         let (x0, y0) = origin(i);
-        for row in 0..TILE {
-            for col in 0..TILE {
-                let s = ((row * TILE + col) * 4) as usize;
+        let (x0, y0) = (x0 + (TILE - tw) / 2, y0 + (TILE - th) / 2);
+        for row in 0..th {
+            for col in 0..tw {
+                let s = ((row * tw + col) * 4) as usize;
                 let d = (((y0 + row) * w + x0 + col) * 3) as usize;
                 rgb[d..d + 3].copy_from_slice(&pic[s..s + 3]);
             }

@@ -2,6 +2,10 @@
 #![allow(dead_code)]
 
 use assert_cmd::Command;
+use std::path::Path;
+
+#[cfg(unix)]
+pub mod files;
 
 /// The built binary, run in the repository root (so ./attractors.atr is found).
 pub fn bin() -> Command {
@@ -13,7 +17,12 @@ pub fn bin() -> Command {
 /// Runs with `args`, expects exit code 2, exactly one `error:` line containing `want`, and no
 /// panic; returns stderr.
 pub fn fails(args: &[&str], want: &str) -> String {
-    let out = bin().args(args).output().unwrap();
+    fails_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, want)
+}
+
+/// [`fails`], run in `dir`.
+pub fn fails_in(dir: &Path, args: &[&str], want: &str) -> String {
+    let out = bin().current_dir(dir).args(args).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr).to_string();
     assert_eq!(out.status.code(), Some(2), "args {args:?}: stderr {err}");
     assert!(
@@ -71,5 +80,19 @@ pub fn render_cpu(name: &str, w: u32, h: u32, points: u64, seed: u64) -> attract
     let mut engine = open_engine(Backend::Cpu, None, &job, |_| {}).unwrap();
     drive(engine.as_mut(), job.iters, &Control::new(), None)
         .unwrap()
+        .hist
+}
+
+/// The histogram of `job` rendered by the library on the GPU `ctx` (its own pipeline).
+pub fn render_gpu(
+    ctx: &std::sync::Arc<attractors::gpu::GpuContext>,
+    job: &attractors::Job,
+) -> attractors::Histogram {
+    use attractors::gpu::{AccumulatePass, GpuEngine};
+    use attractors::{Control, drive};
+    let pass = std::sync::Arc::new(AccumulatePass::for_preset(ctx, &job.preset).unwrap());
+    let mut engine = GpuEngine::with_pass(ctx.clone(), pass, job).unwrap();
+    drive(&mut engine, job.iters, &Control::new(), None)
+        .unwrap_or_else(|f| panic!("{}", f.error))
         .hist
 }

@@ -3,7 +3,9 @@
 //! the interpreter's dispatch is paid once per `N` points and LLVM vectorises each loop (the
 //! prelude's branch-free sin/cos included). Wider is faster up to about 64 lanes (the registers
 //! of a small map still fit in L1); `benches/user_formula.rs` measures it. The results are
-//! bit-identical to the built-in maps' `step_f32` for the same formula (tested).
+//! bit-identical to the built-in maps' `step_f32` for the same formula (tested), except that a
+//! lane whose step computes a value that is not finite comes out NaN (diverged), whatever a later
+//! operation made of it: the rule of [`super::guard`], the GPU's.
 
 use super::parse::{BinOp, Func};
 use super::program::{CONST_BASE, Op, Program, bin_32, f1_32, f2_32, select_32};
@@ -70,13 +72,17 @@ impl<'p, const N: usize> Eval32<'p, N> {
         Eval32 { program, regs }
     }
 
-    /// One step of the map on `N` points held as structure of arrays.
+    /// One step of the map on `N` points held as structure of arrays; a lane whose step
+    /// computed a value that is not finite comes out as NaN.
     #[inline]
     pub fn step(&mut self, xs: &mut [f32; N], ys: &mut [f32; N], zs: &mut [f32; N]) {
         let r = self.regs.as_mut_slice();
         r[0] = *xs;
         r[1] = *ys;
         r[2] = *zs;
+        // v * 0 is 0 for a finite v and NaN for an infinite or NaN one: summed over every
+        // result, NaN marks a lane that met a non-finite value.
+        let mut met = [0.0f32; N];
         for ins in &self.program.code {
             let d = ins.dst;
             // Each arm is a separate loop over the lanes with the operation known, so it
@@ -102,11 +108,17 @@ impl<'p, const N: usize> Eval32<'p, N> {
                     }
                 }
             }
+            for (m, v) in met.iter_mut().zip(&r[d as usize]) {
+                *m += v * 0.0;
+            }
         }
         let [ox, oy, oz] = self.program.out;
         let (nx, ny, nz) = (r[ox as usize], r[oy as usize], r[oz as usize]);
-        *xs = nx;
-        *ys = ny;
+        for l in 0..N {
+            let bad = met[l].is_nan();
+            xs[l] = if bad { f32::NAN } else { nx[l] };
+            ys[l] = if bad { f32::NAN } else { ny[l] };
+        }
         *zs = nz;
     }
 }

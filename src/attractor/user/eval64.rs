@@ -1,6 +1,8 @@
 //! The float64 evaluator for the exact CPU mode: the register program run on one point, each
 //! operation a single IEEE-754 operation in the order the formula is written (Rust never fuses a
-//! multiply and an add), with the same functions as the built-in maps' `step_f64`.
+//! multiply and an add), with the same functions as the built-in maps' `step_f64`. A step that
+//! computes a value that is not finite gives NaN (diverged), whatever a later operation made of
+//! it: the rule of [`super::guard`].
 
 use super::program::{Op, Program, bin_64, f1_64, f2_64, select_64};
 
@@ -22,11 +24,12 @@ impl<'p> Eval64<'p> {
         Eval64 { program, regs }
     }
 
-    /// One step of the map.
+    /// One step of the map (NaN where a value it computed is not finite).
     #[inline]
     pub fn step(&mut self, p: [f64; 3]) -> [f64; 3] {
         let r = &mut self.regs;
         r[..3].copy_from_slice(&p);
+        let mut met = 0.0;
         for ins in &self.program.code {
             let v = match ins.op {
                 Op::Neg(a) => -r[a as usize],
@@ -35,8 +38,13 @@ impl<'p> Eval64<'p> {
                 Op::F2(f, a, b) => f2_64(f, r[a as usize], r[b as usize]),
                 Op::Select(c, t, f) => select_64(r[c as usize], r[t as usize], r[f as usize]),
             };
+            met += v * 0.0;
             r[ins.dst as usize] = v;
         }
-        self.program.out.map(|o| r[o as usize])
+        let out = self.program.out.map(|o| r[o as usize]);
+        if f64::is_nan(met) {
+            return [f64::NAN, f64::NAN, out[2]];
+        }
+        out
     }
 }

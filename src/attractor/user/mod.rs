@@ -36,6 +36,7 @@ mod error;
 mod eval32;
 mod eval64;
 mod fold;
+mod guard;
 mod lex;
 mod parse;
 mod program;

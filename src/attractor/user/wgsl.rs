@@ -6,8 +6,13 @@
 //! is written `(-v)` (WGSL has a `--` token). Integer powers become products of a hoisted base,
 //! as on the CPU; other powers use `pow` with the sign fixed up for a negative base and an
 //! integer exponent, as C's `pow` does.
+//!
+//! Every operation that can leave float32 from finite operands is guarded ([`super::guard`]):
+//! its operands are bound to names, a guard sets `bad`, and a step with `bad` set returns a point
+//! beyond the divergence limit.
 
 use super::fold::{self, Known, Val};
+use super::guard;
 use super::parse::{Ast, BinOp, Expr, ExprKind, Func, PARAM_NAMES, Target, Var};
 use std::fmt::Write as _;
 
@@ -38,7 +43,7 @@ pub fn body(ast: &Ast) -> String {
         helpers: 0,
         known: Known::default(),
     };
-    let mut out = String::new();
+    let mut out = String::from("    var bad = false;\n");
     let mut assigned = [false; 3];
     for s in &ast.stmts {
         let (v, value) = e.expr(&s.expr);
@@ -65,9 +70,10 @@ pub fn body(ast: &Ast) -> String {
             COORDS[c].to_string()
         }
     };
+    // A guarded step lands beyond the divergence limit (a finite value: no NaN to rely on).
     let _ = writeln!(
         out,
-        "    return vec3<f32>({}, {}, {});",
+        "    return select(vec3<f32>({}, {}, {}), vec3<f32>(2.0 * DIVERGENCE_LIMIT), bad);",
         out_name(0),
         out_name(1),
         out_name(2)
@@ -89,6 +95,7 @@ pub fn map_step(ast: &Ast) -> String {
     }
     s.push_str(&body(ast));
     s.push_str("}\n");
+    s.push_str(&guard::helpers_wgsl());
     s
 }
 
@@ -121,6 +128,11 @@ impl Emitter<'_> {
         name
     }
 
+    /// `bad` is set when `cond` holds (a guard of the module [`super::guard`]).
+    fn guard(&mut self, cond: String) {
+        self.pre.push(format!("bad = bad || {cond};"));
+    }
+
     fn power(&mut self, base: &Expr, exp: &Expr) -> String {
         if let Some(n) = exp.small_integer() {
             if n == 0 {
@@ -128,23 +140,74 @@ impl Emitter<'_> {
             }
             let b = self.t(base);
             let b = self.hoist(b);
-            let product = vec![b.as_str(); n.unsigned_abs() as usize].join(" * ");
-            return if n < 0 {
-                format!("(1.0 / ({product}))")
-            } else {
-                format!("({product})")
-            };
+            // ((b * b) * b) ..., each product guarded, as the CPU multiplies.
+            let mut acc = b.clone();
+            for _ in 1..n.unsigned_abs() {
+                self.guard(format!("guard_mul({acc}, {b})"));
+                acc = self.hoist(format!("({acc} * {b})"));
+            }
+            if n < 0 {
+                self.guard(format!("guard_div(1.0, {acc})"));
+                return format!("(1.0 / {acc})");
+            }
+            return acc;
         }
         let b = self.t(base);
         let b = self.hoist(b);
         let e = self.t(exp);
         let e = self.hoist(e);
+        self.guard(format!("guard_pow({b}, {e})"));
         let m = self.hoist(format!("pow(abs({b}), {e})"));
         // Negative base: defined for integer exponents (sign from the parity), NaN otherwise
         // (`pow` of a negative base).
         format!(
             "select(pow({b}, {e}), select({m}, (-{m}), fract({e} * 0.5) != 0.0), {b} < 0.0 && {e} == floor({e}))"
         )
+    }
+
+    /// `a op b` for + - * /, guarded where the result can leave float32: a constant factor of
+    /// at most 1 or a constant divisor of at least 1 cannot make it.
+    fn arithmetic(&mut self, op: BinOp, a: &Expr, b: &Expr) -> String {
+        let small = |v: Val| v.is_some_and(|(_, v)| v.abs() <= 1.0);
+        let (va, vb) = (self.value(a), self.value(b));
+        let (a, b) = (self.t(a), self.t(b));
+        let (a, b) = (self.hoist(a), self.hoist(b));
+        match op {
+            BinOp::Add => self.guard(format!("guard_sum({a}, {b})")),
+            BinOp::Sub => self.guard(format!("guard_sum({a}, (-{b}))")),
+            BinOp::Mul if !small(va) && !small(vb) => self.guard(format!("guard_mul({a}, {b})")),
+            BinOp::Div if !vb.is_some_and(|(_, v)| v.abs() >= 1.0) => {
+                self.guard(format!("guard_div({a}, {b})"))
+            }
+            _ => {}
+        }
+        format!("({a} {} {b})", op.symbol())
+    }
+
+    /// `f(v)` for a one-argument function, guarded where the CPU's result can be infinite or
+    /// NaN (`tan` never is on the CPU; its GPU result is checked instead).
+    fn call1(&mut self, f: Func, arg: &Expr) -> String {
+        let v = self.t(arg);
+        let v = self.hoist(v);
+        let cond = match f {
+            Func::Exp => Some(format!("{v} > GUARD_EXP_MAX")),
+            Func::Sinh => Some(format!("abs({v}) > GUARD_SINH_MAX")),
+            Func::Cosh => Some(format!("abs({v}) > GUARD_COSH_MAX")),
+            Func::Log => Some(format!("{v} <= 0.0")),
+            Func::Sqrt => Some(format!("{v} < 0.0")),
+            Func::Asin | Func::Acos => Some(format!("abs({v}) > 1.0")),
+            _ => None,
+        };
+        if let Some(c) = cond {
+            self.guard(c);
+        }
+        let r = format!("{}({v})", f.name());
+        if f == Func::Tan {
+            let r = self.hoist(r);
+            self.guard(format!("guard_not_finite({r})"));
+            return r;
+        }
+        r
     }
 
     /// The WGSL of `e` and its value if constant; a constant part is written as one literal.
@@ -189,10 +252,7 @@ impl Emitter<'_> {
                 let (a, b) = (self.t(a), self.t(b));
                 format!("select(0.0, 1.0, {a} {} {b})", op.symbol())
             }
-            ExprKind::Bin(op, a, b) => {
-                let (a, b) = (self.t(a), self.t(b));
-                format!("({a} {} {b})", op.symbol())
-            }
+            ExprKind::Bin(op, a, b) => self.arithmetic(*op, a, b),
             ExprKind::Call(Func::Pow, args) => self.power(&args[0], &args[1]),
             ExprKind::Call(Func::Select, args) => {
                 let c = self.t(&args[0]);
@@ -200,6 +260,7 @@ impl Emitter<'_> {
                 let f = self.t(&args[2]);
                 format!("select({f}, {t}, {c} != 0.0)")
             }
+            ExprKind::Call(f, args) if args.len() == 1 => self.call1(*f, &args[0]),
             ExprKind::Call(f, args) => {
                 let args: Vec<String> = args.iter().map(|a| self.t(a)).collect();
                 format!("{}({})", f.name(), args.join(", "))

@@ -263,9 +263,20 @@ fn canonical_text_round_trips() {
 fn wgsl_body_has_the_builtin_form() {
     let m = map("t = x^2 + pi; x' = sin(a*y) - t; y' = select(x < 0, pow(y, 1.5), -x)");
     let body = m.wgsl_body();
-    assert!(body.contains("let l_t = ((x * x) + 3.1415927);"), "{body}");
+    // Each operation that can overflow is guarded on its (named) operands.
+    for line in [
+        "bad = bad || guard_mul(x, x);",
+        "let h0 = (x * x);",
+        "bad = bad || guard_sum(h0, 3.1415927);",
+        "let l_t = (h0 + 3.1415927);",
+        "bad = bad || guard_pow(y, 1.5);",
+    ] {
+        assert!(body.contains(line), "{line}: {body}");
+    }
     assert!(
-        body.ends_with("    return vec3<f32>(next_x, next_y, z);\n"),
+        body.ends_with(
+            "    return select(vec3<f32>(next_x, next_y, z), vec3<f32>(2.0 * DIVERGENCE_LIMIT), bad);\n"
+        ),
         "{body}"
     );
     let f = m.map_step_wgsl();
@@ -290,4 +301,45 @@ fn longest_flat_formula_is_handled_on_a_test_thread_stack() {
     assert_eq!(m.step_f64([1.0, 0.0, 0.0], &[0.0; 7])[0], n as f64);
     assert!(m.map_step_wgsl().len() > text.len());
     assert!(map(&m.canonical_text()).ast().same(m.ast()));
+}
+
+/// The rule of `guard`: a step that computes a value that is not finite diverges (NaN out) in
+/// both evaluators, even where a later operation hides it; finite steps are unchanged.
+#[test]
+fn a_non_finite_value_anywhere_in_a_step_diverges() {
+    // Each leaves float64 as well as float32 at x = 1.
+    let hidden = [
+        "0*exp(800*x)",            // overflow times zero
+        "1/(x - x) * 0",           // division by zero
+        "exp(800*x) - exp(800*x)", // inf - inf
+        "sqrt(-x) * 0",            // sqrt of a negative
+        "0 * pow(x + 1, 2000)",    // pow overflow
+        "1 / exp(800*x)",          // 1/inf = 0
+        "min(log(-x), 1)",         // NaN hidden by min
+        "select(exp(800*x) > 0, 1, 2)",
+        "atan(exp(800*x))",
+    ];
+    for expr in hidden {
+        let m = map(&format!("x' = {expr}; y' = y"));
+        let p64 = m.step_f64([1.0, 0.5, 0.0], &[0.0; 7]);
+        assert!(p64[0].is_nan() && p64[1].is_nan(), "f64 {expr}: {p64:?}");
+        let mut ev = m.eval_f32::<4>(&[0.0; 7]);
+        let (mut xs, mut ys, mut zs) = ([1.0f32; 4], [0.5f32; 4], [0.0f32; 4]);
+        ev.step(&mut xs, &mut ys, &mut zs);
+        assert!(
+            xs.iter().chain(&ys).all(|v| v.is_nan()),
+            "f32 {expr}: {xs:?}"
+        );
+    }
+    // In float32 only: exp(120) is finite in float64, infinite in float32.
+    let m = map("x' = 0*exp(60*x) + 1; y' = y");
+    assert_eq!(m.step_f64([2.0, 0.5, 0.0], &[0.0; 7])[0], 1.0);
+    // Lanes are judged one by one: the same formula at x = 0 stays finite.
+    let mut ev = m.eval_f32::<2>(&[0.0; 7]);
+    let (mut xs, mut ys, mut zs) = ([2.0f32, 0.0], [0.5f32; 2], [0.0f32; 2]);
+    ev.step(&mut xs, &mut ys, &mut zs);
+    assert!(
+        xs[0].is_nan() && ys[0].is_nan() && xs[1] == 1.0 && ys[1] == 0.5,
+        "{xs:?} {ys:?}"
+    );
 }
