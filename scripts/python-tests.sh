@@ -22,7 +22,9 @@ export PATH="$VENV/bin:$PATH"
 "$VENV/bin/python" -m pip install -q --upgrade pip
 # datashader pinned: the committed fixture (tests/fixtures/datashader) was made with 0.19.1.
 "$VENV/bin/python" -m pip install -q maturin pytest numpy pandas xarray "datashader==0.19.1" pillow
-"$VENV/bin/python" -m pip install -q --no-build-isolation "./python[notebook]"
+# The notebook extra (what examples/notebook.ipynb imports and what executes it) and the dask
+# extra: the tests run a real dask.distributed LocalCluster (worker processes).
+"$VENV/bin/python" -m pip install -q --no-build-isolation "./python[notebook,dask]"
 cargo build --release --locked --bin attractors
 export ATTRACTORS_BIN="$CARGO_TARGET_DIR/release/attractors"
 # From the repository root, so `import attractors` is the installed package, not python/attractors.

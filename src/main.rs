@@ -13,21 +13,12 @@ fn main() {
     }
 }
 
-/// Mesa's Vulkan and EGL drivers probe for Wayland and print "error: XDG_RUNTIME_DIR is invalid or
-/// not set" on headless machines, which reads like one of our errors. When the variable is unset,
-/// point it at a private directory. Runs first in `main`, before any thread exists.
+/// Points `XDG_RUNTIME_DIR` at a private directory when it is unset, so Mesa's Wayland probe
+/// stays quiet (see [`attractors::gpu::runtime_dir`]). Runs first in `main`, before any thread
+/// exists.
 fn quiet_mesa_wayland_probe() {
-    #[cfg(unix)]
-    if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
-        use std::os::unix::fs::{DirBuilderExt, MetadataExt};
-        let uid = std::fs::metadata("/proc/self")
-            .map(|m| m.uid())
-            .unwrap_or(0);
-        let dir = std::env::temp_dir().join(format!("attractors-runtime-{uid}"));
-        let _ = std::fs::DirBuilder::new().mode(0o700).create(&dir);
-        if dir.is_dir() {
-            // SAFETY: called at the top of main, while the process has a single thread.
-            unsafe { std::env::set_var("XDG_RUNTIME_DIR", &dir) };
-        }
+    if let Some(dir) = attractors::gpu::runtime_dir::private_runtime_dir() {
+        // SAFETY: called at the top of main, while the process has a single thread.
+        unsafe { std::env::set_var("XDG_RUNTIME_DIR", &dir) };
     }
 }

@@ -8,10 +8,13 @@
 //! their recipe sidecar: which shard, how many points its share has and how many it did, and its
 //! tally. [`Merge`] checks a set of parts (same job, no duplicate, all present) and sums them.
 
-use crate::histogram::{Histogram, Tally};
-use crate::recipe::Recipe;
+use crate::histogram::Histogram;
 pub use crate::recipe::ShardPart;
 use crate::sampling::{OrbitPlan, OrbitRange};
+
+mod merge;
+mod part;
+pub use merge::{Merge, MergeError, Merged, Piece};
 
 /// Most shards of one job (a bound on the bookkeeping, far beyond any cluster's array size).
 pub const MAX_SHARDS: u32 = 1_000_000;
@@ -20,9 +23,7 @@ pub const MAX_SHARDS: u32 = 1_000_000;
 /// Kubernetes' `$JOB_COMPLETION_INDEX` are used as they are).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shard {
-    /// This shard's index, `0..count`.
     pub index: u32,
-    /// How many shards the job is split into (at least 1).
     pub count: u32,
 }
 
@@ -72,6 +73,18 @@ impl Shard {
         plan.points_in(r.start..r.end)
     }
 
+    /// Refuses a shard of `job` that cannot be rendered: of the exact orbit (one float64 orbit
+    /// does not split), or one of more shards than the job has orbits. The message starts with
+    /// the shard (`0/2: ...`); each client puts its own name for the shard argument before it.
+    pub fn check_job(&self, job: &crate::job::Job) -> Result<(), String> {
+        if job.exact {
+            return Err(format!(
+                "{self}: --exact runs one float64 orbit, which cannot be split; drop --exact"
+            ));
+        }
+        self.check(job.iters)
+    }
+
     /// Refuses more shards than the job has orbits (some would have nothing to do).
     pub fn check(&self, iters: u64) -> Result<(), String> {
         let orbits = OrbitPlan::new(iters).orbits;
@@ -103,311 +116,6 @@ pub fn part(shard: Shard, iters: u64, hist: &Histogram) -> ShardPart {
         outside: t.outside,
         diverged: t.diverged,
     }
-}
-
-fn tally_of(p: &ShardPart) -> Tally {
-    Tally {
-        counted: p.counted,
-        outside: p.outside,
-        diverged: p.diverged,
-    }
-}
-
-/// Why a set of shards cannot be merged. Every message names the file.
-/// Why shards cannot be merged; each message names the file and a way out.
-#[derive(Debug, thiserror::Error, PartialEq)]
-pub enum MergeError {
-    /// A file whose recipe has no shard part.
-    #[error(
-        "{file}: holds no shard (its recipe has no 'shard' part); merge the --hist files of `attractors --shard I/N` renders"
-    )]
-    NotAShard {
-        /// The file, as given.
-        file: String,
-    },
-    /// A shard of another job than the first file's.
-    #[error("{file}: another job than {first}: {what}; merge only the shards of one job")]
-    OtherJob {
-        /// The file, as given.
-        file: String,
-        /// The first file given (it fixes the job).
-        first: String,
-        /// The fields that differ.
-        what: String,
-    },
-    /// The same shard given twice.
-    #[error("{file}: shard {index}/{count} again (also {other}); give each shard once")]
-    Duplicate {
-        /// The file, as given.
-        file: String,
-        /// The file that held it first.
-        other: String,
-        /// The shard's index (0-based).
-        index: u32,
-        /// The number of shards of the job.
-        count: u32,
-    },
-    /// Shards missing (without `--partial`).
-    #[error(
-        "missing shard(s) {missing} of {count}; render them, or give --partial to merge the {present} present"
-    )]
-    Missing {
-        /// The missing indices, listed.
-        missing: String,
-        /// The number of shards of the job.
-        count: u32,
-        /// Shards given.
-        present: usize,
-    },
-    /// A shard that did not finish its share (without `--partial`).
-    #[error(
-        "{file}: shard {index}/{count} is unfinished ({done} of {share} points); finish it with --resume, or give --partial"
-    )]
-    Unfinished {
-        /// The file, as given.
-        file: String,
-        /// The shard's index (0-based).
-        index: u32,
-        /// The number of shards of the job.
-        count: u32,
-        /// Points the shard did.
-        done: u64,
-        /// Points the shard was to do.
-        share: u64,
-    },
-    /// Counts whose size is not the recipe's.
-    #[error("{file}: {w}x{h} counts, but its recipe says {rw}x{rh}; the file is damaged")]
-    Size {
-        /// The file, as given.
-        file: String,
-        /// Width of the counts.
-        w: u32,
-        /// Height of the counts.
-        h: u32,
-        /// Width the recipe says.
-        rw: u32,
-        /// Height the recipe says.
-        rh: u32,
-    },
-    /// Counts whose sum is not the recipe's counted points.
-    #[error(
-        "{file}: its counts sum to {sum}, but its recipe says {counted} counted; the file is damaged or not this recipe's"
-    )]
-    Counted {
-        /// The file, as given.
-        file: String,
-        /// The counts' sum.
-        sum: u64,
-        /// The recipe's counted points.
-        counted: u64,
-    },
-    /// A bin whose total passes 2^64.
-    #[error("{file}: a bin's total passes 2^64; these cannot be the shards of one job")]
-    Overflow {
-        /// The file, as given.
-        file: String,
-    },
-}
-
-/// A merge in progress: the first shard fixes the job; every further one is checked and added.
-pub struct Merge {
-    partial: bool,
-    recipe: Recipe,
-    first: String,
-    seen: Vec<Option<String>>,
-    hist: Histogram,
-    done: u64,
-    share: u64,
-}
-
-/// The result of [`Merge::finish`].
-pub struct Merged {
-    /// The job's recipe, without a shard part; `points` is the whole job's.
-    pub recipe: Recipe,
-    /// The summed counts and tallies.
-    pub hist: Histogram,
-    /// Shards merged, and the missing ones (only with `partial`).
-    pub present: usize,
-    /// Indices of the shards not given (only with `partial`).
-    pub missing: Vec<u32>,
-    /// Points done, out of the job's.
-    pub done: u64,
-}
-
-/// The recipe fields that say which job it is (the style may differ between shards: the
-/// first shard's is used).
-fn job_fields(r: &Recipe) -> serde_json::Value {
-    let mut j = r.clone();
-    j.shard = None;
-    let first_style = Recipe {
-        shade: String::new(),
-        palette: String::new(),
-        background: String::new(),
-        span: None,
-        depth: 8,
-        de: None,
-        ..j
-    };
-    serde_json::to_value(first_style).unwrap_or_default()
-}
-
-impl Merge {
-    /// Starts with the shard in `file`: its recipe and counts. With `partial`, unfinished and
-    /// missing shards are accepted.
-    pub fn new(
-        file: &str,
-        recipe: Recipe,
-        counts: Histogram,
-        partial: bool,
-    ) -> Result<Merge, MergeError> {
-        let part = part_of(file, &recipe, &counts, partial)?;
-        let mut hist = counts;
-        hist.tally = tally_of(&part);
-        let mut seen = vec![None; part.count as usize];
-        seen[part.index as usize] = Some(file.to_string());
-        Ok(Merge {
-            partial,
-            done: part.done,
-            share: part.share,
-            recipe,
-            first: file.to_string(),
-            seen,
-            hist,
-        })
-    }
-
-    /// Checks the shard in `file` against the first and adds its counts.
-    pub fn add(
-        &mut self,
-        file: &str,
-        recipe: &Recipe,
-        counts: &Histogram,
-    ) -> Result<(), MergeError> {
-        let part = part_of(file, recipe, counts, self.partial)?;
-        let (a, b) = (job_fields(&self.recipe), job_fields(recipe));
-        let first_part = self.recipe.shard.as_ref().map(|p| p.count);
-        let mut what: Vec<String> = Vec::new();
-        if let (serde_json::Value::Object(a), serde_json::Value::Object(b)) = (&a, &b) {
-            for (k, va) in a {
-                let vb = b.get(k).cloned().unwrap_or_default();
-                if *va != vb {
-                    what.push(format!("{k} {vb} (first: {va})"));
-                }
-            }
-        }
-        if first_part != Some(part.count) {
-            what.push(format!(
-                "{} shards (first: {})",
-                part.count,
-                first_part.unwrap_or(0)
-            ));
-        }
-        if !what.is_empty() {
-            return Err(MergeError::OtherJob {
-                file: file.into(),
-                first: self.first.clone(),
-                what: what.join(", "),
-            });
-        }
-        if let Some(other) = &self.seen[part.index as usize] {
-            return Err(MergeError::Duplicate {
-                file: file.into(),
-                other: other.clone(),
-                index: part.index,
-                count: part.count,
-            });
-        }
-        for (s, c) in self.hist.counts.iter_mut().zip(&counts.counts) {
-            *s = s
-                .checked_add(*c)
-                .ok_or_else(|| MergeError::Overflow { file: file.into() })?;
-        }
-        self.hist.tally.add(&tally_of(&part));
-        self.seen[part.index as usize] = Some(file.to_string());
-        self.done += part.done;
-        self.share += part.share;
-        Ok(())
-    }
-
-    /// The merged counts; refuses missing shards unless `partial`.
-    pub fn finish(mut self) -> Result<Merged, MergeError> {
-        let missing: Vec<u32> = (0..self.seen.len() as u32)
-            .filter(|&i| self.seen[i as usize].is_none())
-            .collect();
-        let count = self.seen.len() as u32;
-        let present = self.seen.len() - missing.len();
-        if !missing.is_empty() && !self.partial {
-            let shown: Vec<String> = missing.iter().take(20).map(u32::to_string).collect();
-            let more = if missing.len() > 20 {
-                format!(" and {} more", missing.len() - 20)
-            } else {
-                String::new()
-            };
-            return Err(MergeError::Missing {
-                missing: format!("{}{more}", shown.join(", ")),
-                count,
-                present,
-            });
-        }
-        self.recipe.shard = None;
-        Ok(Merged {
-            recipe: self.recipe,
-            hist: self.hist,
-            present,
-            missing,
-            done: self.done,
-        })
-    }
-
-    /// Points of the shares merged so far.
-    pub fn share(&self) -> u64 {
-        self.share
-    }
-}
-
-/// The shard part of `recipe`, checked against its counts (and finished, unless `partial`).
-fn part_of(
-    file: &str,
-    recipe: &Recipe,
-    counts: &Histogram,
-    partial: bool,
-) -> Result<ShardPart, MergeError> {
-    let part = recipe
-        .shard
-        .clone()
-        .ok_or_else(|| MergeError::NotAShard { file: file.into() })?;
-    if part.count == 0 || part.index >= part.count || part.count > MAX_SHARDS {
-        return Err(MergeError::NotAShard { file: file.into() });
-    }
-    let [rw, rh] = recipe.size;
-    let n = recipe.supersample.max(1);
-    if (counts.width, counts.height) != (rw * n, rh * n) {
-        return Err(MergeError::Size {
-            file: file.into(),
-            w: counts.width,
-            h: counts.height,
-            rw: rw * n,
-            rh: rh * n,
-        });
-    }
-    let sum = counts.sum();
-    if sum != part.counted {
-        return Err(MergeError::Counted {
-            file: file.into(),
-            sum,
-            counted: part.counted,
-        });
-    }
-    if part.done < part.share && !partial {
-        return Err(MergeError::Unfinished {
-            file: file.into(),
-            index: part.index,
-            count: part.count,
-            done: part.done,
-            share: part.share,
-        });
-    }
-    Ok(part)
 }
 
 #[cfg(test)]

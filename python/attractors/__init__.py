@@ -21,10 +21,20 @@ from __future__ import annotations
 import os
 import sys
 import warnings as _warnings
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _native
-from ._native import ArgumentError, Render, RenderError
+
+# Mesa's drivers print "error: XDG_RUNTIME_DIR is invalid or not set" on a headless machine
+# when the variable is unset; the command line sets it to a private directory, and so does
+# the package, before any GPU is opened.
+if "XDG_RUNTIME_DIR" not in os.environ:
+    _runtime_dir = _native.private_runtime_dir()
+    if _runtime_dir is not None:
+        os.environ["XDG_RUNTIME_DIR"] = os.fspath(_runtime_dir)
+
+from . import _args  # noqa: E402
+from ._native import ArgumentError, Render, RenderError  # noqa: E402
 
 __all__ = [
     "ArgumentError",
@@ -32,6 +42,7 @@ __all__ = [
     "RenderError",
     "RenderWarning",
     "equations",
+    "merge",
     "palettes",
     "presets",
     "render",
@@ -47,69 +58,56 @@ class RenderWarning(UserWarning):
     """A note or warning the command line would print for the same render."""
 
 
-def _number(v: Any) -> str:
-    """A count as the command line spells it: ``1e8`` (a float) becomes ``100000000``."""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
-def _floats(v: Any) -> str:
-    """A sequence of numbers as ``a,b,c`` (a string passes through)."""
-    if isinstance(v, str):
-        return v
-    return ",".join(repr(float(x)) for x in v)
-
-
 def _render_flags(
-    name: Optional[str],
-    equation: Optional[str],
-    formula: Optional[str],
-    params: Union[Mapping[str, float], str, None],
-    start: Union[Sequence[float], str, None],
-    n: Union[int, float, str],
-    size: Union[Tuple[int, int], str],
-    bounds: Union[Sequence[float], str, None],
-    aspect: Optional[str],
-    backend: str,
-    seed: int,
-    exact: bool,
-    skip: Union[int, float, str],
-    config: Union[str, "os.PathLike[str]", None],
+    name: Any,
+    equation: Any,
+    formula: Any,
+    params: Any,
+    start: Any,
+    n: Any,
+    size: Any,
+    bounds: Any,
+    aspect: Any,
+    backend: Any,
+    seed: Any,
+    exact: Any,
+    skip: Any,
+    config: Any,
+    shard: Any = None,
 ) -> List[str]:
+    """The command line's flags for these arguments, each checked for its kind (see _args)."""
     flags = [
-        "--iters=" + _number(n),
-        "--size=" + (size if isinstance(size, str) else "{}x{}".format(*size)),
-        "--skip=" + _number(skip),
-        "--seed=" + _number(seed),
-        "--backend=" + str(backend),
+        "--iters=" + _args.count("n", n),
+        "--size=" + _args.size(size),
+        "--skip=" + _args.count("skip", skip),
+        "--seed=" + _args.count("seed", seed),
+        "--backend=" + _args.text("backend", backend, optional=False),
     ]
-    if aspect is not None:
-        flags.append("--aspect=" + str(aspect))
-    if exact:
+    optional = [
+        ("--aspect=", _args.text("aspect", aspect)),
+        ("--equation=", _args.text("equation", equation)),
+        ("--formula=", _args.text("formula", formula)),
+        ("--params=", _args.params(params)),
+        ("--start=", _args.reals("start", start, (2, 3), "(x, y) or (x, y, z)")),
+        ("--bounds=", _args.reals("bounds", bounds, (4,), "(xmin, xmax, ymin, ymax)")),
+        ("--config=", _args.path("config", config)),
+        ("--shard=", _args.wholes("shard", shard, "/", "(i, n): shard i of n, 0 <= i < n")),
+    ]
+    flags += [f + v for f, v in optional if v is not None]
+    if _args.flag("exact", exact):
         flags.append("--exact")
-    if equation is not None:
-        flags.append("--equation=" + str(equation))
-    if formula is not None:
-        flags.append("--formula=" + str(formula))
-    if params is not None:
-        if not isinstance(params, str):
-            params = ",".join(f"{k}={float(v)!r}" for k, v in params.items())
-        flags.append("--params=" + params)
-    if start is not None:
-        flags.append("--start=" + _floats(start))
-    if bounds is not None:
-        flags.append("--bounds=" + _floats(bounds))
-    if config is not None:
-        flags.append("--config=" + os.fspath(config))
+    name = _args.text("name", name)
     if name is not None:
-        flags += ["--", str(name)]
+        flags += ["--", name]
     return flags
 
 
-def _progress_callback(progress: Union[bool, Callable[[int, int], Any]]) -> Tuple[Optional[Callable[[int, int], Any]], Callable[[], None]]:
+def _progress_callback(
+    progress: Union[bool, Callable[[int, int], Any]], unit: str = "points"
+) -> Tuple[Optional[Callable[[int, int], Any]], Callable[[], None]]:
     """A callback(done, total) and a function closing what it opened: a tqdm bar when tqdm is
-    installed, else a line on stderr; or the caller's own callable."""
+    installed, else a line on stderr; or the caller's own callable. ``unit``: what is counted."""
+    _args.progress(progress)
     if callable(progress):
         return progress, lambda: None
     if not progress:
@@ -118,7 +116,7 @@ def _progress_callback(progress: Union[bool, Callable[[int, int], Any]]) -> Tupl
         from tqdm.auto import tqdm
     except ImportError:
         def line(done: int, total: int) -> None:
-            sys.stderr.write(f"\r{done:,} of {total:,} points ({100.0 * done / max(total, 1):.0f}%)")
+            sys.stderr.write(f"\r{done:,} of {total:,} {unit} ({100.0 * done / max(total, 1):.0f}%)")
             sys.stderr.flush()
 
         return line, lambda: sys.stderr.write("\n")
@@ -126,7 +124,7 @@ def _progress_callback(progress: Union[bool, Callable[[int, int], Any]]) -> Tupl
 
     def update(done: int, total: int) -> None:
         if not bars:
-            bars.append(tqdm(total=total, unit="pt", unit_scale=True))
+            bars.append(tqdm(total=total, unit=unit, unit_scale=unit == "points"))
         bars[0].update(done - bars[0].n)
 
     return update, lambda: bars and bars[0].close()
@@ -149,6 +147,7 @@ def render(
     skip: Union[int, float, str] = 1000,
     config: Union[str, "os.PathLike[str]", None] = None,
     progress: Union[bool, Callable[[int, int], Any]] = False,
+    shard: Union[Tuple[int, int], str, None] = None,
 ) -> Render:
     """Render an attractor's point-density histogram.
 
@@ -161,12 +160,15 @@ def render(
     ``"cpu"`` or ``"cpu-exact"``, ``seed`` the sampled orbits' start points, ``exact`` the float64
     single orbit, bit-exact with datashader, ``skip`` transient points, ``config`` a preset file.
     ``progress=True`` shows a bar (tqdm when installed); a callable gets ``(done, total)``.
+    ``shard=(i, n)`` renders only shard i of n of the job (``--shard I/N``: the same orbits, the
+    same counts); :func:`merge` sums the shards, :mod:`attractors.dask` runs them on a cluster.
 
     Returns a :class:`Render`: ``.counts`` (numpy uint32, or uint64 when a bin exceeds 2**32-1,
-    shape (height, width), row 0 = top), ``.bounds``, ``.tally`` (counted, outside, diverged,
-    total), ``.recipe`` (the JSON the PNG carries), ``.backend``, ``.seconds``, ``.warnings``,
-    ``.name``, ``.n`` (points asked for), ``.shape``. It converts to its counts wherever numpy
-    wants an array (``np.asarray(r)``).
+    shape (height, width), row 0 = top; read-only: they are what :func:`shade`, :func:`merge`
+    and pickling use), ``.bounds``, ``.tally`` (counted, outside, diverged, total), ``.recipe``
+    (the JSON the PNG carries), ``.shards``, ``.backend``, ``.seconds``, ``.warnings``, ``.name``,
+    ``.n`` (points asked for), ``.shape``. It converts to its counts wherever numpy wants an
+    array (``np.asarray(r)``), and pickles.
 
     The GIL is released while the engine runs; Ctrl-C (the notebook's interrupt) stops it within
     about 0.1 s and raises KeyboardInterrupt. Notes and warnings the command line prints are
@@ -175,7 +177,7 @@ def render(
     """
     flags = _render_flags(
         name, equation, formula, params, start, n, size, bounds, aspect, backend, seed, exact,
-        skip, config,
+        skip, config, shard,
     )
     callback, close = _progress_callback(progress)
     try:
@@ -187,12 +189,45 @@ def render(
     return result
 
 
-def _style_flags(palette: Optional[str], how: str, background: str, span: Optional[Tuple[int, int]]) -> List[str]:
-    flags = ["--shade=" + str(how), "--background=" + str(background)]
+def merge(renders: Iterable[Render], partial: bool = False) -> Render:
+    """The exact sum of the renders of the shards of one job (``render(..., shard=(i, n))``),
+    as ``attractors merge`` sums shard files: counts added in 64 bits, tallies added. Every
+    render is checked: the same job as the first (map, parameters, start, bounds, size,
+    points, seed, skip, mode; the style may differ, the first's is used), the same shard count,
+    no shard twice, none missing; a refusal is an :class:`ArgumentError` naming ``renders[i]``.
+    ``partial=True`` merges the shards given and issues a :class:`RenderWarning` naming the
+    missing ones (the result's ``.shards`` lists them; it can be merged again with them). The
+    merge of all the shards equals the one render of the job, bit for bit on the CPU. A render
+    of the whole job counts as its shard 0 of 1."""
+    if isinstance(renders, (str, bytes)) or _args.is_render(renders):
+        raise _args.fail("renders", renders, "give a list of Renders (the shards of one job)")
+    try:
+        items = list(renders)
+    except TypeError:
+        raise _args.fail("renders", renders, "give a list of Renders (the shards of one job)") from None
+    for i, r in enumerate(items):
+        _args.render_arg(f"renders[{i}]", r)
+    result = _native.merge(items, _args.flag("partial", partial))
+    if result.shards is not None:
+        missing = result.shards["missing"]
+        shown = ", ".join(map(str, missing[:20])) + (f" and {len(missing) - 20} more" if len(missing) > 20 else "")
+        _warnings.warn(
+            f"partial: missing shard(s) {shown} of {result.shards['count']}", RenderWarning, stacklevel=2
+        )
+    return result
+
+
+def _style_flags(palette: Any, how: Any, background: Any, span: Any) -> List[str]:
+    flags = [
+        "--shade=" + _args.text("how", how, optional=False),
+        "--background=" + _args.text("background", background, optional=False),
+    ]
+    palette = _args.text("palette", palette)
     if palette is not None:
-        flags.append("--palette=" + str(palette))
+        flags.append("--palette=" + palette)
+    span = _args.wholes("span", span, ",", "(min, max): two whole counts")
     if span is not None:
-        flags.append("--span=" + (span if isinstance(span, str) else ",".join(_number(v) for v in span)))
+        flags.append("--span=" + span)
     return flags
 
 
@@ -206,7 +241,9 @@ def shade(
     """RGBA8 pixels, shape (height, width, 4), row 0 = top: exactly the PNG the command line
     writes for the same job and ``--palette``, ``--shade`` (``how``: eq_hist, log, cbrt,
     linear), ``--background`` and ``--span``. ``palette=None`` takes the preset's palette, else
-    fire, as the command line does."""
+    fire, as the command line does. It shades ``result.counts``, which are read-only (to shade
+    other counts, render or merge them)."""
+    _args.render_arg("result", result)
     return result.shade(_style_flags(palette, how, background, span))
 
 
@@ -220,7 +257,9 @@ def save_png(
 ) -> None:
     """Write the picture :func:`shade` gives as a PNG carrying its recipe (as ``--png`` does;
     ``attractors --from FILE`` renders it again). Written atomically."""
-    result.save_png(os.fspath(path), _style_flags(palette, how, background, span))
+    _args.render_arg("result", result)
+    path = _args.path("path", path, optional=False)
+    result.save_png(path, _style_flags(palette, how, background, span))
 
 
 def to_xarray(result: Render) -> "xarray.DataArray":  # noqa: F821
@@ -230,6 +269,7 @@ def to_xarray(result: Render) -> "xarray.DataArray":  # noqa: F821
     import numpy as np
     import xarray as xr
 
+    _args.render_arg("result", result)
     counts = np.asarray(result.counts)[::-1]
     height, width = counts.shape
     xmin, xmax, ymin, ymax = result.bounds
@@ -247,7 +287,7 @@ def to_xarray(result: Render) -> "xarray.DataArray":  # noqa: F821
 def presets(config: Union[str, "os.PathLike[str]", None] = None) -> List[Dict[str, Any]]:
     """The presets of ``config`` (default ./attractors.atr, else the built-in copy): dicts with
     name, equation, formula, params, start, palette."""
-    return _native.presets(None if config is None else os.fspath(config))
+    return _native.presets(_args.path("config", config))
 
 
 def equations() -> List[Dict[str, Any]]:
@@ -275,14 +315,19 @@ def search(
     effective_pixels and dimension; render one with
     ``render(equation=d["equation"], params=d["params"], start=d["start"])``. Fewer than
     ``count`` may come back when ``tries`` candidates run out."""
-    flags = ["--count=" + _number(count), "--seed=" + _number(seed), "--tries=" + _number(tries)]
+    flags = [
+        "--count=" + _args.count("count", count),
+        "--seed=" + _args.count("seed", seed),
+        "--tries=" + _args.count("tries", tries),
+    ]
+    formula = _args.text("formula", formula)
     if formula is not None:
-        flags.append("--formula=" + str(formula))
+        flags.append("--formula=" + formula)
+    ranges = _args.ranges(ranges)
     if ranges is not None:
-        if not isinstance(ranges, str):
-            ranges = ",".join(f"{k}={float(lo)!r}:{float(hi)!r}" for k, (lo, hi) in ranges.items())
         flags.append("--range=" + ranges)
+    equation = _args.text("equation", equation)
     if equation is not None:
-        flags += ["--", str(equation)]
+        flags += ["--", equation]
     found, _tried = _native.search(flags)
     return found

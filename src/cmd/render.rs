@@ -452,16 +452,13 @@ fn check_shard(r: &RenderArgs, job: &Job) -> Result<Option<Shard>> {
     let Some(s) = r.shard else {
         return Ok(None);
     };
-    if job.exact {
-        bail!("--shard {s}: --exact runs one float64 orbit, which cannot be split; drop --exact");
-    }
+    s.check_job(job).map_err(|e| anyhow!("--shard {e}"))?;
     match &r.hist {
         Some(p) if !is_stdio(p) => {}
         _ => bail!(
             "--shard {s}: a shard's counts go to --hist FILE.npy (its recipe beside it says which shard) for `attractors merge`; add --hist FILE.npy"
         ),
     }
-    s.check(job.iters).map_err(|e| anyhow!("--shard {e}"))?;
     Ok(Some(s))
 }
 

@@ -12,6 +12,7 @@ pub mod density;
 mod engine;
 mod pipelines;
 pub mod readback;
+pub mod runtime_dir;
 pub mod shade;
 mod targets;
 
