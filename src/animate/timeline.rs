@@ -201,10 +201,46 @@ fn catmull_rom(p0: f64, p1: f64, p2: f64, p3: f64, w: f64) -> f64 {
         + (3.0 * (p1 - p2) + p3 - p0) * w3)
 }
 
+/// The text of a `--keys` file for `keys` (time in seconds, preset): the `.atr` header with
+/// every look column plus `time`, one row per keyframe; the first row carries the look
+/// (palette, tone map, background, bounds) of the whole animation, the others leave it unset.
+pub fn keys_text(keys: &[(f64, Preset)]) -> String {
+    let layout = crate::attractor::look::Layout::all();
+    let mut text = format!("{}{},time\n", atr::COLUMNS.join(","), layout.header_tail());
+    for (i, (time, preset)) in keys.iter().enumerate() {
+        let mut p = preset.clone();
+        if i > 0 {
+            (p.palette, p.shade, p.background, p.bounds) = (None, None, None, None);
+        }
+        text.push_str(&format!("{},{time}\n", atr::format_row_in(&p, &layout)));
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::attractor::Presets;
+
+    #[test]
+    fn written_keys_read_back() {
+        let mut a = Presets::builtin().get("Clifford").unwrap().clone();
+        a.palette = Some("kbc".into());
+        a.bounds = Some(crate::histogram::Bounds::new(-3.0, 3.0, -2.0, 2.0).unwrap());
+        let mut b = a.clone();
+        b.params[0] = -1.1;
+        b.palette = None;
+        let text = keys_text(&[(0.0, a.clone()), (1.5, b)]);
+        let Timeline::Keys(keys) = Timeline::keys(text.as_bytes(), "k.csv").unwrap() else {
+            panic!("not keyframes: {text}");
+        };
+        assert_eq!(keys.len(), 2, "{text}");
+        assert_eq!((keys[0].time, keys[1].time), (0.0, 1.5));
+        assert_eq!(keys[1].preset.params[0], -1.1);
+        assert_eq!(keys[0].preset.params, a.params);
+        assert_eq!(keys[0].preset.palette.as_deref(), Some("kbc"));
+        assert_eq!(keys[0].preset.bounds, a.bounds);
+    }
 
     fn clifford() -> Preset {
         Presets::builtin().get("Clifford").unwrap().clone()

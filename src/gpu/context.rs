@@ -24,30 +24,43 @@ pub struct GpuContext {
     fault: Arc<Mutex<Option<String>>>,
 }
 
-fn instance() -> wgpu::Instance {
-    wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env())
+/// Makes the descriptor of an instance: headless work names no display; the window names its
+/// own (GL presents only to the display its instance was made with).
+pub type Describe<'a> = &'a dyn Fn() -> wgpu::InstanceDescriptor;
+
+/// The adapters of the primary backends (Vulkan, Metal, DX12), or `None` when `WGPU_BACKEND`
+/// chooses the backends itself.
+fn primary_adapters(describe: Describe) -> Option<(wgpu::Instance, Vec<wgpu::Adapter>)> {
+    if std::env::var_os("WGPU_BACKEND").is_some() {
+        return None;
+    }
+    let mut desc = describe();
+    desc.backends = wgpu::Backends::PRIMARY;
+    let primary = wgpu::Instance::new(desc);
+    let found = pollster::block_on(primary.enumerate_adapters(wgpu::Backends::PRIMARY));
+    Some((primary, found))
+}
+
+/// The adapters of every backend `WGPU_BACKEND` allows (all of them when it is unset).
+fn every_adapter(describe: Describe) -> (wgpu::Instance, Vec<wgpu::Adapter>) {
+    let all = wgpu::Instance::new(describe());
+    let found = pollster::block_on(all.enumerate_adapters(wgpu::Backends::all()));
+    (all, found)
 }
 
 /// Adapters to choose from: the primary backends (Vulkan, Metal, DX12) first, and GL only when
 /// they find nothing (probing GL/EGL is slow and noisy). `WGPU_BACKEND` overrides both.
 fn candidate_adapters() -> (wgpu::Instance, Vec<wgpu::Adapter>) {
-    if std::env::var_os("WGPU_BACKEND").is_none() {
-        let mut desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
-        desc.backends = wgpu::Backends::PRIMARY;
-        let primary = wgpu::Instance::new(desc);
-        let found = pollster::block_on(primary.enumerate_adapters(wgpu::Backends::PRIMARY));
-        if !found.is_empty() {
-            return (primary, found);
-        }
+    let headless = wgpu::InstanceDescriptor::new_without_display_handle_from_env;
+    match primary_adapters(&headless) {
+        Some(found) if !found.1.is_empty() => found,
+        _ => every_adapter(&headless),
     }
-    let all = instance();
-    let found = pollster::block_on(all.enumerate_adapters(wgpu::Backends::all()));
-    (all, found)
 }
 
 /// The backends wgpu was asked to try, for the "no adapter" message. A `WGPU_BACKEND` that names
 /// no backend wgpu knows (wgpu then tries nothing) is named with its accepted values.
-fn backends_tried() -> String {
+pub fn backends_tried() -> String {
     let set = std::env::var("WGPU_BACKEND").ok();
     let b = wgpu::Backends::from_env().unwrap_or(wgpu::Backends::all());
     let mut names = Vec::new();
@@ -71,7 +84,24 @@ fn backends_tried() -> String {
 
 /// The adapters the GPU backend chooses from, best first (the order `attractors info` numbers).
 fn ranked_adapters() -> Result<(wgpu::Instance, Vec<wgpu::Adapter>), GpuError> {
-    let (instance, mut adapters) = candidate_adapters();
+    ranked(candidate_adapters())
+}
+
+/// The adapters that may draw into a window, best first, in two rounds: the primary backends
+/// (skipped when `WGPU_BACKEND` is set), then every backend (GL included). A round that finds
+/// no adapter able to present is followed by the next one.
+pub fn window_rounds(describe: Describe) -> Vec<(wgpu::Instance, Vec<wgpu::Adapter>)> {
+    let mut rounds = Vec::new();
+    if let Some(primary) = primary_adapters(describe) {
+        rounds.extend(ranked(primary).ok());
+    }
+    rounds.extend(ranked(every_adapter(describe)).ok());
+    rounds
+}
+
+fn ranked(
+    (instance, mut adapters): (wgpu::Instance, Vec<wgpu::Adapter>),
+) -> Result<(wgpu::Instance, Vec<wgpu::Adapter>), GpuError> {
     if adapters.is_empty() {
         return Err(GpuError::NoAdapter {
             tried: backends_tried(),
@@ -185,7 +215,7 @@ impl GpuContext {
     }
 
     /// Opens a device on `adapter` with the limits raised to what the adapter allows.
-    fn open(instance: wgpu::Instance, adapter: wgpu::Adapter) -> Result<GpuContext, GpuError> {
+    pub fn open(instance: wgpu::Instance, adapter: wgpu::Adapter) -> Result<GpuContext, GpuError> {
         let info = adapter.get_info();
         let limits = adapter.limits();
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
@@ -309,7 +339,8 @@ pub fn describe_info(i: &wgpu::AdapterInfo) -> String {
     describe(i)
 }
 
-fn describe(i: &wgpu::AdapterInfo) -> String {
+/// An adapter in one line: name (driver), backend, device type.
+pub fn describe(i: &wgpu::AdapterInfo) -> String {
     format!(
         "{} ({}), {:?}, {:?}",
         i.name, i.driver_info, i.backend, i.device_type

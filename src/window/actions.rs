@@ -44,7 +44,7 @@ impl App {
     }
 
     /// What the window shows now, as a history step.
-    fn look(&self) -> Look {
+    pub(super) fn look(&self) -> Look {
         let live = self.live.as_ref().expect("live");
         Look {
             index: live.index,
@@ -71,7 +71,14 @@ impl App {
     /// Records the current look as a history step once it has settled: no drag in progress (a
     /// slider or a pan records where it ends) and no text field being typed into.
     pub(super) fn record_history(&mut self) {
-        let busy = self.drag_from.is_some()
+        let settling = self
+            .settle_until
+            .is_some_and(|t| t > std::time::Instant::now());
+        if !settling {
+            self.settle_until = None;
+        }
+        let busy = settling
+            || self.drag_from.is_some()
             || self.live.as_ref().is_some_and(|l| l.panel)
                 && self.gfx.as_ref().is_some_and(|g| {
                     let ctx = g.egui_state.egui_ctx();
@@ -81,7 +88,10 @@ impl App {
             return;
         }
         let look = self.look();
-        self.live.as_mut().expect("live").history.record(&look);
+        let recorded = self.live.as_mut().is_some_and(|l| l.history.record(&look));
+        if recorded {
+            self.record_keyframe(&look);
+        }
     }
 
     /// Restarts accumulation; when the new map cannot run (a formula the GPU refuses, say), shows
@@ -129,6 +139,8 @@ impl App {
                 live.view.reset();
                 live.dirty = true;
             }
+            Action::Fit => self.fit_view(),
+            Action::Record => self.toggle_recording(),
             Action::Undo => self.undo(),
             Action::Redo => self.redo(),
             Action::Surprise => self.surprise()?,
@@ -240,7 +252,7 @@ impl App {
             .max(1);
         let taken: Vec<_> = self.saves.iter().map(|s| s.path.clone()).collect();
         let path = unique_name(&live.preset.name, size, &taken);
-        let job = self.job_at(size, points);
+        let job = live.job(size, points, self.opts.skip, self.opts.seed);
         let style = live.style.clone();
         let engines = self.engines.as_mut().expect("engines");
         let saving = Saving::start(engines, &job, &style, path)?;
@@ -320,8 +332,19 @@ impl App {
     }
 
     pub(super) fn handle_requests(&mut self, r: panel::Requests) -> Result<()> {
-        if r.restart {
-            self.live.as_mut().expect("live").dirty = true;
+        if r.restart
+            && let Some(live) = self.live.as_mut()
+        {
+            live.dirty = true;
+        }
+        if r.fit {
+            self.fit_view();
+        }
+        if r.record {
+            self.toggle_recording();
+        }
+        if r.render {
+            self.render_recording();
         }
         if let Some(i) = r.preset {
             self.select_preset(i)?;

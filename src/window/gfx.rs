@@ -1,6 +1,6 @@
 //! The wgpu side of the window: the surface, the shade pass drawing into it, and egui.
 
-use crate::gpu::{GpuContext, ShadePass};
+use crate::gpu::{GpuContext, ShadePass, context};
 use anyhow::{Result, anyhow};
 use std::sync::Arc;
 use winit::event_loop::ActiveEventLoop;
@@ -39,18 +39,105 @@ pub fn fit_screen(event_loop: &ActiveEventLoop) -> (u32, u32) {
     }
 }
 
+/// `size` (from `--size`), scaled down with its proportions kept to fit the primary monitor as
+/// [`fit_screen`] would (at most 90% of its width, 85% of its height); unchanged when it fits or
+/// no monitor is known.
+pub fn within_screen(event_loop: &ActiveEventLoop, size: (u32, u32)) -> (u32, u32) {
+    let monitor = event_loop
+        .primary_monitor()
+        .or_else(|| event_loop.available_monitors().next());
+    match monitor.map(|m| m.size()) {
+        Some(s) if s.width > 0 && s.height > 0 => shrink_to(size, (s.width, s.height)),
+        _ => size,
+    }
+}
+
+/// [`within_screen`] for a monitor of `screen` pixels.
+pub fn shrink_to((w, h): (u32, u32), screen: (u32, u32)) -> (u32, u32) {
+    let (max_w, max_h) = (screen.0 as f64 * 0.9, screen.1 as f64 * 0.85);
+    let scale = (max_w / w.max(1) as f64).min(max_h / h.max(1) as f64);
+    if scale >= 1.0 {
+        return (w, h);
+    }
+    (
+        ((w as f64 * scale) as u32).max(1),
+        ((h as f64 * scale) as u32).max(1),
+    )
+}
+
 /// [`fit_screen`] for a monitor of `w x h` pixels.
 pub fn fit_in((w, h): (u32, u32)) -> (u32, u32) {
     let (max_w, max_h) = ((w as f64 * 0.9) as u32, (h as f64 * 0.85) as u32);
     (max_w.clamp(64, 1024), max_h.clamp(64, 1024))
 }
 
+/// The first adapter (best first, in [`context::window_rounds`]) that can draw into `window`, its
+/// device and the window's surface; `--adapter NAME` keeps only adapters whose name holds NAME.
+/// Each adapter passed over is named on stderr with the reason, unless `quiet`.
+fn presenting(
+    event_loop: &ActiveEventLoop,
+    window: &Arc<Window>,
+    wanted: Option<&str>,
+    quiet: bool,
+) -> Result<(GpuContext, wgpu::Surface<'static>)> {
+    let display = event_loop.owned_display_handle();
+    let describe =
+        || wgpu::InstanceDescriptor::new_with_display_handle_from_env(Box::new(display.clone()));
+    let wanted = wanted.map(str::to_ascii_lowercase);
+    let mut tried = Vec::new();
+    for (instance, adapters) in context::window_rounds(&describe) {
+        let surface = match instance.create_surface(window.clone()) {
+            Ok(s) => s,
+            Err(e) => {
+                tried.push(format!("{}: {e}", context::backends_tried()));
+                continue;
+            }
+        };
+        for adapter in adapters {
+            let info = adapter.get_info();
+            let name = context::describe(&info);
+            if wanted
+                .as_ref()
+                .is_some_and(|w| !info.name.to_ascii_lowercase().contains(w))
+            {
+                continue;
+            }
+            if !adapter.is_surface_supported(&surface) {
+                tried.push(format!("{name}: cannot present to this window"));
+                if !quiet {
+                    eprintln!(
+                        "window: {name} cannot present to this window; trying the next adapter"
+                    );
+                }
+                continue;
+            }
+            match GpuContext::open(instance.clone(), adapter) {
+                Ok(ctx) => return Ok((ctx, surface)),
+                Err(e) => tried.push(format!("{name}: {e}")),
+            }
+        }
+    }
+    let what = match (&wanted, tried.is_empty()) {
+        (Some(w), true) => format!("no adapter named '{w}' was found"),
+        (_, true) => format!(
+            "no adapter was found (backends tried: {})",
+            context::backends_tried()
+        ),
+        _ => tried.join("; "),
+    };
+    Err(anyhow!(
+        "no GPU adapter can draw into the window ({what}); use --png FILE for headless export"
+    ))
+}
+
 impl Gfx {
-    /// Opens the window (`size` in pixels) and its GPU surface.
+    /// Opens the window (`size` in pixels) and its GPU surface, on the first adapter that can
+    /// present to it.
     pub fn new(
         event_loop: &ActiveEventLoop,
         size: (u32, u32),
         adapter: Option<&str>,
+        quiet: bool,
     ) -> Result<Gfx> {
         let attrs = Window::default_attributes()
             .with_title("attractors")
@@ -58,11 +145,8 @@ impl Gfx {
         let window = Arc::new(event_loop.create_window(attrs).map_err(|e| {
             anyhow!("cannot open a window ({e}); use --png FILE for headless export")
         })?);
-        let ctx = Arc::new(GpuContext::new(adapter)?);
-        let surface = ctx
-            .instance
-            .create_surface(window.clone())
-            .map_err(|e| anyhow!("cannot draw into the window: {e}; use --png FILE"))?;
+        let (ctx, surface) = presenting(event_loop, &window, adapter, quiet)?;
+        let ctx = Arc::new(ctx);
         let inner = window.inner_size();
         let caps = surface.get_capabilities(&ctx.adapter);
         // The palette bytes are sRGB already: draw into a non-sRGB format.
@@ -113,11 +197,20 @@ impl Gfx {
         })
     }
 
-    /// Runs the panel's UI and draws it over `view`.
-    pub fn draw_panel(&mut self, view: &wgpu::TextureView, ui_fn: impl FnMut(&mut egui::Ui)) {
+    /// Runs the panel's UI and draws it over `view`; returns how soon egui wants it drawn again
+    /// (`Duration::MAX`: not until input).
+    pub fn draw_panel(
+        &mut self,
+        view: &wgpu::TextureView,
+        ui_fn: impl FnMut(&mut egui::Ui),
+    ) -> std::time::Duration {
         let raw = self.egui_state.take_egui_input(&self.window);
         let egui_ctx = self.egui_state.egui_ctx().clone();
         let out = egui_ctx.run_ui(raw, ui_fn);
+        let delay = out
+            .viewport_output
+            .get(&egui::ViewportId::ROOT)
+            .map_or(std::time::Duration::MAX, |v| v.repaint_delay);
         self.egui_state
             .handle_platform_output(&self.window, out.platform_output);
         let jobs = egui_ctx.tessellate(out.shapes, out.pixels_per_point);
@@ -161,6 +254,7 @@ impl Gfx {
         for id in &out.textures_delta.free {
             self.egui_renderer.free_texture(id);
         }
+        delay
     }
 }
 
@@ -172,5 +266,16 @@ mod tests {
         assert_eq!(super::fit_in((3840, 2160)), (1024, 1024));
         let (w, h) = super::fit_in((800, 600));
         assert!(w <= 800 && h <= 600);
+    }
+
+    #[test]
+    fn a_large_size_shrinks_to_the_screen_keeping_its_proportions() {
+        assert_eq!(super::shrink_to((800, 600), (1920, 1080)), (800, 600));
+        let (w, h) = super::shrink_to((2500, 1500), (1920, 1080));
+        assert!(w <= 1728 && h <= 918, "{w}x{h}");
+        assert!(
+            (w as f64 / h as f64 - 2500.0 / 1500.0).abs() < 0.01,
+            "{w}x{h}"
+        );
     }
 }

@@ -26,6 +26,18 @@ fn key_name(event: &KeyEvent) -> KeyName {
 }
 
 impl App {
+    /// Whether `event` calls for a frame: input, a resize, focus; not the frame itself, nor a
+    /// mouse move that neither drags nor reaches the panel.
+    pub(super) fn redraw_after(&self, event: &WindowEvent) -> bool {
+        match event {
+            WindowEvent::RedrawRequested => false,
+            WindowEvent::CursorMoved { .. } => {
+                self.drag_from.is_some() || self.live.as_ref().is_some_and(|l| l.panel)
+            }
+            _ => true,
+        }
+    }
+
     /// Whether the panel is open and a text field in it has the keyboard.
     fn typing(&self) -> bool {
         let open = self.live.as_ref().is_some_and(|l| l.panel);
@@ -71,39 +83,11 @@ impl App {
                 self.pass_to_egui(&event);
             }
             WindowEvent::KeyboardInput { event: ref key, .. } => {
-                let name = key_name(key);
-                let always = matches!(name, KeyName::Tab | KeyName::F1);
-                let action = action_for(&name, self.mods);
-                if !always && (self.typing() || action.is_none()) {
-                    self.pass_to_egui(&event);
-                    return Ok(());
-                }
-                // A shortcut: egui never sees it (Tab would move its focus, Space would press the
-                // focused widget), so no widget keeps the keyboard either.
-                if key.state == ElementState::Pressed
-                    && let Some(action) = action
-                    && (!key.repeat || action.repeats())
-                {
-                    if action == Action::TogglePanel
-                        && let Some(g) = &self.gfx
-                    {
-                        let ctx = g.egui_state.egui_ctx();
-                        if let Some(id) = ctx.memory(|m| m.focused()) {
-                            ctx.memory_mut(|m| m.surrender_focus(id));
-                        }
-                    }
-                    return self.act(action, event_loop);
-                }
+                return self.on_key(event_loop, key.clone(), &event);
             }
             WindowEvent::CursorMoved { position, .. } => {
                 self.pass_to_egui(&event);
-                let (x, y) = (position.x, position.y);
-                if let (Some((fx, fy)), Some(live)) = (self.drag_from, self.live.as_mut()) {
-                    live.view.pan(x - fx, y - fy);
-                    live.dirty = true;
-                    self.drag_from = Some((x, y));
-                }
-                self.cursor = (x, y);
+                self.on_cursor(position.x, position.y);
             }
             WindowEvent::MouseInput {
                 state,
@@ -111,37 +95,11 @@ impl App {
                 ..
             } => {
                 let egui_took = self.pass_to_egui(&event);
-                if state == ElementState::Released {
-                    self.drag_from = None;
-                    return Ok(());
-                }
-                if egui_took || self.over_panel() {
-                    return Ok(());
-                }
-                let double = self
-                    .last_click
-                    .is_some_and(|t| t.elapsed() < Duration::from_millis(400));
-                self.last_click = Some(Instant::now());
-                if double && let Some(live) = self.live.as_mut() {
-                    live.view.reset();
-                    live.dirty = true;
-                }
-                self.drag_from = Some(self.cursor);
+                self.on_left_button(state, egui_took);
             }
             WindowEvent::MouseWheel { delta, .. } => {
-                if self.pass_to_egui(&event) || self.over_panel() {
-                    return Ok(());
-                }
-                let lines = match delta {
-                    MouseScrollDelta::LineDelta(_, y) => y as f64,
-                    MouseScrollDelta::PixelDelta(p) => p.y / 40.0,
-                };
-                let (x0, _, _) = self.area();
-                let (cx, cy) = (self.cursor.0 - x0 as f64, self.cursor.1);
-                let fine = self.mods.shift;
-                if let Some(live) = self.live.as_mut() {
-                    live.view.zoom(wheel_factor(lines, fine), cx, cy);
-                    live.dirty = true;
+                if !self.pass_to_egui(&event) && !self.over_panel() {
+                    self.on_wheel(delta);
                 }
             }
             _ => {
@@ -149,5 +107,92 @@ impl App {
             }
         }
         Ok(())
+    }
+
+    /// A key: a shortcut acts (egui never sees it: Tab would move its focus, Space would press
+    /// the focused widget), anything else goes to egui.
+    fn on_key(
+        &mut self,
+        event_loop: &ActiveEventLoop,
+        key: KeyEvent,
+        event: &WindowEvent,
+    ) -> Result<()> {
+        let name = key_name(&key);
+        let always = matches!(name, KeyName::Tab | KeyName::F1);
+        let action = action_for(&name, self.mods);
+        if !always && (self.typing() || action.is_none()) {
+            self.pass_to_egui(event);
+            return Ok(());
+        }
+        let Some(action) = action else {
+            return Ok(());
+        };
+        if key.state != ElementState::Pressed || (key.repeat && !action.repeats()) {
+            return Ok(());
+        }
+        // No widget keeps the keyboard after the panel is toggled.
+        if action == Action::TogglePanel
+            && let Some(g) = &self.gfx
+        {
+            let ctx = g.egui_state.egui_ctx();
+            if let Some(id) = ctx.memory(|m| m.focused()) {
+                ctx.memory_mut(|m| m.surrender_focus(id));
+            }
+        }
+        self.act(action, event_loop)
+    }
+
+    fn on_cursor(&mut self, x: f64, y: f64) {
+        if let (Some((fx, fy)), Some(live)) = (self.drag_from, self.live.as_mut()) {
+            live.view.pan(x - fx, y - fy);
+            live.dirty = true;
+            self.drag_from = Some((x, y));
+        }
+        self.cursor = (x, y);
+    }
+
+    /// A press in the picture starts a pan (a double click resets the view); any release ends it.
+    fn on_left_button(&mut self, state: ElementState, egui_took: bool) {
+        if state == ElementState::Released {
+            self.drag_from = None;
+            return;
+        }
+        if egui_took || self.over_panel() {
+            return;
+        }
+        let double = self
+            .last_click
+            .is_some_and(|t| t.elapsed() < Duration::from_millis(400));
+        self.last_click = Some(Instant::now());
+        if double && let Some(live) = self.live.as_mut() {
+            live.view.reset();
+            live.dirty = true;
+        }
+        self.drag_from = Some(self.cursor);
+    }
+
+    /// Zooms about the cursor: one notch is [`wheel_factor`]'s step, a trackpad's pixels are
+    /// proportional (40 pixels a notch). The burst is one undo step once the wheel rests.
+    fn on_wheel(&mut self, delta: MouseScrollDelta) {
+        let lines = match delta {
+            MouseScrollDelta::LineDelta(_, y) => {
+                // winit reports a wheel button's press and its release as two equal notches
+                // (X11): the second of such a pair within one batch of events is dropped.
+                if (y == 1.0 || y == -1.0) && self.wheel_pair.take() == Some(y) {
+                    return;
+                }
+                self.wheel_pair = Some(y);
+                y as f64
+            }
+            MouseScrollDelta::PixelDelta(p) => p.y / 40.0,
+        };
+        let (x0, _, _) = self.area();
+        let (cx, cy) = (self.cursor.0 - x0 as f64, self.cursor.1);
+        let fine = self.mods.shift;
+        if let Some(live) = self.live.as_mut() {
+            live.view.zoom(wheel_factor(lines, fine), cx, cy);
+            live.dirty = true;
+        }
+        self.settle_until = Some(Instant::now() + super::SETTLE);
     }
 }

@@ -1,22 +1,27 @@
 //! The live window (winit + wgpu + egui): progressive accumulation through the engine seam,
 //! pan/zoom/keys, a control panel, saving PNGs in the background and presets. The only module
-//! that knows winit and egui.
+//! that knows winit and egui. It draws only when something changed: paused or done, it waits for
+//! input (`ControlFlow::Wait`).
 //!
-//! Files: [`gfx`] (surface and egui setup), [`source`] (where points come from), [`save`]
-//! (background saves), `frame.rs` (one frame: accumulate, re-shade, draw), `picture.rs` (the
+//! Files: [`gfx`] (the adapter that presents, the surface and egui setup), [`source`] (where
+//! points come from), [`save`] (background saves), `live.rs` (what the user explores),
+//! `frame.rs` (one frame: accumulate, re-shade, draw, and what comes next), `picture.rs` (the
 //! picture beside the panel), `input.rs` (routing keys and the mouse between egui and the
-//! window), `actions.rs` (keys and panel requests), [`view`] (framing maths and key bindings),
+//! window), `actions.rs` (keys and panel requests), `checks.rs` (result warnings and framing),
+//! `record.rs` (keyframe recording), [`view`] (framing maths, key bindings, the rate),
 //! [`history`] (undo/redo), [`surprise`] ("surprise me"), `panel.rs` and `panel_parts.rs` (the
 //! egui panel).
-
 mod actions;
+mod checks;
 mod frame;
 pub mod gfx;
 pub mod history;
 mod input;
+mod live;
 mod panel;
 mod panel_parts;
 mod picture;
+mod record;
 mod report;
 pub mod save;
 pub mod source;
@@ -26,22 +31,26 @@ pub mod view;
 use crate::attractor::Preset;
 use crate::backend::Engines;
 use crate::histogram::{Bounds, Histogram};
-use crate::job::Job;
 use crate::shade::Style;
 use anyhow::{Result, anyhow};
 use gfx::Gfx;
+pub use live::Live;
 use save::Saving;
 use source::Source;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use view::{FrameBudget, Mods, View};
 use winit::application::ApplicationHandler;
-use winit::event::WindowEvent;
+use winit::event::{StartCause, WindowEvent};
 use winit::event_loop::{ActiveEventLoop, ControlFlow, EventLoop};
 use winit::window::WindowId;
 
 /// How often the window reads the histogram back and rebuilds the shading tables.
 const RESHADE_EVERY: Duration = Duration::from_millis(100);
+/// How often a resting window looks at background work (saves, the search, a recording).
+const POLL_EVERY: Duration = Duration::from_millis(100);
+/// A burst of wheel turns is one undo step once the wheel has rested this long.
+const SETTLE: Duration = Duration::from_millis(400);
 
 /// Everything the window starts from (validated by the CLI).
 pub struct WindowOptions {
@@ -90,57 +99,6 @@ pub fn run(opts: WindowOptions) -> Result<()> {
     }
 }
 
-/// What the user is exploring.
-pub struct Live {
-    /// The presets browsed.
-    pub presets: Vec<Preset>,
-    /// Index of the current preset's origin in `presets`.
-    pub index: usize,
-    /// The current preset with the user's edits (parameters, start point).
-    pub preset: Preset,
-    /// The current tone map, palette and background.
-    pub style: Style,
-    /// What the picture shows (pan and zoom).
-    pub view: View,
-    /// Accumulation stopped (Space).
-    pub paused: bool,
-    /// The control panel is shown.
-    pub panel: bool,
-    /// Points per frame, adapted to the frame time.
-    pub budget: FrameBudget,
-    /// Points accumulated for the current job.
-    pub points: u64,
-    /// Set when the job changed and accumulation must restart.
-    pub dirty: bool,
-    /// The status line's message.
-    pub message: String,
-    /// Width and height of a saved PNG.
-    pub save_size: (u32, u32),
-    /// Points of a saved picture; `None`: as many as the window holds (at least 1e7).
-    pub save_points: Option<u64>,
-    /// The name typed for "save preset".
-    pub new_preset_name: String,
-    /// Undo and redo of presets, styles and views.
-    pub history: history::History,
-    /// Half-width of each parameter's slider (by index into `preset.params`), set when a map is
-    /// loaded and widened only when a typed value leaves it.
-    pub ranges: Vec<f64>,
-    /// The parameter the arrow keys nudge (index into `preset.params`), and each one's step.
-    pub selected: usize,
-    /// Each parameter's nudge step (by index into `preset.params`).
-    pub steps: Vec<f64>,
-    /// The formula box: its text and the error of the last edit that did not compile.
-    pub formula_text: String,
-    /// The compile error of the last formula edit, if it failed.
-    pub formula_error: Option<String>,
-    /// "Surprise me" candidates received so far (newest last), shown as thumbnails.
-    pub strip: Vec<panel_parts::Thumb>,
-    /// "Surprise me" was asked for before a candidate was ready: jump to the next one.
-    pub surprise_wanted: bool,
-    /// Widget rectangles of the last panel frame, for `ATTRACTORS_TEST_LAYOUT`.
-    pub probe: Vec<(String, egui::Rect)>,
-}
-
 struct App {
     opts: WindowOptions,
     live: Option<Live>,
@@ -159,7 +117,21 @@ struct App {
     drag_from: Option<(f64, f64)>,
     last_click: Option<Instant>,
     mods: Mods,
-    rate: (Instant, u64, f64),
+    rate: view::Rate,
+    /// When the loop wakes by itself (a re-shade of the CPU run, background work); `None`: it
+    /// waits for input.
+    wake_at: Option<Instant>,
+    /// When egui wants the panel drawn again.
+    egui_wake: Option<Instant>,
+    /// A wheel burst records its undo step after this.
+    settle_until: Option<Instant>,
+    /// The last wheel notch of this batch of events (winit reports a notch's press and its
+    /// release alike on X11: the second of a pair is the same notch).
+    wheel_pair: Option<f32>,
+    judged: checks::Judged,
+    /// The picture changed since the last present (new shading, input, a resize, an expose).
+    show: bool,
+    recorder: record::Recorder,
     size: (u32, u32),
     /// Width in pixels the open panel took in the last frame.
     panel_px: u32,
@@ -193,7 +165,14 @@ impl App {
             drag_from: None,
             last_click: None,
             mods: Mods::default(),
-            rate: (Instant::now(), 0, 0.0),
+            rate: view::Rate::new(Instant::now()),
+            wake_at: None,
+            egui_wake: None,
+            settle_until: None,
+            wheel_pair: None,
+            judged: checks::Judged::default(),
+            show: true,
+            recorder: record::Recorder::default(),
             size,
             panel_px: panel::WIDTH_GUESS,
             picture: picture::Picture::default(),
@@ -219,32 +198,29 @@ impl App {
         (x0, (self.size.0 - x0).max(1), self.size.1.max(1))
     }
 
-    /// The job of the current view at `size` with `iters` points.
-    fn job_at(&self, size: (u32, u32), iters: u64) -> Job {
-        let live = self.live.as_ref().expect("live state");
-        Job::new(
-            live.preset.clone(),
-            (size.0.max(1), size.1.max(1)),
-            live.view.bounds,
-            iters,
-            self.opts.skip,
-            self.opts.seed,
-        )
-    }
-
     /// (Re)starts accumulation for the current view.
     fn restart(&mut self) -> Result<()> {
-        let area = self.live.as_ref().expect("live").view.area;
-        let job = self.job_at(area, u64::MAX);
+        let (skip, seed) = (self.opts.skip, self.opts.seed);
+        let Some(job) = self
+            .live
+            .as_ref()
+            .map(|l| l.job(l.view.area, u64::MAX, skip, seed))
+        else {
+            return Ok(());
+        };
         if let Some(live) = self.live.as_mut() {
             live.points = 0;
             live.dirty = false;
         }
         self.last_hist = None;
         self.shaded = None;
+        self.judged.pending = true;
         self.source = None; // stops a CPU run before the next starts
         if self.engines.is_none() {
-            let gfx = self.gfx.as_ref().expect("graphics");
+            let gfx = self
+                .gfx
+                .as_ref()
+                .ok_or_else(|| anyhow!("the window has no GPU context"))?;
             self.engines = Some(if self.opts.cpu {
                 Engines::CpuSampled
             } else {
@@ -257,21 +233,32 @@ impl App {
                 }
             });
         }
-        let engines = self.engines.as_mut().expect("made above");
-        self.source = Some(Source::start(engines, &job)?);
+        if let Some(engines) = self.engines.as_mut() {
+            self.source = Some(Source::start(engines, &job)?);
+        }
         Ok(())
     }
 
     fn init(&mut self, event_loop: &ActiveEventLoop) -> Result<()> {
-        let size = self
-            .opts
-            .size
-            .unwrap_or_else(|| gfx::fit_screen(event_loop));
-        let gfx = Gfx::new(event_loop, size, self.opts.adapter.as_deref())?;
+        // A --size larger than the screen opens a window that fits it, showing the same view;
+        // "save PNG" keeps the full --size.
+        let size = match self.opts.size {
+            Some(size) => gfx::within_screen(event_loop, size),
+            None => gfx::fit_screen(event_loop),
+        };
+        let gfx = Gfx::new(
+            event_loop,
+            size,
+            self.opts.adapter.as_deref(),
+            self.opts.quiet,
+        )?;
         let inner = gfx.window.inner_size();
         self.size = (inner.width, inner.height);
         let presets = self.opts.presets.clone();
-        let preset = presets[self.opts.index].clone();
+        let preset = presets
+            .get(self.opts.index)
+            .cloned()
+            .ok_or_else(|| anyhow!("no preset to show"))?;
         let x0 = if self.opts.panel {
             self.panel_px.min(self.size.0.saturating_sub(16))
         } else {
@@ -308,9 +295,10 @@ impl App {
             points: 0,
             dirty: true,
             message: String::new(),
-            save_size: (w, h),
+            save_size: self.opts.size.unwrap_or((w, h)),
             save_points: None,
             new_preset_name: String::new(),
+            preset_filter: String::new(),
             history: history::History::new(first),
             strip: Vec::new(),
             surprise_wanted: false,
@@ -348,16 +336,42 @@ impl ApplicationHandler for App {
     }
 
     fn window_event(&mut self, event_loop: &ActiveEventLoop, _id: WindowId, event: WindowEvent) {
-        let result = self.on_event(event_loop, event);
-        if let Err(e) = result {
+        if self.live.is_none() || self.gfx.is_none() {
+            // Not open (yet, or opening failed and the error is on its way out).
+            if matches!(event, WindowEvent::CloseRequested) {
+                event_loop.exit();
+            }
+            return;
+        }
+        let redraw = self.redraw_after(&event);
+        self.show |= redraw;
+        if let Err(e) = self.on_event(event_loop, event) {
             self.fail(event_loop, e);
         }
         if let Some(g) = &self.gfx
+            && redraw
             && self.size.0 > 0
             && self.size.1 > 0
         {
             g.window.request_redraw();
         }
+    }
+
+    fn new_events(&mut self, _event_loop: &ActiveEventLoop, cause: StartCause) {
+        if let StartCause::ResumeTimeReached { .. } = cause
+            && let Some(g) = &self.gfx
+        {
+            self.wake_at = None;
+            g.window.request_redraw();
+        }
+    }
+
+    fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {
+        self.wheel_pair = None;
+        event_loop.set_control_flow(match self.wake_at {
+            Some(t) => ControlFlow::WaitUntil(t),
+            None => ControlFlow::Wait,
+        });
     }
 
     fn exiting(&mut self, _event_loop: &ActiveEventLoop) {
@@ -369,8 +383,10 @@ impl ApplicationHandler for App {
         {
             self.error.get_or_insert(e);
         }
-        // A save in progress is finished, not lost.
+        // A save in progress is finished, not lost; other background work is cancelled.
         self.finish_saves(true);
+        self.cancel_recording();
+        self.surprises = None;
         self.source = None;
     }
 }

@@ -28,6 +28,9 @@ pub struct Requests {
     pub redo: bool,
     pub surprise: bool,
     pub candidate: Option<usize>,
+    pub fit: bool,
+    pub record: bool,
+    pub render: bool,
 }
 
 /// Draws the panel; returns its right edge in points (the picture is drawn beside it).
@@ -43,6 +46,8 @@ pub fn show(ui: &mut egui::Ui, live: &mut Live, req: &mut Requests) -> f32 {
 }
 
 fn contents(ui: &mut egui::Ui, live: &mut Live, req: &mut Requests) {
+    // Everything wraps at the panel's width (nothing may widen it past its edge).
+    ui.set_max_width(ui.available_width());
     ui.horizontal(|ui| {
         ui.strong("attractors");
         ui.label(format!("{:.3e} points", live.points as f64));
@@ -64,16 +69,15 @@ fn contents(ui: &mut egui::Ui, live: &mut Live, req: &mut Requests) {
             live.view.reset();
             req.restart = true;
         }
+        let fit = ui
+            .button("fit view")
+            .on_hover_text("frame the attractor as it is now (F)");
+        live.probe.push(("fit".into(), fit.rect));
+        req.fit |= fit.clicked();
     });
-    egui::ComboBox::from_label("preset")
-        .selected_text(live.preset.name.clone())
-        .show_ui(ui, |ui| {
-            for (i, p) in live.presets.iter().enumerate() {
-                if ui.selectable_label(i == live.index, &p.name).clicked() {
-                    req.preset = Some(i);
-                }
-            }
-        });
+    if let Some(i) = parts::preset_picker(ui, live) {
+        req.preset = Some(i);
+    }
     let (surprise, candidate) = parts::strip(ui, live);
     req.surprise |= surprise;
     req.candidate = candidate;
@@ -81,7 +85,9 @@ fn contents(ui: &mut egui::Ui, live: &mut Live, req: &mut Requests) {
     parameters(ui, live, req);
     ui.horizontal(|ui| {
         ui.label("start");
-        for (i, axis) in ["x ", "y "].into_iter().enumerate() {
+        // A 3-D map reads z too.
+        let axes = if live.preset.uses_z() { 3 } else { 2 };
+        for (i, axis) in ["x ", "y ", "z "].into_iter().enumerate().take(axes) {
             let d = egui::DragValue::new(&mut live.preset.start[i])
                 .speed(0.01)
                 .prefix(axis);
@@ -101,6 +107,18 @@ fn contents(ui: &mut egui::Ui, live: &mut Live, req: &mut Requests) {
     );
     ui.separator();
     saving(ui, live, req);
+    ui.horizontal(|ui| {
+        let rec = ui.button("record (K)").on_hover_text(
+            "record changes of parameters and view as keyframes; press again to write the file",
+        );
+        live.probe.push(("record".into(), rec.rect));
+        req.record |= rec.clicked();
+        let gif = ui
+            .button("render GIF")
+            .on_hover_text("render the last recording with attractors animate, in the background");
+        live.probe.push(("render_gif".into(), gif.rect));
+        req.render |= gif.clicked();
+    });
     if !live.message.is_empty() {
         ui.label(&live.message);
     }

@@ -176,13 +176,48 @@ pub fn formula_box(ui: &mut egui::Ui, live: &mut Live) -> bool {
         }
     }
     if let Some(err) = &live.formula_error {
-        ui.label(
-            egui::RichText::new(err)
-                .monospace()
-                .color(egui::Color32::from_rgb(255, 120, 100)),
-        );
+        // The caret line points into the line above it: neither may wrap, so a long line
+        // scrolls sideways instead.
+        egui::ScrollArea::horizontal()
+            .id_salt("formula.error")
+            .show(ui, |ui| {
+                ui.add(
+                    egui::Label::new(
+                        egui::RichText::new(err)
+                            .monospace()
+                            .color(egui::Color32::from_rgb(255, 120, 100)),
+                    )
+                    .wrap_mode(egui::TextWrapMode::Extend),
+                );
+            });
     }
     changed
+}
+
+/// The preset picker: a type-to-filter field over the list of presets (by name or map); returns
+/// the preset picked.
+pub fn preset_picker(ui: &mut egui::Ui, live: &mut Live) -> Option<usize> {
+    let mut picked = None;
+    let r = egui::ComboBox::from_label("preset")
+        .selected_text(live.preset.name.clone())
+        .height(360.0)
+        .show_ui(ui, |ui| {
+            let field = ui.add(
+                egui::TextEdit::singleline(&mut live.preset_filter).hint_text("type to filter"),
+            );
+            field.request_focus();
+            let needle = live.preset_filter.to_ascii_lowercase();
+            let shown = live.presets.iter().enumerate().filter(|(_, p)| {
+                p.name.to_ascii_lowercase().contains(&needle) || p.map_name().contains(&needle)
+            });
+            for (i, p) in shown {
+                if ui.selectable_label(i == live.index, &p.name).clicked() {
+                    picked = Some(i);
+                }
+            }
+        });
+    live.probe.push(("preset".into(), r.response.rect));
+    picked
 }
 
 /// The "surprise me" button and the strip of candidates; returns (surprise asked, clicked one).
@@ -192,7 +227,9 @@ pub fn strip(ui: &mut egui::Ui, live: &mut Live) -> (bool, Option<usize>) {
         .on_hover_text("a new attractor of this equation, found by `attractors search`");
     live.probe.push(("surprise".into(), b.rect));
     let mut clicked = None;
-    let side = 32.0;
+    // The strip fits the panel's width: STRIP buttons with their padding and spacing.
+    let gap = ui.spacing().item_spacing.x + 2.0 * ui.spacing().button_padding.x;
+    let side = ((ui.available_width() - gap * STRIP as f32) / STRIP as f32).clamp(8.0, 32.0);
     ui.horizontal(|ui| {
         // The row keeps its height while empty, so the panel does not jump as candidates arrive.
         ui.set_min_height(side + 10.0);

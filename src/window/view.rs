@@ -2,6 +2,7 @@
 //! zoom maths, framing), the key-to-action map and the per-frame point budget.
 
 use crate::histogram::Bounds;
+use std::time::Instant;
 
 /// The plot bounds shown in the picture area, the region the user framed, and the bounds a reset
 /// returns to.
@@ -120,6 +121,49 @@ impl View {
     }
 }
 
+/// Points per second for the title, measured over about a second from the running total of
+/// points shown: a restart (the total drops) counts the new points as added, so a change of
+/// preset or view does not read as a stall.
+#[derive(Clone, Copy, Debug)]
+pub struct Rate {
+    since: Instant,
+    added: u64,
+    last_total: u64,
+    per_sec: Option<f64>,
+}
+
+impl Rate {
+    pub fn new(now: Instant) -> Rate {
+        Rate {
+            since: now,
+            added: 0,
+            last_total: 0,
+            per_sec: None,
+        }
+    }
+
+    /// The window shows `total` points at `now`.
+    pub fn saw(&mut self, total: u64, now: Instant) {
+        self.added += total.checked_sub(self.last_total).unwrap_or(total);
+        self.last_total = total;
+        let dt = now.saturating_duration_since(self.since).as_secs_f64();
+        if dt >= 1.0 {
+            self.per_sec = Some(self.added as f64 / dt);
+            self.added = 0;
+            self.since = now;
+        }
+    }
+
+    /// "12.3 M points/s"; "paused" while paused; "measuring" before the first second.
+    pub fn text(&self, paused: bool) -> String {
+        match (paused, self.per_sec) {
+            (true, _) => "paused".into(),
+            (false, None) => "measuring points/s".into(),
+            (false, Some(r)) => format!("{:.1} M points/s", r / 1e6),
+        }
+    }
+}
+
 /// The zoom factor of a wheel turn of `lines` notches (or trackpad pixels / 40): 10% per notch,
 /// 1% with Shift, so a trackpad's many small steps zoom smoothly.
 pub fn wheel_factor(lines: f64, fine: bool) -> f64 {
@@ -144,6 +188,10 @@ pub enum Action {
     SavePng,
     /// Return to the home view.
     ResetView,
+    /// Frame the attractor as it is now.
+    Fit,
+    /// Start or stop recording keyframes.
+    Record,
     /// Undo the last change of preset, style or view.
     Undo,
     /// Redo what was undone.
@@ -205,7 +253,8 @@ pub struct Mods {
 }
 
 /// The key map: Tab/F1 panel, Space pause, N/P next/previous preset, C next palette, S save PNG,
-/// R reset view, M surprise me, Ctrl-Z undo, Ctrl-Shift-Z or Ctrl-Y redo, Left/Right nudge the
+/// R reset view, F fit the view to the attractor, K record keyframes, M
+/// surprise me, Ctrl-Z undo, Ctrl-Shift-Z or Ctrl-Y redo, Left/Right nudge the
 /// selected parameter, Up/Down select it, Esc/Q quit.
 pub fn action_for(key: &KeyName, mods: Mods) -> Option<Action> {
     if mods.ctrl {
@@ -233,6 +282,8 @@ pub fn action_for(key: &KeyName, mods: Mods) -> Option<Action> {
             "c" => Some(Action::NextPalette),
             "s" => Some(Action::SavePng),
             "r" => Some(Action::ResetView),
+            "f" => Some(Action::Fit),
+            "k" => Some(Action::Record),
             "m" => Some(Action::Surprise),
             "q" => Some(Action::Quit),
             _ => None,
@@ -373,6 +424,8 @@ mod tests {
         assert_eq!(action_for(&key("c"), none), Some(Action::NextPalette));
         assert_eq!(action_for(&key("s"), none), Some(Action::SavePng));
         assert_eq!(action_for(&key("r"), none), Some(Action::ResetView));
+        assert_eq!(action_for(&key("f"), none), Some(Action::Fit));
+        assert_eq!(action_for(&key("k"), none), Some(Action::Record));
         assert_eq!(action_for(&key("m"), none), Some(Action::Surprise));
         assert!(!Action::Surprise.repeats() && !Action::SavePng.repeats());
         assert!(Action::Nudge(1).repeats() && Action::Undo.repeats());
@@ -398,6 +451,21 @@ mod tests {
         assert_eq!(action_for(&key("y"), ctrl), Some(Action::Redo));
         // Ctrl-S is not S
         assert_eq!(action_for(&key("s"), ctrl), None);
+    }
+
+    #[test]
+    fn the_rate_counts_the_points_of_a_restart() {
+        let t0 = Instant::now();
+        let at = |ms: u64| t0 + std::time::Duration::from_millis(ms);
+        let mut r = Rate::new(t0);
+        assert_eq!(r.text(false), "measuring points/s");
+        r.saw(4_000_000, at(500));
+        // a restart: the total drops to the new run's 2 M points, which were added all the same
+        r.saw(2_000_000, at(1000));
+        assert_eq!(r.text(false), "6.0 M points/s");
+        r.saw(5_000_000, at(2000));
+        assert_eq!(r.text(false), "3.0 M points/s");
+        assert_eq!(r.text(true), "paused");
     }
 
     #[test]
