@@ -23,7 +23,9 @@ pub const MAX_SHARDS: u32 = 1_000_000;
 /// Kubernetes' `$JOB_COMPLETION_INDEX` are used as they are).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shard {
+    /// This shard's index, 0-based.
     pub index: u32,
+    /// The number of shards of the job.
     pub count: u32,
 }
 

@@ -4,6 +4,7 @@
 //! file is read by [`Timeline::keys`] (`keys.rs`).
 
 use crate::attractor::Preset;
+use crate::attractor::atr;
 
 pub use super::sweep::{Ease, Sweep, Target, parse_sweep};
 

@@ -133,6 +133,7 @@ pub struct Rate {
 }
 
 impl Rate {
+    /// A rate with nothing measured yet, starting at `now`.
     pub fn new(now: Instant) -> Rate {
         Rate {
             since: now,
