@@ -390,8 +390,8 @@ fn shards_and_checkpoints_that_cannot_be_read_exactly_are_refused() {
     let good = bytes(d, &b);
     let header = String::from_utf8_lossy(&good[..128]).to_string();
     let dtype = if header.contains("<u4") { "<u4" } else { "<u8" };
-    type Tamper = Box<dyn Fn(&Path)>;
-    let cases: Vec<(&str, Tamper)> = vec![
+    type Damage = Box<dyn Fn(&Path)>;
+    let cases: Vec<(&str, Damage)> = vec![
         (
             "a Fortran-order array",
             Box::new(|p: &Path| retag_npy(p, "'fortran_order': False", "'fortran_order': True ")),

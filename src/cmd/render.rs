@@ -4,22 +4,22 @@
 //! checkpoint's counts to the new ones.
 
 use super::Outcome;
-use super::render_files::{Checkpoints, file_stem_of};
+use super::render_files::{self, Checkpoints};
 use crate::backend::Engines;
-use crate::checkpoint::{self, Checkpoint};
+
 use crate::cli::RenderArgs;
 use crate::cli::render_config;
 use crate::engine::{self, Checkpointing, Control, Engine, Snapshot};
 use crate::histogram::Histogram;
 use crate::job::Job;
-use crate::output::{Kind, Lock, OutputFile, is_stdio, same_file};
+use crate::output::{Kind, OutputFile, is_stdio};
 use crate::progress::Bar;
 use crate::sampling::OrbitPlan;
 use crate::shard::Shard;
 use crate::signals;
 use anyhow::{Result, anyhow, bail};
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 pub fn run(r: &RenderArgs) -> Result<Outcome> {
@@ -30,18 +30,18 @@ pub fn run(r: &RenderArgs) -> Result<Outcome> {
     let mut job = cfg.job.clone();
     // The whole job's points fix its orbit plan; a shard renders its share of them.
     let whole = job.iters;
-    let shard = check_shard(r, &job)?;
+    let shard = render_files::check_shard(r, &job)?;
     let target = shard.map_or(whole, |s| s.points(whole));
     check_json(r)?;
     // Every output is checked and locked (its temporary file made) before any work or GPU start.
     let outputs = prepare_outputs(r)?;
-    let (sidecar, _lock) = checkpoint_place(r, &job)?;
-    let prior = prior_checkpoint(r, &job, target, &sidecar)?;
+    let (sidecar, _lock) = render_files::checkpoint_place(r, &job)?;
+    let prior = render_files::prior_checkpoint(r, &job, target, &sidecar)?;
     if let Some(c) = &prior {
-        resume(&mut job, c, shard, target, r.quiet);
+        render_files::resume(&mut job, c, shard, target, r.quiet);
     }
     let prior_done = prior.as_ref().map_or(0, |c| c.meta.done);
-    let mut ckpt = checkpoints(r, prior, sidecar, target);
+    let mut ckpt = render_files::checkpoints(r, prior, sidecar, target);
     super::render_out::check_memory(&job, &cfg.quality, r.exr.is_some())?;
     let mut engines = Engines::open(r.backend, r.adapter.as_deref(), &job, |n| {
         if !r.quiet {
@@ -92,125 +92,6 @@ fn prepare_outputs(r: &RenderArgs) -> Result<super::render_out::Outputs> {
         .map(|p| OutputFile::prepare_or_stdout(p, Kind::Npy, "--hist"))
         .transpose()?;
     super::render_out::Outputs::prepare(r, png, npy)
-}
-
-/// The checkpoint sidecar: `--resume`'s, or beside the first output that is a file (when every
-/// output goes to standard output, beside PRESET.png in the current directory). Each output file
-/// is locked as it is prepared; when none is a file, the name the checkpoints are made after is
-/// locked instead (one render per checkpoint at a time). No output may be a checkpoint file.
-fn checkpoint_place(r: &RenderArgs, job: &Job) -> Result<(PathBuf, Option<Lock>)> {
-    let first_output = super::render_files::first_file_output(r)
-        .map(|(_, p)| p.to_path_buf())
-        .unwrap_or_else(|| PathBuf::from(format!("{}.png", file_stem_of(&job.preset.name))));
-    let lock = super::render_files::first_file_output(r)
-        .is_none()
-        .then(|| {
-            let shown = first_output.display().to_string();
-            Lock::take(&first_output, "the checkpoint of", &shown)
-        })
-        .transpose()?;
-    let sidecar = r
-        .resume
-        .clone()
-        .unwrap_or_else(|| checkpoint::sidecar_path(&first_output));
-    for out in [&r.png, &r.hist]
-        .into_iter()
-        .flatten()
-        .filter(|p| !is_stdio(p))
-    {
-        if checkpoint::files_of(&sidecar)
-            .iter()
-            .any(|f| same_file(f, out))
-        {
-            bail!(
-                "{}: is a file of the checkpoint {}; write the output under another name",
-                out.display(),
-                sidecar.display()
-            );
-        }
-    }
-    Ok((sidecar, lock))
-}
-
-/// The checkpoint `--resume` continues, checked against this job; none for a fresh run, which
-/// is refused where a stopped render's checkpoint (or a stray counts file) would be overwritten.
-fn prior_checkpoint(
-    r: &RenderArgs,
-    job: &Job,
-    target: u64,
-    sidecar: &Path,
-) -> Result<Option<Checkpoint>> {
-    if let Some(path) = &r.resume {
-        let c = checkpoint::load(path)?;
-        checkpoint::check_matches(&c, job, target, path)?;
-        return Ok(Some(c));
-    }
-    if r.checkpoint > 0 && sidecar.exists() {
-        bail!(
-            "checkpoint {} exists from a stopped render: continue it with --resume {}, or delete it to start over",
-            sidecar.display(),
-            sidecar.display()
-        );
-    }
-    // A counts file without its sidecar (left by hand or by another program): a fresh run would
-    // overwrite it with its second checkpoint and then delete it.
-    if r.checkpoint > 0
-        && let Some(stray) = checkpoint::files_of(sidecar)[1..]
-            .iter()
-            .find(|f| f.exists())
-    {
-        bail!(
-            "{} exists but is not this run's (no checkpoint {} names it); move or delete it, write the output under another name, or give --checkpoint 0",
-            stray.display(),
-            sidecar.display()
-        );
-    }
-    Ok(None)
-}
-
-/// Sets `job` to render what the checkpoint `c` left of `target` points.
-fn resume(job: &mut Job, c: &Checkpoint, shard: Option<Shard>, target: u64, quiet: bool) {
-    job.iters = target - c.meta.done;
-    // A resumed shard's orbits are keyed by the shard too, so no two shards repeat them.
-    job.segment = match shard {
-        Some(s) => c
-            .meta
-            .segments
-            .saturating_mul(s.count)
-            .saturating_add(s.index),
-        None => c.meta.segments,
-    };
-    job.exact_state = c.meta.exact_state;
-    if !quiet {
-        eprintln!(
-            "resuming: {} of {} points done in {} earlier run(s)",
-            c.meta.done, target, c.meta.segments
-        );
-    }
-}
-
-/// Where this run's checkpoints go and what they add to.
-fn checkpoints(
-    r: &RenderArgs,
-    prior: Option<Checkpoint>,
-    sidecar: PathBuf,
-    target: u64,
-) -> Checkpoints {
-    let show_bar = !r.quiet && std::io::stderr().is_terminal();
-    Checkpoints {
-        every: (r.checkpoint > 0).then(|| Duration::from_secs(r.checkpoint)),
-        segments: prior.as_ref().map_or(0, |c| c.meta.segments),
-        owned: if prior.is_some() {
-            checkpoint::files_of(&sidecar).to_vec()
-        } else {
-            Vec::new()
-        },
-        prior: prior.map(|c| c.hist),
-        sidecar,
-        target,
-        wrote: false,
-        verbose: !r.quiet && !show_bar,
-    }
 }
 
 /// The lines before the work: the backend, the shard, and what the pilot found.
@@ -444,22 +325,6 @@ impl Done<'_> {
         }
         Ok(Outcome::Complete)
     }
-}
-
-/// The `--shard` of this render, checked: it needs the sampled mode and a `--hist` file, and no
-/// more shards than the job has orbits.
-fn check_shard(r: &RenderArgs, job: &Job) -> Result<Option<Shard>> {
-    let Some(s) = r.shard else {
-        return Ok(None);
-    };
-    s.check_job(job).map_err(|e| anyhow!("--shard {e}"))?;
-    match &r.hist {
-        Some(p) if !is_stdio(p) => {}
-        _ => bail!(
-            "--shard {s}: a shard's counts go to --hist FILE.npy (its recipe beside it says which shard) for `attractors merge`; add --hist FILE.npy"
-        ),
-    }
-    Ok(Some(s))
 }
 
 /// This command line with `--resume SIDECAR` (added once).

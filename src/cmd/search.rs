@@ -4,15 +4,15 @@
 
 use crate::attractor::append::Appending;
 use crate::attractor::user::{Origin, UserMap};
-use crate::attractor::{Preset, atr, lookup_equation};
+use crate::attractor::{Preset, lookup_equation};
 use crate::cli::SearchArgs;
 use crate::output::{Batch, Kind, OutputFile, Roles, Staged};
 use crate::search::Space;
-use crate::search::known::mark_known;
+use crate::search::known::{atr_error, existing_presets, mark_known};
 use crate::search::screen::MIN_LYAPUNOV;
 use crate::search::sheet::{self, Tile};
 use crate::search::{Outcome, Verdict, find_with, screen};
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use std::fmt::Write as _;
 use std::io::IsTerminal as _;
 use std::sync::Arc;
@@ -289,27 +289,6 @@ fn results_json(results: &[(Preset, Verdict)], ranked: bool) -> Vec<serde_json::
 }
 
 /// The presets in the `--atr` file (none when it does not exist yet).
-/// An append error, naming `--atr` (a path error names it already; the others do not).
-fn atr_error(e: String) -> anyhow::Error {
-    if e.starts_with("--atr") {
-        anyhow!(e)
-    } else {
-        anyhow!("--atr: {e}")
-    }
-}
-
-fn existing_presets(path: &std::path::Path) -> Result<Vec<Preset>> {
-    let limit = atr::MAX_FILE_BYTES as u64;
-    Ok(
-        match crate::input::read_file(path, "--atr", limit, "preset file") {
-            Ok(bytes) => atr::parse_appendable(&bytes, &path.display().to_string())
-                .with_context(|| format!("--atr {}", path.display()))?,
-            Err(_) if !path.exists() => Vec::new(),
-            Err(e) => return Err(e.into()),
-        },
-    )
-}
-
 fn write_sheet(file: OutputFile, results: &[(Preset, Verdict)]) -> Result<Staged> {
     let tiles: Vec<Tile> = results
         .iter()

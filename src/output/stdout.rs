@@ -22,7 +22,10 @@ pub fn failed(e: std::io::Error) -> anyhow::Error {
             "writing to standard output: the program reading the pipe closed it before the output was complete; check the command after `|`, or write to a file"
         );
     }
-    if super::staged::is_full(&e) {
+    if matches!(
+        e.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    ) {
         return anyhow!(
             "writing to standard output: {e}; free some space where it goes, or send it elsewhere"
         );

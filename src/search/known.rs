@@ -2,6 +2,7 @@
 //! `--tries`, say) appends only what is new.
 
 use crate::attractor::Preset;
+use anyhow::{Context, Result, anyhow};
 
 /// Whether `a` and `b` draw the same attractor: the same map, the parameters it uses and start.
 pub fn same_attractor(a: &Preset, b: &Preset) -> bool {
@@ -43,6 +44,30 @@ pub fn mark_known<'a>(
         known.push(false);
     }
     known
+}
+
+/// An append error, naming `--atr` (a path error names it already; the others do not).
+pub fn atr_error(e: String) -> anyhow::Error {
+    if e.starts_with("--atr") {
+        anyhow!(e)
+    } else {
+        anyhow!("--atr: {e}")
+    }
+}
+
+/// The presets of the `--atr` file (none when it does not exist yet), read as every input is.
+pub fn existing_presets(path: &std::path::Path) -> Result<Vec<Preset>> {
+    let limit = crate::attractor::atr::MAX_FILE_BYTES as u64;
+    Ok(
+        match crate::input::read_file(path, "--atr", limit, "preset file") {
+            Ok(bytes) => {
+                crate::attractor::atr::parse_appendable(&bytes, &path.display().to_string())
+                    .with_context(|| format!("--atr {}", path.display()))?
+            }
+            Err(_) if !path.exists() => Vec::new(),
+            Err(e) => return Err(e.into()),
+        },
+    )
 }
 
 #[cfg(test)]
