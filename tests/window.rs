@@ -882,7 +882,7 @@ fn warnings_show_and_f_frames_the_attractor() {
             "--formula",
             formula,
             "--params",
-            "a=-1.3,b=-1.3",
+            "a=-1.3,b=-1.3,c=0,d=0",
             "--size",
             "400x300",
         ],
