@@ -85,13 +85,10 @@ pub fn render(
             job.preset.equation.name()
         ));
     }
-    if pilot_diverged > 0.5 {
-        warnings.push(format!(
-            "{:.0}% of pilot orbits diverged for {}",
-            pilot_diverged * 100.0,
-            job.preset.describe_params()
-        ));
-    }
+    warnings.extend(attractors::warnings::pilot_divergence(
+        pilot_diverged,
+        &job.preset,
+    ));
     let target = job.iters;
     let t0 = Instant::now();
     let bg = engine::spawn(engine, target);

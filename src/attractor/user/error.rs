@@ -21,7 +21,7 @@ pub enum ErrorKind {
     #[error("the number `{text}` is not finite in float32 (largest about 3.4e38)")]
     BadNumber { text: String },
     #[error(
-        "the number `{text}` is 0 in float32 (smallest about 1.4e-45), which the fast modes use; write 0 or a larger number"
+        "the number `{text}` is 0 in float32 (smallest about 1.4e-45), which the fast modes use; write 0 or a number of magnitude at least 1.4e-45"
     )]
     NumberUnderflows { text: String },
     #[error(
