@@ -216,7 +216,9 @@ pub enum JobError {
     },
     /// A parameter, start or bound that float32 cannot hold (sampled modes).
     #[error(
-        "{what}: {value} {why} in float32, the precision of the sampled CPU and GPU modes; use --exact (float64) or a smaller value"
+        "{what}: {value} {} in float32, the precision of the sampled CPU and GPU modes; use --exact (float64), {}",
+        problem.why(),
+        problem.way_out()
     )]
     NotFloat32 {
         /// Which input (`parameter a`, `start`, ...).
@@ -224,18 +226,46 @@ pub enum JobError {
         /// Its value, as given.
         value: String,
         /// Why float32 cannot hold it (not finite, or underflows to 0).
-        why: &'static str,
+        problem: F32Problem,
     },
+}
+
+/// Why a nonzero finite float64 is not a float32 input of the same meaning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum F32Problem {
+    /// Beyond the largest float32 (about 3.4e38): infinite there.
+    Overflow,
+    /// Nonzero but below the smallest float32 (about 1.4e-45): 0 there.
+    Underflow,
+}
+
+impl F32Problem {
+    /// What happens to the value in float32.
+    pub fn why(self) -> &'static str {
+        match self {
+            F32Problem::Overflow => "is not finite (largest about 3.4e38)",
+            F32Problem::Underflow => "underflows to 0 (smallest about 1.4e-45)",
+        }
+    }
+
+    /// The values that work instead: smaller for an overflow, larger in magnitude (or exactly 0)
+    /// for an underflow.
+    pub fn way_out(self) -> &'static str {
+        match self {
+            F32Problem::Overflow => "or a value within +-3.4e38",
+            F32Problem::Underflow => "a value of magnitude at least 1.4e-45, or 0",
+        }
+    }
 }
 
 /// Why `v` cannot be a float32 input: not finite there (beyond about 3.4e38), or a nonzero value
 /// that underflows to 0.
-pub fn f32_problem(v: f64) -> Option<&'static str> {
+pub fn f32_problem(v: f64) -> Option<F32Problem> {
     let f = v as f32;
     if !f.is_finite() {
-        Some("is not finite (largest about 3.4e38)")
+        Some(F32Problem::Overflow)
     } else if f == 0.0 && v != 0.0 {
-        Some("underflows to 0 (smallest about 1.4e-45)")
+        Some(F32Problem::Underflow)
     } else {
         None
     }
@@ -244,31 +274,36 @@ pub fn f32_problem(v: f64) -> Option<&'static str> {
 /// The sampled modes run the map in float32: a start or parameter that float32 cannot hold would
 /// give a blank picture (every orbit diverges) or a different map, so it is refused, naming the
 /// value and `--exact`. Every job (flags, `.atr` rows, recipes, keyframes) is built through here.
-fn check_float32(preset: &Preset) -> Result<(), JobError> {
+pub fn check_float32(preset: &Preset) -> Result<(), JobError> {
     let show = crate::histogram::show_f64;
     let dims = if preset.uses_z() { 3 } else { 2 };
     let start = &preset.start[..dims];
-    if let Some((v, why)) = start.iter().find_map(|&v| f32_problem(v).map(|w| (v, w))) {
+    if let Some((v, problem)) = start.iter().find_map(|&v| f32_problem(v).map(|w| (v, w))) {
         return Err(JobError::NotFloat32 {
             what: format!(
                 "start {}",
                 start.iter().map(|&v| show(v)).collect::<Vec<_>>().join(",")
             ),
             value: show(v),
-            why,
+            problem,
         });
     }
     for (name, v) in preset.named_params() {
-        if let Some(why) = f32_problem(v) {
+        if let Some(problem) = f32_problem(v) {
             return Err(JobError::NotFloat32 {
                 what: format!("parameter {name}={}", show(v)),
                 value: show(v),
-                why,
+                problem,
             });
         }
     }
     Ok(())
 }
+
+/// The points of a render when none are asked for (`--iters`' default): 1e8.
+pub const DEFAULT_POINTS: u64 = 100_000_000;
+/// The canvas the default points were chosen for, in pixels: 1024x1024 (about 95 points a pixel).
+pub const DEFAULT_CANVAS_PIXELS: u64 = 1024 * 1024;
 
 /// Builds a validated [`Job`]: defaults of the command line (1024x1024, 1e8 points, skip 1000,
 /// seed 0, sampled, automatic bounds with equal aspect).
@@ -305,7 +340,7 @@ impl JobBuilder {
         JobBuilder {
             preset,
             size: (1024, 1024),
-            iters: 100_000_000,
+            iters: DEFAULT_POINTS,
             skip: 1000,
             seed: 0,
             exact: false,

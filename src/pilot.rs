@@ -19,6 +19,9 @@ pub const PILOT_MAX_SKIP: u64 = 10_000;
 const TAIL: f64 = 0.0005;
 /// Padding added on each side, as a fraction of the range.
 const PAD: f64 = 0.03;
+/// What to try when orbits diverge (the pilot's error and the render's divergence warnings).
+pub const DIVERGENCE_ADVICE: &str =
+    "try smaller parameters, another start point (--start X,Y), or a smaller --skip";
 
 /// What the pilot found.
 #[derive(Clone, Debug)]
@@ -40,19 +43,23 @@ pub fn run(preset: &Preset, skip: u64, seed: u64) -> Result<Pilot, String> {
     let mut xs = Vec::with_capacity(PILOT_ORBITS as usize * PILOT_POINTS);
     let mut ys = Vec::with_capacity(xs.capacity());
     let mut diverged = 0;
+    // The most steps any diverging orbit lasted, for the message when every orbit diverges.
+    let mut longest = 0u64;
+    let skipped = skip.min(PILOT_MAX_SKIP);
     'orbits: for orbit in 0..PILOT_ORBITS {
         let mut p = if orbit == 0 {
             preset.start
         } else {
             rng::orbit_start(key, orbit, 0, start32).map(f64::from)
         };
-        for _ in 0..skip.min(PILOT_MAX_SKIP) {
+        for _ in 0..skipped {
             p = step(p);
         }
         let (x0, y0) = (xs.len(), ys.len());
-        for _ in 0..PILOT_POINTS {
+        for i in 0..PILOT_POINTS {
             if diverged_f64(p[0], p[1]) {
                 diverged += 1;
+                longest = longest.max(skipped + i as u64);
                 xs.truncate(x0);
                 ys.truncate(y0);
                 continue 'orbits;
@@ -63,12 +70,7 @@ pub fn run(preset: &Preset, skip: u64, seed: u64) -> Result<Pilot, String> {
         }
     }
     if xs.is_empty() {
-        return Err(format!(
-            "every orbit diverges for {} from start {},{}: choose other parameters or start point (see attractors list)",
-            preset.describe_params(),
-            crate::histogram::show_f64(preset.start[0]),
-            crate::histogram::show_f64(preset.start[1])
-        ));
+        return Err(all_diverged(preset, longest, skipped));
     }
     let (xmin, xmax) = robust_range(&mut xs);
     let (ymin, ymax) = robust_range(&mut ys);
@@ -77,6 +79,22 @@ pub fn run(preset: &Preset, skip: u64, seed: u64) -> Result<Pilot, String> {
             .expect("robust_range gives finite, ordered ranges"),
         diverged_fraction: diverged as f64 / PILOT_ORBITS as f64,
     })
+}
+
+/// The message when every pilot orbit diverged: what diverged, when, and what to try.
+fn all_diverged(preset: &Preset, longest: u64, skipped: u64) -> String {
+    let show = crate::histogram::show_f64;
+    let when = if longest <= skipped {
+        format!("during the {skipped}-step transient (--skip)")
+    } else {
+        format!("within {longest} steps")
+    };
+    format!(
+        "every orbit diverges for {} from start {},{} (a coordinate beyond 1e10 or not finite {when}); {DIVERGENCE_ADVICE}",
+        preset.describe_params(),
+        show(preset.start[0]),
+        show(preset.start[1])
+    )
 }
 
 /// The range holding all points but rare outliers: the [TAIL, 1-TAIL] quantiles, widened to the

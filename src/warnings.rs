@@ -38,6 +38,40 @@ impl Problem {
     }
 }
 
+/// The one-line hint for a render that took the default points on a canvas of more than twice
+/// [`crate::job::DEFAULT_CANVAS_PIXELS`] (fewer than half the default's points a pixel: grainy): how dense it
+/// is and the `--iters` that gives the default density. `None` on smaller canvases.
+pub fn density_hint(width: u32, height: u32) -> Option<String> {
+    let pixels = width as u64 * height as u64;
+    if pixels <= 2 * crate::job::DEFAULT_CANVAS_PIXELS {
+        return None;
+    }
+    let per_pixel = |px: u64| crate::job::DEFAULT_POINTS as f64 / px as f64;
+    let wanted = crate::job::DEFAULT_POINTS as f64 * pixels as f64
+        / crate::job::DEFAULT_CANVAS_PIXELS as f64;
+    // Two significant digits, written as --iters reads it: 1.6e9.
+    let exp = wanted.log10().floor() as i32;
+    let mantissa = (wanted / 10f64.powi(exp) * 10.0).ceil() / 10.0;
+    Some(format!(
+        "the default 1e8 points give {:.1} points a pixel at {width}x{height} ({:.0} at 1024x1024), so the picture may look grainy; --iters {mantissa}e{exp} gives the default density",
+        per_pixel(pixels),
+        per_pixel(crate::job::DEFAULT_CANVAS_PIXELS)
+    ))
+}
+
+/// The warning when more than half of the pilot orbits diverged (`pilot_diverged` is their
+/// fraction), for the command line and the Python package alike.
+pub fn pilot_divergence(pilot_diverged: f64, preset: &crate::attractor::Preset) -> Option<String> {
+    (pilot_diverged > 0.5).then(|| {
+        format!(
+            "{:.0}% of pilot orbits diverged for {}; {}",
+            pilot_diverged * 100.0,
+            preset.describe_params(),
+            crate::pilot::DIVERGENCE_ADVICE
+        )
+    })
+}
+
 /// The warnings for `hist`, the result of `job` (empty when the picture is fine); `bounds_given`:
 /// whether the user gave `--bounds` (only then is dropping them advice).
 pub fn check_result(hist: &Histogram, job: &Job, bounds_given: bool) -> Vec<String> {
@@ -57,10 +91,14 @@ pub fn problems(hist: &Histogram, job: &Job, bounds_given: bool) -> Vec<(Problem
     }
     let report = judge_histogram(hist);
     if matches!(report.problem, Some(Reason::Diverged { .. })) {
-        w.push((Problem::Diverged, format!(
-            "{:.0}% of points were lost to divergence for {what}; check the parameters and --start",
-            100.0 * report.diverged_fraction
-        )));
+        w.push((
+            Problem::Diverged,
+            format!(
+                "{:.0}% of points were lost to divergence (beyond 1e10 or not finite) for {what}; {}",
+                100.0 * report.diverged_fraction,
+                crate::pilot::DIVERGENCE_ADVICE
+            ),
+        ));
     }
     if t.counted == 0 {
         let advice = if bounds_given {
@@ -96,6 +134,18 @@ pub fn problems(hist: &Histogram, job: &Job, bounds_given: bool) -> Vec<(Problem
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_density_hint_names_the_points_for_the_default_density() {
+        assert_eq!(density_hint(1024, 1024), None);
+        assert_eq!(density_hint(2048, 1024), None);
+        let h = density_hint(4096, 4096).unwrap();
+        assert!(
+            h.contains("6.0 points a pixel at 4096x4096 (95 at 1024x1024)")
+                && h.ends_with("--iters 1.6e9 gives the default density"),
+            "{h}"
+        );
+    }
     use crate::Presets;
 
     /// `n` points all in one bin of a `w` x `h` canvas.

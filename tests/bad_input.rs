@@ -268,6 +268,19 @@ fn parameters_that_diverge_or_collapse() {
         "every orbit diverges for henon a=5, b=0.3",
     );
     assert!(!png.exists());
+    // A diverging formula is told what diverged and what to try, not pointed at `list`.
+    let err = fails(
+        &["--formula", "x' = 3*x + y; y' = x", "--png", p],
+        "every orbit diverges for formula from start",
+    );
+    assert!(
+        err.contains("a coordinate beyond 1e10 or not finite")
+            && err.contains(
+                "try smaller parameters, another start point (--start X,Y), or a smaller --skip"
+            )
+            && !err.contains("attractors list"),
+        "{err}"
+    );
     // Henon from (1.294, 0): most orbits near that start escape to infinity (81% of the pilot).
     let out = bin()
         .args([
@@ -278,7 +291,7 @@ fn parameters_that_diverge_or_collapse() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(
-        err.contains("% of pilot orbits diverged for henon a=1.4, b=0.3"),
+        err.contains("% of pilot orbits diverged for henon a=1.4, b=0.3; try smaller parameters"),
         "{err}"
     );
     // Ikeda with u = 0.5 falls onto a fixed point.
@@ -899,11 +912,11 @@ fn values_beyond_float32_are_refused_in_sampled_modes() {
         ),
         (
             &["--params", "a=1e39", "--png", p],
-            "parameter a=1e39: 1e39 is not finite",
+            "parameter a=1e39: 1e39 is not finite (largest about 3.4e38) in float32, the precision of the sampled CPU and GPU modes; use --exact (float64), or a value within +-3.4e38",
         ),
         (
             &["--params", "a=1e-50", "--png", p],
-            "parameter a=1e-50: 1e-50 underflows to 0",
+            "parameter a=1e-50: 1e-50 underflows to 0 (smallest about 1.4e-45) in float32, the precision of the sampled CPU and GPU modes; use --exact (float64), a value of magnitude at least 1.4e-45, or 0",
         ),
         (&["--config", a, "Big", "--png", p], "parameter a=1e39"),
         (

@@ -417,3 +417,72 @@ fn atr_is_checked_before_the_search() {
     assert!(err.starts_with("error: --atr bad.atr"), "{err}");
     assert!(out.stdout.is_empty(), "the search ran first");
 }
+
+#[test]
+fn every_result_clears_the_quality_bar() {
+    use attractors::search::screen::{MIN_DIMENSION, MIN_LYAPUNOV, MIN_SCORE};
+    // A thin near-periodic curve (D2 0.81, score 2.4) was among these results before the bar.
+    let o = find(&Space::builtin(Equation::Bedhead), 11, 8, 100_000);
+    assert_eq!(o.found.len(), 8);
+    for f in &o.found {
+        let m = f.verdict.metrics;
+        assert!(m.dimension.is_none_or(|d| d >= MIN_DIMENSION), "{m:?}");
+        assert!(m.score() >= MIN_SCORE, "{m:?}");
+        assert!(m.lyapunov.unwrap() >= MIN_LYAPUNOV, "{m:?}");
+    }
+    assert!(
+        o.rejected.iter().any(|(n, _)| *n == "thin"),
+        "{:?}",
+        o.rejected
+    );
+    // The closest shipped picture, Duffing (D2 0.99, score 2.9), still passes.
+    let duffing = shipped().into_iter().find(|p| p.name == "Duffing").unwrap();
+    assert!(screen(&duffing).accepted(), "{:?}", screen(&duffing));
+}
+
+#[test]
+fn search_stays_within_float32() {
+    // A range beyond float32 is refused up front, naming it.
+    fails(
+        &[
+            "search",
+            "clifford",
+            "--range",
+            "a=-1e39:1e39",
+            "--count",
+            "2",
+        ],
+        "--range a=-1e39:1e39: -1e39 is not finite (largest about 3.4e38) in float32",
+    );
+    fails(
+        &[
+            "search",
+            "clifford",
+            "--range",
+            "a=1e-50:2e-50",
+            "--count",
+            "2",
+        ],
+        "every value underflows to 0",
+    );
+    // Inside float32 every result builds a sampled job (the check every render makes).
+    let mut space = Space::builtin(Equation::Clifford);
+    space.set_range("a", -3e38, 3e38).unwrap();
+    for f in &find(&space, 1, 4, 20_000).found {
+        attractors::job::check_float32(&f.preset).unwrap();
+    }
+    // A map whose float64 orbit is bounded but whose float32 one overflows is not proposed.
+    let map = attractors::attractor::user::UserMap::parse(
+        "x' = sin(a*y) + c*cos(a*x) + exp(90*y)/exp(90*y) - 1; y' = sin(b*x) + d*cos(b*y) + 1.5",
+    )
+    .unwrap();
+    let o = find(&Space::formula(std::sync::Arc::new(map)), 3, 2, 2_000);
+    assert!(
+        o.rejected.iter().any(|(n, _)| *n == "float32"),
+        "{:?}",
+        o.rejected
+    );
+    for f in &o.found {
+        assert_eq!(attractors::search::float32_divergence(&f.preset), None);
+    }
+}

@@ -139,13 +139,10 @@ fn job_notes(job: &Job, pilot_diverged: f64) -> Vec<String> {
             job.preset.equation.name()
         ));
     }
-    if pilot_diverged > 0.5 {
-        notes.push(format!(
-            "{:.0}% of pilot orbits diverged for {}",
-            pilot_diverged * 100.0,
-            job.preset.describe_params()
-        ));
-    }
+    notes.extend(attractors::warnings::pilot_divergence(
+        pilot_diverged,
+        &job.preset,
+    ));
     notes
 }
 

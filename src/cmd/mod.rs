@@ -15,6 +15,7 @@ mod render;
 mod render_files;
 mod render_out;
 pub mod search;
+pub mod search_table;
 mod shade;
 mod shade_input;
 mod shell;

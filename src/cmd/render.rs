@@ -119,12 +119,15 @@ fn notes(
             job.preset.equation.name()
         );
     }
-    if cfg.pilot_diverged > 0.5 {
-        eprintln!(
-            "warning: {:.0}% of pilot orbits diverged for {}",
-            cfg.pilot_diverged * 100.0,
-            job.preset.describe_params()
-        );
+    if !r.quiet
+        && !r.given.has("iters")
+        && r.from.is_none()
+        && let Some(hint) = crate::warnings::density_hint(r.size.0, r.size.1)
+    {
+        eprintln!("note: {hint}");
+    }
+    if let Some(w) = crate::warnings::pilot_divergence(cfg.pilot_diverged, &job.preset) {
+        eprintln!("warning: {w}");
     }
 }
 

@@ -2,6 +2,7 @@
 //! optionally append them to an `.atr` file and draw a contact sheet. `attractors search --score
 //! NAME...` screens existing presets and shows the verdict.
 
+use super::search_table::{caption, header, results_json, row};
 use crate::attractor::append::Appending;
 use crate::attractor::user::{Origin, UserMap};
 use crate::attractor::{Preset, lookup_equation};
@@ -34,42 +35,6 @@ pub fn run(args: &SearchArgs) -> Result<()> {
     }
 }
 
-/// The table header shared by both modes.
-fn header() -> String {
-    format!(
-        "{:<4} {:<22} {:>6} {:>8} {:>6} {:>7} {:>5}  {:<28} parameters",
-        "rank", "name", "score", "lyapunov", "cover%", "eff.px", "D2", "verdict"
-    )
-}
-
-fn row(rank: &str, p: &Preset, v: &Verdict) -> String {
-    let m = &v.metrics;
-    let opt = |x: Option<f64>, prec: usize| x.map_or("-".to_string(), |v| format!("{v:.prec$}"));
-    let verdict = match &v.reject {
-        None => "accept".to_string(),
-        Some(r) => format!("reject: {r}"),
-    };
-    let params: Vec<String> = p
-        .named_params()
-        .iter()
-        .map(|(n, v)| format!("{n}={}", crate::histogram::show_f64(*v)))
-        .collect();
-    format!(
-        "{:<4} {:<22} {:>6.1} {:>8} {:>6.1} {:>7.0} {:>5}  {:<28} {} start={},{}",
-        rank,
-        p.name,
-        m.score(),
-        opt(m.lyapunov, 4),
-        m.coverage * 100.0,
-        m.effective_pixels,
-        opt(m.dimension, 2),
-        verdict,
-        params.join(" "),
-        p.start[0],
-        p.start[1],
-    )
-}
-
 /// What to search: the equation or `--formula`, with `--range` applied (the Python package
 /// uses it too, so its errors carry these messages).
 pub fn space_of(args: &SearchArgs) -> Result<Space> {
@@ -100,25 +65,7 @@ fn search(args: &SearchArgs) -> Result<()> {
             .map(|d| d.as_nanos() as u64 % 1_000_000)
             .unwrap_or(0)
     });
-    // Check output paths before any work.
-    Roles::new()
-        .output("--atr", args.atr.as_deref())
-        .output("--sheet", args.sheet.as_deref())
-        .check()?;
-    let sheet_out = args
-        .sheet
-        .as_deref()
-        .map(|p| OutputFile::prepare_for(p, Kind::Png, "--sheet"))
-        .transpose()?;
-    // --atr: a file that can be written, and its presets read now (their names keep the new
-    // ones unique), so neither a bad path nor a bad file is found after the search.
-    let existing = match &args.atr {
-        Some(path) => {
-            OutputFile::check_for(path, Kind::Atr, "--atr")?;
-            Some(existing_presets(path)?)
-        }
-        None => None,
-    };
+    let outputs = Outputs::prepare(args)?;
     let started = Instant::now();
     let outcome = screen_all(&space, seed, args);
     let secs = started.elapsed().as_secs_f64();
@@ -130,11 +77,138 @@ fn search(args: &SearchArgs) -> Result<()> {
     // A result already in the --atr file (the same search run again, with more --tries say)
     // keeps its row's name and is not appended again.
     let generated: Vec<String> = ranked.iter().map(|(p, _)| p.name.clone()).collect();
-    let mut known: Vec<bool> = match &existing {
+    let known: Vec<bool> = match &outputs.existing {
         Some(existing) => mark_known(ranked.iter_mut().map(|(p, _)| p), existing),
         None => vec![false; ranked.len()],
     };
+    print_results(args, &space, seed, &outcome, &ranked)?;
+    // The append names its rows against the file as it is then (another run may have added
+    // rows since): start again from the generated names.
+    for ((p, _), name) in ranked.iter_mut().zip(&generated) {
+        if outputs.existing.is_some() {
+            p.name = name.clone();
+        }
+    }
+    if !args.quiet {
+        eprintln!("{}", summary(&outcome, secs));
+    }
+    if !ranked.is_empty() {
+        outputs.write(args, &mut ranked, known)?;
+    }
+    shortfall(args, &space, seed, &outcome)
+}
 
+/// The outputs of a search, checked before any work: the `--sheet` file, and the presets the
+/// `--atr` file holds (their names keep the new ones unique), so neither a bad path nor a bad
+/// file is found after the search.
+struct Outputs {
+    sheet: Option<OutputFile>,
+    existing: Option<Vec<Preset>>,
+}
+
+impl Outputs {
+    fn prepare(args: &SearchArgs) -> Result<Outputs> {
+        Roles::new()
+            .output("--atr", args.atr.as_deref())
+            .output("--sheet", args.sheet.as_deref())
+            .check()?;
+        let sheet = args
+            .sheet
+            .as_deref()
+            .map(|p| OutputFile::prepare_for(p, Kind::Png, "--sheet"))
+            .transpose()?;
+        let existing = match &args.atr {
+            Some(path) => {
+                OutputFile::check_for(path, Kind::Atr, "--atr")?;
+                Some(existing_presets(path)?)
+            }
+            None => None,
+        };
+        Ok(Outputs { sheet, existing })
+    }
+
+    /// Appends the new results to `--atr` and draws `--sheet`: both are written before either is
+    /// put in place. The `--atr` file is locked and read again first, so what another run
+    /// appended meanwhile is known too (and its names are not taken twice).
+    fn write(
+        self,
+        args: &SearchArgs,
+        ranked: &mut [(Preset, Verdict)],
+        mut known: Vec<bool>,
+    ) -> Result<()> {
+        let mut batch = Batch::new();
+        let mut count = 0;
+        if let Some(path) = &args.atr {
+            let file = Appending::open(path, true, "--atr").map_err(atr_error)?;
+            known = mark_known(ranked.iter_mut().map(|(p, _)| p), file.existing());
+            let presets: Vec<Preset> = ranked
+                .iter()
+                .zip(&known)
+                .filter(|(_, k)| !**k)
+                .map(|((p, _), _)| p.clone())
+                .collect();
+            count = presets.len();
+            if !presets.is_empty() {
+                batch.push(file.stage(&presets).map_err(atr_error)?);
+            }
+        }
+        if let Some(file) = self.sheet {
+            batch.push(write_sheet(file, ranked)?);
+        }
+        batch.commit()?;
+        if let Some(path) = &args.atr
+            && !args.quiet
+        {
+            eprintln!("{}", appended(path, count, ranked, &known));
+        }
+        Ok(())
+    }
+}
+
+/// `appended N presets to FILE`, naming the results the file had already.
+fn appended(
+    path: &std::path::Path,
+    count: usize,
+    ranked: &[(Preset, Verdict)],
+    known: &[bool],
+) -> String {
+    let again: Vec<&str> = ranked
+        .iter()
+        .zip(known)
+        .filter(|(_, k)| **k)
+        .map(|((p, _), _)| p.name.as_str())
+        .collect();
+    let mut line = format!("appended {count} presets to {}", path.display());
+    if !again.is_empty() {
+        line += &format!(
+            "; {} already there with the same parameters, not appended again ({})",
+            again.len(),
+            again.join(", ")
+        );
+    }
+    line
+}
+
+/// The results table on stdout (or the `--json` document).
+fn print_results(
+    args: &SearchArgs,
+    space: &Space,
+    seed: u64,
+    outcome: &Outcome,
+    ranked: &[(Preset, Verdict)],
+) -> Result<()> {
+    if args.json {
+        return super::json::print(&serde_json::json!({
+            "mode": "search",
+            "equation": space.label(),
+            "seed": seed,
+            "count": args.count,
+            "accepted": outcome.found.len(),
+            "tried": outcome.tried,
+            "screened": outcome.screened,
+            "results": results_json(ranked, true),
+        }));
+    }
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -147,89 +221,34 @@ fn search(args: &SearchArgs) -> Result<()> {
     for (i, (p, v)) in ranked.iter().enumerate() {
         let _ = writeln!(out, "{}", row(&(i + 1).to_string(), p, v));
     }
-    if args.json {
-        super::json::print(&serde_json::json!({
-            "mode": "search",
-            "equation": space.label(),
-            "seed": seed,
-            "count": args.count,
-            "accepted": outcome.found.len(),
-            "tried": outcome.tried,
-            "screened": outcome.screened,
-            "results": results_json(&ranked, true),
-        }))?;
-    } else {
-        crate::output::stdout::write(&out)?;
-    }
-    if !args.quiet {
-        let rejected: Vec<String> = outcome
-            .rejected
-            .iter()
-            .map(|(n, c)| format!("{c} {n}"))
-            .collect();
-        eprintln!(
-            "screened {} candidates in {:.3} s ({:.0} candidates/s on {} threads); of the first {}: rejected {}",
-            outcome.screened,
-            secs,
-            outcome.screened as f64 / secs.max(1e-9),
-            rayon::current_num_threads(),
-            outcome.tried,
-            if rejected.is_empty() {
-                "none".to_string()
-            } else {
-                rejected.join(", ")
-            }
-        );
-    }
+    crate::output::stdout::write(&out)
+}
 
-    if !ranked.is_empty() {
-        // Both outputs are written before either is put in place.
-        let mut batch = Batch::new();
-        let mut appended = 0;
-        if let Some(path) = &args.atr {
-            // Locked and read again: what another run appended meanwhile is known too.
-            let file = Appending::open(path, true, "--atr").map_err(atr_error)?;
-            for ((p, _), name) in ranked.iter_mut().zip(&generated) {
-                p.name = name.clone();
-            }
-            known = mark_known(ranked.iter_mut().map(|(p, _)| p), file.existing());
-            let presets: Vec<Preset> = ranked
-                .iter()
-                .zip(&known)
-                .filter(|(_, k)| !**k)
-                .map(|((p, _), _)| p.clone())
-                .collect();
-            appended = presets.len();
-            if !presets.is_empty() {
-                batch.push(file.stage(&presets).map_err(atr_error)?);
-            }
+/// The line on stderr after a search: the work done, its rate and the rejections.
+fn summary(outcome: &Outcome, secs: f64) -> String {
+    let rejected: Vec<String> = outcome
+        .rejected
+        .iter()
+        .map(|(n, c)| format!("{c} {n}"))
+        .collect();
+    format!(
+        "screened {} candidates in {:.3} s ({:.0} candidates/s on {} threads); of the first {}: rejected {}",
+        outcome.screened,
+        secs,
+        outcome.screened as f64 / secs.max(1e-9),
+        rayon::current_num_threads(),
+        outcome.tried,
+        if rejected.is_empty() {
+            "none".to_string()
+        } else {
+            rejected.join(", ")
         }
-        if let Some(file) = sheet_out {
-            batch.push(write_sheet(file, &ranked)?);
-        }
-        batch.commit()?;
-        if let Some(path) = &args.atr
-            && !args.quiet
-        {
-            let again: Vec<&str> = ranked
-                .iter()
-                .zip(&known)
-                .filter(|(_, k)| **k)
-                .map(|((p, _), _)| p.name.as_str())
-                .collect();
-            let mut line = format!("appended {appended} presets to {}", path.display());
-            if !again.is_empty() {
-                line += &format!(
-                    "; {} already there with the same parameters, not appended again ({})",
-                    again.len(),
-                    again.join(", ")
-                );
-            }
-            eprintln!("{line}");
-        }
-    }
-    // Fewer results than --count is not an input error: what was found is kept (listed, appended,
-    // drawn) and the shortfall told; finding none leaves nothing to keep.
+    )
+}
+
+/// Fewer results than --count is not an input error: what was found is kept (listed, appended,
+/// drawn) and the shortfall told; finding none leaves nothing to keep.
+fn shortfall(args: &SearchArgs, space: &Space, seed: u64, outcome: &Outcome) -> Result<()> {
     let short = format!(
         "found {} of {} {} attractors in {} candidates (seed {seed})",
         outcome.found.len(),
@@ -266,29 +285,6 @@ fn screen_all(space: &Space, seed: u64, args: &SearchArgs) -> Outcome {
     outcome
 }
 
-/// The rows of the table as JSON objects: the preset and its metrics and verdict.
-fn results_json(results: &[(Preset, Verdict)], ranked: bool) -> Vec<serde_json::Value> {
-    results
-        .iter()
-        .enumerate()
-        .map(|(i, (p, v))| {
-            let m = &v.metrics;
-            serde_json::json!({
-                "rank": ranked.then_some(i + 1),
-                "preset": super::json::PresetJson::from(p),
-                "score": m.score(),
-                "lyapunov": m.lyapunov,
-                "coverage": m.coverage,
-                "effective_pixels": m.effective_pixels,
-                "dimension": m.dimension,
-                "accepted": v.reject.is_none(),
-                "reject": v.reject.as_ref().map(|r| r.to_string()),
-            })
-        })
-        .collect()
-}
-
-/// The presets in the `--atr` file (none when it does not exist yet).
 fn write_sheet(file: OutputFile, results: &[(Preset, Verdict)]) -> Result<Staged> {
     let tiles: Vec<Tile> = results
         .iter()
@@ -301,20 +297,6 @@ fn write_sheet(file: OutputFile, results: &[(Preset, Verdict)]) -> Result<Staged
     let (rgb, w, h) = sheet::render(&tiles)?;
     let text = sheet::recipe(&tiles)?.png_text();
     file.write_png(&sheet::to_rgba(&rgb), w, h, &text)
-}
-
-/// The second label line of a tile: score, Lyapunov exponent, dimension, or the reject reason.
-fn caption(v: &Verdict) -> String {
-    let m = &v.metrics;
-    match &v.reject {
-        None => format!(
-            "score {:.1}  λ {:.3}  D2 {}",
-            m.score(),
-            m.lyapunov.unwrap_or(f64::NAN),
-            m.dimension.map_or("-".into(), |d| format!("{d:.2}"))
-        ),
-        Some(r) => format!("{} (score {:.1})", r.name(), m.score()),
-    }
 }
 
 fn score(args: &SearchArgs) -> Result<()> {

@@ -82,6 +82,7 @@ impl Space {
                 "--range {name}={lo}:{hi}: expected finite LO < HI, e.g. {name}=-2:2"
             ));
         }
+        check_range_float32(name, lo, hi)?;
         let names = self.param_names();
         let slot = names
             .iter()
@@ -133,6 +134,33 @@ impl Space {
         };
         seed_key(seed) ^ pcg(map ^ 0x5eed_0000)
     }
+}
+
+/// A range the sampled and GPU modes can render: both ends within float32 (an end beyond
+/// 3.4e38 would propose parameters that cannot render), and not every nonzero value in it
+/// underflowing to 0 there.
+fn check_range_float32(name: &str, lo: f64, hi: f64) -> Result<(), String> {
+    use crate::job::{F32Problem, f32_problem};
+    let show = crate::histogram::show_f64;
+    let range = format!("--range {name}={}:{}", show(lo), show(hi));
+    let precision = "in float32, the precision of the sampled and GPU modes";
+    if let Some(end) = [lo, hi]
+        .into_iter()
+        .find(|&v| f32_problem(v) == Some(F32Problem::Overflow))
+    {
+        return Err(format!(
+            "{range}: {} {} {precision}; give a range within +-3.4e38",
+            show(end),
+            F32Problem::Overflow.why()
+        ));
+    }
+    if f32_problem(lo.abs().max(hi.abs())) == Some(F32Problem::Underflow) {
+        return Err(format!(
+            "{range}: every value {} {precision}; give a range reaching at least 1.4e-45 in magnitude",
+            F32Problem::Underflow.why()
+        ));
+    }
+    Ok(())
 }
 
 /// A uniform number in [0, 1) from (key, index, slot), 32 random bits.

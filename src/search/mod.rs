@@ -15,10 +15,12 @@ pub mod candidates;
 pub mod find;
 pub mod judge;
 pub mod known;
+mod orbit;
 pub mod rules;
 pub mod screen;
 pub mod sheet;
 
 pub use candidates::Space;
 pub use find::{Found, Outcome, find, find_with};
+pub use orbit::float32_divergence;
 pub use screen::{HistogramReport, Metrics, Reason, Verdict, judge_histogram, screen};

@@ -24,6 +24,14 @@ pub const COLLAPSED_PIXELS: usize = 16;
 pub const MIN_LYAPUNOV: f64 = 0.01;
 /// Smallest fraction of lit thumbnail pixels of an accepted orbit.
 pub const MIN_COVERAGE: f64 = 0.05;
+/// Smallest correlation dimension (D2) of an accepted orbit: below it the picture is a thin curve.
+pub const MIN_DIMENSION: f64 = 0.9;
+/// Smallest score ([`super::screen::Metrics::score`], effective pixels as % of the thumbnail) of
+/// an accepted orbit: below it a few dense spots dominate the picture.
+pub const MIN_SCORE: f64 = 2.5;
+/// Smallest fraction of lit pixels of the square thumbnail that frames the points with equal
+/// aspect (as a square render frames them) of an accepted orbit.
+pub const MIN_SQUARE_COVERAGE: f64 = 0.03;
 /// More than this fraction of diverged points makes a rendered histogram "diverging".
 pub const MAX_DIVERGED_FRACTION: f64 = 0.5;
 
@@ -58,6 +66,27 @@ pub enum Reason {
         /// The share of the thumbnail's pixels lit (0..1).
         coverage: f64,
     },
+    /// The correlation dimension is below [`MIN_DIMENSION`]: a thin curve.
+    Thin {
+        /// The correlation dimension measured.
+        dimension: f64,
+    },
+    /// The score is below [`MIN_SCORE`]: a few dense spots dominate.
+    Dull {
+        /// The score measured.
+        score: f64,
+    },
+    /// The square framing's coverage is below [`MIN_SQUARE_COVERAGE`].
+    Small {
+        /// The square framing's coverage (0..1).
+        coverage: f64,
+    },
+    /// Beyond float32, the precision of the sampled and GPU modes: the parameters or start point
+    /// (`None`), or the float32 orbit diverges at this iteration.
+    Float32 {
+        /// The iteration where the float32 orbit diverges; `None`: the parameters or start.
+        iteration: Option<usize>,
+    },
 }
 
 impl Reason {
@@ -70,6 +99,10 @@ impl Reason {
             Reason::Collapsed { .. } => "collapsed",
             Reason::Periodic { .. } => "periodic",
             Reason::Sparse { .. } => "sparse",
+            Reason::Thin { .. } => "thin",
+            Reason::Dull { .. } => "dull",
+            Reason::Small { .. } => "small",
+            Reason::Float32 { .. } => "float32",
         }
     }
 }
@@ -91,6 +124,26 @@ impl fmt::Display for Reason {
                 coverage * 100.0,
                 MIN_COVERAGE * 100.0
             ),
+            Reason::Thin { dimension } => write!(
+                f,
+                "a thin curve (dimension {dimension:.2} < {MIN_DIMENSION})"
+            ),
+            Reason::Dull { score } => write!(
+                f,
+                "dominated by a few spots (score {score:.1} < {MIN_SCORE})"
+            ),
+            Reason::Small { coverage } => write!(
+                f,
+                "small (covers {:.1}% < {:.0}% of a square picture)",
+                coverage * 100.0,
+                MIN_SQUARE_COVERAGE * 100.0
+            ),
+            Reason::Float32 { iteration: None } => {
+                f.write_str("beyond float32 (parameters or start)")
+            }
+            Reason::Float32 { iteration: Some(i) } => {
+                write!(f, "diverges in float32 at iteration {i}")
+            }
         }
     }
 }

@@ -1,29 +1,43 @@
 //! The screen: one float64 orbit of a candidate (equation, parameters, start) judged in about a
 //! millisecond, and the histogram judge that the screen and the render warnings share.
 //!
-//! A candidate is rejected, in this order, when its orbit
-//! 1. diverges: a coordinate is non-finite or beyond [`DIVERGENCE_LIMIT`] (1e10, as datashader's
-//!    example and attractor-wallpaper's `check_behavior`);
-//! 2. settles on a fixed point or a short cycle: at the end of the transient or of the measured
-//!    run, the last point comes back to within [`CYCLE_TOLERANCE`] of one of the [`MAX_CYCLE`]
-//!    points before it;
-//! 3. collapses: its thumbnail lights at most [`COLLAPSED_PIXELS`] pixels;
-//! 4. is not chaotic: the largest Lyapunov exponent is below [`MIN_LYAPUNOV`] nats per iteration
-//!    (periodic or quasi-periodic motion has an exponent of zero or less);
-//! 5. is too sparse: it lights less than [`MIN_COVERAGE`] of its thumbnail.
+//! A candidate is rejected, in this order, when
+//! 1. its parameters or start point are beyond float32 (the sampled and GPU modes' precision:
+//!    [`crate::job::check_float32`], the check every render makes);
+//! 2. its orbit diverges: a coordinate is non-finite or beyond [`DIVERGENCE_LIMIT`] (1e10, as
+//!    datashader's example and attractor-wallpaper's `check_behavior`);
+//! 3. it settles on a fixed point or a short cycle: at the end of the transient or of the
+//!    measured run, the last point comes back to within [`CYCLE_TOLERANCE`] of one of the
+//!    [`MAX_CYCLE`] points before it;
+//! 4. it collapses: its thumbnail lights at most [`COLLAPSED_PIXELS`] effective pixels;
+//! 5. it is not chaotic: the largest Lyapunov exponent is below [`MIN_LYAPUNOV`] nats per
+//!    iteration (periodic or quasi-periodic motion has an exponent of zero or less);
+//! 6. it is too sparse: it lights less than [`MIN_COVERAGE`] of its thumbnail;
+//! 7. it is below the quality bar ([`below_bar`]): a thin curve (correlation dimension below
+//!    [`MIN_DIMENSION`]), a few dense spots (score below [`MIN_SCORE`]), or a shape that fills
+//!    less than [`MIN_SQUARE_COVERAGE`] of a square picture framed as a render frames it;
+//! 8. its float32 orbit diverges (the sampled and GPU modes would draw a blank picture).
 //!
-//! The thresholds were calibrated on the shipped presets (`attractors search --score all`); the
-//! numbers are in README.md, "Discovering attractors".
+//! Every result of `attractors search`, of the Python `search()` and of the window's "Surprise
+//! me" passes all of them. The thresholds were calibrated on the shipped presets (`attractors
+//! search --score all`); the numbers are in the user guide, "Search".
 
+use super::orbit::{Measured, cycle_reason, float32_divergence, measure, recurrence, settle};
 use crate::attractor::Preset;
 use crate::histogram::{Binner, Bounds, Histogram};
-use crate::job::diverged_f64;
+use crate::job::check_float32;
 
 pub use super::judge::{HistogramReport, judge_histogram};
 pub use super::rules::*;
 
-/// Initial separation of the nearby orbit used for the Lyapunov exponent.
-const SEPARATION: f64 = 1e-9;
+/// The metrics of a candidate rejected before they could be measured.
+const EMPTY: Metrics = Metrics {
+    lyapunov: None,
+    coverage: 0.0,
+    effective_pixels: 0.0,
+    dimension: None,
+    extent: None,
+};
 /// Points used by the correlation-dimension estimate (every k-th measured point).
 const DIMENSION_POINTS: usize = 400;
 /// The two radii of the correlation-dimension estimate, as fractions of the extent.
@@ -70,92 +84,86 @@ impl Verdict {
     }
 }
 
-/// Screens one candidate: a single float64 orbit from its start point (see the module docs).
+/// Screens one candidate: a single float64 orbit from its start point, then the quality bar
+/// (see the module docs).
 pub fn screen(p: &Preset) -> Verdict {
-    let k = p.kernel_params();
-    let mut map = p.map_f64(&k);
-    let mut pt = p.start;
-    let empty = Metrics {
-        lyapunov: None,
-        coverage: 0.0,
-        effective_pixels: 0.0,
-        dimension: None,
-        extent: None,
-    };
     let reject = |metrics, reason| Verdict {
         metrics,
         reject: Some(reason),
     };
-    // The transient keeps its last MAX_CYCLE points, so an orbit that has already settled on a
-    // fixed point or a cycle is rejected without the measuring run.
-    let mut tail = [[0.0; 3]; MAX_CYCLE];
-    for i in 0..TRANSIENT {
-        tail[i % MAX_CYCLE] = pt;
-        pt = map.step(pt, &k);
-        if diverged_f64(pt[0], pt[1]) || !pt[2].is_finite() {
-            return reject(empty, Reason::Diverged { iteration: i + 1 });
-        }
+    if check_float32(p).is_err() {
+        return reject(EMPTY, Reason::Float32 { iteration: None });
     }
-    let (mut xs, mut ys, mut zs) = (Vec::new(), Vec::new(), Vec::new());
-    for back in (1..=MAX_CYCLE).rev() {
-        let q = tail[(TRANSIENT - back) % MAX_CYCLE];
-        xs.push(q[0]);
-        ys.push(q[1]);
-        zs.push(q[2]);
-    }
-    if let Some(period) = recurrence(&xs, &ys, &zs, pt) {
-        return reject(empty, cycle_reason(period));
-    }
-    let mut xs = Vec::with_capacity(POINTS);
-    let mut ys = Vec::with_capacity(POINTS);
-    let mut zs = Vec::with_capacity(POINTS);
-    let mut lyapunov_points = 0;
-    let mut near = [pt[0] + SEPARATION, pt[1], pt[2]];
-    let mut log_sum = 0.0;
-    for i in 0..POINTS {
-        xs.push(pt[0]);
-        ys.push(pt[1]);
-        zs.push(pt[2]);
-        pt = map.step(pt, &k);
-        if diverged_f64(pt[0], pt[1]) || !pt[2].is_finite() {
-            return reject(
-                empty,
-                Reason::Diverged {
-                    iteration: TRANSIENT + i + 1,
-                },
-            );
-        }
-        if i >= LYAPUNOV_POINTS {
-            continue;
-        }
-        lyapunov_points += 1;
-        near = map.step(near, &k);
-        let d = [near[0] - pt[0], near[1] - pt[1], near[2] - pt[2]];
-        let dist = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
-        if dist > 0.0 && dist.is_finite() {
-            log_sum += (dist / SEPARATION).ln();
-            let s = SEPARATION / dist;
-            near = [pt[0] + d[0] * s, pt[1] + d[1] * s, pt[2] + d[2] * s];
-        } else {
-            // The nearby orbit merged with (or left) this one: count the strongest contraction
-            // a double can show, and start a fresh nearby orbit.
-            log_sum += if dist == 0.0 { (1e-16f64).ln() } else { 0.0 };
-            near = [pt[0] + SEPARATION, pt[1], pt[2]];
-        }
-    }
-    let lyapunov = log_sum / lyapunov_points as f64;
-    let mut metrics = Metrics {
-        lyapunov: Some(lyapunov),
-        ..empty
+    let k = p.kernel_params();
+    let mut map = p.map_f64(&k);
+    let mut step = |q| map.step(q, &k);
+    let measured = match settle(&mut step, p.start).and_then(|pt| measure(&mut step, pt)) {
+        Ok(m) => m,
+        Err(reason) => return reject(EMPTY, reason),
     };
-    if let Some(period) = recurrence(&xs, &ys, &zs, pt) {
-        return reject(metrics, cycle_reason(period));
+    let (metrics, problem) = judge_orbit(&measured);
+    match problem.or_else(|| float32_divergence(p).map(|i| Reason::Float32 { iteration: Some(i) }))
+    {
+        Some(reason) => reject(metrics, reason),
+        None => Verdict {
+            metrics,
+            reject: None,
+        },
     }
-    let extent = extent_of(&xs, &ys);
+}
+
+/// The metrics of a measured orbit, and the first rule of the quality bar it fails, checked in
+/// the order of the module docs.
+fn judge_orbit(m: &Measured) -> (Metrics, Option<Reason>) {
+    let mut metrics = Metrics {
+        lyapunov: Some(m.lyapunov),
+        ..EMPTY
+    };
+    if let Some(period) = recurrence(&m.xs, &m.ys, &m.zs, m.last) {
+        return (metrics, Some(cycle_reason(period)));
+    }
+    let extent = extent_of(&m.xs, &m.ys);
     metrics.extent = Some(extent);
+    let judged = judge_histogram(&thumbnail(&m.xs, &m.ys, extent));
+    metrics.coverage = judged.coverage;
+    metrics.effective_pixels = judged.effective_pixels;
+    if let Some(reason @ Reason::Collapsed { .. }) = judged.problem {
+        return (metrics, Some(reason));
+    }
+    metrics.dimension = correlation_dimension(&m.xs, &m.ys, &extent);
+    let problem = if m.lyapunov < MIN_LYAPUNOV {
+        Some(Reason::Periodic {
+            lyapunov: m.lyapunov,
+        })
+    } else {
+        judged.problem.or_else(|| below_bar(&metrics, &m.xs, &m.ys))
+    };
+    (metrics, problem)
+}
+
+/// The quality bar of an orbit that passed the other rules: the first of thin (correlation
+/// dimension below [`MIN_DIMENSION`]), dull (score below [`MIN_SCORE`]) and small (less than
+/// [`MIN_SQUARE_COVERAGE`] of a square picture lit, the points framed with equal aspect as a
+/// render frames them) that applies.
+pub fn below_bar(metrics: &Metrics, xs: &[f64], ys: &[f64]) -> Option<Reason> {
+    if let Some(dimension) = metrics.dimension.filter(|&d| d < MIN_DIMENSION) {
+        return Some(Reason::Thin { dimension });
+    }
+    let score = metrics.score();
+    if score < MIN_SCORE {
+        return Some(Reason::Dull { score });
+    }
+    let extent = metrics.extent?;
+    let square = extent.with_equal_aspect(THUMB, THUMB);
+    let coverage = judge_histogram(&thumbnail(xs, ys, square)).coverage;
+    (coverage < MIN_SQUARE_COVERAGE).then_some(Reason::Small { coverage })
+}
+
+/// The [`THUMB`]-pixel square histogram of the points over `extent`.
+fn thumbnail(xs: &[f64], ys: &[f64], extent: Bounds) -> Histogram {
     let mut hist = Histogram::new(THUMB, THUMB, extent);
     let binner = Binner::new(extent, THUMB, THUMB);
-    for (&x, &y) in xs.iter().zip(&ys) {
+    for (&x, &y) in xs.iter().zip(ys) {
         match binner.bin(x, y) {
             Some(i) => {
                 hist.counts[i] += 1;
@@ -164,40 +172,7 @@ pub fn screen(p: &Preset) -> Verdict {
             None => hist.tally.outside += 1,
         }
     }
-    let judged = judge_histogram(&hist);
-    metrics.coverage = judged.coverage;
-    metrics.effective_pixels = judged.effective_pixels;
-    if let Some(reason @ Reason::Collapsed { .. }) = judged.problem {
-        return reject(metrics, reason);
-    }
-    metrics.dimension = correlation_dimension(&xs, &ys, &extent);
-    if lyapunov < MIN_LYAPUNOV {
-        return reject(metrics, Reason::Periodic { lyapunov });
-    }
-    Verdict {
-        metrics,
-        reject: judged.problem,
-    }
-}
-
-fn cycle_reason(period: usize) -> Reason {
-    if period == 1 {
-        Reason::FixedPoint
-    } else {
-        Reason::Cycle { period }
-    }
-}
-
-/// The smallest period k <= [`MAX_CYCLE`] with `last` within tolerance of the point k steps back.
-fn recurrence(xs: &[f64], ys: &[f64], zs: &[f64], last: [f64; 3]) -> Option<usize> {
-    let n = xs.len();
-    let tol = CYCLE_TOLERANCE * (1.0 + last[0].abs().max(last[1].abs()).max(last[2].abs()));
-    (1..=MAX_CYCLE.min(n)).find(|&k| {
-        let i = n - k;
-        (xs[i] - last[0]).abs() <= tol
-            && (ys[i] - last[1]).abs() <= tol
-            && (zs[i] - last[2]).abs() <= tol
-    })
+    hist
 }
 
 /// The points' bounding box; a degenerate side is widened to a unit around its centre.

@@ -1,6 +1,9 @@
 //! "Surprise me": a background thread screens random candidates of the current equation with the
-//! search's screen ([`crate::search`]) and hands over the accepted ones with a small thumbnail, a
-//! few ahead of need, so the key answers at once and the window never waits for the search.
+//! search's screen ([`crate::search::screen`]) and hands over the accepted ones with a small
+//! thumbnail, a few ahead of need, so the key answers at once and the window never waits for the
+//! search. Accepted means above the search's documented quality bar (Lyapunov exponent, coverage,
+//! correlation dimension, score, float32: [`crate::search::screen::below_bar`] and the rules
+//! before it), the same bar as every `attractors search` result.
 
 use crate::attractor::Preset;
 use crate::cpu::render_sampled;

@@ -52,7 +52,7 @@ pub enum ErrorKind {
     },
     /// A non-zero number literal that rounds to 0 in f32.
     #[error(
-        "the number `{text}` is 0 in float32 (smallest about 1.4e-45), which the fast modes use; write 0 or a larger number"
+        "the number `{text}` is 0 in float32 (smallest about 1.4e-45), which the fast modes use; write 0 or a number of magnitude at least 1.4e-45"
     )]
     NumberUnderflows {
         /// The literal as written.
