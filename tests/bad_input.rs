@@ -270,7 +270,7 @@ fn parameters_that_diverge_or_collapse() {
     assert!(!png.exists());
     // A diverging formula is told what diverged and what to try, not pointed at `list`.
     let err = fails(
-        &["--formula", "x' = 3*x + y; y' = x", "--png", p],
+        &["--formula", "x' = 3*x + y + 1; y' = x", "--png", p],
         "every orbit diverges for formula from start",
     );
     assert!(
