@@ -1,10 +1,81 @@
-//! What one input of a merge holds ([`Part`]), checked against its counts before anything is
-//! added: a shard file's recipe part, or a [`Piece`] held in memory.
+//! The inputs of a merge: what one holds ([`Part`]: a shard file's recipe part, or a [`Piece`]
+//! held in memory), checked against its counts before anything is added, and why a set of them
+//! cannot be merged ([`MergeError`]).
 
-use super::merge::{MergeError, Piece};
 use super::{MAX_SHARDS, Shard, ShardPart};
 use crate::histogram::{Histogram, Tally};
 use crate::recipe::Recipe;
+
+/// Why a set of shards cannot be merged. Every message names the file.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum MergeError {
+    #[error(
+        "{file}: holds no shard (its recipe has no 'shard' part); merge the --hist files of `attractors --shard I/N` renders"
+    )]
+    NotAShard { file: String },
+    #[error("{file}: another job than {first}: {what}; merge only the shards of one job")]
+    OtherJob {
+        file: String,
+        first: String,
+        what: String,
+    },
+    #[error("{file}: shard {index}/{count} again (also {other}); give each shard once")]
+    Duplicate {
+        file: String,
+        other: String,
+        index: u32,
+        count: u32,
+    },
+    #[error(
+        "missing shard(s) {missing} of {count}; render them, or give --partial to merge the {present} present"
+    )]
+    Missing {
+        missing: String,
+        count: u32,
+        present: usize,
+    },
+    #[error(
+        "{file}: shard {index}/{count} is unfinished ({done} of {share} points); finish it with --resume, or give --partial"
+    )]
+    Unfinished {
+        file: String,
+        index: u32,
+        count: u32,
+        done: u64,
+        share: u64,
+    },
+    #[error("{file}: {w}x{h} counts, but its recipe says {rw}x{rh}; the file is damaged")]
+    Size {
+        file: String,
+        w: u32,
+        h: u32,
+        rw: u32,
+        rh: u32,
+    },
+    #[error(
+        "{file}: its counts sum to {sum}, but its recipe says {counted} counted; the file is damaged or not this recipe's"
+    )]
+    Counted {
+        file: String,
+        sum: u64,
+        counted: u64,
+    },
+    #[error("{file}: a bin's total passes 2^64; these cannot be the shards of one job")]
+    Overflow { file: String },
+}
+
+/// One input of a merge that is not a shard file: shards `indices` of `count` of the job that
+/// `recipe` describes (its own `shard` part is not read), summed in `hist`, whose tally is
+/// theirs. A shard rendered in memory is one index; the result of a partial merge is several, so
+/// merges of merges (a tree reduction) are checked as strictly as files.
+pub struct Piece<'a> {
+    /// What messages call it (a file name, `renders[2]`).
+    pub name: &'a str,
+    pub recipe: &'a Recipe,
+    pub count: u32,
+    pub indices: &'a [u32],
+    pub hist: &'a Histogram,
+}
 
 /// What the merge knows of one input, checked against its counts.
 pub(super) struct Part {
