@@ -14,7 +14,8 @@ use crate::sampling::{OrbitPlan, OrbitRange};
 
 mod merge;
 mod part;
-pub use merge::{Merge, MergeError, Merged, Piece};
+pub use merge::{Merge, Merged};
+pub use part::{MergeError, Piece};
 
 /// Most shards of one job (a bound on the bookkeeping, far beyond any cluster's array size).
 pub const MAX_SHARDS: u32 = 1_000_000;
