@@ -1,5 +1,5 @@
 //! Throughput of the CPU sampled engine alone (no pilot, shading or PNG), Clifford, for the
-//! README's performance table: wall rate, rate per CPU-second (robust on a shared machine), the
+//! guide's performance table: wall rate, rate per CPU-second (robust on a shared machine), the
 //! transient share, the peak resident memory, the page faults (run and read-out), and the share of
 //! the wall time that is the read-out of the counts (a fixed cost of the canvas size).
 //! `cargo run --release --example cpu_rate -- SIZE [POINTS]` (SIZE 1024 = 1024x1024; POINTS 3e8).

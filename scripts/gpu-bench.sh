@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# gpu-bench.sh -- the GPU performance figures of the README, in one go, on the machine it runs on.
+# gpu-bench.sh -- the GPU performance figures of the guide (Performance), in one go, on the machine it runs on.
 #
 # Runs `attractors info` (the adapters), then the scaling sweep of `attractors bench` for Clifford:
 #   GPU: 1e6 .. 1e11 points at 1024x1024 and 4096x4096 (3 timed runs per size),

@@ -38,6 +38,7 @@ pub use paths::{Roles, follow_links, same_file};
 use place::Place;
 pub use place::refuse_special;
 pub use staged::{Batch, Staged};
+pub(crate) use staged::{Watch, io_failure};
 
 use crate::histogram::Histogram;
 use anyhow::{Context, Result, bail};

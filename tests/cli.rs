@@ -445,7 +445,7 @@ fn css_colour_names() {
     // The suggestion closes the message, after the forms a colour may take.
     assert!(
         err.trim_end()
-            .ends_with("#rrggbb or #rrggbbaa; did you mean darkblue, darkslateblue, darksalmon?"),
+            .ends_with("#rrggbb or #rrggbbaa; did you mean darkblue, darkred, darksalmon?"),
         "{err}"
     );
 }

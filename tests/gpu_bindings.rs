@@ -135,8 +135,8 @@ fn a_canvas_beyond_one_binding_agrees_with_the_cpu() {
     agrees_with_cpu_at(4608, 20_000_000);
 }
 
-/// `cargo test --release --test gpu_bindings -- --ignored --nocapture` (measured numbers in the
-/// README, "Print quality").
+/// `cargo test --release --test gpu_bindings -- --ignored --nocapture` (measured numbers in
+/// the guide, "Print quality").
 #[test]
 #[ignore = "slow on a software adapter: 8192 x 8192 at 1e8 points"]
 fn eight_k_agrees_with_the_cpu() {

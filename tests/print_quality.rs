@@ -258,7 +258,7 @@ fn density_estimation_brings_a_sparse_render_closer_to_a_dense_one() {
     assert!(de < plain * 0.8, "--de 4: error {de:.4}, plain {plain:.4}");
 }
 
-/// The README's numbers: two presets at 2048x2048, 4e6 points against 4e8.
+/// The guide's numbers (Rendering and print quality): two presets at 2048x2048, 4e6 points against 4e8.
 /// `cargo test --release --test print_quality -- --ignored --nocapture`
 #[test]
 #[ignore]

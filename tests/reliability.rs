@@ -538,7 +538,7 @@ fn atr_lone_cr_and_extra_header_column() {
     );
 }
 
-/// Class 16: a preset file near the 8 MiB limit parses and lists (not timed: the README records
+/// Class 16: a preset file near the 8 MiB limit parses and lists (not timed: the guide records
 /// the measured time).
 #[test]
 fn a_large_preset_file_lists() {

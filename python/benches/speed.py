@@ -1,5 +1,5 @@
 """Speed from Python against the command line: Clifford, 1e8 points, 1024x1024, median of 3 runs
-of each, alternated (README, "Python").
+of each, alternated (the guide, "Python and notebooks").
 
     ATTRACTORS_BIN=target/release/attractors python python/benches/speed.py cpu    # or gpu
 """

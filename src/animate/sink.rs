@@ -7,7 +7,7 @@
 //! the command, each atomically.)
 
 use super::rate;
-use crate::output::{Kind, OutputFile, Staged};
+use crate::output::{Kind, OutputFile, Staged, Watch, io_failure};
 use anyhow::{Context, Result, anyhow, bail};
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -48,8 +48,11 @@ fn prepare(path: &Path, flag: &str, extensions: &[&str]) -> Result<OutputFile> {
     OutputFile::prepare_for(path, Kind::Atr, flag)
 }
 
+/// What an encoder streams into: the temporary file, watched for a full disk (as every output's).
+type Stream = BufWriter<Watch<File>>;
+
 /// The temporary file of `out`, opened for the encoder to stream into.
-fn stream_into(out: &OutputFile, flag: &str) -> Result<BufWriter<File>> {
+fn stream_into(out: &OutputFile, flag: &str) -> Result<Stream> {
     let temp = out.temp_path().expect("a file, not standard output");
     let file = std::fs::OpenOptions::new()
         .write(true)
@@ -61,7 +64,37 @@ fn stream_into(out: &OutputFile, flag: &str) -> Result<BufWriter<File>> {
                 out.path.display()
             )
         })?;
-    Ok(BufWriter::new(file))
+    Ok(BufWriter::new(Watch::new(file, &out.path)))
+}
+
+/// An encoder's error on output `path`: an I/O error says so as every output does (a full disk
+/// names its way out), anything else as it is.
+fn encoding_failure(
+    flag: &str,
+    path: &Path,
+    io: Option<&std::io::Error>,
+    e: impl std::fmt::Display,
+) -> anyhow::Error {
+    match io {
+        Some(io) => io_failure(flag, &path.display().to_string(), io),
+        None => anyhow!("{flag} {}: {e}", path.display()),
+    }
+}
+
+/// The I/O error inside a GIF encoder's error, if that is what it is.
+fn gif_io(e: &gif::EncodingError) -> Option<&std::io::Error> {
+    match e {
+        gif::EncodingError::Io(io) => Some(io),
+        _ => None,
+    }
+}
+
+/// The I/O error inside a PNG encoder's error, if that is what it is.
+fn png_io(e: &png::EncodingError) -> Option<&std::io::Error> {
+    match e {
+        png::EncodingError::IoError(io) => Some(io),
+        _ => None,
+    }
 }
 
 /// Bytes a sink of a `width` x `height` animation holds while it encodes one frame (beside the
@@ -77,7 +110,7 @@ pub fn memory_per_sink(width: u32, height: u32) -> u64 {
 pub struct Gif {
     path: PathBuf,
     out: Option<OutputFile>,
-    encoder: Option<gif::Encoder<BufWriter<File>>>,
+    encoder: Option<gif::Encoder<Stream>>,
     size: (u16, u16),
     /// Frame delay in hundredths of a second.
     delay: u16,
@@ -125,7 +158,7 @@ impl Sink for Gif {
             .as_mut()
             .expect("open until finish")
             .write_frame(&frame)
-            .map_err(|e| anyhow!("--gif {}: {e}", self.path.display()))
+            .map_err(|e| encoding_failure("--gif", &self.path, gif_io(&e), &e))
     }
 
     fn finish(mut self: Box<Self>) -> Result<Staged> {
@@ -135,8 +168,8 @@ impl Sink for Gif {
             .take()
             .expect("finished once")
             .into_inner()
-            .map_err(|e| anyhow!("--gif {shown}: {e}"))?;
-        file.flush().map_err(|e| anyhow!("--gif {shown}: {e}"))?;
+            .map_err(|e| encoding_failure("--gif", &self.path, gif_io(&e), &e))?;
+        file.flush().map_err(|e| io_failure("--gif", &shown, &e))?;
         drop(file);
         self.out.take().expect("finished once").stage_as_written()
     }
@@ -151,7 +184,7 @@ impl Sink for Gif {
 pub struct Apng {
     path: PathBuf,
     out: Option<OutputFile>,
-    writer: Option<png::Writer<BufWriter<File>>>,
+    writer: Option<png::Writer<Stream>>,
     fps: f64,
 }
 
@@ -189,15 +222,14 @@ impl Sink for Apng {
             .as_mut()
             .expect("open until finish")
             .write_image_data(rgba)
-            .map_err(|e| anyhow!("--apng {}: {e}", self.path.display()))
+            .map_err(|e| encoding_failure("--apng", &self.path, png_io(&e), &e))
     }
 
     fn finish(mut self: Box<Self>) -> Result<Staged> {
-        let shown = self.path.display().to_string();
         let writer = self.writer.take().expect("finished once");
         writer
             .finish()
-            .map_err(|e| anyhow!("--apng {shown}: {e}"))?;
+            .map_err(|e| encoding_failure("--apng", &self.path, png_io(&e), &e))?;
         self.out.take().expect("finished once").stage_as_written()
     }
 

@@ -1,5 +1,5 @@
 //! `--json`: one JSON document on standard output per run (serde). The field names are documented
-//! in README "Install and shell integration" and checked by `tests/cli_conventions.rs`.
+//! in the guide's chapter on long renders and files ("JSON output") and checked by `tests/cli_conventions.rs`.
 
 use crate::attractor::Preset;
 use anyhow::{Context, Result};

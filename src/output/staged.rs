@@ -175,7 +175,7 @@ pub fn is_full(e: &std::io::Error) -> bool {
 
 /// A writer that remembers the first "disk full" error it passed on, so that a failure deep in
 /// an encoder (which may wrap or reword the I/O error) is still reported as a full disk.
-pub(super) struct Watch<W> {
+pub(crate) struct Watch<W> {
     inner: W,
     pub full: Option<std::io::Error>,
     /// The `ATTRACTORS_TEST_DISK_FULL` hook: bytes left before the disk "fills".

@@ -90,7 +90,7 @@ impl Recipe {
         cmd
     }
 
-    /// The recipe as an `.atr` row with a palette column (see README "The .atr format").
+    /// The recipe as an `.atr` row with a palette column (see the guide's reference, "File formats").
     pub fn atr_row(&self) -> Result<String, String> {
         Ok(attractor::atr::format_row(&self.preset()?, true))
     }

@@ -52,6 +52,43 @@ fn contents(ui: &mut egui::Ui, live: &mut Live, req: &mut Requests) {
         ui.strong("attractors");
         ui.label(format!("{:.3e} points", live.points as f64));
     });
+    toolbar(ui, live, req);
+    if let Some(i) = parts::preset_picker(ui, live) {
+        req.preset = Some(i);
+    }
+    let (surprise, candidate) = parts::strip(ui, live);
+    req.surprise |= surprise;
+    req.candidate = candidate;
+    ui.separator();
+    parameters(ui, live, req);
+    start_point(ui, live, req);
+    egui::CollapsingHeader::new("formula")
+        .default_open(live.preset.formula.is_some())
+        .show(ui, |ui| req.restart |= parts::formula_box(ui, live));
+    ui.separator();
+    style(ui, live);
+    parts::bounds(ui, live);
+    ui.add(
+        egui::Slider::new(&mut live.budget.points, live.budget.min..=live.budget.max)
+            .logarithmic(true)
+            .text("points/frame"),
+    );
+    ui.separator();
+    saving(ui, live, req);
+    recording(ui, live, req);
+    if !live.message.is_empty() {
+        ui.label(&live.message);
+    }
+    ui.separator();
+    ui.small(
+        "Space pause, N/P preset, M surprise me, C palette, S save PNG, R reset view, \
+         Ctrl-Z/Ctrl-Shift-Z undo/redo, Up/Down pick a parameter, Left/Right nudge it \
+         (Shift: 10x finer), drag pan, wheel zoom (Shift: finer), Tab/F1 panel, Esc quit",
+    );
+}
+
+/// Undo, redo, pause, reset view and fit view, in one row.
+fn toolbar(ui: &mut egui::Ui, live: &mut Live, req: &mut Requests) {
     ui.horizontal(|ui| {
         let (undo, redo) = live.history.counts();
         let u = ui.add_enabled(undo > 0, egui::Button::new(format!("undo ({undo})")));
@@ -75,14 +112,10 @@ fn contents(ui: &mut egui::Ui, live: &mut Live, req: &mut Requests) {
         live.probe.push(("fit".into(), fit.rect));
         req.fit |= fit.clicked();
     });
-    if let Some(i) = parts::preset_picker(ui, live) {
-        req.preset = Some(i);
-    }
-    let (surprise, candidate) = parts::strip(ui, live);
-    req.surprise |= surprise;
-    req.candidate = candidate;
-    ui.separator();
-    parameters(ui, live, req);
+}
+
+/// The start point's fields: x and y, and z for a 3-D map.
+fn start_point(ui: &mut egui::Ui, live: &mut Live, req: &mut Requests) {
     ui.horizontal(|ui| {
         ui.label("start");
         // A 3-D map reads z too.
@@ -94,19 +127,10 @@ fn contents(ui: &mut egui::Ui, live: &mut Live, req: &mut Requests) {
             req.restart |= ui.add(d).changed();
         }
     });
-    egui::CollapsingHeader::new("formula")
-        .default_open(live.preset.formula.is_some())
-        .show(ui, |ui| req.restart |= parts::formula_box(ui, live));
-    ui.separator();
-    style(ui, live);
-    parts::bounds(ui, live);
-    ui.add(
-        egui::Slider::new(&mut live.budget.points, live.budget.min..=live.budget.max)
-            .logarithmic(true)
-            .text("points/frame"),
-    );
-    ui.separator();
-    saving(ui, live, req);
+}
+
+/// The record and render-GIF buttons.
+fn recording(ui: &mut egui::Ui, live: &mut Live, req: &mut Requests) {
     ui.horizontal(|ui| {
         let rec = ui.button("record (K)").on_hover_text(
             "record changes of parameters and view as keyframes; press again to write the file",
@@ -119,15 +143,6 @@ fn contents(ui: &mut egui::Ui, live: &mut Live, req: &mut Requests) {
         live.probe.push(("render_gif".into(), gif.rect));
         req.render |= gif.clicked();
     });
-    if !live.message.is_empty() {
-        ui.label(&live.message);
-    }
-    ui.separator();
-    ui.small(
-        "Space pause, N/P preset, M surprise me, C palette, S save PNG, R reset view, \
-         Ctrl-Z/Ctrl-Shift-Z undo/redo, Up/Down pick a parameter, Left/Right nudge it \
-         (Shift: 10x finer), drag pan, wheel zoom (Shift: finer), Tab/F1 panel, Esc quit",
-    );
 }
 
 /// A slider per parameter; the selected one (arrow keys) is marked. Shift while dragging moves 10x

@@ -258,10 +258,11 @@ pub fn format_row(p: &Preset, palette_col: bool) -> String {
 /// One row of an `.atr` file for `p`, with the optional columns of `layout`. The row is one line
 /// that reads back: a name's control characters (a newline, a tab, ESC) are written escaped as
 /// [`crate::escape::printable`] shows them, and a cell that would not read back as written (a
-/// comma, a quote, a leading `#`, spaces at its ends) is quoted.
+/// comma, a quote, spaces at its ends, and in the first cell a leading `#`, which would make the
+/// line a comment) is quoted.
 pub fn format_row_in(p: &Preset, layout: &Layout) -> String {
     let quote = |v: &str| {
-        if v.contains([',', '"']) || v.starts_with('#') || v.trim() != v {
+        if v.contains([',', '"']) || v.trim() != v {
             format!("\"{}\"", v.replace('"', "\"\""))
         } else {
             v.to_string()
@@ -277,7 +278,13 @@ pub fn format_row_in(p: &Preset, layout: &Layout) -> String {
         None => p.equation.name().to_string(),
     };
     let used = |i: usize| p.formula.as_ref().is_none_or(|m| m.params_used()[i]);
-    let mut cols = vec![quote(&crate::escape::printable(&p.name)), equation];
+    let name = crate::escape::printable(&p.name);
+    let name = if name.starts_with('#') {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    } else {
+        quote(&name)
+    };
+    let mut cols = vec![name, equation];
     cols.extend(p.start.iter().map(|v| v.to_string()));
     cols.extend((0..7).map(|i| match p.params.get(i) {
         Some(v) if used(i) => v.to_string(),
