@@ -176,25 +176,7 @@ fn the_other_commands_with_several_outputs_are_all_or_nothing() {
     }
 
     // animate: the GIF and the APNG.
-    let animate = [
-        "animate",
-        "Clifford",
-        "--sweep",
-        "a=-1.3:-1.2",
-        "--frames",
-        "3",
-        "--size",
-        "32x32",
-        "--iters",
-        "1e4",
-        "--backend",
-        "cpu",
-        "--gif",
-        "a.gif",
-        "--apng",
-        "a.png",
-        "-q",
-    ];
+    let animate = common::tiny_animation("3", &["--gif", "a.gif", "--apng", "a.png"]);
     for name in ["a.gif", "a.png"] {
         std::fs::write(d.join(name), b"old").unwrap();
     }
@@ -437,25 +419,7 @@ fn outputs_of_every_command() -> Vec<(Vec<&'static str>, &'static str, &'static 
         a.retain(|x| *x != "-q");
         a
     };
-    let animate = |flag: &'static str| -> Vec<&'static str> {
-        vec![
-            "animate",
-            "Clifford",
-            "--sweep",
-            "a=-1.3:-1.2",
-            "--frames",
-            "2",
-            "--size",
-            "32x32",
-            "--iters",
-            "1e4",
-            "--backend",
-            "cpu",
-            "-q",
-            flag,
-            "OUT",
-        ]
-    };
+    let animate = |flag: &'static str| common::tiny_animation("2", &[flag, "OUT"]);
     let search = |flag: &'static str| -> Vec<&'static str> {
         vec![
             "search", "clifford", "--seed", "7", "--count", "1", "--tries", "200", "-q", flag,
@@ -539,23 +503,7 @@ fn an_output_that_is_not_a_regular_file_is_refused() {
     mkfifo(&d.join("frames/frame_00002.png"));
     fails_with(
         d,
-        &[
-            "animate",
-            "Clifford",
-            "--sweep",
-            "a=-1.3:-1.2",
-            "--frames",
-            "3",
-            "--size",
-            "32x32",
-            "--iters",
-            "1e4",
-            "--backend",
-            "cpu",
-            "-q",
-            "--out",
-            "frames",
-        ],
+        &common::tiny_animation("3", &["--out", "frames"]),
         &[],
         &["--out frames/frame_00002.png: is a FIFO"],
     );
@@ -710,24 +658,8 @@ fn concurrent_appends_all_land() {
 fn an_output_that_is_a_frame_of_the_same_run_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let anim = |extra: &[&'static str]| -> Vec<&'static str> {
-        let mut a = vec![
-            "animate",
-            "Clifford",
-            "--sweep",
-            "a=-1.3:-1.2",
-            "--frames",
-            "3",
-            "--size",
-            "32x32",
-            "--iters",
-            "1e4",
-            "--backend",
-            "cpu",
-            "-q",
-            "--out",
-            "cl",
-        ];
+    let anim = |extra: &[&'static str]| {
+        let mut a = common::tiny_animation("3", &["--out", "cl"]);
         a.extend_from_slice(extra);
         a
     };

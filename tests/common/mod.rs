@@ -96,3 +96,25 @@ pub fn render_gpu(
         .unwrap_or_else(|f| panic!("{}", f.error))
         .hist
 }
+
+/// A tiny, quiet CPU animation of Clifford (a healthy sweep, 32x32, 1e4 points a frame) of
+/// `frames` frames, followed by `extra` (its outputs).
+pub fn tiny_animation<'a>(frames: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = vec![
+        "animate",
+        "Clifford",
+        "--sweep",
+        "a=-1.3:-1.2",
+        "--frames",
+        frames,
+        "--size",
+        "32x32",
+        "--iters",
+        "1e4",
+        "--backend",
+        "cpu",
+        "-q",
+    ];
+    a.extend_from_slice(extra);
+    a
+}
